@@ -1,0 +1,173 @@
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { keep, tidy } from '../memory.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { isGradEnabled, setGradEnabled } from './grad-mode.js';
+import type { Node } from './node.js';
+import { edgeOf } from './record.js';
+
+export interface BackwardOptions {
+  /** Keep saved tensors so backward can run through the graph again. Defaults to createGraph. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+// Provided by ops (add, onesLike, clone) to avoid an import cycle with them.
+export interface EngineOps {
+  add(a: Tensor, b: Tensor): Tensor;
+  addInPlace(a: Tensor, b: Tensor): void;
+  onesLike(t: Tensor): Tensor;
+  clone(t: Tensor): Tensor;
+}
+let ops: EngineOps | null = null;
+export function setEngineOps(o: EngineOps): void {
+  ops = o;
+}
+
+function accumulateInto(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  const o = ops!;
+  if (leaf.grad === null) {
+    // A gradient that shares storage with something else, or is an expanded view, is copied before the leaf owns it.
+    let owned = g;
+    if (g.storage.refs > 1 || !g.isContiguous() || g.gradFn !== null && !createGraph) {
+      owned = o.clone(g);
+      g.dispose();
+    }
+    leaf.grad = keep(owned);
+    return;
+  }
+  if (createGraph || leaf.grad.gradFn !== null) {
+    const sum = o.add(leaf.grad, g);
+    g.dispose();
+    leaf.grad.dispose();
+    leaf.grad = keep(sum);
+    return;
+  }
+  o.addInPlace(leaf.grad, g);
+  g.dispose();
+}
+
+/** Reverse-mode pass from `roots`, as PyTorch's `torch.autograd.backward`. */
+export function backward(roots: readonly Tensor[], gradients: readonly (Tensor | null | undefined)[], options: BackwardOptions = {}): void {
+  const o = ops!;
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const pending = new Map<Node, number>();
+  const rootNodes: Node[] = [];
+
+  // Validate everything before running anything, so a bad call changes nothing.
+  roots.forEach((r, i) => {
+    r._live('backward');
+    if (!r._requiresGrad)
+      throw new ValueError(`backward: element ${i} of tensors does not require grad and does not have a gradFn`);
+    const g = gradients[i];
+    if (g === null || g === undefined) {
+      if (r.numel() !== 1)
+        throw new ValueError(`backward: grad can be implicitly created only for scalar outputs; got shape ${fmtShape(r.shape)}`);
+    } else {
+      g._live('backward');
+      if (!shapesEqual(g.shape, r.shape))
+        throw new ShapeError(`backward: mismatch in shape: grad_output[${i}] has a shape of ${fmtShape(g.shape)} and output[${i}] has a shape of ${fmtShape(r.shape)}`);
+      if (g.device !== r.device)
+        throw new ShapeError(`backward: gradient on device ${g.device} for an output on device ${r.device}`);
+    }
+  });
+
+  const prevMode = isGradEnabled();
+  setGradEnabled(createGraph);
+  const visited: Node[] = [];
+  try {
+    roots.forEach((r, i) => {
+      const edge = edgeOf(r)!;
+      const g = gradients[i];
+      const seed = g === null || g === undefined ? o.onesLike(r) : g._alias();
+      if (!createGraph && seed.gradFn !== null) {
+        seed.gradFn = null;
+        seed._requiresGrad = false;
+      }
+      addToBuffer(buffers, edge.node, edge.nr, seed, o);
+      rootNodes.push(edge.node);
+    });
+
+    // Count how many edges lead into each node reachable from the roots.
+    const stack = [...new Set(rootNodes)];
+    const seen = new Set<Node>(stack);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      visited.push(n);
+      for (const e of n.next) {
+        if (e === null) continue;
+        pending.set(e.node, (pending.get(e.node) ?? 0) + 1);
+        if (!seen.has(e.node)) {
+          seen.add(e.node);
+          stack.push(e.node);
+        }
+      }
+    }
+
+    // Kahn's order, latest-created first among ready nodes (as PyTorch's engine).
+    const ready: Node[] = [...new Set(rootNodes)].filter((n) => !pending.get(n));
+    while (ready.length > 0) {
+      let bi = 0;
+      for (let i = 1; i < ready.length; i++) if (ready[i]!.seq > ready[bi]!.seq) bi = i;
+      const node = ready[bi]!;
+      ready[bi] = ready[ready.length - 1]!;
+      ready.pop();
+      const grads = buffers.get(node) ?? [null];
+      buffers.delete(node);
+
+      if (node.variable !== null) {
+        const g = grads[0];
+        if (g) accumulateInto(node.variable, g, createGraph);
+        continue;
+      }
+      if (node.retained !== null)
+        for (const [nr, t] of node.retained) {
+          const g = grads[nr];
+          if (!g || t._disposed) continue;
+          if (t.grad !== null) t.grad.dispose();
+          t.grad = keep(createGraph ? g._alias() : g.detach());
+        }
+      const needs = node.next.map((e) => e !== null);
+      // Temporaries of the formula are freed here; only the returned gradients live on.
+      const results = tidy(() => node.apply(grads, needs));
+      for (let i = 0; i < node.next.length; i++) {
+        const e = node.next[i];
+        let r = results[i] ?? null;
+        if (e === null) {
+          if (r !== null && !grads.includes(r)) r.dispose();
+          continue;
+        }
+        if (r !== null) {
+          if (grads.includes(r)) r = r._alias();
+          addToBuffer(buffers, e.node, e.nr, r, o);
+        }
+        const left = pending.get(e.node)! - 1;
+        pending.set(e.node, left);
+        if (left === 0) ready.push(e.node);
+      }
+      for (const g of grads) g?.dispose();
+    }
+  } finally {
+    setGradEnabled(prevMode);
+    for (const bs of buffers.values()) for (const g of bs) g?.dispose();
+    if (!retainGraph) for (const n of visited) n.release();
+  }
+}
+
+function addToBuffer(buffers: Map<Node, (Tensor | null)[]>, node: Node, nr: number, g: Tensor, o: EngineOps): void {
+  let b = buffers.get(node);
+  if (!b) {
+    b = new Array<Tensor | null>(node.numOutputs).fill(null);
+    buffers.set(node, b);
+  }
+  const prev = b[nr];
+  if (prev === null || prev === undefined) b[nr] = g;
+  else {
+    b[nr] = o.add(prev, g);
+    prev.dispose();
+    g.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+import { ValueError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+export interface Edge {
+  readonly node: Node;
+  readonly nr: number;
+}
+
+/**
+ * A backward function receives the gradient of its first output (`g`), the
+ * saved tensors (checked against in-place modification), all output
+ * gradients, and which inputs need a gradient; it returns one gradient (or
+ * null) per input, computed with differentiable ops so that double backward works.
+ */
+export type BackwardFn = (g: Tensor, saved: readonly Tensor[], needs: readonly boolean[], grads: readonly (Tensor | null)[]) => (Tensor | null)[];
+
+let sequence = 0;
+
+export class Node {
+  readonly seq = sequence++;
+  /** Set when backward ran without retainGraph: a second pass is an error, as in PyTorch. */
+  released = false;
+  /** Output tensors that called retainGrad(), by output number. */
+  retained: Map<number, Tensor> | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly next: readonly (Edge | null)[],
+    private backwardFn: BackwardFn | null,
+    private saved: Tensor[],
+    private savedVersions: number[],
+    readonly numOutputs: number,
+    /** Set on the AccumulateGrad node of a leaf. */
+    readonly variable: Tensor | null = null,
+  ) {}
+
+  unpack(): Tensor[] {
+    const saved = this.saved;
+    for (let i = 0; i < saved.length; i++) {
+      const t = saved[i]!;
+      if (t.storage.version !== this.savedVersions[i])
+        throw new ValueError(
+          `backward: one of the variables needed for gradient computation has been modified by an inplace operation: tensor of shape ${fmtShape(t.shape)}, saved by ${this.name}, is at version ${t.storage.version}; expected version ${this.savedVersions[i]} instead`,
+        );
+    }
+    return saved;
+  }
+
+  apply(grads: readonly (Tensor | null)[], needs: readonly boolean[]): (Tensor | null)[] {
+    if (this.released || this.backwardFn === null)
+      throw new ValueError(
+        `backward: trying to backward through the graph a second time (${this.name}'s saved tensors were freed); pass {retainGraph: true} to the first backward`,
+      );
+    const g = grads[0];
+    if (g === null || g === undefined) return this.next.map(() => null);
+    return this.backwardFn(g, this.unpack(), needs, grads);
+  }
+
+  release(): void {
+    if (this.variable !== null) return;
+    this.released = true;
+    this.backwardFn = null;
+    for (const t of this.saved) t.dispose();
+    this.saved = [];
+  }
+}

@@ -1,0 +1,65 @@
+import { Tensor } from '../tensor.js';
+import { isGradEnabled } from './grad-mode.js';
+import { type BackwardFn, type Edge, Node } from './node.js';
+
+/** True when grad mode is on and some input requires a gradient. */
+type Arg = Tensor | number | boolean | null | undefined;
+
+export function needsGrad(a?: Arg, b?: Arg, c?: Arg): boolean {
+  if (!isGradEnabled()) return false;
+  return (
+    (typeof a === 'object' && a !== null && a._requiresGrad) ||
+    (typeof b === 'object' && b !== null && b._requiresGrad) ||
+    (typeof c === 'object' && c !== null && c._requiresGrad)
+  );
+}
+
+export function needsGradList(ts: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of ts) if (t && t._requiresGrad) return true;
+  return false;
+}
+
+function accumulator(t: Tensor): Node {
+  if (t._accumulator === null) t._accumulator = new Node('AccumulateGrad', [], null, [], [], 1, t);
+  return t._accumulator;
+}
+
+export function edgeOf(t: Tensor | null | undefined): Edge | null {
+  if (!t || !t._requiresGrad) return null;
+  if (t.gradFn !== null) return { node: t.gradFn, nr: t.outputNr };
+  return { node: accumulator(t), nr: 0 };
+}
+
+/**
+ * Records an op in the autograd graph. `inputs` are the differentiable inputs
+ * in the order the backward function returns their gradients; `save` are the
+ * tensors backward needs (held by reference and checked for in-place changes).
+ * Call only when needsGrad(...) is true.
+ */
+export function record(
+  name: string,
+  inputs: readonly Arg[],
+  outputs: readonly Tensor[],
+  save: readonly Tensor[],
+  backward: BackwardFn,
+): void {
+  const next = inputs.map((t) => (typeof t === 'object' ? edgeOf(t) : null));
+  const saved = new Array<Tensor>(save.length);
+  const versions = new Array<number>(save.length);
+  for (let i = 0; i < save.length; i++) {
+    const s = save[i]!;
+    const a = s._alias();
+    a._kept = true;
+    saved[i] = a;
+    versions[i] = s.storage.version;
+  }
+  const node = new Node(name, next, backward, saved, versions, outputs.length);
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i]!;
+    if (o.dtype !== 'float32' && o.dtype !== 'float64') continue;
+    o.gradFn = node;
+    o.outputNr = i;
+    o._requiresGrad = true;
+  }
+}

@@ -1,0 +1,130 @@
+import { DeviceError, ValueError } from '../errors.js';
+import { isPrimitive, PRIMITIVES, type OpName, type PrimitiveOp } from '../ops/table.js';
+import type { Backend, Kernel, KernelTable } from './backend.js';
+
+/** Counts what a case does on the device, so a suite can prove a backend did not fall back to another. */
+export interface Trace {
+  kernel(op: string, backend: string): void;
+  transfer(direction: 'upload' | 'readback', backend: string, bytes: number): void;
+}
+
+interface Registry {
+  readonly version: number;
+  readonly backends: Map<string, Backend>;
+  readonly kernels: Map<string, KernelTable>;
+  active: string | null;
+  trace: Trace | null;
+}
+
+// Bump when the shape of Registry changes: two copies of core then refuse to share it.
+const REGISTRY_VERSION = 1;
+const KEY = Symbol.for('tensile.registry');
+
+function initRegistry(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  const existing = g[KEY];
+  if (existing) {
+    if (existing.version !== REGISTRY_VERSION)
+      throw new Error(
+        `tensile: two incompatible copies of @tensile/core are loaded (registry versions ${existing.version} and ${REGISTRY_VERSION}); deduplicate @tensile/core in your bundle`,
+      );
+    return existing;
+  }
+  const created: Registry = { version: REGISTRY_VERSION, backends: new Map(), kernels: new Map(), active: null, trace: null };
+  g[KEY] = created;
+  return created;
+}
+
+export const registry: Registry = initRegistry();
+
+function tableFor(backend: string): KernelTable {
+  let t = registry.kernels.get(backend);
+  if (!t) {
+    t = {};
+    registry.kernels.set(backend, t);
+  }
+  return t;
+}
+
+/** Registers a backend; `select` (default true) also makes it the default device. */
+export function registerBackend(backend: Backend, options: { select?: boolean } = {}): void {
+  registry.backends.set(backend.name, backend);
+  tableFor(backend.name);
+  if (options.select !== false || registry.active === null) registry.active = backend.name;
+}
+
+export function registerKernel<O extends OpName>(op: O, backend: string, impl: O extends PrimitiveOp ? Kernel<O> : NonNullable<KernelTable[O]>): void {
+  (tableFor(backend) as Record<string, unknown>)[op] = impl;
+}
+
+export function listBackends(): string[] {
+  return [...registry.backends.keys()];
+}
+
+export function findBackend(name: string): Backend | undefined {
+  return registry.backends.get(name);
+}
+
+export function getBackendObject(name?: string): Backend {
+  const n = name ?? registry.active;
+  if (n === null) throw new DeviceError('no backend is registered: import "tensile" or a @tensile/backend-* package');
+  const b = registry.backends.get(n);
+  if (!b) throw new DeviceError(`unknown device "${n}"; registered backends: ${listBackends().join(', ') || 'none'}`);
+  return b;
+}
+
+/** Makes a registered backend the default device. */
+export function setBackend(name: string): void {
+  getBackendObject(name);
+  registry.active = name;
+}
+
+/** The name of the default device. */
+export function getBackend(): string {
+  return getBackendObject().name;
+}
+
+/** Finishes asynchronous start-up of one backend (default: the active one), rejecting with the reason it cannot start. */
+export async function ready(name?: string): Promise<void> {
+  const b = getBackendObject(name);
+  await b.init();
+  await b.sync();
+}
+
+/** The primitive ops a backend implements with its own kernels. */
+export function kernelCoverage(backend: string): { implemented: PrimitiveOp[]; missing: PrimitiveOp[]; fused: string[] } {
+  const t = registry.kernels.get(backend) ?? {};
+  const implemented: PrimitiveOp[] = [];
+  const missing: PrimitiveOp[] = [];
+  for (const op of Object.keys(PRIMITIVES) as PrimitiveOp[]) (op in t ? implemented : missing).push(op);
+  const fused = Object.keys(t).filter((op) => !isPrimitive(op));
+  return { implemented, missing, fused };
+}
+
+export function kernel<O extends PrimitiveOp>(op: O, backend: Backend): Kernel<O> {
+  const k = (registry.kernels.get(backend.name) as Record<string, unknown> | undefined)?.[op];
+  if (k === undefined) throw new DeviceError(`${op}: no kernel is registered for device "${backend.name}"`);
+  if (!backend.isReady)
+    throw new DeviceError(
+      `${op}: device "${backend.name}" is not ready${backend.unavailableReason ? ` (${backend.unavailableReason})` : ''}; await ready('${backend.name}') first`,
+    );
+  if (registry.trace !== null) registry.trace.kernel(op, backend.name);
+  return k as Kernel<O>;
+}
+
+export function fusedKernel(op: string, backend: Backend): KernelTable[keyof KernelTable] | undefined {
+  return (registry.kernels.get(backend.name) as Record<string, never> | undefined)?.[op];
+}
+
+export function setTrace(trace: Trace | null): void {
+  registry.trace = trace;
+}
+
+export function traceTransfer(direction: 'upload' | 'readback', backend: string, bytes: number): void {
+  if (registry.trace !== null) registry.trace.transfer(direction, backend, bytes);
+}
+
+export function assertBackendName(name: unknown, op: string): string {
+  if (typeof name !== 'string') throw new ValueError(`${op}: device must be a backend name, got ${String(name)}`);
+  return name;
+}

@@ -1,0 +1,42 @@
+import './methods.js';
+
+export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export type { DType, FloatDType, HostArray } from './dtype.js';
+export { isFloat, promoteTypes, bytesPerElement, DTYPES } from './dtype.js';
+export { TensileError, ShapeError, DTypeError, DeviceError, IndexError, ValueError, fmtShape } from './errors.js';
+export { checkOptions } from './options.js';
+export * from './shape.js';
+export type { Backend, Storage, TensorView, MemoryInfo, KernelSignatures, Kernel, KernelTable, FusedKernel } from './backend/backend.js';
+export {
+  registerBackend,
+  registerKernel,
+  setBackend,
+  getBackend,
+  ready,
+  listBackends,
+  findBackend,
+  getBackendObject,
+  kernelCoverage,
+  setTrace,
+  type Trace,
+} from './backend/registry.js';
+export { PRIMITIVES, COMPOSITES, OP_TABLE, isPrimitive, type OpSpec, type PrimitiveOp, type CompositeOp, type OpName, type UnaryOp, type BinaryOp, type ReduceOp } from './ops/table.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { backward, type BackwardOptions } from './autograd/engine.js';
+export { needsGrad, needsGradList, record } from './autograd/record.js';
+export type { BackwardFn } from './autograd/node.js';
+export { tidy, tidyAsync, keep, dispose, memory } from './memory.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export * from './creation.js';
+export * from './ops/elementwise.js';
+export { castTo, toDtype } from './ops/cast.js';
+export { toDevice, toDeviceAsync } from './ops/device.js';
+export * from './ops/reduce.js';
+export * from './ops/view.js';
+export * from './ops/indexing.js';
+export * from './ops/scan.js';
+export * from './ops/inplace.js';
+export { matmul, linear } from './ops/matmul.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { rawView, deviceOf, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
+export type { Loss, Reduction } from './loss.js';

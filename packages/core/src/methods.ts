@@ -1,0 +1,253 @@
+/**
+ * Tensor methods: each forwards to the functional op of the same name, as
+ * PyTorch's `x.exp()` mirrors `torch.exp(x)`. Kept apart from tensor.ts so the
+ * class does not import every op module.
+ */
+import { backward as runBackward, type BackwardOptions, setEngineOps } from './autograd/engine.js';
+import { noGrad } from './autograd/grad-mode.js';
+import { onesLike } from './creation.js';
+import { type DType, isDType } from './dtype.js';
+import { castTo, toDtype } from './ops/cast.js';
+import { toDevice, toDeviceAsync } from './ops/device.js';
+import * as E from './ops/elementwise.js';
+import * as I from './ops/indexing.js';
+import * as P from './ops/inplace.js';
+import { linear, matmul } from './ops/matmul.js';
+import * as R from './ops/reduce.js';
+import * as S from './ops/scan.js';
+import { logSoftmax, softmax } from './ops/softmax.js';
+import type { TensorOrScalar } from './ops/util.js';
+import * as V from './ops/view.js';
+import { Tensor } from './tensor.js';
+
+setEngineOps({
+  add: (a, b) => E.add(a, b),
+  addInPlace: (a, b) => void noGrad(() => P.add_(a, b)),
+  onesLike: (t) => onesLike(t),
+  clone: (t) => V.clone(t),
+});
+
+type Sizes = (number | readonly number[])[];
+
+declare module './tensor.js' {
+  interface Tensor {
+    backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+    add(other: TensorOrScalar, alpha?: number): Tensor;
+    sub(other: TensorOrScalar, alpha?: number): Tensor;
+    mul(other: TensorOrScalar): Tensor;
+    div(other: TensorOrScalar): Tensor;
+    pow(exponent: TensorOrScalar): Tensor;
+    maximum(other: TensorOrScalar): Tensor;
+    minimum(other: TensorOrScalar): Tensor;
+    remainder(other: TensorOrScalar): Tensor;
+    eq(other: TensorOrScalar): Tensor;
+    ne(other: TensorOrScalar): Tensor;
+    lt(other: TensorOrScalar): Tensor;
+    le(other: TensorOrScalar): Tensor;
+    gt(other: TensorOrScalar): Tensor;
+    ge(other: TensorOrScalar): Tensor;
+    logicalAnd(other: TensorOrScalar): Tensor;
+    logicalOr(other: TensorOrScalar): Tensor;
+    logicalXor(other: TensorOrScalar): Tensor;
+    logicalNot(): Tensor;
+    neg(): Tensor;
+    abs(): Tensor;
+    sign(): Tensor;
+    relu(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    sqrt(): Tensor;
+    rsqrt(): Tensor;
+    reciprocal(): Tensor;
+    square(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    softplus(beta?: number, threshold?: number): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    erf(): Tensor;
+    isnan(): Tensor;
+    isinf(): Tensor;
+    clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
+    where(condition: Tensor, other: TensorOrScalar): Tensor;
+    sum(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    prod(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    mean(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    amax(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    amin(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): R.ValuesIndices;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): R.ValuesIndices;
+    argmax(dim?: number | null, keepdim?: boolean): Tensor;
+    argmin(dim?: number | null, keepdim?: boolean): Tensor;
+    logsumexp(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
+    var(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions | boolean): Tensor;
+    std(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions | boolean): Tensor;
+    norm(p?: number | 'fro' | null, dim?: R.Dims, keepdim?: boolean): Tensor;
+    all(dim?: number, keepdim?: boolean): Tensor;
+    any(dim?: number, keepdim?: boolean): Tensor;
+    matmul(other: Tensor): Tensor;
+    softmax(dim?: number): Tensor;
+    logSoftmax(dim?: number): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    takeAlongDim(indices: Tensor, dim?: number | null): Tensor;
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+    indexPut(indices: readonly Tensor[], values: Tensor | number, accumulate?: boolean): Tensor;
+    cumsum(dim: number): Tensor;
+    cumprod(dim: number): Tensor;
+    sort(dim?: number | S.SortOptions, descending?: boolean): R.ValuesIndices;
+    argsort(dim?: number, descending?: boolean): Tensor;
+    topk(k: number, dim?: number | S.TopkOptions, largest?: boolean): R.ValuesIndices;
+    reshape(...shape: Sizes): Tensor;
+    view(...shape: Sizes): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    permute(...dims: Sizes): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    readonly T: Tensor;
+    expand(...sizes: Sizes): Tensor;
+    expandAs(other: Tensor): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    contiguous(): Tensor;
+    clone(): Tensor;
+    to(target: string | DType): Tensor;
+    toAsync(device: string): Promise<Tensor>;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+    bool(): Tensor;
+    add_(other: TensorOrScalar, alpha?: number): Tensor;
+    sub_(other: TensorOrScalar, alpha?: number): Tensor;
+    mul_(other: TensorOrScalar): Tensor;
+    div_(other: TensorOrScalar): Tensor;
+    pow_(other: TensorOrScalar): Tensor;
+    zero_(): Tensor;
+    fill_(value: number | boolean | Tensor): Tensor;
+    copy_(src: Tensor): Tensor;
+    clamp_(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
+    maskedFill_(mask: Tensor, value: number | Tensor): Tensor;
+  }
+}
+
+type Method = (this: Tensor, ...args: never[]) => unknown;
+const methods: Record<string, Method> = {
+  backward(this: Tensor, gradient?: Tensor | null, options?: BackwardOptions) {
+    runBackward([this], [gradient], options);
+  },
+  add(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.add(this, o, alpha); },
+  sub(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.sub(this, o, alpha); },
+  mul(this: Tensor, o: TensorOrScalar) { return E.mul(this, o); },
+  div(this: Tensor, o: TensorOrScalar) { return E.div(this, o); },
+  pow(this: Tensor, o: TensorOrScalar) { return E.pow(this, o); },
+  maximum(this: Tensor, o: TensorOrScalar) { return E.maximum(this, o); },
+  minimum(this: Tensor, o: TensorOrScalar) { return E.minimum(this, o); },
+  remainder(this: Tensor, o: TensorOrScalar) { return E.remainder(this, o); },
+  eq(this: Tensor, o: TensorOrScalar) { return E.eq(this, o); },
+  ne(this: Tensor, o: TensorOrScalar) { return E.ne(this, o); },
+  lt(this: Tensor, o: TensorOrScalar) { return E.lt(this, o); },
+  le(this: Tensor, o: TensorOrScalar) { return E.le(this, o); },
+  gt(this: Tensor, o: TensorOrScalar) { return E.gt(this, o); },
+  ge(this: Tensor, o: TensorOrScalar) { return E.ge(this, o); },
+  logicalAnd(this: Tensor, o: TensorOrScalar) { return E.logicalAnd(this, o); },
+  logicalOr(this: Tensor, o: TensorOrScalar) { return E.logicalOr(this, o); },
+  logicalXor(this: Tensor, o: TensorOrScalar) { return E.logicalXor(this, o); },
+  softplus(this: Tensor, beta?: number, threshold?: number) { return E.softplus(this, beta, threshold); },
+  square(this: Tensor) { return E.square(this); },
+  clamp(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return E.clamp(this, lo, hi); },
+  where(this: Tensor, c: Tensor, o: TensorOrScalar) { return E.where(c, this, o); },
+  sum(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.sum(this, d, k); },
+  prod(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.prod(this, d, k); },
+  mean(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.mean(this, d, k); },
+  amax(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.amax(this, d, k); },
+  amin(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.amin(this, d, k); },
+  max(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.max(this) : R.max(this, d, k); },
+  min(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.min(this) : R.min(this, d, k); },
+  argmax(this: Tensor, d?: number | null, k?: boolean) { return R.argmax(this, d, k); },
+  argmin(this: Tensor, d?: number | null, k?: boolean) { return R.argmin(this, d, k); },
+  logsumexp(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.logsumexp(this, d, k); },
+  var(this: Tensor, d?: R.Dims | R.VarOptions, o?: R.VarOptions | boolean) { return R.variance(this, d, o); },
+  std(this: Tensor, d?: R.Dims | R.VarOptions, o?: R.VarOptions | boolean) { return R.std(this, d, o); },
+  norm(this: Tensor, p?: number | 'fro' | null, d?: R.Dims, k?: boolean) { return R.norm(this, p, d, k); },
+  all(this: Tensor, d?: number, k?: boolean) { return R.all(this, d, k); },
+  any(this: Tensor, d?: number, k?: boolean) { return R.any(this, d, k); },
+  matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
+  softmax(this: Tensor, d?: number) { return softmax(this, d); },
+  logSoftmax(this: Tensor, d?: number) { return logSoftmax(this, d); },
+  gather(this: Tensor, d: number, i: Tensor) { return I.gather(this, d, i); },
+  scatter(this: Tensor, d: number, i: Tensor, s: Tensor | number) { return I.scatter(this, d, i, s); },
+  scatterAdd(this: Tensor, d: number, i: Tensor, s: Tensor) { return I.scatterAdd(this, d, i, s); },
+  indexSelect(this: Tensor, d: number, i: Tensor) { return I.indexSelect(this, d, i); },
+  takeAlongDim(this: Tensor, i: Tensor, d?: number | null) { return I.takeAlongDim(this, i, d); },
+  maskedFill(this: Tensor, m: Tensor, v: number | Tensor) { return I.maskedFill(this, m, v); },
+  indexPut(this: Tensor, i: readonly Tensor[], v: Tensor | number, acc?: boolean) { return I.indexPut(this, i, v, acc); },
+  cumsum(this: Tensor, d: number) { return S.cumsum(this, d); },
+  cumprod(this: Tensor, d: number) { return S.cumprod(this, d); },
+  sort(this: Tensor, d?: number | S.SortOptions, desc?: boolean) { return S.sort(this, d, desc); },
+  argsort(this: Tensor, d?: number, desc?: boolean) { return S.argsort(this, d, desc); },
+  topk(this: Tensor, k: number, d?: number | S.TopkOptions, l?: boolean) { return S.topk(this, k, d, l); },
+  reshape(this: Tensor, ...s: Sizes) { return V.reshape(this, ...s); },
+  view(this: Tensor, ...s: Sizes) { return V.view(this, ...s); },
+  flatten(this: Tensor, s?: number, e?: number) { return V.flatten(this, s, e); },
+  unflatten(this: Tensor, d: number, s: readonly number[]) { return V.unflatten(this, d, s); },
+  permute(this: Tensor, ...d: Sizes) { return V.permute(this, ...d); },
+  transpose(this: Tensor, a: number, b: number) { return V.transpose(this, a, b); },
+  t(this: Tensor) { return V.t(this); },
+  expand(this: Tensor, ...s: Sizes) { return V.expand(this, ...s); },
+  expandAs(this: Tensor, o: Tensor) { return V.expandAs(this, o); },
+  squeeze(this: Tensor, d?: number | readonly number[]) { return V.squeeze(this, d); },
+  unsqueeze(this: Tensor, d: number) { return V.unsqueeze(this, d); },
+  narrow(this: Tensor, d: number, s: number, l: number) { return V.narrow(this, d, s, l); },
+  slice(this: Tensor, d: number, s?: number | null, e?: number | null, st?: number) { return V.slice(this, d, s, e, st); },
+  select(this: Tensor, d: number, i: number) { return V.select(this, d, i); },
+  split(this: Tensor, s: number | readonly number[], d?: number) { return V.split(this, s, d); },
+  chunk(this: Tensor, c: number, d?: number) { return V.chunk(this, c, d); },
+  contiguous(this: Tensor) { return V.contiguous(this); },
+  clone(this: Tensor) { return V.clone(this); },
+  to(this: Tensor, target: string | DType) { return isDType(target) || target === 'int64' ? toDtype(this, target === 'int64' ? 'int32' : target) : toDevice(this, target); },
+  toAsync(this: Tensor, device: string) { return toDeviceAsync(this, device); },
+  float(this: Tensor) { return toDtype(this, 'float32'); },
+  double(this: Tensor) { return toDtype(this, 'float64'); },
+  int(this: Tensor) { return toDtype(this, 'int32'); },
+  bool(this: Tensor) { return toDtype(this, 'bool'); },
+  add_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.add_(this, o, alpha); },
+  sub_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.sub_(this, o, alpha); },
+  mul_(this: Tensor, o: TensorOrScalar) { return P.mul_(this, o); },
+  div_(this: Tensor, o: TensorOrScalar) { return P.div_(this, o); },
+  pow_(this: Tensor, o: TensorOrScalar) { return P.pow_(this, o); },
+  zero_(this: Tensor) { return P.zero_(this); },
+  fill_(this: Tensor, v: number | boolean | Tensor) { return P.fill_(this, v); },
+  copy_(this: Tensor, s: Tensor) { return P.copy_(this, s); },
+  clamp_(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return P.clamp_(this, lo, hi); },
+  maskedFill_(this: Tensor, m: Tensor, v: number | Tensor) { return P.maskedFill_(this, m, v); },
+};
+for (const name of ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'erf', 'isnan', 'isinf', 'logicalNot'] as const) {
+  const f = E[name];
+  methods[name] = function (this: Tensor) {
+    return f(this);
+  };
+}
+for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) {
+    return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+  },
+  configurable: true,
+});
+
+

@@ -1,0 +1,335 @@
+import type { TensorView } from '../backend/backend.js';
+import { kernel } from '../backend/registry.js';
+import { noGrad as noGradRun } from '../autograd/grad-mode.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype.js';
+import { DTypeError, fmtShape } from '../errors.js';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
+import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './util.js';
+import { castTo } from './cast.js';
+import { sumTo } from './reduce.js';
+
+// ---- unary ----------------------------------------------------------------
+
+type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
+
+/** Gradient formulas of the differentiable unary primitives, written with differentiable ops. */
+const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; grad: UnaryGrad } } = {
+  neg: { save: 'none', grad: (g) => neg(g) },
+  abs: { save: 'x', grad: (g, x) => mul(g, sign(x)) },
+  sign: { save: 'none', grad: (g) => mul(g, 0) },
+  relu: { save: 'out', grad: (g, _x, out) => where(gt(out, 0), g, 0) },
+  floor: { save: 'none', grad: (g) => mul(g, 0) },
+  ceil: { save: 'none', grad: (g) => mul(g, 0) },
+  round: { save: 'none', grad: (g) => mul(g, 0) },
+  exp: { save: 'out', grad: (g, _x, out) => mul(g, out) },
+  log: { save: 'x', grad: (g, x) => div(g, x) },
+  log1p: { save: 'x', grad: (g, x) => div(g, add(x, 1)) },
+  expm1: { save: 'out', grad: (g, _x, out) => mul(g, add(out, 1)) },
+  sqrt: { save: 'out', grad: (g, _x, out) => div(g, mul(out, 2)) },
+  rsqrt: { save: 'out', grad: (g, _x, out) => mul(mul(g, -0.5), mul(out, mul(out, out))) },
+  reciprocal: { save: 'out', grad: (g, _x, out) => neg(mul(g, mul(out, out))) },
+  tanh: { save: 'out', grad: (g, _x, out) => mul(g, sub(1, mul(out, out))) },
+  sigmoid: { save: 'out', grad: (g, _x, out) => mul(g, mul(out, sub(1, out))) },
+  softplus: { save: 'x', grad: (g, x) => mul(g, sigmoid(x)) },
+  sin: { save: 'x', grad: (g, x) => mul(g, cos(x)) },
+  cos: { save: 'x', grad: (g, x) => neg(mul(g, sin(x))) },
+  erf: { save: 'x', grad: (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))) },
+};
+
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  const backend = deviceOf(op, x);
+  const rule = PRIMITIVES[op].dtype;
+  let outDtype: DType = x.dtype;
+  let input = x;
+  if (rule === 'float') {
+    if (!isFloat(x.dtype)) {
+      input = castTo(x, 'float32');
+      outDtype = 'float32';
+    }
+  } else if (rule === 'bool') outDtype = 'bool';
+  else if (x.dtype === 'bool' && op !== 'abs' && op !== 'relu')
+    throw new DTypeError(`${op}: not supported for bool tensors (shape ${fmtShape(x.shape)})`);
+  const out = empty(backend, x.shape, outDtype);
+  kernel(op, backend)(input, out);
+  if (input !== x) input.dispose();
+  if (needsGrad(x)) {
+    const f = UNARY_GRADS[op];
+    if (f !== undefined) {
+      const save = f.save === 'x' ? [x] : f.save === 'out' ? [out] : f.save === 'both' ? [x, out] : [];
+      const mode = f.save;
+      record(op, [x], [out], save, (g, s) => [f.grad(g, mode === 'out' ? (null as never) : s[0]!, mode === 'out' ? s[0]! : (s[1] ?? (null as never)))]);
+    }
+  }
+  return out;
+}
+
+export const neg = (x: Tensor) => unary('neg', x);
+export const abs = (x: Tensor) => unary('abs', x);
+export const sign = (x: Tensor) => unary('sign', x);
+export const relu = (x: Tensor) => unary('relu', x);
+export const floor = (x: Tensor) => unary('floor', x);
+export const ceil = (x: Tensor) => unary('ceil', x);
+export const round = (x: Tensor) => unary('round', x);
+export const exp = (x: Tensor) => unary('exp', x);
+export const log = (x: Tensor) => unary('log', x);
+export const log1p = (x: Tensor) => unary('log1p', x);
+export const expm1 = (x: Tensor) => unary('expm1', x);
+export const sqrt = (x: Tensor) => unary('sqrt', x);
+export const rsqrt = (x: Tensor) => unary('rsqrt', x);
+export const reciprocal = (x: Tensor) => unary('reciprocal', x);
+export const tanh = (x: Tensor) => unary('tanh', x);
+export const sigmoid = (x: Tensor) => unary('sigmoid', x);
+export const sin = (x: Tensor) => unary('sin', x);
+export const cos = (x: Tensor) => unary('cos', x);
+export const erf = (x: Tensor) => unary('erf', x);
+export const isnan = (x: Tensor) => unary('isnan', x);
+export const isinf = (x: Tensor) => unary('isinf', x);
+export const logicalNot = (x: Tensor) => unary('logicalNot', x);
+
+/** log(1 + exp(beta x)) / beta, linear where beta x > threshold (PyTorch's F.softplus). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  if (beta === 1 && threshold === 20) return unary('softplus', x);
+  const bx = mul(x, beta);
+  const soft = div(log1p(exp(bx)), beta);
+  const cond = gt(bx, threshold);
+  const out = where(cond, x, soft);
+  bx.dispose();
+  soft.dispose();
+  cond.dispose();
+  return out;
+}
+
+export function square(x: Tensor): Tensor {
+  return mul(x, x);
+}
+
+// ---- binary ---------------------------------------------------------------
+
+type BinaryGrad = (g: Tensor, a: TensorOrScalar, b: TensorOrScalar, out: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
+
+const half = (m: Tensor) => mul(m, 0.5);
+
+/** Which of (a, b, out) backward needs, given which inputs need gradients. */
+type Saves = (needA: boolean, needB: boolean) => readonly [boolean, boolean, boolean];
+const NONE: Saves = () => [false, false, false];
+
+const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
+  add: { saves: NONE, grad: (g) => [g, g] },
+  sub: { saves: NONE, grad: (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null] },
+  mul: { saves: (na, nb) => [nb, na, false], grad: (g, a, b, _o, n) => [n[0] ? mul(g, b) : null, n[1] ? mul(g, a) : null] },
+  div: { saves: (_na, nb) => [nb, true, false], grad: (g, a, b, _o, n) => [n[0] ? div(g, b) : null, n[1] ? neg(div(mul(g, a), mul(b, b))) : null] },
+  pow: {
+    saves: (_na, nb) => [true, true, nb],
+    grad: (g, a, b, out, n) => {
+      let ga: Tensor | null = null;
+      let gb: Tensor | null = null;
+      if (n[0]) {
+        // d/da a^b = b a^(b-1), and 0 where b == 0 (as PyTorch masks it).
+        const d = mul(b, pow(a, sub(b, 1)));
+        ga = mul(g, typeof b === 'number' ? (b === 0 ? mul(d, 0) : d) : where(eq(b, 0), 0, d));
+      }
+      if (n[1]) {
+        // d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0.
+        const d = isTensorArg(a) ? mul(out, log(a)) : mul(out, Math.log(Number(a)));
+        const mask = isTensorArg(a) ? logicalAnd(eq(a, 0), ge(b, 0)) : null;
+        gb = mul(g, mask === null ? d : where(mask, 0, d));
+      }
+      return [ga, gb];
+    },
+  },
+  maximum: {
+    saves: () => [true, true, false],
+    grad: (g, a, b, _o, n) => {
+      const tie = half(eq(a, b));
+      return [n[0] ? mul(g, add(gt(a, b), tie)) : null, n[1] ? mul(g, add(lt(a, b), tie)) : null];
+    },
+  },
+  minimum: {
+    saves: () => [true, true, false],
+    grad: (g, a, b, _o, n) => {
+      const tie = half(eq(a, b));
+      return [n[0] ? mul(g, add(lt(a, b), tie)) : null, n[1] ? mul(g, add(gt(a, b), tie)) : null];
+    },
+  },
+};
+
+function computeDtype(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): DType {
+  const at = isTensorArg(a);
+  const bt = isTensorArg(b);
+  let dt: DType = at && bt ? promoteTypes(a.dtype, b.dtype) : at ? promoteWithScalar(a.dtype, b as number) : promoteWithScalar((b as Tensor).dtype, a as number);
+  const rule = PRIMITIVES[op].dtype;
+  if (rule === 'div' && !isFloat(dt)) dt = 'float32';
+  if (dt === 'bool' && rule !== 'bool') dt = 'int32';
+  return dt;
+}
+
+function asKernelArg(x: TensorOrScalar, dt: DType, shape: readonly number[], temps: Tensor[]): TensorView | number {
+  if (!isTensorArg(x)) return typeof x === 'boolean' ? (x ? 1 : 0) : x;
+  let t = x;
+  if (t.dtype !== dt) {
+    t = castTo(t, dt);
+    temps.push(t);
+  }
+  if (shapesEqual(t.shape, shape)) return t;
+  return rawView(t, shape, broadcastStrides(t.shape, t.strides, shape));
+}
+
+export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const backend = deviceOf(op, a, b);
+  const at = isTensorArg(a);
+  const bt = isTensorArg(b);
+  const shape = at && bt ? broadcastShapes(op, a.shape, b.shape) : at ? a.shape : (b as Tensor).shape;
+  const dt = computeDtype(op, a, b);
+  const outDtype: DType = PRIMITIVES[op].dtype === 'bool' ? 'bool' : dt;
+  const out = empty(backend, shape, outDtype);
+  const temps: Tensor[] = [];
+  kernel(op, backend)(asKernelArg(a, dt, shape, temps), asKernelArg(b, dt, shape, temps), out);
+  for (const t of temps) t.dispose();
+  if (outDtype !== 'bool' && needsGrad(a, b)) {
+    const f = BINARY_GRADS[op];
+    if (f !== undefined) {
+      const na = at && a._requiresGrad;
+      const nb = bt && b._requiresGrad;
+      const [sa, sb, so] = f.saves(na, nb);
+      const saveList: Tensor[] = [];
+      if (sa && at) saveList.push(a);
+      if (sb && bt) saveList.push(b);
+      if (so) saveList.push(out);
+      const aShape = at ? a.shape : null;
+      const bShape = bt ? b.shape : null;
+      const aDtype = at ? a.dtype : dt;
+      const bDtype = bt ? b.dtype : dt;
+      record(op, [a, b], [out], saveList, (g, s, needs) => {
+        let i = 0;
+        const av = sa && at ? s[i++]! : at ? (null as never) : a;
+        const bv = sb && bt ? s[i++]! : bt ? (null as never) : b;
+        const ov = so ? s[i]! : (null as never);
+        const [ga, gb] = f.grad(g, av, bv, ov, needs);
+        return [ga && aShape ? reduceGrad(ga, aShape, aDtype) : null, gb && bShape ? reduceGrad(gb, bShape, bDtype) : null];
+      });
+    }
+  }
+  return out;
+}
+
+function reduceGrad(g: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  let r = shapesEqual(g.shape, shape) ? g : sumTo(g, shape);
+  if (r.dtype !== dtype && isFloat(dtype)) r = castTo(r, dtype);
+  return r;
+}
+
+export function add(a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor {
+  if (alpha !== 1) {
+    const scaled = mul(b, alpha);
+    const out = binary('add', a, scaled);
+    scaled.dispose();
+    return out;
+  }
+  return binary('add', a, b);
+}
+
+export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor {
+  if (alpha !== 1) {
+    const scaled = mul(b, alpha);
+    const out = binary('sub', a, scaled);
+    scaled.dispose();
+    return out;
+  }
+  return binary('sub', a, b);
+}
+
+export const mul = (a: TensorOrScalar, b: TensorOrScalar) => binary('mul', a, b);
+export const div = (a: TensorOrScalar, b: TensorOrScalar) => binary('div', a, b);
+export const pow = (a: TensorOrScalar, b: TensorOrScalar) => binary('pow', a, b);
+export const maximum = (a: TensorOrScalar, b: TensorOrScalar) => binary('maximum', a, b);
+export const minimum = (a: TensorOrScalar, b: TensorOrScalar) => binary('minimum', a, b);
+export const remainder = (a: TensorOrScalar, b: TensorOrScalar) => binary('remainder', a, b);
+export const eq = (a: TensorOrScalar, b: TensorOrScalar) => binary('eq', a, b);
+export const ne = (a: TensorOrScalar, b: TensorOrScalar) => binary('ne', a, b);
+export const lt = (a: TensorOrScalar, b: TensorOrScalar) => binary('lt', a, b);
+export const le = (a: TensorOrScalar, b: TensorOrScalar) => binary('le', a, b);
+export const gt = (a: TensorOrScalar, b: TensorOrScalar) => binary('gt', a, b);
+export const ge = (a: TensorOrScalar, b: TensorOrScalar) => binary('ge', a, b);
+export const logicalAnd = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalAnd', a, b);
+export const logicalOr = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalOr', a, b);
+export const logicalXor = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalXor', a, b);
+
+// ---- where / clamp ----------------------------------------------------------
+
+/** cond ? a : b with broadcasting; cond must be bool. */
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const backend = deviceOf('where', cond, a, b);
+  if (cond.dtype !== 'bool')
+    throw new DTypeError(`where: expected condition to be a bool tensor, got ${cond.dtype} of shape ${fmtShape(cond.shape)}`);
+  const at = isTensorArg(a);
+  const bt = isTensorArg(b);
+  let shape = cond.shape as number[];
+  if (at) shape = broadcastShapes('where', shape, a.shape);
+  if (bt) shape = broadcastShapes('where', shape, b.shape);
+  let dt: DType;
+  if (at && bt) dt = promoteTypes(a.dtype, b.dtype);
+  else if (at) dt = promoteWithScalar(a.dtype, b as number);
+  else if (bt) dt = promoteWithScalar(b.dtype, a as number);
+  else dt = Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
+  if (!at && !bt && typeof a === 'boolean' && typeof b === 'boolean') dt = 'bool';
+  const out = empty(backend, shape, dt);
+  const temps: Tensor[] = [];
+  const c = shapesEqual(cond.shape, shape) ? cond : rawView(cond, shape, broadcastStrides(cond.shape, cond.strides, shape));
+  kernel('where', backend)(c, asKernelArg(a, dt, shape, temps), asKernelArg(b, dt, shape, temps), out);
+  for (const t of temps) t.dispose();
+  if (needsGrad(a, b)) {
+    record('where', [a, b], [out], [cond], (g, s, needs) => [
+      needs[0] && at ? reduceGrad(where(s[0]!, g, 0), a.shape, a.dtype) : null,
+      needs[1] && bt ? reduceGrad(where(s[0]!, 0, g), b.shape, b.dtype) : null,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Clamps into [min, max] (either may be omitted; bounds may be tensors).
+ * The gradient passes where min <= x <= max, bounds included, as PyTorch's clamp.
+ */
+export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
+  deviceOf('clamp', x, min ?? null, max ?? null);
+  if ((min === undefined || min === null) && (max === undefined || max === null))
+    throw new DTypeError("clamp: at least one of 'min' or 'max' must not be None");
+  const grad = needsGrad(x, min ?? null, max ?? null);
+  const run = () => {
+    let r = x;
+    if (min !== undefined && min !== null) r = binary('maximum', r, min);
+    if (max !== undefined && max !== null) {
+      const prev = r;
+      r = binary('minimum', r, max);
+      if (prev !== x) prev.dispose();
+    }
+    return r === x ? binary('mul', x, 1) : r;
+  };
+  const out = grad ? noGradRun(run) : run();
+  if (grad) {
+    const lo = min ?? null;
+    const hi = max ?? null;
+    const save: Tensor[] = [x];
+    if (isTensorArg(lo)) save.push(lo);
+    if (isTensorArg(hi)) save.push(hi);
+    record('clamp', [x, lo, hi], [out], save, (g, s, needs) => {
+      let i = 1;
+      const xs = s[0]!;
+      const lv = isTensorArg(lo) ? s[i++]! : lo;
+      const hv = isTensorArg(hi) ? s[i++]! : hi;
+      let inside: Tensor | null = null;
+      if (lv !== null) inside = ge(xs, lv);
+      if (hv !== null) inside = inside === null ? le(xs, hv) : logicalAnd(inside, le(xs, hv));
+      return [
+        needs[0] ? where(inside!, g, 0) : null,
+        needs[1] && isTensorArg(lv) ? reduceGrad(where(lt(xs, lv), g, 0), lv.shape, lv.dtype) : null,
+        needs[2] && isTensorArg(hv) ? reduceGrad(where(gt(xs, hv), g, 0), hv.shape, hv.dtype) : null,
+      ];
+    });
+  }
+  return out;
+}
+

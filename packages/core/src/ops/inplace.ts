@@ -1,0 +1,147 @@
+import { kernel } from '../backend/registry.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { isFloat } from '../dtype.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { castTo } from './cast.js';
+import { add, binary, clamp, div, mul, pow, sub } from './elementwise.js';
+import { maskedFill } from './indexing.js';
+import type { BinaryOp } from './table.js';
+import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
+import { expand } from './view.js';
+
+function checkWritable(op: string, t: Tensor): void {
+  t._live(op);
+  if (isGradEnabled() && t._requiresGrad && t.isLeaf)
+    throw new ValueError(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad() or use an out-of-place op`);
+}
+
+/**
+ * Writes an out-of-place result into t and bumps t's version, so autograd can
+ * catch saved tensors that changed. With autograd, t takes the result's place
+ * in the graph (as PyTorch's in-place ops rebase history).
+ */
+function assign(op: string, t: Tensor, r: Tensor): Tensor {
+  if (!shapesEqual(r.shape, t.shape)) {
+    r.dispose();
+    throw new ShapeError(`${op}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${fmtShape(r.shape)}`);
+  }
+  if (r.dtype !== t.dtype && isFloat(r.dtype) && !isFloat(t.dtype)) {
+    r.dispose();
+    throw new DTypeError(`${op}: result type ${r.dtype} can't be cast to the desired output type ${t.dtype}`);
+  }
+  const src = r.dtype === t.dtype ? r : castTo(r, t.dtype);
+  kernel('copy', t.storage.backend)(src, t);
+  t.storage.version++;
+  if (src.gradFn !== null) {
+    t.gradFn = src.gradFn;
+    t.outputNr = src.outputNr;
+    t._requiresGrad = true;
+  }
+  if (src !== r) src.dispose();
+  r.dispose();
+  return t;
+}
+
+/** The in-place form of a binary op: kernels write straight into t when no graph is needed. */
+function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrScalar, outOfPlace: () => Tensor): Tensor {
+  checkWritable(name, t);
+  deviceOf(name, t, other);
+  if (isTensorArg(other)) {
+    const b = broadcastShapes(name, t.shape, other.shape);
+    if (!shapesEqual(b, t.shape))
+      throw new ShapeError(`${name}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${fmtShape(b)}`);
+  }
+  const otherDtype = isTensorArg(other) ? other.dtype : Number.isInteger(other) || typeof other === 'boolean' ? t.dtype : 'float32';
+  if (!isFloat(t.dtype) && (isFloat(otherDtype) || op === 'div'))
+    throw new DTypeError(`${name}: result type float32 can't be cast to the desired output type ${t.dtype}`);
+  const fast = !needsGrad(t, other) && t.isContiguous() && (!isTensorArg(other) || other.dtype === t.dtype);
+  if (fast) {
+    const b = isTensorArg(other)
+      ? shapesEqual(other.shape, t.shape)
+        ? other
+        : rawView(other, t.shape, broadcastStrides(other.shape, other.strides, t.shape))
+      : typeof other === 'boolean'
+        ? Number(other)
+        : other;
+    kernel(op, t.storage.backend)(t, b, t);
+    t.storage.version++;
+    return t;
+  }
+  return assign(name, t, outOfPlace());
+}
+
+export const add_ = (t: Tensor, other: TensorOrScalar, alpha = 1): Tensor =>
+  alpha === 1 ? binaryInPlace('add', 'add_', t, other, () => add(t, other)) : assignScaled('add_', t, other, alpha, 1);
+export const sub_ = (t: Tensor, other: TensorOrScalar, alpha = 1): Tensor =>
+  alpha === 1 ? binaryInPlace('sub', 'sub_', t, other, () => sub(t, other)) : assignScaled('sub_', t, other, alpha, -1);
+export const mul_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('mul', 'mul_', t, other, () => mul(t, other));
+export const div_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('div', 'div_', t, other, () => div(t, other));
+export const pow_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('pow', 'pow_', t, other, () => pow(t, other));
+
+function assignScaled(name: string, t: Tensor, other: TensorOrScalar, alpha: number, sign: 1 | -1): Tensor {
+  if (typeof other === 'number' || typeof other === 'boolean') return binaryInPlace('add', name, t, sign * alpha * Number(other), () => add(t, sign * alpha * Number(other)));
+  checkWritable(name, t);
+  deviceOf(name, t, other);
+  const scaled = binary('mul', other, sign * alpha);
+  try {
+    return binaryInPlace('add', name, t, scaled, () => add(t, scaled));
+  } finally {
+    scaled.dispose();
+  }
+}
+
+export function fill_(t: Tensor, value: number | boolean | Tensor): Tensor {
+  checkWritable('fill_', t);
+  if (isTensorArg(value)) {
+    if (value.ndim !== 0) throw new ShapeError(`fill_: only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions`);
+    return copy_(t, value);
+  }
+  kernel('fill', t.storage.backend)(t, typeof value === 'boolean' ? Number(value) : value);
+  t.storage.version++;
+  // The old values no longer matter: gradients stop here.
+  if (t.gradFn !== null && isGradEnabled()) record('fill_', [], [t], [], () => []);
+  return t;
+}
+
+export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
+
+/** Copies src (broadcast, converted) into t. */
+export function copy_(t: Tensor, src: Tensor): Tensor {
+  checkWritable('copy_', t);
+  if (src.storage.backend !== t.storage.backend) {
+    const moved = (src as unknown as { to(d: string): Tensor }).to(t.device);
+    try {
+      return copy_(t, moved);
+    } finally {
+      if (moved !== src) moved.dispose();
+    }
+  }
+  const b = broadcastShapes('copy_', t.shape, src.shape);
+  if (!shapesEqual(b, t.shape))
+    throw new ShapeError(`copy_: the size of src ${fmtShape(src.shape)} must be broadcastable to the destination ${fmtShape(t.shape)}`);
+  if (!needsGrad(src) && src.dtype === t.dtype && (src.storage !== t.storage || shapesEqual(src.shape, t.shape))) {
+    const v = shapesEqual(src.shape, t.shape) ? src : rawView(src, t.shape, broadcastStrides(src.shape, src.strides, t.shape));
+    if (src.storage === t.storage) {
+      const tmp = castTo(src, src.dtype);
+      kernel('copy', t.storage.backend)(tmp, t);
+      tmp.dispose();
+    } else kernel('copy', t.storage.backend)(v, t);
+    t.storage.version++;
+    return t;
+  }
+  const e = shapesEqual(src.shape, t.shape) ? castTo(src, t.dtype) : expand(src, t.shape);
+  return assign('copy_', t, e.dtype === t.dtype ? e : castTo(e, t.dtype));
+}
+
+export function clamp_(t: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
+  checkWritable('clamp_', t);
+  return assign('clamp_', t, clamp(t, min, max));
+}
+
+export function maskedFill_(t: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  checkWritable('maskedFill_', t);
+  return assign('maskedFill_', t, maskedFill(t, mask, value));
+}

@@ -1,0 +1,106 @@
+import { kernel } from '../backend/registry.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { isFloat } from '../dtype.js';
+import { IndexError, ValueError } from '../errors.js';
+import { tidy } from '../memory.js';
+import { contiguousStrides, normalizeDim, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { zeros } from '../creation.js';
+import { castTo } from './cast.js';
+import { add, div, mul, sub } from './elementwise.js';
+import { scatterAdd } from './indexing.js';
+import { sum, type ValuesIndices, valuesIndices as withNames } from './reduce.js';
+import type { ScanOp } from './table.js';
+import { deviceOf, empty, rawView } from './util.js';
+import { contiguous, narrow } from './view.js';
+
+function layout(x: Tensor, d: number): [number, number, number] {
+  return [numel(x.shape.slice(0, d)), x.shape[d] ?? 1, numel(x.shape.slice(d + 1))];
+}
+
+function runScan(op: ScanOp, x: Tensor, d: number): Tensor {
+  const backend = deviceOf(op, x);
+  const c0 = contiguous(x);
+  const c = !isFloat(c0.dtype) && c0.dtype !== 'int32' ? castTo(c0, 'int32') : c0;
+  const out = empty(backend, x.shape, c.dtype);
+  const l = layout(x, d);
+  kernel(op, backend)(rawView(c, l, contiguousStrides(l)), rawView(out, l, contiguousStrides(l), 0));
+  if (c !== c0) c.dispose();
+  if (c0 !== x) c0.dispose();
+  return out;
+}
+
+/** sum over j >= i along dim: the adjoint of cumsum. */
+function reverseCumsum(g: Tensor, d: number): Tensor {
+  return add(sub(sum(g, d, true), cumsum(g, d)), g);
+}
+
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim('cumsum', dim, Math.max(x.ndim, 1));
+  const out = runScan('cumsum', x, d);
+  if (needsGrad(x)) record('cumsum', [x], [out], [], (g) => [reverseCumsum(g, d)]);
+  return out;
+}
+
+export function cumprod(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim('cumprod', dim, Math.max(x.ndim, 1));
+  const out = runScan('cumprod', x, d);
+  if (needsGrad(x)) {
+    // sum_{j >= i} g_j out_j / x_i; exact for inputs without zeros.
+    record('cumprod', [x], [out], [x, out], (g, s) => [div(reverseCumsum(mul(g, s[1]!), d), s[0]!)]);
+  }
+  return out;
+}
+
+export interface SortOptions {
+  dim?: number;
+  descending?: boolean;
+  /** Accepted for PyTorch compatibility: Tensile's sort is always stable. */
+  stable?: boolean;
+}
+
+
+/** Stable sort along dim: [values, indices]; NaN sorts as the largest value, as PyTorch. */
+export function sort(x: Tensor, dimOrOpts: number | SortOptions = -1, descending = false): ValuesIndices {
+  const o: SortOptions = typeof dimOrOpts === 'number' ? { dim: dimOrOpts, descending } : dimOrOpts;
+  for (const k of Object.keys(o)) if (!['dim', 'descending', 'stable'].includes(k)) throw new ValueError(`sort: unknown option '${k}'; valid options are dim, descending, stable`);
+  const backend = deviceOf('sort', x);
+  const d = normalizeDim('sort', o.dim ?? -1, Math.max(x.ndim, 1));
+  const c = contiguous(x);
+  const values = empty(backend, x.shape, x.dtype);
+  const indices = empty(backend, x.shape, 'int32');
+  const l = layout(x, d);
+  const st = contiguousStrides(l);
+  kernel('sort', backend)(rawView(c, l, st), rawView(values, l, st, 0), rawView(indices, l, st, 0), o.descending ?? false);
+  if (c !== x) c.dispose();
+  if (needsGrad(x)) {
+    const shape = x.shape;
+    record('sort', [x], [values], [indices], (g, s) => [scatterAdd(zeros(shape, { dtype: g.dtype, device: g.device }), d, s[0]!, g)]);
+  }
+  return withNames(values, indices);
+}
+
+export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
+  const [v, i] = sort(x, dim, descending);
+  v.dispose();
+  return i;
+}
+
+export interface TopkOptions {
+  dim?: number;
+  largest?: boolean;
+  sorted?: boolean;
+}
+
+/** The k largest (or smallest) entries along dim: [values, indices]. */
+export function topk(x: Tensor, k: number, dimOrOpts: number | TopkOptions = -1, largest = true): ValuesIndices {
+  const o: TopkOptions = typeof dimOrOpts === 'number' ? { dim: dimOrOpts, largest } : dimOrOpts;
+  for (const key of Object.keys(o)) if (!['dim', 'largest', 'sorted'].includes(key)) throw new ValueError(`topk: unknown option '${key}'; valid options are dim, largest, sorted`);
+  const d = normalizeDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 0 || k > size) throw new IndexError(`topk: selected index k (${k}) out of range for dimension ${d} of size ${size}`);
+  return tidy(() => {
+    const [v, i] = sort(x, d, o.largest ?? true);
+    return withNames(contiguous(narrow(v, d, 0, k)), contiguous(narrow(i, d, 0, k)));
+  });
+}

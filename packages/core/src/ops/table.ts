@@ -1,0 +1,159 @@
+/**
+ * The op table: the one declarative list of Tensile's ops. Primitive ops are
+ * what a backend implements as kernels; composite ops are built in core from
+ * primitives (a backend may still register a fused kernel for a composite).
+ * Kernel signatures, the coverage matrix and the docs are derived from here.
+ */
+
+/** How an op's result dtype follows its inputs. */
+export type DTypeRule =
+  | 'float' // float in, same float out; int/bool promote to float32
+  | 'same' // numeric in, same dtype out (bool rejected where it makes no sense)
+  | 'promote' // binary: promoted dtype of the inputs
+  | 'div' // binary: promoted, then int/bool to float32 (true division)
+  | 'bool' // any in, bool out
+  | 'index' // int32 out
+  | 'reduce-sum' // int/bool accumulate to int32, floats keep their dtype
+  | 'any'; // dtype-preserving movement of data
+
+export type OpKind =
+  | 'unary'
+  | 'binary'
+  | 'where'
+  | 'cast'
+  | 'copy'
+  | 'fill'
+  | 'reduce'
+  | 'matmul'
+  | 'gather'
+  | 'scatter'
+  | 'scan'
+  | 'sort'
+  | 'composite';
+
+export interface OpSpec {
+  readonly kind: OpKind;
+  readonly group: 'elementwise' | 'reduce' | 'matmul' | 'index' | 'scan' | 'memory' | 'nn' | 'shape';
+  readonly dtype: DTypeRule;
+  readonly arity: number;
+  /** Whether autograd can flow through it (integer results never carry gradients). */
+  readonly differentiable: boolean;
+  readonly doc: string;
+}
+
+const unaryFloat = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc }) as const;
+const unarySame = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'same', arity: 1, differentiable: true, doc }) as const;
+const unaryBool = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'bool', arity: 1, differentiable: false, doc }) as const;
+const binary = <D extends DTypeRule = 'promote'>(doc: string, dtype: D = 'promote' as D, differentiable = true) =>
+  ({ kind: 'binary', group: 'elementwise', dtype, arity: 2, differentiable, doc }) as const;
+const reduce = <D extends DTypeRule>(doc: string, dtype: D, differentiable = true) => ({ kind: 'reduce', group: 'reduce', dtype, arity: 1, differentiable, doc }) as const;
+
+/** Primitive ops: every backend implements each of these as a kernel. */
+export const PRIMITIVES = {
+  // elementwise unary
+  neg: unarySame('-x'),
+  abs: unarySame('|x|'),
+  sign: unarySame('sign(x): -1, 0 or 1'),
+  relu: unarySame('max(x, 0)'),
+  floor: unarySame('round toward -inf; zero gradient'),
+  ceil: unarySame('round toward +inf; zero gradient'),
+  round: unarySame('round half to even; zero gradient'),
+  exp: unaryFloat('e^x'),
+  log: unaryFloat('natural logarithm'),
+  log1p: unaryFloat('log(1 + x), accurate near 0'),
+  expm1: unaryFloat('e^x - 1, accurate near 0'),
+  sqrt: unaryFloat('square root'),
+  rsqrt: unaryFloat('1 / sqrt(x)'),
+  reciprocal: unaryFloat('1 / x'),
+  tanh: unaryFloat('hyperbolic tangent'),
+  sigmoid: unaryFloat('1 / (1 + e^-x), stable for large |x|'),
+  softplus: unaryFloat('log(1 + e^x), linear above 20 as PyTorch'),
+  sin: unaryFloat('sine'),
+  cos: unaryFloat('cosine'),
+  erf: unaryFloat('error function'),
+  isnan: unaryBool('x is NaN'),
+  isinf: unaryBool('x is +-inf'),
+  logicalNot: unaryBool('!x'),
+  // elementwise binary (inputs arrive broadcast to the output shape)
+  add: binary('a + b'),
+  sub: binary('a - b'),
+  mul: binary('a * b'),
+  div: binary('a / b (true division)', 'div'),
+  pow: binary('a ^ b', 'promote'),
+  maximum: binary('elementwise max, NaN-propagating'),
+  minimum: binary('elementwise min, NaN-propagating'),
+  remainder: binary('a - floor(a / b) * b (sign of b, as Python)', 'promote', false),
+  eq: binary('a == b', 'bool', false),
+  ne: binary('a != b', 'bool', false),
+  lt: binary('a < b', 'bool', false),
+  le: binary('a <= b', 'bool', false),
+  gt: binary('a > b', 'bool', false),
+  ge: binary('a >= b', 'bool', false),
+  logicalAnd: binary('a && b', 'bool', false),
+  logicalOr: binary('a || b', 'bool', false),
+  logicalXor: binary('a xor b', 'bool', false),
+  where: { kind: 'where' as const, group: 'elementwise', dtype: 'promote', arity: 3, differentiable: true, doc: 'cond ? a : b' },
+  // data movement
+  cast: { kind: 'cast' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'convert to another dtype' },
+  copy: { kind: 'copy' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'strided copy into a (possibly strided) destination' },
+  fill: { kind: 'fill' as const, group: 'memory', dtype: 'any', arity: 0, differentiable: false, doc: 'set every element of a (possibly strided) destination' },
+  // reductions over the middle axis of a contiguous [outer, r, inner] view
+  sum: reduce('sum; float32 accumulates in float64', 'reduce-sum'),
+  prod: reduce('product', 'reduce-sum'),
+  amax: reduce('maximum, NaN-propagating', 'same'),
+  amin: reduce('minimum, NaN-propagating', 'same'),
+  argmax: reduce('index of the first maximum (NaN counts as maximum)', 'index', false),
+  argmin: reduce('index of the first minimum (NaN counts as minimum)', 'index', false),
+  // matrix product of [B, M, K] by [B, K, N] views (any strides, batch stride may be 0)
+  matmul: { kind: 'matmul' as const, group: 'matmul', dtype: 'promote', arity: 2, differentiable: true, doc: 'batched matrix product' },
+  // indexing along one dim
+  gather: { kind: 'gather' as const, group: 'index', dtype: 'any', arity: 2, differentiable: true, doc: 'out[i][j] = x[i][index[i][j]] along dim' },
+  scatter: { kind: 'scatter' as const, group: 'index', dtype: 'any', arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] = src[i][j] along dim, in place' },
+  scatterAdd: { kind: 'scatter' as const, group: 'index', dtype: 'any', arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] += src[i][j] along dim, in place' },
+  // scans and order along the middle axis of a contiguous [outer, n, inner] view
+  cumsum: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', arity: 1, differentiable: true, doc: 'inclusive prefix sum' },
+  cumprod: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', arity: 1, differentiable: true, doc: 'inclusive prefix product' },
+  sort: { kind: 'sort' as const, group: 'scan', dtype: 'any', arity: 1, differentiable: true, doc: 'stable sort, values and int32 indices' },
+} as const satisfies Record<string, OpSpec>;
+
+export type PrimitiveOp = keyof typeof PRIMITIVES;
+type OpsOfKind<K extends OpKind> = { [O in PrimitiveOp]: (typeof PRIMITIVES)[O]['kind'] extends K ? O : never }[PrimitiveOp];
+export type UnaryOp = OpsOfKind<'unary'>;
+export type BinaryOp = OpsOfKind<'binary'>;
+export type ReduceOp = OpsOfKind<'reduce'>;
+export type ScanOp = OpsOfKind<'scan'>;
+export type ScatterOp = OpsOfKind<'scatter'>;
+
+const composite = (group: OpSpec['group'], doc: string, arity = 1): OpSpec => ({ kind: 'composite', group, dtype: 'float', arity, differentiable: true, doc });
+
+/** Composite ops: built in core from primitives, so every backend has them. */
+export const COMPOSITES = {
+  mean: composite('reduce', 'sum / count'),
+  logsumexp: composite('reduce', 'max + log(sum(exp(x - max)))'),
+  var: composite('reduce', 'variance with correction'),
+  std: composite('reduce', 'sqrt(var)'),
+  norm: composite('reduce', 'p-norm'),
+  max: composite('reduce', 'max, or values and indices along a dim'),
+  min: composite('reduce', 'min, or values and indices along a dim'),
+  softmax: composite('nn', 'exp(x - logsumexp(x))'),
+  logSoftmax: composite('nn', 'x - logsumexp(x)'),
+  linear: composite('matmul', 'x W^T + b', 3),
+  clamp: composite('elementwise', 'min(max(x, lo), hi); gradient passes at the bounds'),
+  indexSelect: composite('index', 'select entries along a dim by an index list', 2),
+  takeAlongDim: composite('index', 'gather with broadcast indices', 2),
+  oneHot: composite('index', 'one-hot encoding of class indices'),
+  maskedFill: composite('index', 'where(mask, value, x)', 2),
+  indexPut: composite('index', 'x[indices] = values (or +=)', 3),
+  topk: composite('scan', 'k largest (or smallest) values and indices'),
+  cat: composite('shape', 'concatenate along a dim'),
+  stack: composite('shape', 'stack along a new dim'),
+} as const satisfies Record<string, OpSpec>;
+
+export type CompositeOp = keyof typeof COMPOSITES;
+export type OpName = PrimitiveOp | CompositeOp;
+
+export const OP_TABLE: Readonly<Record<OpName, OpSpec>> = { ...PRIMITIVES, ...COMPOSITES };
+
+export function isPrimitive(op: string): op is PrimitiveOp {
+  return Object.prototype.hasOwnProperty.call(PRIMITIVES, op);
+}

@@ -1,0 +1,341 @@
+import { kernel } from '../backend/registry.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { needsGrad, needsGradList, record } from '../autograd/record.js';
+import { promoteTypes } from '../dtype.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { checkShape, contiguousStrides, inferShape, normalizeDim, numel, shapesEqual, viewStrides } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { sumTo } from './reduce.js';
+import { deviceOf, deviceOfList, empty, rawView } from './util.js';
+
+function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.storage, shape, strides, offset);
+}
+
+/** Records a view op whose gradient is computed by `back` from the output gradient. */
+function viewOp(name: string, x: Tensor, out: Tensor, back: (g: Tensor) => Tensor): Tensor {
+  if (needsGrad(x)) record(name, [x], [out], [], (g) => [back(g)]);
+  return out;
+}
+
+function sizesArg(args: readonly (number | readonly number[])[]): number[] {
+  return (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
+}
+
+/** Same data under a new shape; a view when the layout allows, else a copy (PyTorch's reshape). */
+export function reshape(x: Tensor, ...shapeArgs: (number | readonly number[])[]): Tensor {
+  x._live('reshape');
+  const shape = inferShape('reshape', sizesArg(shapeArgs), x.numel());
+  const strides = viewStrides(x.shape, x.strides, shape);
+  if (strides !== null) {
+    const inShape = x.shape;
+    return viewOp('reshape', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+  }
+  const c = contiguous(x);
+  const out = reshape(c, shape);
+  c.dispose();
+  return out;
+}
+
+/** A view under a new shape; fails when the layout does not allow one (PyTorch's view). */
+export function view(x: Tensor, ...shapeArgs: (number | readonly number[])[]): Tensor {
+  x._live('view');
+  const shape = inferShape('view', sizesArg(shapeArgs), x.numel());
+  const strides = viewStrides(x.shape, x.strides, shape);
+  if (strides === null)
+    throw new ShapeError(
+      `view: view size ${fmtShape(shape)} is not compatible with input tensor's size ${fmtShape(x.shape)} and stride ${fmtShape(x.strides)} (at least one dimension spans across two contiguous subspaces); use reshape() instead`,
+    );
+  const inShape = x.shape;
+  return viewOp('view', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  x._live('flatten');
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normalizeDim('flatten', startDim, x.ndim);
+  const e = normalizeDim('flatten', endDim, x.ndim);
+  if (s > e) throw new ValueError(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
+  const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim('unflatten', dim, x.ndim);
+  const inner = inferShape('unflatten', sizes, x.shape[d]!);
+  return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+}
+
+export function permute(x: Tensor, ...dimsArgs: (number | readonly number[])[]): Tensor {
+  x._live('permute');
+  const dims = sizesArg(dimsArgs);
+  if (dims.length !== x.ndim)
+    throw new ShapeError(`permute: number of dims don't match: got ${dims.length} dims for a tensor of shape ${fmtShape(x.shape)}`);
+  const nd = dims.map((d) => normalizeDim('permute', d, x.ndim));
+  if (new Set(nd).size !== nd.length) throw new ValueError(`permute: repeated dim in ${fmtShape(dims)}`);
+  const inverse = new Array<number>(nd.length);
+  nd.forEach((d, i) => (inverse[d] = i));
+  const out = makeView(x, nd.map((d) => x.shape[d]!), nd.map((d) => x.strides[d]!), x.offset);
+  return viewOp('permute', x, out, (g) => permute(g, inverse));
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  x._live('transpose');
+  const a = normalizeDim('transpose', dim0, x.ndim);
+  const b = normalizeDim('transpose', dim1, x.ndim);
+  if (x.ndim < 2 && a === b) return alias(x);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+  [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+  return viewOp('transpose', x, makeView(x, shape, strides, x.offset), (g) => transpose(g, a, b));
+}
+
+/** Transpose of a tensor with at most 2 dims (PyTorch's `t()`). */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new ShapeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  return x.ndim < 2 ? alias(x) : transpose(x, 0, 1);
+}
+
+function alias(x: Tensor): Tensor {
+  return viewOp('alias', x, makeView(x, x.shape, x.strides, x.offset), (g) => g);
+}
+
+export function expand(x: Tensor, ...sizeArgs: (number | readonly number[])[]): Tensor {
+  x._live('expand');
+  const sizes = sizesArg(sizeArgs);
+  if (sizes.length < x.ndim)
+    throw new ShapeError(`expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  const off = sizes.length - x.ndim;
+  const shape = new Array<number>(sizes.length);
+  const strides = new Array<number>(sizes.length);
+  for (let i = 0; i < sizes.length; i++) {
+    const want = sizes[i]!;
+    if (i < off) {
+      if (want < 0) throw new ShapeError(`expand: the expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`);
+      shape[i] = want;
+      strides[i] = 0;
+      continue;
+    }
+    const have = x.shape[i - off]!;
+    if (want === -1 || want === have) {
+      shape[i] = have;
+      strides[i] = x.strides[i - off]!;
+    } else if (have === 1) {
+      shape[i] = want;
+      strides[i] = 0;
+    } else
+      throw new ShapeError(
+        `expand: the expanded size of the tensor (${want}) must match the existing size (${have}) at non-singleton dimension ${i}.  Target sizes: ${fmtShape(sizes)}.  Tensor sizes: ${fmtShape(x.shape)}`,
+      );
+  }
+  checkShape('expand', shape);
+  const inShape = x.shape;
+  return viewOp('expand', x, makeView(x, shape, strides, x.offset), (g) => sumTo(g, inShape));
+}
+
+export function expandAs(x: Tensor, other: Tensor): Tensor {
+  return expand(x, other.shape);
+}
+
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  x._live('squeeze');
+  let drop: number[];
+  if (dim === undefined) drop = x.shape.flatMap((s, i) => (s === 1 ? [i] : []));
+  else {
+    const dims = typeof dim === 'number' ? [dim] : dim;
+    drop = dims.map((d) => normalizeDim('squeeze', d, x.ndim)).filter((d) => x.shape[d] === 1);
+  }
+  if (x.ndim === 0) drop = [];
+  const shape = x.shape.filter((_, i) => !drop.includes(i));
+  const strides = x.strides.filter((_, i) => !drop.includes(i));
+  const inShape = x.shape;
+  return viewOp('squeeze', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  x._live('unsqueeze');
+  const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  const st = d < x.ndim ? x.shape[d]! * x.strides[d]! : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, st);
+  return viewOp('unsqueeze', x, makeView(x, shape, strides, x.offset), (g) => squeeze(g, d));
+}
+
+/**
+ * The gradient of a view that selects part of its base: zeros of the base's
+ * shape with `g` written into the same selection. Differentiable: its own
+ * gradient is the selection again.
+ */
+function embedInto(g: Tensor, baseShape: readonly number[], select: (t: Tensor) => Tensor): Tensor {
+  const backend = deviceOf('embed', g);
+  const out = empty(backend, baseShape, g.dtype);
+  const k = kernel('fill', backend);
+  k(out, 0);
+  const dst = noGrad(() => select(out));
+  kernel('copy', backend)(g, dst);
+  dst.dispose();
+  if (needsGrad(g)) record('sliceBackward', [g], [out], [], (gg) => [select(gg)]);
+  return out;
+}
+
+/** Elements start..start+length-1 along dim, as a view. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  x._live('narrow');
+  if (x.ndim === 0) throw new ShapeError('narrow: cannot be applied to a 0-dim tensor');
+  const d = normalizeDim('narrow', dim, x.ndim);
+  const size = x.shape[d]!;
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(s) || s < 0 || s > size)
+    throw new ShapeError(`narrow: start (${start}) is out of bounds for dimension ${dim} of size ${size}`);
+  if (!Number.isInteger(length) || length < 0 || s + length > size)
+    throw new ShapeError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${size})`);
+  const shape = x.shape.slice();
+  shape[d] = length;
+  const out = makeView(x, shape, x.strides, x.offset + s * x.strides[d]!);
+  const inShape = x.shape;
+  return viewOp('narrow', x, out, (g) => embedInto(g, inShape, (z) => narrow(z, d, s, length)));
+}
+
+/** Python-style slice start:end:step along dim (negative start/end count from the end; step > 0). */
+export function slice(x: Tensor, dim: number, start: number | null = 0, end: number | null = null, step = 1): Tensor {
+  x._live('slice');
+  const d = normalizeDim('slice', dim, x.ndim);
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step}`);
+  const size = x.shape[d]!;
+  const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+  const s = clampIdx(start ?? 0);
+  const e = Math.max(clampIdx(end ?? size), s);
+  const len = Math.ceil((e - s) / step);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  shape[d] = len;
+  strides[d] = x.strides[d]! * step;
+  const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
+  const inShape = x.shape;
+  return viewOp('slice', x, out, (g) => embedInto(g, inShape, (z) => slice(z, d, s, e, step)));
+}
+
+/** The index-th entry along dim, removing that dim (PyTorch's `select`, `x[:, i]`). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  x._live('select');
+  const d = normalizeDim('select', dim, x.ndim);
+  const size = x.shape[d]!;
+  const i = index < 0 ? index + size : index;
+  if (!Number.isInteger(i) || i < 0 || i >= size)
+    throw new ShapeError(`select: index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${dim}`);
+  const shape = x.shape.filter((_, j) => j !== d);
+  const strides = x.strides.filter((_, j) => j !== d);
+  const out = makeView(x, shape, strides, x.offset + i * x.strides[d]!);
+  const inShape = x.shape;
+  return viewOp('select', x, out, (g) => embedInto(g, inShape, (z) => select(z, d, i)));
+}
+
+/** A contiguous copy (always new storage). */
+export function clone(x: Tensor): Tensor {
+  const backend = deviceOf('clone', x);
+  const out = empty(backend, x.shape, x.dtype);
+  kernel('copy', backend)(x, out);
+  if (needsGrad(x)) record('clone', [x], [out], [], (g) => [g]);
+  return out;
+}
+
+/** x itself when already contiguous, else a contiguous copy (PyTorch's `contiguous()`). */
+export function contiguous(x: Tensor): Tensor {
+  x._live('contiguous');
+  return x.isContiguous() ? x : clone(x);
+}
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
+  const backend = deviceOfList('cat', tensors);
+  const first = tensors[0]!;
+  if (first.ndim === 0) throw new ShapeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
+  const d = normalizeDim('cat', dim, first.ndim);
+  let dtype = first.dtype;
+  let total = 0;
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim)
+      throw new ShapeError(`cat: tensors must have same number of dimensions: got ${first.ndim} and ${t.ndim} (tensor number ${i})`);
+    for (let j = 0; j < t.ndim; j++)
+      if (j !== d && t.shape[j] !== first.shape[j])
+        throw new ShapeError(
+          `cat: Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[j]} but got size ${t.shape[j]} for tensor number ${i} in the list.`,
+        );
+    dtype = promoteTypes(dtype, t.dtype);
+    total += t.shape[d]!;
+  });
+  const shape = first.shape.slice();
+  shape[d] = total;
+  const out = empty(backend, shape, dtype);
+  const copyK = kernel('copy', backend);
+  const castK = kernel('cast', backend);
+  const outStrides = contiguousStrides(shape);
+  let pos = 0;
+  for (const t of tensors) {
+    const len = t.shape[d]!;
+    const dst = rawView(out, t.shape, outStrides, pos * outStrides[d]!);
+    if (t.dtype === dtype) copyK(t, dst);
+    else castK(t, dst);
+    pos += len;
+  }
+  if (needsGradList(tensors)) {
+    const lens = tensors.map((t) => t.shape[d]!);
+    const dtypes = tensors.map((t) => t.dtype);
+    record('cat', tensors, [out], [], (g) => {
+      let p = 0;
+      return lens.map((len, i) => {
+        const piece = narrow(g, d, p, len);
+        p += len;
+        return dtypes[i] === g.dtype ? piece : piece;
+      });
+    });
+  }
+  return out;
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty list of tensors');
+  const first = tensors[0]!;
+  tensors.forEach((t, i) => {
+    if (!shapesEqual(t.shape, first.shape))
+      throw new ShapeError(`stack: expects each tensor to be equal size, but got ${fmtShape(first.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
+  });
+  const d = normalizeDim('stack', dim, first.ndim + 1);
+  const parts = tensors.map((t) => unsqueeze(t, d));
+  const out = cat(parts, d);
+  for (const p of parts) p.dispose();
+  return out;
+}
+
+/** Splits into pieces of `size` (or the listed sizes) along dim, as views. */
+export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  const d = normalizeDim('split', dim, x.ndim);
+  const n = x.shape[d]!;
+  let sizes: number[];
+  if (typeof sizeOrSections === 'number') {
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: split size must be a positive integer, got ${sizeOrSections}`);
+    sizes = [];
+    for (let p = 0; p < n; p += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - p));
+    if (n === 0) sizes = [0];
+  } else {
+    sizes = sizeOrSections.slice();
+    if (sizes.reduce((a, b) => a + b, 0) !== n)
+      throw new ShapeError(`split: split sizes ${fmtShape(sizes)} don't sum to the size ${n} of dimension ${d}`);
+  }
+  let p = 0;
+  return sizes.map((len) => {
+    const piece = narrow(x, d, p, len);
+    p += len;
+    return piece;
+  });
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  const d = normalizeDim('chunk', dim, x.ndim);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
+}
+

@@ -1,0 +1,306 @@
+import type { Storage, TensorView } from './backend/backend.js';
+import { getBackendObject, traceTransfer } from './backend/registry.js';
+import type { Node } from './autograd/node.js';
+import { type DType, type HostArray, isFloat } from './dtype.js';
+import { DeviceError, DTypeError, ValueError, fmtShape } from './errors.js';
+import { release, retain, track, unwatch, watch } from './memory.js';
+import { contiguousStrides, isContiguous, numel } from './shape.js';
+
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * A tensor handle: a strided view onto reference-counted storage on one
+ * device. Ops live in `ops/` and are attached as methods in `methods.ts`.
+ */
+export class Tensor implements TensorView {
+  declare readonly _isTensor: true;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  readonly storage: Storage;
+  /** The autograd node that produced this tensor (null for leaves). */
+  gradFn: Node | null = null;
+  /** Which output of gradFn this tensor is. */
+  outputNr = 0;
+  /** Accumulated gradient (owned by this tensor; no scope disposes it). */
+  grad: Tensor | null = null;
+  /** @internal */ _requiresGrad = false;
+  /** @internal */ _retainsGrad = false;
+  /** @internal */ _kept = false;
+  /** @internal */ _disposed = false;
+  /** @internal AccumulateGrad node of a leaf, created on first use. */
+  _accumulator: Node | null = null;
+  /** @internal Host copy of values given from JS (index and length tensors), valid while storage.version is _hostVersion. */
+  _host: HostArray | null = null;
+  /** @internal */ _hostVersion = 0;
+
+  /** @internal Use the creation functions; this wraps a storage in a new handle. */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number) {
+    this.storage = storage;
+    this.dtype = storage.dtype;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    retain(storage);
+    watch(this, storage);
+    track(this);
+  }
+
+  get device(): string {
+    return this.storage.backend.name;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  numel(): number {
+    return numel(this.shape);
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    const d = dim < 0 ? dim + this.shape.length : dim;
+    if (d < 0 || d >= this.shape.length) throw new ValueError(`size: dim ${dim} out of range for a ${this.shape.length}-d tensor`);
+    return this.shape[d]!;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    this.requiresGrad_(value);
+  }
+
+  /** Sets requiresGrad on a leaf, as PyTorch's `requires_grad_()`. */
+  requiresGrad_(value = true): this {
+    if (!this.isLeaf && !value)
+      throw new ValueError('requiresGrad_: you can only change requiresGrad flags of leaf tensors; use detach() to get a tensor without a graph');
+    if (value && !isFloat(this.dtype))
+      throw new DTypeError(`requiresGrad_: only floating point tensors can require gradients, got ${this.dtype}`);
+    this._requiresGrad = value;
+    return this;
+  }
+
+  /** Keeps `.grad` for a non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new ValueError("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (this.gradFn === null) return this;
+    this._retainsGrad = true;
+    const node = this.gradFn;
+    if (node.retained === null) node.retained = new Map();
+    node.retained.set(this.outputNr, this);
+    return this;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** Releases this handle's reference to its storage; storage is freed when no handle, view or saved tensor needs it. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    unwatch(this);
+    release(this.storage);
+    if (this.grad !== null) {
+      this.grad.dispose();
+      this.grad = null;
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** @internal Throws when used after dispose. */
+  _live(op: string): this {
+    if (this._disposed) throw new ValueError(`${op}: tensor of shape ${fmtShape(this.shape)} was disposed`);
+    return this;
+  }
+
+  /** @internal A new handle on the same view, with the same autograd identity (used for saved tensors). */
+  _alias(): Tensor {
+    const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
+    t.gradFn = this.gradFn;
+    t.outputNr = this.outputNr;
+    t._requiresGrad = this._requiresGrad;
+    return t;
+  }
+
+  /** A new handle on the same data that is cut from the graph (PyTorch's `detach()`). */
+  detach(): Tensor {
+    this._live('detach');
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  /** A host copy of the elements in row-major order. Portable: works on every backend. */
+  async data(): Promise<HostArray> {
+    this._live('data');
+    const b = this.storage.backend;
+    if (this.isContiguous()) {
+      const n = this.numel();
+      const out = await b.read(this.storage, this.offset, n);
+      traceTransfer('readback', b.name, out.byteLength);
+      return out;
+    }
+    const c = (this as unknown as { contiguous(): Tensor }).contiguous();
+    try {
+      return await c.data();
+    } finally {
+      c.dispose();
+    }
+  }
+
+  /** Synchronous host copy; only on backends that can read synchronously (cpu, wasm, native). */
+  dataSync(): HostArray {
+    this._live('dataSync');
+    const b = this.storage.backend;
+    if (!b.syncReadback || b.readSync === undefined)
+      throw new DeviceError(`dataSync: device "${b.name}" cannot read synchronously; use await tensor.data()`);
+    if (this.isContiguous()) {
+      const out = b.readSync(this.storage, this.offset, this.numel());
+      traceTransfer('readback', b.name, out.byteLength);
+      return out;
+    }
+    const c = (this as unknown as { contiguous(): Tensor }).contiguous();
+    try {
+      return c.dataSync();
+    } finally {
+      c.dispose();
+    }
+  }
+
+  async item(): Promise<number> {
+    if (this.numel() !== 1)
+      throw new ValueError(`item: a Tensor with ${this.numel()} elements cannot be converted to a scalar`);
+    return (await this.data())[0]!;
+  }
+
+  itemSync(): number {
+    if (this.numel() !== 1)
+      throw new ValueError(`itemSync: a Tensor with ${this.numel()} elements cannot be converted to a scalar`);
+    return this.dataSync()[0]!;
+  }
+
+  /** Nested JS arrays (numbers; booleans for bool tensors), as PyTorch's `tolist()`. */
+  async tolist(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype);
+  }
+
+  tolistSync(): NestedArray {
+    return nest(this.dataSync(), this.shape, this.dtype);
+  }
+
+  toString(): string {
+    if (this._disposed) return `tensor(<disposed>, shape=${fmtShape(this.shape)})`;
+    const b = this.storage.backend;
+    const extras: string[] = [];
+    if (b.name !== 'cpu') extras.push(`device='${b.name}'`);
+    if (this.dtype !== 'float32' && !(this.dtype === 'bool') && !(this.dtype === 'int32' && this.numel() > 0)) extras.push(`dtype=${this.dtype}`);
+    if (this.dtype === 'int32' && this.numel() === 0) extras.push('dtype=int32');
+    if (this.gradFn !== null) extras.push(`gradFn=<${this.gradFn.name}>`);
+    else if (this._requiresGrad) extras.push('requiresGrad=true');
+    let body: string;
+    if (!b.syncReadback) body = `<${this.numel()} values on ${b.name}; await data()>`;
+    else body = formatValues(this.dataSync(), this.shape, this.dtype);
+    if (this.numel() === 0) body = '[]';
+    if (this.numel() === 0 && this.ndim > 1) extras.unshift(`size=(${this.shape.join(', ')})`);
+    return `tensor(${body}${extras.map((e) => `, ${e}`).join('')})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+Object.defineProperty(Tensor.prototype, '_isTensor', { value: true });
+
+export function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && (x as { _isTensor?: boolean })._isTensor === true;
+}
+
+/** @internal A fresh contiguous tensor with unspecified contents on `device`. */
+export function emptyOn(device: string | undefined, shape: readonly number[], dtype: DType): Tensor {
+  const b = getBackendObject(device);
+  if (dtype === 'float64' && !b.supportsFloat64)
+    throw new DTypeError(`device "${b.name}" has no float64 support; use float32`);
+  return new Tensor(b.alloc(dtype, numel(shape)), shape, contiguousStrides(shape), 0);
+}
+
+function nest(data: HostArray, shape: readonly number[], dtype: DType): NestedArray {
+  const conv = dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  if (shape.length === 0) return conv(data[0]!);
+  let pos = 0;
+  const build = (d: number): NestedArray[] => {
+    const n = shape[d]!;
+    const out: NestedArray[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = d === shape.length - 1 ? conv(data[pos++]!) : build(d + 1);
+    return out;
+  };
+  return build(0);
+}
+
+function formatValues(data: HostArray, shape: readonly number[], dtype: DType): string {
+  const n = data.length;
+  const summarize = n > 1000;
+  let fmt: (v: number) => string;
+  if (dtype === 'bool') fmt = (v) => (v ? 'True' : 'False');
+  else if (dtype === 'int32') fmt = (v) => String(v);
+  else {
+    let allInt = true;
+    let maxAbs = 0;
+    let minAbs = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = data[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (!Number.isInteger(v)) allInt = false;
+      const a = Math.abs(v);
+      if (a > maxAbs) maxAbs = a;
+      if (a !== 0 && a < minAbs) minAbs = a;
+    }
+    const special = (v: number) => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
+    if (allInt && maxAbs < 1e8) fmt = (v) => (Number.isFinite(v) ? `${v}.` : special(v));
+    else if (maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs !== Infinity) || maxAbs / minAbs > 1000)
+      fmt = (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2') : special(v));
+    else fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : special(v));
+  }
+  const strs: string[] = new Array(n);
+  let width = 0;
+  for (let i = 0; i < n; i++) {
+    const s = fmt(data[i]!);
+    strs[i] = s;
+    if (s.length > width) width = s.length;
+  }
+  if (shape.length === 0) return strs[0]!;
+  const strides = contiguousStrides(shape);
+  const render = (d: number, off: number, indent: number): string => {
+    const len = shape[d]!;
+    const idx: (number | null)[] = [];
+    if (summarize && len > 6) {
+      for (let i = 0; i < 3; i++) idx.push(i);
+      idx.push(null);
+      for (let i = len - 3; i < len; i++) idx.push(i);
+    } else for (let i = 0; i < len; i++) idx.push(i);
+    if (d === shape.length - 1) return `[${idx.map((i) => (i === null ? '...' : strs[off + i]!.padStart(width))).join(', ')}]`;
+    const sep = `,${'\n'.repeat(shape.length - 1 - d)}${' '.repeat(indent + 1)}`;
+    return `[${idx.map((i) => (i === null ? '...' : render(d + 1, off + i * strides[d]!, indent + 1))).join(sep)}]`;
+  };
+  return render(0, 0, 'tensor('.length);
+}
