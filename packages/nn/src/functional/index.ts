@@ -1,1 +1,3 @@
-export {};
+// torch.nn.functional: losses and layer math, functional-first.
+export * from './losses/index.js';
+export * from './layers.js';
