@@ -22,7 +22,7 @@ export {
 } from './backend/registry.js';
 export { PRIMITIVES, COMPOSITES, OP_TABLE, isPrimitive, type OpSpec, type PrimitiveOp, type CompositeOp, type OpName, type UnaryOp, type BinaryOp, type ReduceOp } from './ops/table.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
-export { backward, type BackwardOptions } from './autograd/engine.js';
+export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/engine.js';
 export { needsGrad, needsGradList, record } from './autograd/record.js';
 export type { BackwardFn } from './autograd/node.js';
 export { tidy, tidyAsync, keep, dispose, memory } from './memory.js';

@@ -50,6 +50,48 @@ function accumulateInto(leaf: Tensor, g: Tensor, createGraph: boolean): void {
 
 /** Reverse-mode pass from `roots`, as PyTorch's `torch.autograd.backward`. */
 export function backward(roots: readonly Tensor[], gradients: readonly (Tensor | null | undefined)[], options: BackwardOptions = {}): void {
+  run(roots, gradients, options, null);
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** Return null (instead of throwing) for inputs the outputs do not depend on. */
+  allowUnused?: boolean;
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, returned instead of
+ * accumulated into `.grad` (PyTorch's `torch.autograd.grad`).
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  gradOutputs?: Tensor | readonly (Tensor | null | undefined)[] | null,
+  options: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? (outputs as Tensor[]) : [outputs as Tensor];
+  const ins = Array.isArray(inputs) ? (inputs as Tensor[]) : [inputs as Tensor];
+  const gos = gradOutputs === undefined || gradOutputs === null ? [] : Array.isArray(gradOutputs) ? gradOutputs : [gradOutputs as Tensor];
+  const targets = ins.map((t, i) => {
+    if (!t._requiresGrad) throw new ValueError(`grad: input ${i} does not require grad`);
+    return edgeOf(t)!;
+  });
+  const captured = new Map<Node, (Tensor | null)[]>();
+  for (const e of targets) captured.set(e.node, new Array<Tensor | null>(e.node.numOutputs).fill(null));
+  run(outs, gos as (Tensor | null | undefined)[], options, captured);
+  return targets.map((e, i) => {
+    const g = captured.get(e.node)![e.nr] ?? null;
+    if (g === null && !options.allowUnused)
+      throw new ValueError(`grad: one of the differentiated tensors (input ${i}) appears to not have been used in the graph; pass {allowUnused: true} to get null`);
+    return g;
+  });
+}
+
+function run(
+  roots: readonly Tensor[],
+  gradients: readonly (Tensor | null | undefined)[],
+  options: BackwardOptions,
+  captured: Map<Node, (Tensor | null)[]> | null,
+): void {
   const o = ops!;
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
@@ -117,8 +159,17 @@ export function backward(roots: readonly Tensor[], gradients: readonly (Tensor |
       ready.pop();
       const grads = buffers.get(node) ?? [null];
       buffers.delete(node);
+      const cap = captured?.get(node);
+      if (cap !== undefined)
+        grads.forEach((g, i) => {
+          if (g) cap[i] = createGraph ? g._alias() : g.detach();
+        });
 
       if (node.variable !== null) {
+        if (captured !== null) {
+          for (const g of grads) g?.dispose();
+          continue;
+        }
         const g = grads[0];
         if (g) accumulateInto(node.variable, g, createGraph);
         continue;

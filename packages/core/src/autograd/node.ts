@@ -34,6 +34,12 @@ export class Node {
     readonly variable: Tensor | null = null,
   ) {}
 
+  /** @internal */
+  setSaved(saved: Tensor[], versions: number[]): void {
+    this.saved = saved;
+    this.savedVersions = versions;
+  }
+
   unpack(): Tensor[] {
     const saved = this.saved;
     for (let i = 0; i < saved.length; i++) {

@@ -1,4 +1,4 @@
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, type Edge, Node } from './node.js';
 
@@ -45,16 +45,7 @@ export function record(
   backward: BackwardFn,
 ): void {
   const next = inputs.map((t) => (typeof t === 'object' ? edgeOf(t) : null));
-  const saved = new Array<Tensor>(save.length);
-  const versions = new Array<number>(save.length);
-  for (let i = 0; i < save.length; i++) {
-    const s = save[i]!;
-    const a = s._alias();
-    a._kept = true;
-    saved[i] = a;
-    versions[i] = s.storage.version;
-  }
-  const node = new Node(name, next, backward, saved, versions, outputs.length);
+  const node = new Node(name, next, backward, [], [], outputs.length);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i]!;
     if (o.dtype !== 'float32' && o.dtype !== 'float64') continue;
@@ -62,4 +53,17 @@ export function record(
     o.outputNr = i;
     o._requiresGrad = true;
   }
+  // Saved after the outputs are linked, so a saved output keeps its place in the graph (double backward).
+  const saved = new Array<Tensor>(save.length);
+  const versions = new Array<number>(save.length);
+  for (let i = 0; i < save.length; i++) {
+    const s = save[i]!;
+    const a = s._alias();
+    a._kept = true;
+    // A saved leaf must reach the same AccumulateGrad node as the leaf itself.
+    if (s.gradFn === null && s._requiresGrad) a._accumulator = accumulator(s);
+    saved[i] = a;
+    versions[i] = s.storage.version;
+  }
+  node.setSaved(saved, versions);
 }

@@ -128,7 +128,7 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
       let gb: Tensor | null = null;
       if (n[0]) {
         // d/da a^b = b a^(b-1), and 0 where b == 0 (as PyTorch masks it).
-        const d = mul(b, pow(a, sub(b, 1)));
+        const d = mul(b, pow(a, isTensorArg(b) ? sub(b, 1) : Number(b) - 1));
         ga = mul(g, typeof b === 'number' ? (b === 0 ? mul(d, 0) : d) : where(eq(b, 0), 0, d));
       }
       if (n[1]) {

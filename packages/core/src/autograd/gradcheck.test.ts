@@ -1,0 +1,128 @@
+import { describe, expect, test } from 'vitest';
+import * as T from '@tensile/core';
+import { f64, gradcheck, gradgradcheck } from '../../test/helpers.js';
+
+type Case = [string, (...xs: T.Tensor[]) => T.Tensor, number[][], { lo?: number; hi?: number }?];
+
+const pos = { lo: 0.5, hi: 2 };
+const unary: Case[] = [
+  ['neg', (x) => T.neg(x), [[3, 4]]],
+  ['abs', (x) => T.abs(x), [[3, 4]]],
+  ['relu', (x) => T.relu(x), [[3, 4]]],
+  ['exp', (x) => T.exp(x), [[3, 4]]],
+  ['log', (x) => T.log(x), [[3, 4]], pos],
+  ['log1p', (x) => T.log1p(x), [[3, 4]], pos],
+  ['expm1', (x) => T.expm1(x), [[3, 4]]],
+  ['sqrt', (x) => T.sqrt(x), [[3, 4]], pos],
+  ['rsqrt', (x) => T.rsqrt(x), [[3, 4]], pos],
+  ['reciprocal', (x) => T.reciprocal(x), [[3, 4]], pos],
+  ['tanh', (x) => T.tanh(x), [[3, 4]]],
+  ['sigmoid', (x) => T.sigmoid(x), [[3, 4]]],
+  ['softplus', (x) => T.softplus(x), [[3, 4]]],
+  ['softplus beta', (x) => T.softplus(x, 2, 1), [[3, 4]]],
+  ['sin', (x) => T.sin(x), [[3, 4]]],
+  ['cos', (x) => T.cos(x), [[3, 4]]],
+  ['erf', (x) => T.erf(x), [[3, 4]]],
+  ['square', (x) => T.square(x), [[3, 4]]],
+  ['clamp', (x) => T.clamp(x, -0.5, 0.5), [[3, 4]]],
+];
+const binary: Case[] = [
+  ['add broadcast', (a, b) => T.add(a, b, 2), [[2, 3, 4], [4]]],
+  ['sub broadcast', (a, b) => T.sub(a, b), [[2, 1, 4], [3, 1]]],
+  ['mul broadcast', (a, b) => T.mul(a, b), [[3, 4], [3, 1]]],
+  ['div', (a, b) => T.div(a, b), [[3, 4], [3, 4]], pos],
+  ['pow tensor', (a, b) => T.pow(a, b), [[3, 4], [3, 4]], pos],
+  ['pow scalar', (a) => T.pow(a, 3), [[3, 4]]],
+  ['maximum', (a, b) => T.maximum(a, b), [[3, 4], [4]]],
+  ['minimum', (a, b) => T.minimum(a, b), [[3, 4], [4]]],
+  ['where', (a, b) => T.where(T.gt(a, 0), a, b), [[3, 4], [3, 4]]],
+  ['clamp tensor bounds', (x, lo) => T.clamp(x, lo, 0.8), [[3, 4], [4]]],
+];
+const reductions: Case[] = [
+  ['sum all', (x) => T.sum(x), [[2, 3, 4]]],
+  ['sum dims', (x) => T.sum(x, [0, 2], true), [[2, 3, 4]]],
+  ['mean', (x) => T.mean(x, 1), [[2, 3, 4]]],
+  ['prod', (x) => T.prod(x, 1), [[2, 3, 4]], pos],
+  ['amax', (x) => T.amax(x, [0, 2]), [[2, 3, 4]]],
+  ['amin', (x) => T.amin(x, 1, true), [[2, 3, 4]]],
+  ['max dim', (x) => T.max(x, 1).values, [[3, 5]]],
+  ['logsumexp', (x) => T.logsumexp(x, -1), [[3, 5]]],
+  ['var', (x) => T.variance(x, 1), [[3, 5]]],
+  ['std', (x) => T.std(x, 0, { correction: 0 }), [[3, 5]]],
+  ['norm 2', (x) => T.norm(x, 2, 1), [[3, 5]]],
+  ['norm 3', (x) => T.norm(x, 3), [[3, 5]], pos],
+  ['norm 1', (x) => T.norm(x, 1, 0), [[3, 5]], pos],
+  ['norm inf', (x) => T.norm(x, Infinity, 1), [[3, 5]]],
+  ['cumsum', (x) => T.cumsum(x, 1), [[3, 5]]],
+  ['cumprod', (x) => T.cumprod(x, 1), [[3, 5]], pos],
+];
+const structural: Case[] = [
+  ['matmul 2d', (a, b) => T.matmul(a, b), [[3, 4], [4, 5]]],
+  ['matmul batched broadcast', (a, b) => T.matmul(a, b), [[2, 3, 4], [4, 2]]],
+  ['matmul 1d', (a, b) => T.matmul(a, b), [[4], [4, 3]]],
+  ['matmul transposed operand', (a, b) => T.matmul(a.t(), b), [[4, 3], [4, 2]]],
+  ['linear', (x, w, b) => T.linear(x, w, b), [[5, 3], [4, 3], [4]]],
+  ['softmax', (x) => T.softmax(x, 1), [[3, 5]]],
+  ['logSoftmax', (x) => T.logSoftmax(x, 0), [[3, 5]]],
+  ['gather', (x) => T.gather(x, 1, T.tensor([[0, 2], [1, 1], [3, 0]], { dtype: 'int32' })), [[3, 4]]],
+  ['scatterAdd', (x, s) => T.scatterAdd(x, 0, T.tensor([[0, 1, 0], [2, 0, 2]], { dtype: 'int32' }), s), [[3, 3], [2, 3]]],
+  ['scatter', (x, s) => T.scatter(x, 1, T.tensor([[2], [0]], { dtype: 'int32' }), s), [[2, 3], [2, 1]]],
+  ['indexSelect', (x) => T.indexSelect(x, 0, T.tensor([2, 0, 2], { dtype: 'int32' })), [[3, 4]]],
+  ['indexPut accumulate', (x, v) => T.indexPut(x, [T.tensor([0, 2, 0], { dtype: 'int32' })], v, true), [[3, 2], [3, 2]]],
+  ['maskedFill', (x) => T.maskedFill(x, T.tensor([true, false, true]), 0.5), [[2, 3]]],
+  ['sort', (x) => T.sort(x, 1).values, [[3, 5]]],
+  ['topk', (x) => T.topk(x, 2).values, [[3, 5]]],
+  ['reshape+permute', (x) => x.permute(2, 0, 1).reshape(4, 6), [[2, 3, 4]]],
+  ['expand', (x) => x.expand(3, 2, 4), [[2, 1]]],
+  ['narrow+slice+select', (x) => T.mul(x.narrow(1, 1, 2), x.slice(1, 0, 4, 2)).select(0, 1), [[3, 4]]],
+  ['cat+stack', (a, b) => T.stack([T.cat([a, b], 1), T.cat([b, a], 1)]), [[2, 3], [2, 3]]],
+  ['squeeze/unsqueeze', (x) => x.unsqueeze(0).squeeze(), [[3, 1, 2]]],
+  ['clone+contiguous', (x) => x.t().contiguous().clone(), [[3, 4]]],
+  ['cast round trip', (x) => x.float().double(), [[3, 4]]],
+];
+
+function run(cases: Case[]) {
+  for (const [name, fn, shapes, range] of cases)
+    test(name, () => {
+      const xs = shapes.map((s, i) => f64(s, 11 + i, range?.lo ?? -1, range?.hi ?? 1));
+      // The float32 round trip is linear, so a large step is exact and avoids float32 rounding noise.
+      expect(() => gradcheck(fn, xs, name.startsWith('cast') ? { eps: 1e-2, atol: 1e-4 } : {})).not.toThrow();
+    });
+}
+
+describe('float64 finite-difference gradients of every differentiable op', () => {
+  describe('unary', () => run(unary));
+  describe('binary', () => run(binary));
+  describe('reductions and scans', () => run(reductions));
+  describe('matmul, indexing, views', () => run(structural));
+});
+
+describe('double backward against finite differences', () => {
+  const twice: Case[] = [
+    ['exp', (x) => T.exp(x), [[2, 3]]],
+    ['log', (x) => T.log(x), [[2, 3]], pos],
+    ['mul', (a, b) => T.mul(a, b), [[2, 3], [2, 3]]],
+    ['div', (a, b) => T.div(a, b), [[2, 3], [2, 3]], pos],
+    ['matmul', (a, b) => T.matmul(a, b), [[2, 3], [3, 2]]],
+    ['tanh', (x) => T.tanh(x), [[2, 3]]],
+    ['sigmoid', (x) => T.sigmoid(x), [[2, 3]]],
+    ['softmax', (x) => T.softmax(x, 1), [[2, 3]]],
+    ['logSoftmax', (x) => T.logSoftmax(x, 1), [[2, 3]]],
+    ['logsumexp', (x) => T.logsumexp(x, 1), [[2, 3]]],
+  ];
+  for (const [name, fn, shapes, range] of twice)
+    test(name, () => {
+      const xs = shapes.map((s, i) => f64(s, 21 + i, range?.lo ?? -1, range?.hi ?? 1));
+      expect(() => gradgradcheck(fn, xs)).not.toThrow();
+    });
+
+  test('a wrong gradient is caught (the check can fail)', () => {
+    // exp whose recorded gradient is off by a factor of 2.
+    const badExp = (x: T.Tensor) => {
+      const out = T.noGrad(() => T.exp(x));
+      T.record('badExp', [x], [out], [out], (g, s) => [T.mul(T.mul(g, s[0]!), 2)]);
+      return out;
+    };
+    expect(() => gradcheck(badExp, [f64([2, 2], 3)])).toThrow(/gradcheck/);
+  });
+});
