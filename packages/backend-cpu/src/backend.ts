@@ -19,7 +19,8 @@ function arrayFor(dtype: DType, size: number): HostArray {
 
 /** Storage is a typed array in JS memory; readback is a copy. */
 export class CpuBackend implements Backend {
-  readonly name = 'cpu';
+  /** `name` other than 'cpu' gives a second, independent cpu-like device (tests, scratch backends). */
+  constructor(readonly name = 'cpu') {}
   readonly supportsFloat64 = true;
   readonly syncReadback = true;
   readonly isReady = true;

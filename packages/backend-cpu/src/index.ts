@@ -11,25 +11,31 @@ export { CpuBackend } from './backend.js';
 /** The cpu backend instance (one per realm; its registry entry is shared by copies of core). */
 export const cpuBackend = new CpuBackend();
 
-/** Registers the cpu backend and its kernels; `select` makes it the default device. */
-export function registerCpuBackend(options: { select?: boolean } = {}): void {
-  registerBackend(cpuBackend, options);
+/**
+ * Registers a cpu backend and its kernels; `select` makes it the default
+ * device. Passing another CpuBackend (e.g. `new CpuBackend('cpu2')`) makes a
+ * second cpu-like device, which tests use for device mixing and scratch kernels.
+ */
+export function registerCpuBackend(options: { select?: boolean; backend?: CpuBackend } = {}): void {
+  const backend = options.backend ?? cpuBackend;
+  const name = backend.name;
+  registerBackend(backend, { select: options.select ?? true });
   for (const [op, spec] of Object.entries(PRIMITIVES)) {
-    if (spec.kind === 'unary') registerKernel(op as UnaryOp, 'cpu', unaryKernel(op as UnaryOp));
-    else if (spec.kind === 'binary') registerKernel(op as BinaryOp, 'cpu', binaryKernel(op as BinaryOp));
+    if (spec.kind === 'unary') registerKernel(op as UnaryOp, name, unaryKernel(op as UnaryOp));
+    else if (spec.kind === 'binary') registerKernel(op as BinaryOp, name, binaryKernel(op as BinaryOp));
   }
-  for (const [op, k] of Object.entries(REDUCE_KERNELS)) registerKernel(op as keyof typeof REDUCE_KERNELS, 'cpu', k);
-  registerKernel('where', 'cpu', whereKernel);
-  registerKernel('cast', 'cpu', castKernel);
-  registerKernel('copy', 'cpu', copyKernel);
-  registerKernel('fill', 'cpu', fillKernel);
-  registerKernel('matmul', 'cpu', matmulKernel);
-  registerKernel('gather', 'cpu', gatherKernel);
-  registerKernel('scatter', 'cpu', scatterAssignKernel);
-  registerKernel('scatterAdd', 'cpu', scatterAddKernel);
-  registerKernel('cumsum', 'cpu', cumsumKernel);
-  registerKernel('cumprod', 'cpu', cumprodKernel);
-  registerKernel('sort', 'cpu', sortKernel);
+  for (const [op, k] of Object.entries(REDUCE_KERNELS)) registerKernel(op as keyof typeof REDUCE_KERNELS, name, k);
+  registerKernel('where', name, whereKernel);
+  registerKernel('cast', name, castKernel);
+  registerKernel('copy', name, copyKernel);
+  registerKernel('fill', name, fillKernel);
+  registerKernel('matmul', name, matmulKernel);
+  registerKernel('gather', name, gatherKernel);
+  registerKernel('scatter', name, scatterAssignKernel);
+  registerKernel('scatterAdd', name, scatterAddKernel);
+  registerKernel('cumsum', name, cumsumKernel);
+  registerKernel('cumprod', name, cumprodKernel);
+  registerKernel('sort', name, sortKernel);
 }
 
 // Importing the package is enough to get a working cpu device (keep it first if another backend is selected later).

@@ -120,24 +120,19 @@ function run(
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
   const visited: Node[] = [];
+  let completed = false;
   try {
-    roots.forEach((r, i) => {
-      const edge = edgeOf(r)!;
-      const g = gradients[i];
-      const seed = g === null || g === undefined ? o.onesLike(r) : g._alias();
-      if (!createGraph && seed.gradFn !== null) {
-        seed.gradFn = null;
-        seed._requiresGrad = false;
-      }
-      addToBuffer(buffers, edge.node, edge.nr, seed, o);
-      rootNodes.push(edge.node);
-    });
-
-    // Count how many edges lead into each node reachable from the roots.
+    // Count how many edges lead into each node reachable from the roots (and
+    // refuse a freed graph) before anything is allocated.
+    for (const r of roots) rootNodes.push(edgeOf(r)!.node);
     const stack = [...new Set(rootNodes)];
     const seen = new Set<Node>(stack);
     while (stack.length > 0) {
       const n = stack.pop()!;
+      if (n.released)
+        throw new ValueError(
+          `backward: trying to backward through the graph a second time (${n.name}'s saved tensors were freed); pass {retainGraph: true} to the first backward`,
+        );
       visited.push(n);
       for (const e of n.next) {
         if (e === null) continue;
@@ -148,6 +143,18 @@ function run(
         }
       }
     }
+
+    roots.forEach((r, i) => {
+      const edge = edgeOf(r)!;
+      const g = gradients[i];
+      const seed = g === null || g === undefined ? o.onesLike(r) : g._alias();
+      if (!createGraph && seed.gradFn !== null) {
+        seed.gradFn = null;
+        seed._requiresGrad = false;
+      }
+      addToBuffer(buffers, edge.node, edge.nr, seed, o);
+    });
+
 
     // Kahn's order, latest-created first among ready nodes (as PyTorch's engine).
     const ready: Node[] = [...new Set(rootNodes)].filter((n) => !pending.get(n));
@@ -201,10 +208,12 @@ function run(
       }
       for (const g of grads) g?.dispose();
     }
+    completed = true;
   } finally {
     setGradEnabled(prevMode);
     for (const bs of buffers.values()) for (const g of bs) g?.dispose();
-    if (!retainGraph) for (const n of visited) n.release();
+    // A failed pass keeps its graph, so fixing the cause and retrying works.
+    if (completed && !retainGraph) for (const n of visited) n.release();
   }
 }
 
