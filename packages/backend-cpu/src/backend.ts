@@ -26,13 +26,20 @@ export class CpuBackend implements Backend {
   readonly isReady = true;
   private live = 0;
   private bytes = 0;
+  // Freed arrays by dtype and length: training loops allocate the same sizes
+  // every step, and reusing them skips zeroing fresh memory and GC pressure.
+  private pool = new Map<string, HostArray[]>();
+  private pooledBytes = 0;
+  private static readonly POOL_LIMIT = 64 * 1024 * 1024;
 
   init(): Promise<void> {
     return Promise.resolve();
   }
 
   alloc(dtype: DType, size: number): CpuStorage {
-    const data = arrayFor(dtype, size);
+    const reused = this.pool.get(dtype + size)?.pop();
+    if (reused !== undefined) this.pooledBytes -= reused.byteLength;
+    const data = reused ?? arrayFor(dtype, size);
     this.live++;
     this.bytes += data.byteLength;
     return { backend: this, dtype, size, refs: 0, version: 0, data };
@@ -58,12 +65,31 @@ export class CpuBackend implements Backend {
     const s = storage as CpuStorage;
     this.live--;
     this.bytes -= s.size * bytesPerElement(s.dtype);
-    // Drop the array so a use after free fails loudly instead of reading stale data.
+    const data = s.data;
+    if (data !== null && this.pooledBytes + data.byteLength <= CpuBackend.POOL_LIMIT) {
+      const key = s.dtype + s.size;
+      let list = this.pool.get(key);
+      if (list === undefined) this.pool.set(key, (list = []));
+      list.push(data);
+      this.pooledBytes += data.byteLength;
+    }
+    // Drop the array so a use after free fails loudly instead of reading recycled data.
     (s as { data: HostArray | null }).data = null;
   }
 
+  /** Live storages and their bytes (the pool of freed arrays awaiting reuse is not counted). */
   memory(): MemoryInfo {
     return { tensors: this.live, bytes: this.bytes };
+  }
+
+  /** Bytes of freed arrays kept for reuse; `emptyPool()` returns them to the GC. */
+  poolBytes(): number {
+    return this.pooledBytes;
+  }
+
+  emptyPool(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 
   sync(): Promise<void> {

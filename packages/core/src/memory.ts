@@ -20,11 +20,17 @@ export function release(storage: Storage): void {
 
 const finalizer = new FinalizationRegistry<Storage>((storage) => release(storage));
 
-export function watch(t: Tensor, storage: Storage): void {
-  finalizer.register(t, storage, t);
+// Handles created inside a scope are disposed by it, so only handles that
+// outlive every scope (returned to top level, or kept) are registered.
+export function watch(t: Tensor): void {
+  if (t._watched || t._disposed) return;
+  t._watched = true;
+  finalizer.register(t, t.storage, t);
 }
 
 export function unwatch(t: Tensor): void {
+  if (!t._watched) return;
+  t._watched = false;
   finalizer.unregister(t);
 }
 
@@ -55,15 +61,17 @@ function currentScope(): Scope | null {
   return asyncContext?.getStore() ?? null;
 }
 
-/** Records a new handle in the innermost scope, if any. */
+/** Records a new handle in the innermost scope; outside every scope it is watched by the finalizer instead. */
 export function track(t: Tensor): void {
   const s = syncScopes.length > 0 ? syncScopes[syncScopes.length - 1]! : asyncContext === null ? null : (asyncContext.getStore() ?? null);
   if (s !== null) s.tracked.push(t);
+  else watch(t);
 }
 
 /** Marks a handle as owned by something long-lived (a parameter, `.grad`, optimizer state): no scope disposes it. */
 export function keep<T extends Tensor>(t: T): T {
   t._kept = true;
+  watch(t);
   return t;
 }
 
@@ -86,6 +94,7 @@ function close(scope: Scope, result: unknown): void {
   for (const t of scope.tracked) {
     if (returned.has(t)) {
       if (parent !== null) parent.tracked.push(t);
+      else watch(t);
     } else if (!t._kept) t.dispose();
   }
 }

@@ -158,3 +158,30 @@ export function viewStrides(oldShape: Shape, oldStrides: readonly number[], newS
   if (viewD !== -1) return null;
   return newStrides;
 }
+
+/**
+ * Merges adjacent dims that are laid out as one in every operand
+ * (stride[i] == stride[i+1] * shape[i+1]) and drops size-1 dims, so strided
+ * loops and kernels run over as few dims as possible. Always returns at least one dim.
+ */
+export function collapseDims(shape: Shape, stridesList: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && stridesList.every((s, i) => outStrides[i]![last] === s[d]! * size)) {
+      outShape[last] = outShape[last]! * size;
+      stridesList.forEach((s, i) => (outStrides[i]![last] = s[d]!));
+    } else {
+      outShape.push(size);
+      stridesList.forEach((s, i) => outStrides[i]!.push(s[d]!));
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    outStrides.forEach((s) => s.push(1));
+  }
+  return { shape: outShape, strides: outStrides };
+}

@@ -8,7 +8,7 @@ import type { TensorOrScalar } from './ops/util.js';
 
 import { type DType, type HostArray, isFloat } from './dtype.js';
 import { DeviceError, DTypeError, ValueError, fmtShape } from './errors.js';
-import { release, retain, track, unwatch, watch } from './memory.js';
+import { release, retain, track, unwatch } from './memory.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 
 export type NestedArray = number | boolean | NestedArray[];
@@ -151,6 +151,8 @@ export class Tensor implements TensorView {
   /** @internal */ _retainsGrad = false;
   /** @internal */ _kept = false;
   /** @internal */ _disposed = false;
+  /** @internal Registered with the finalizer (the safety net for handles no scope owns). */
+  _watched = false;
   /** @internal AccumulateGrad node of a leaf, created on first use. */
   _accumulator: Node | null = null;
   /** @internal Host copy of values given from JS (index and length tensors), valid while storage.version is _hostVersion. */
@@ -165,7 +167,6 @@ export class Tensor implements TensorView {
     this.strides = strides;
     this.offset = offset;
     retain(storage);
-    watch(this, storage);
     track(this);
   }
 
