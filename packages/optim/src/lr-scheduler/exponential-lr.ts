@@ -1,0 +1,26 @@
+import { checkOptions } from '@tensile/core';
+import { checkNumber } from '../check.js';
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler } from './scheduler.js';
+
+export interface ExponentialLROptions {
+  gamma: number;
+}
+
+/** Multiplies the lr by gamma every epoch (`torch.optim.lr_scheduler.ExponentialLR`). */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: Optimizer, options: ExponentialLROptions) {
+    const o = checkOptions('ExponentialLR', options, ['gamma']);
+    const gamma = checkNumber('ExponentialLR', 'gamma', o.gamma);
+    super('ExponentialLR', optimizer);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const lrs = this.groupLrs();
+    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+}

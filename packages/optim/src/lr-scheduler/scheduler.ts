@@ -1,0 +1,97 @@
+import { ValueError } from '@tensile/core';
+import { Optimizer } from '../optimizer.js';
+
+/** Fields that are not the scheduler's own state: they stay out of stateDict(). */
+const NOT_STATE = new Set(['optimizer', 'name']);
+
+/**
+ * What every scheduler shares: the optimizer whose groups' `lr` it sets, the
+ * last learning rates, and a state dict of its own fields (everything but the
+ * optimizer, as PyTorch's `scheduler.state_dict()`).
+ */
+export abstract class Scheduler {
+  readonly optimizer: Optimizer;
+  protected readonly name: string;
+  protected lastLr: number[];
+
+  protected constructor(name: string, optimizer: Optimizer) {
+    if (!(optimizer instanceof Optimizer)) throw new ValueError(`${name}: ${String(optimizer)} is not an Optimizer`);
+    this.name = name;
+    this.optimizer = optimizer;
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Each group's learning rate after the last step (PyTorch's `get_last_lr()`). */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The scheduler's state as plain data (numbers and arrays), for checkpoints. */
+  stateDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) if (!NOT_STATE.has(k)) out[k] = structuredClone(v);
+    return out;
+  }
+
+  /** Restores what stateDict() returned. Keys this scheduler does not have are an error, checked before anything changes. */
+  loadStateDict(stateDict: Record<string, unknown>): void {
+    const own = Object.keys(this).filter((k) => !NOT_STATE.has(k));
+    for (const k of Object.keys(stateDict))
+      if (!own.includes(k)) throw new ValueError(`${this.name}.loadStateDict: unknown key '${k}'; a ${this.name} state has ${own.join(', ')}`);
+    for (const [k, v] of Object.entries(stateDict)) (this as Record<string, unknown>)[k] = structuredClone(v);
+  }
+}
+
+/**
+ * The epoch-based schedulers (PyTorch's `_LRScheduler`): each `step()` advances
+ * `lastEpoch` and sets every group's lr from `getLr()`, which uses PyTorch
+ * 1.13's recursive form (the new lr from the group's current lr), so the
+ * numbers match PyTorch's own and chained schedulers compose as they do there.
+ */
+export abstract class LRScheduler extends Scheduler {
+  /** Each group's `initialLr`, recorded in the group when the first scheduler is built. */
+  baseLrs: number[];
+  lastEpoch = -1;
+  protected stepCount = 0;
+
+  protected constructor(name: string, optimizer: Optimizer) {
+    super(name, optimizer);
+    for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+  }
+
+  /** The lrs for the epoch just entered (lastEpoch already advanced). */
+  protected abstract getLr(): number[];
+
+  /** Ends each subclass constructor, once its fields are set: the first step, to epoch 0, as PyTorch's `_initial_step`. */
+  protected initialStep(): void {
+    this.step();
+  }
+
+  step(): void {
+    const [epoch, count] = [this.lastEpoch, this.stepCount];
+    this.lastEpoch++;
+    this.stepCount++;
+    let lrs: number[];
+    try {
+      lrs = this.getLr();
+    } catch (e) {
+      // A step that throws (OneCycleLR past totalSteps) leaves the scheduler as it was.
+      [this.lastEpoch, this.stepCount] = [epoch, count];
+      throw e;
+    }
+    this.setLrs(lrs);
+  }
+
+  protected setLrs(lrs: readonly number[]): void {
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = lrs[i]!;
+    });
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The current lr of every group. */
+  protected groupLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+}

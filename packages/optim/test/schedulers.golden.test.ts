@@ -1,0 +1,67 @@
+import '@tensile/backend-cpu';
+import { type Tensor, ValueError, zeros } from '@tensile/core';
+import * as optim from '@tensile/optim';
+import { describe, expect, test } from 'vitest';
+import { expectClose, readCases } from './golden.js';
+
+type OptimizerCtor = new (params: { params: Tensor[] }[], options: Record<string, unknown>) => optim.Optimizer;
+const OPTIMIZERS = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad } as unknown as Record<string, OptimizerCtor>;
+type SchedulerCtor = new (optimizer: optim.Optimizer, options: Record<string, unknown>) => { step(metric?: number): void };
+const SCHEDULERS = optim.lrScheduler as unknown as Record<string, SchedulerCtor>;
+
+interface SchedulerCase {
+  id: string;
+  scheduler: string;
+  optimizer: { optimizer: string; options: Record<string, unknown>; paramGroups?: Record<string, unknown>[] };
+  options: Record<string, unknown>;
+  steps: number;
+  metrics?: number[];
+  lrs: number[][];
+  momentums?: number[][];
+  error?: string;
+  rtol?: number;
+  atol?: number;
+}
+
+const cases = readCases('schedulers').map(({ c }) => c as unknown as SchedulerCase);
+
+function build(c: SchedulerCase): optim.Optimizer {
+  const groups = (c.optimizer.paramGroups ?? [{}]).map((g) => ({ ...g, params: [zeros(2).requiresGrad_(true)] }));
+  return new OPTIMIZERS[c.optimizer.optimizer]!(groups, c.optimizer.options);
+}
+
+/** Builds the scheduler and runs the case's loop: read each group's lr (and momentum), step the optimizer, step the scheduler. */
+function run(c: SchedulerCase, steps: number, check: boolean): void {
+  const opt = build(c);
+  const sched = new SCHEDULERS[c.scheduler]!(opt, c.options);
+  const rtol = c.rtol ?? 1e-6;
+  const atol = c.atol ?? 1e-12;
+  for (let k = 0; k < steps; k++) {
+    if (check) {
+      expectClose(`${c.id} lr at step ${k}`, opt.paramGroups.map((g) => g.lr), c.lrs[k]!, rtol, atol);
+      if (c.momentums !== undefined) {
+        const m = opt.paramGroups.map((g) => (Array.isArray(g.betas) ? (g.betas[0] as number) : (g.momentum as number)));
+        expectClose(`${c.id} momentum at step ${k}`, m, c.momentums[k]!, rtol, atol);
+      }
+    }
+    opt.step();
+    sched.step(c.metrics?.[k]);
+  }
+}
+
+describe('lr schedulers match PyTorch (shared/golden/schedulers)', () => {
+  test('every scheduler file is covered', () => {
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(SCHEDULERS[c.scheduler], c.id).toBeDefined();
+  });
+
+  test.each(cases.filter((c) => c.error === undefined).map((c) => [c.id, c]))('%s', (_id, c) => {
+    expect(c.lrs.length).toBe(c.steps);
+    run(c, c.steps, true);
+  });
+
+  test.each(cases.filter((c) => c.error !== undefined).map((c) => [c.id, c]))('%s throws', (_id, c) => {
+    // When built or at one of its steps (OneCycleLR stepped past totalSteps).
+    expect(() => run(c, c.steps, false)).toThrow(ValueError);
+  });
+});
