@@ -1,1 +1,257 @@
-export {};
+// The math of the layers (torch.nn.functional's activations, dropout,
+// embedding, normalizations), composed of core's differentiable ops so every
+// backend runs it and autograd (double backward included) comes for free.
+import {
+  add,
+  castTo,
+  checkIndexRange,
+  erf,
+  expm1,
+  fmtShape,
+  ge,
+  type Generator,
+  gt,
+  IndexError,
+  indexSelect,
+  le,
+  linear as coreLinear,
+  logSoftmax as coreLogSoftmax,
+  mean,
+  mul,
+  noGrad,
+  rand,
+  relu as coreRelu,
+  requireIndex,
+  reshape,
+  rsqrt,
+  ShapeError,
+  sigmoid as coreSigmoid,
+  softmax as coreSoftmax,
+  softplus as coreSoftplus,
+  sub,
+  tanh as coreTanh,
+  type Tensor,
+  tidy,
+  unsqueeze,
+  ValueError,
+  where,
+} from '@tensile/core';
+
+export { coreLinear as linear, coreRelu as relu, coreSigmoid as sigmoid, coreTanh as tanh };
+
+/** x where x > 0, negativeSlope * x elsewhere; the gradient at 0 is negativeSlope, as PyTorch. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return tidy(() => where(gt(x, 0), x, mul(x, negativeSlope)));
+}
+
+/** x where x > 0, alpha * (e^x - 1) elsewhere; the gradient at 0 is alpha (the x <= 0 branch), as PyTorch. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return tidy(() => {
+    const pos = gt(x, 0);
+    // e^x is evaluated only on the non-positive side: a large x would give an
+    // infinite unused branch whose zero gradient times e^x is NaN.
+    const neg = where(pos, 0, x);
+    return where(pos, x, mul(expm1(neg), alpha));
+  });
+}
+
+export type GeluApproximate = 'none' | 'tanh';
+
+export function checkGeluApproximate(op: string, approximate: unknown): GeluApproximate {
+  if (approximate !== 'none' && approximate !== 'tanh')
+    throw new ValueError(`${op}: approximate argument must be either 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  return approximate;
+}
+
+/** x Φ(x) with Φ the standard normal CDF, or its tanh approximation. */
+export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
+  checkGeluApproximate('gelu', approximate);
+  return tidy(() => {
+    const half = mul(x, 0.5);
+    if (approximate === 'none') return mul(half, add(erf(mul(x, Math.SQRT1_2)), 1));
+    const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(half, add(coreTanh(inner), 1));
+  });
+}
+
+/** x * sigmoid(x) (also called swish). */
+export function silu(x: Tensor): Tensor {
+  return tidy(() => mul(x, coreSigmoid(x)));
+}
+
+/** x * tanh(softplus(x)). */
+export function mish(x: Tensor): Tensor {
+  return tidy(() => mul(x, coreTanh(coreSoftplus(x))));
+}
+
+/** log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (strictly), as PyTorch. */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return coreSoftplus(x, beta, threshold);
+}
+
+export function checkHardtanhBounds(op: string, minVal: number, maxVal: number): void {
+  if (!(maxVal > minVal)) throw new ValueError(`${op}: maxVal (${maxVal}) must be greater than minVal (${minVal})`);
+}
+
+/**
+ * x clamped to [minVal, maxVal]. Unlike clamp, the gradient is 0 exactly at
+ * the bounds (PyTorch's hardtanh_backward masks x <= minVal and x >= maxVal).
+ */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  checkHardtanhBounds('hardtanh', minVal, maxVal);
+  return tidy(() => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x)));
+}
+
+/** PyTorch's legacy choice of dim when Softmax / LogSoftmax get none: 0 for 0-, 1- and 3-d inputs, else 1. */
+function implicitDim(x: Tensor, dim: number | null | undefined): number {
+  if (dim !== undefined && dim !== null) return dim;
+  return x.ndim === 0 || x.ndim === 1 || x.ndim === 3 ? 0 : 1;
+}
+
+export function softmax(x: Tensor, dim?: number | null): Tensor {
+  return coreSoftmax(x, implicitDim(x, dim));
+}
+
+export function logSoftmax(x: Tensor, dim?: number | null): Tensor {
+  return coreLogSoftmax(x, implicitDim(x, dim));
+}
+
+export interface DropoutOptions {
+  /** The random stream (default: core's default generator, seeded by manualSeed). */
+  generator?: Generator;
+}
+
+export function checkDropoutP(op: string, p: number): void {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+}
+
+/**
+ * Zeroes each element with probability p and scales the rest by 1 / (1 - p)
+ * while training; the identity otherwise.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  checkDropoutP('dropout', p);
+  if (!training || p === 0) return mul(x, 1);
+  return tidy(() => {
+    const u = rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', device: x.device, ...(options.generator ? { generator: options.generator } : {}) });
+    const keepMask = castTo(ge(u, p), u.dtype);
+    return mul(x, p === 1 ? keepMask : mul(keepMask, 1 / (1 - p)));
+  });
+}
+
+/**
+ * Rows of weight picked by integer indices: output shape [...input.shape, embeddingDim].
+ * paddingIdx only stops the gradient: that row's gradient is 0, but the forward
+ * returns whatever the row holds.
+ */
+export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+  requireIndex('embedding', input, 'input');
+  if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(weight.shape)}`);
+  const num = weight.shape[0]!;
+  const pad = paddingIdx === null ? null : normalizePaddingIdx('embedding', paddingIdx, num);
+  checkIndexRange('embedding', input, 0, num, (v) => `index out of range in self: index ${v} is not in [0, ${num}) (numEmbeddings)`);
+  return tidy(() => {
+    const rows = indexSelect(weight, 0, reshape(input, [-1]));
+    let out = reshape(rows, [...input.shape, weight.shape[1]!]);
+    if (pad !== null && out.requiresGrad) {
+      const isPad = unsqueeze(input.eq(pad), -1);
+      out = where(isPad, out.detach(), out);
+    }
+    return out;
+  });
+}
+
+/** paddingIdx in [-num, num), negative counted from the end, as PyTorch. */
+export function normalizePaddingIdx(op: string, paddingIdx: number, num: number): number {
+  if (!Number.isInteger(paddingIdx) || paddingIdx < -num || paddingIdx >= num)
+    throw new IndexError(`${op}: paddingIdx must be an integer within the number of embeddings [${-num}, ${num}), got ${paddingIdx}`);
+  return paddingIdx < 0 ? paddingIdx + num : paddingIdx;
+}
+
+export interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/** Normalizes over the trailing dims given by normalizedShape (biased variance), then scales and shifts. */
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  const k = shape.length;
+  const tail = input.shape.slice(input.ndim - k);
+  if (k === 0 || input.ndim < k || tail.some((s, i) => s !== shape[i]))
+    throw new ShapeError(`layerNorm: given normalizedShape=${fmtShape(shape)}, expected input with shape [*, ${shape.join(', ')}], but got input of size ${fmtShape(input.shape)}`);
+  for (const [name, t] of [['weight', options.weight], ['bias', options.bias]] as const)
+    if (t != null && (t.ndim !== k || t.shape.some((s, i) => s !== shape[i])))
+      throw new ShapeError(`layerNorm: expected ${name} of shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
+  const eps = options.eps ?? 1e-5;
+  const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
+  return tidy(() => {
+    const centered = sub(input, mean(input, dims, true));
+    const variance = mean(mul(centered, centered), dims, true);
+    return affine(mul(centered, rsqrt(add(variance, eps))), options.weight ?? null, options.bias ?? null);
+  });
+}
+
+function affine(x: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
+  const scaled = weight === null ? x : mul(x, weight);
+  return bias === null ? scaled : add(scaled, bias);
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use the batch's statistics (and update the running ones, if given); default false. */
+  training?: boolean;
+  /**
+   * Update factor of the running statistics: running = (1 - m) running + m batch.
+   * A tensor is allowed so a module can pass 1 / numBatchesTracked without reading it back.
+   */
+  momentum?: number | Tensor;
+  eps?: number;
+}
+
+/**
+ * Batch normalization over every dim but the channel dim 1 (PyTorch's
+ * F.batch_norm): normalizes with the batch's biased variance in training and
+ * updates the running statistics in place with the unbiased one.
+ */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  if (input.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, *], got shape ${fmtShape(input.shape)}`);
+  const c = input.shape[1]!;
+  for (const [name, t] of [['running_mean', runningMean], ['running_var', runningVar], ['weight', options.weight], ['bias', options.bias]] as const)
+    if (t != null && t.numel() !== c) throw new ShapeError(`batchNorm: ${name} should contain ${c} elements not ${t.numel()} (input shape ${fmtShape(input.shape)})`);
+  const training = options.training ?? false;
+  if (!training && (runningMean === null || runningVar === null))
+    throw new ValueError('batchNorm: running_mean and running_var must be given when not training');
+  const perChannel = input.numel() / c;
+  if (training && perChannel <= 1)
+    throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input size ${fmtShape(input.shape)}`);
+  const eps = options.eps ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
+  // weight, bias and the statistics broadcast as [1, C, 1, ...].
+  const bshape = [1, c, ...Array.from({ length: input.ndim - 2 }, () => 1)];
+  const bc = (t: Tensor | null | undefined) => (t == null ? null : reshape(t, bshape));
+  return tidy(() => {
+    let normalized: Tensor;
+    if (training) {
+      const m = mean(input, dims, true);
+      const centered = sub(input, m);
+      const v = mean(mul(centered, centered), dims, true);
+      normalized = mul(centered, rsqrt(add(v, eps)));
+      noGrad(() => {
+        if (runningMean !== null) blend(runningMean, reshape(m, [c]), momentum);
+        if (runningVar !== null) blend(runningVar, mul(reshape(v, [c]), perChannel / (perChannel - 1)), momentum);
+      });
+    } else {
+      normalized = mul(sub(input, bc(runningMean)!), rsqrt(add(bc(runningVar)!, eps)));
+    }
+    return affine(normalized, bc(options.weight), bc(options.bias));
+  });
+}
+
+/** running = (1 - m) running + m batch, in place. */
+function blend(running: Tensor, batch: Tensor, m: number | Tensor): void {
+  running.copy_(add(mul(running, typeof m === 'number' ? 1 - m : sub(1, m)), mul(batch, m)));
+}

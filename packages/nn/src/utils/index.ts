@@ -1,1 +1,2 @@
-export {};
+export * from './clip-grad.js';
+export * from './convert-parameters.js';

@@ -1,0 +1,51 @@
+import { noGrad, type Tensor } from '@tensile/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import * as F from '../functional/layers.js';
+import { normal_ } from '../init.js';
+import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+
+export interface EmbeddingOptions extends FactoryOptions {
+  /** A row whose gradient is always 0 (negative counts from the end); initialized to zeros. */
+  paddingIdx?: number | null;
+}
+
+/**
+ * A lookup table: int32 indices of any shape pick rows of weight
+ * [numEmbeddings, embeddingDim] (initialized from N(0, 1)).
+ */
+export class Embedding extends Module<[Tensor], Tensor> {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
+  constructor(options: EmbeddingOptions & { numEmbeddings: number; embeddingDim: number });
+  constructor(...args: [number, number, EmbeddingOptions?] | [EmbeddingOptions & { numEmbeddings: number; embeddingDim: number }]) {
+    super();
+    const o = layerArgs<EmbeddingOptions & { numEmbeddings: number; embeddingDim: number }>('Embedding', args, ['numEmbeddings', 'embeddingDim'], ['paddingIdx', ...FACTORY_KEYS]);
+    const numEmbeddings = (this.numEmbeddings = checkSize('Embedding', 'numEmbeddings', o.numEmbeddings, true));
+    const embeddingDim = (this.embeddingDim = checkSize('Embedding', 'embeddingDim', o.embeddingDim, true));
+    this.paddingIdx = o.paddingIdx === undefined || o.paddingIdx === null ? null : F.normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings);
+    this.weight = new Parameter(factoryFull([numEmbeddings, embeddingDim], 0, o));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    normal_(this.weight);
+    if (this.paddingIdx !== null) {
+      const row = this.weight.select(0, this.paddingIdx);
+      noGrad(() => row.fill_(0));
+      row.dispose();
+    }
+  }
+
+  forward(input: Tensor): Tensor {
+    return F.embedding(input, this.weight, this.paddingIdx);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ''}`;
+  }
+}

@@ -1,0 +1,61 @@
+import { linear, type Tensor } from '@tensile/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { kaimingUniform_, uniform_ } from '../init.js';
+import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+
+/** Returns its input unchanged (a placeholder, as PyTorch's nn.Identity). */
+export class Identity extends Module<[Tensor], Tensor> {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+export interface LinearOptions extends FactoryOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * y = x W^T + b, with W of shape [outFeatures, inFeatures]. Initialized as
+ * PyTorch does: W ~ U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)) (kaiming
+ * uniform with a = sqrt(5)), and b from the same range.
+ */
+export class Linear extends Module<[Tensor], Tensor> {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions);
+  constructor(options: LinearOptions & { inFeatures: number; outFeatures: number });
+  constructor(...args: [number, number, LinearOptions?] | [LinearOptions & { inFeatures: number; outFeatures: number }]) {
+    super();
+    const o = layerArgs<LinearOptions & { inFeatures: number; outFeatures: number }>('Linear', args, ['inFeatures', 'outFeatures'], ['bias', ...FACTORY_KEYS]);
+    const inFeatures = (this.inFeatures = checkSize('Linear', 'inFeatures', o.inFeatures, true));
+    const outFeatures = (this.outFeatures = checkSize('Linear', 'outFeatures', o.outFeatures, true));
+    this.weight = new Parameter(factoryFull([outFeatures, inFeatures], 0, o));
+    if (o.bias ?? true) this.bias = new Parameter(factoryFull([outFeatures], 0, o));
+    else {
+      this.bias = null;
+      this.registerParameter('bias', null);
+    }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
