@@ -17,6 +17,7 @@ export {
   findBackend,
   getBackendObject,
   kernelCoverage,
+  fusedKernel,
   setTrace,
   type Trace,
 } from './backend/registry.js';
@@ -40,3 +41,5 @@ export { matmul, linear } from './ops/matmul.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { rawView, deviceOf, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
 export type { Loss, Reduction } from './loss.js';
+export { unfoldWindows, foldWindows, padSpatial, windowTable, type WindowSpec } from './ops/window.js';
+export { fromHostArray } from './creation.js';

@@ -12,9 +12,9 @@ export function values(n: number, seed = 1, lo = -1, hi = 1): Float64Array {
   return out;
 }
 
-export function f64(shape: number[], seed = 1, lo = -1, hi = 1): Tensor {
+export function f64(shape: readonly number[], seed = 1, lo = -1, hi = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(values(n, seed, lo, hi), { shape, dtype: 'float64' });
+  return tensor(values(n, seed, lo, hi), { shape: shape.slice(), dtype: "float64" });
 }
 
 /** sum(f(...) * w) for fixed random weights w, as a JS number. */

@@ -146,6 +146,9 @@ export const COMPOSITES = {
   indexPut: composite('index', 'x[indices] = values (or +=)', 3),
   topk: composite('scan', 'k largest (or smallest) values and indices'),
   cat: composite('shape', 'concatenate along a dim'),
+  pad: composite('shape', 'constant padding of trailing dims'),
+  unfold: composite('index', 'sliding windows (im2col) by gather with a cached index table'),
+  fold: composite('index', 'sum of windows back into a plane (col2im) by scatterAdd'),
   stack: composite('shape', 'stack along a new dim'),
 } as const satisfies Record<string, OpSpec>;
 

@@ -1,3 +1,5 @@
 // torch.nn.functional: losses and layer math, functional-first.
 export * from './losses/index.js';
 export * from './layers.js';
+export * from './conv.js';
+export * from './pooling.js';
