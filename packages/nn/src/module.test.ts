@@ -23,3 +23,11 @@ test('module', () => {
   expect(n.parameters().length).toBe(4);
   console.log(String(n));
 });
+
+test('a new module is in training mode until eval()', () => {
+  const n = new Net();
+  expect(n.training).toBe(true);
+  expect(n.a.training).toBe(true);
+  n.eval();
+  expect([n.training, n.a.training]).toEqual([false, false]);
+});

@@ -22,7 +22,8 @@ export interface Module<A extends unknown[] = any[], R = any> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export abstract class Module<A extends unknown[] = any[], R = any> {
-  training = true;
+  /** Training mode (the default) or eval mode; set by train() / eval(). */
+  declare training: boolean;
   declare _parameters: Map<string, Parameter | null>;
   declare _buffers: Map<string, Tensor | null>;
   declare _nonPersistent: Set<string>;
@@ -38,6 +39,8 @@ export abstract class Module<A extends unknown[] = any[], R = any> {
     Object.setPrototypeOf(callable, new.target.prototype);
     const internals: Internals = { _parameters: new Map(), _buffers: new Map(), _nonPersistent: new Set(), _modules: new Map() };
     for (const [k, v] of Object.entries(internals)) Object.defineProperty(callable, k, { value: v, enumerable: false, writable: false });
+    // Set here, not as a field initializer: those would land on the object `new` made, which the proxy replaces.
+    (callable as { training: boolean }).training = true;
     const proxy: Module<A, R> = new Proxy(callable, {
       set(target, key, value, receiver) {
         if (typeof key === 'string' && register(target, key, value)) return true;
