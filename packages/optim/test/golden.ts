@@ -38,17 +38,22 @@ export function toTensor(t: GoldenTensor, dtype: DType = t.dtype): Tensor {
   return tensor(values(t), { shape: t.shape, dtype });
 }
 
-/** Every case of every file in a golden kind's folder, with the file it came from. */
-export function readCases(kind: string): { file: string; c: GoldenCase }[] {
+function readKind(kind: string): unknown[] {
   const dir = join(GOLDEN_DIR, kind);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .flatMap((file) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cases: GoldenCase[] }).cases.map((c) => ({ file, c })));
+    .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown);
 }
 
-export function readOne<T>(kind: string, name: string): T {
-  return JSON.parse(readFileSync(join(GOLDEN_DIR, kind, `${name}.json`), 'utf8')) as T;
+/** Every case of every file in a golden kind's folder. */
+export function readCases(kind: string): GoldenCase[] {
+  return readKind(kind).flatMap((f) => (f as { cases: GoldenCase[] }).cases);
+}
+
+/** The training files, each one case. */
+export function readTraining<T>(): T[] {
+  return readKind('training') as T[];
 }
 
 /** |got - want| <= atol + rtol * |want| elementwise, NaN equal to NaN (the golden README's rule); throws naming the first bad element. */

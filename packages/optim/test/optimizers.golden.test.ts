@@ -23,10 +23,10 @@ const cases = readCases('optim');
 describe('optimizers match PyTorch (shared/golden/optim)', () => {
   test('every optimizer file is covered', () => {
     expect(cases.length).toBeGreaterThan(0);
-    for (const { c } of cases) expect(OPTIMIZERS[(c as unknown as OptimCase).optimizer], c.id).toBeDefined();
+    for (const c of cases) expect(OPTIMIZERS[(c as unknown as OptimCase).optimizer], c.id).toBeDefined();
   });
 
-  test.each(cases.map(({ c }) => [c.id, c as unknown as OptimCase]))('%s', (_id, c) => {
+  test.each(cases.map((c) => [c.id, c as unknown as OptimCase]))('%s', (_id, c) => {
     const params = c.params.map((t) => toTensor(t).requiresGrad_(true));
     const opt = new OPTIMIZERS[c.optimizer]!(params, c.options);
     c.gradSequence.forEach((grads, k) => {

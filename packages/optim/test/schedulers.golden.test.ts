@@ -23,7 +23,7 @@ interface SchedulerCase {
   atol?: number;
 }
 
-const cases = readCases('schedulers').map(({ c }) => c as unknown as SchedulerCase);
+const cases = readCases('schedulers').map((c) => c as unknown as SchedulerCase);
 
 function build(c: SchedulerCase): optim.Optimizer {
   const groups = (c.optimizer.paramGroups ?? [{}]).map((g) => ({ ...g, params: [zeros(2).requiresGrad_(true)] }));
