@@ -1,1 +1,12 @@
-export {};
+export { runConformance, runGoldenCase, backendNames, matcher, DEFAULT_SEED, type ConformanceOptions } from './run.js';
+export { describeBackend, type DescribeOptions } from './describe.js';
+export { startBackend, KNOWN_BACKENDS, type StartResult } from './backends.js';
+export { readGolden, findGoldenDir, toTensor, decodeNumber, decodeValue, goldenValues, CASE_KINDS, type GoldenCase, type GoldenFile, type GoldenTensor, type CaseKind } from './golden.js';
+export { close, compareArrays, compareValues, compareTensor, toleranceOf, type Mismatch, type Tolerance } from './compare.js';
+export { runDifferential, trialsFor, LARGE, type DifferentialOptions } from './differential.js';
+export { runFusedChecks } from './fused.js';
+export { withLeakCheck, leakProbe, type LeakCheck } from './leak.js';
+export { CaseTrace, traced, honestyProblems } from './trace.js';
+export { markdownReport, formatFailure, summaryLine } from './report.js';
+export { NotImplemented, acceptedClasses } from './expect-error.js';
+export type { CaseResult, CaseCounts, BackendSummary, ConformanceResult, Status } from './results.js';

@@ -1,0 +1,146 @@
+import { PRIMITIVES, type Tensor } from '@tensile/core';
+import type { Mismatch } from '../compare.js';
+import { NotImplemented } from '../expect-error.js';
+import { decodeValue, type GoldenCase } from '../golden.js';
+import { camel, type Fn, requireFunction } from '../resolve.js';
+import { buildTensorArg, type CaseContext, isTensorArgSpec, type Prepared, runForwardCase } from './forward.js';
+
+type Bound = Record<string, unknown>;
+
+interface OpAdapter {
+  /** PyTorch's parameter names in order: positional args bind in this order, kwargs by name. */
+  params: string[];
+  /** Library names to look for (core first, then nn.functional). */
+  fn: string[];
+  /** The call in the library's convention; default: the bound values positionally, trailing unset ones dropped. */
+  call?: (f: Fn, a: Bound) => unknown;
+}
+
+/** Only the options that were given: the library rejects keys it does not know, and undefined must not count. */
+function given(a: Bound, keys: readonly string[]): Bound {
+  const o: Bound = {};
+  for (const k of keys) if (a[k] !== undefined) o[k] = a[k];
+  return o;
+}
+
+const op = (params: string, fn?: string, call?: OpAdapter['call']): Partial<OpAdapter> => ({ params: params.split(' '), ...(fn ? { fn: [fn] } : {}), ...(call ? { call } : {}) });
+const reduction = op('input dim keepdim');
+/** PyTorch signatures whose trailing options are an options object in Tensile. */
+const withOptions = (params: string, positional: number, fn?: string) =>
+  op(params, fn, (f, a) => {
+    const names = params.split(' ');
+    return f(...names.slice(0, positional).map((n) => a[n]), given(a, names.slice(positional)));
+  });
+
+const TABLE: Record<string, Partial<OpAdapter>> = {
+  add: op('input other alpha'),
+  sub: op('input other alpha'),
+  pow: op('input exponent'),
+  where: op('condition input other'),
+  clamp: op('input min max'),
+  softplus: op('input beta threshold'),
+  cumsum: op('input dim'),
+  cumprod: op('input dim'),
+  sort: withOptions('input dim descending stable', 1),
+  topk: withOptions('input k dim largest sorted', 2),
+  argsort: op('input dim descending'),
+  masked_fill: op('input mask value'),
+  gather: op('input dim index'),
+  scatter: op('input dim index src'),
+  scatter_add: op('input dim index src'),
+  index_select: op('input dim index'),
+  index_put: op('input indices values accumulate'),
+  take_along_dim: op('input indices dim'),
+  one_hot: op('input numClasses'),
+  softmax: op('input dim'),
+  log_softmax: op('input dim'),
+  matmul: op('input other'),
+  linear: op('input weight bias'),
+  sum: reduction,
+  prod: reduction,
+  mean: reduction,
+  amax: reduction,
+  amin: reduction,
+  logsumexp: reduction,
+  max: reduction,
+  min: reduction,
+  argmax: reduction,
+  argmin: reduction,
+  all: reduction,
+  any: reduction,
+  var: withOptions('input dim unbiased keepdim correction', 1, 'variance'),
+  std: withOptions('input dim unbiased keepdim correction', 1),
+  norm: op('input p dim keepdim'),
+  reshape: op('input shape'),
+  view: op('input shape'),
+  transpose: op('input dim0 dim1'),
+  permute: op('input dims'),
+  expand: op('input size'),
+  cat: op('tensors dim'),
+  stack: op('tensors dim'),
+  narrow: op('input dim start length'),
+  squeeze: op('input dim'),
+  unsqueeze: op('input dim'),
+  flatten: op('input startDim endDim'),
+  split: op('tensor splitSizeOrSections dim'),
+  chunk: op('input chunks dim'),
+  conv1d: withOptions('input weight bias stride padding dilation groups', 3),
+  conv2d: withOptions('input weight bias stride padding dilation groups', 3),
+  max_pool1d: withOptions('input kernelSize stride padding dilation ceilMode returnIndices', 2),
+  max_pool2d: withOptions('input kernelSize stride padding dilation ceilMode returnIndices', 2),
+  avg_pool1d: withOptions('input kernelSize stride padding ceilMode countIncludePad', 2),
+  avg_pool2d: withOptions('input kernelSize stride padding ceilMode countIncludePad divisorOverride', 2),
+};
+
+// Every elementwise primitive takes PyTorch's (input) or (input, other).
+for (const [name, spec] of Object.entries(PRIMITIVES)) {
+  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (TABLE[snake] !== undefined) continue;
+  if (spec.kind === 'unary') TABLE[snake] = op('input');
+  else if (spec.kind === 'binary') TABLE[snake] = op('input other');
+}
+
+/** The adapter for a PyTorch op name; an op outside the table binds positionally, with kwargs as a trailing options object. */
+function adapterFor(name: string): OpAdapter {
+  const t = TABLE[name];
+  const fn = t?.fn ?? [camel(name)];
+  if (t?.params) return { params: t.params, fn, ...(t.call ? { call: t.call } : {}) };
+  return { params: [], fn };
+}
+
+function bind(name: string, a: OpAdapter, args: unknown[], kwargs: Bound): { bound: Bound; extra: unknown[] } {
+  const bound: Bound = {};
+  const extra: unknown[] = [];
+  args.forEach((v, i) => {
+    if (i < a.params.length) bound[a.params[i]!] = v;
+    else if (a.params.length === 0) extra.push(v);
+    else throw new NotImplemented(`not implemented: ${name} takes ${a.params.length} positional argument(s) (${a.params.join(', ')}), the case passes ${args.length}`);
+  });
+  for (const [k, v] of Object.entries(kwargs)) {
+    if (a.params.length > 0 && !a.params.includes(k)) throw new NotImplemented(`not implemented: ${name} has no option '${k}' (known: ${a.params.join(', ')})`);
+    bound[k] = v;
+  }
+  return { bound, extra };
+}
+
+function invoke(a: OpAdapter, f: Fn, bound: Bound, extra: unknown[], kwargs: Bound): unknown {
+  if (a.call) return a.call(f, bound);
+  if (a.params.length === 0) return Object.keys(kwargs).length > 0 ? f(...extra, kwargs) : f(...extra);
+  const vals = a.params.map((p) => bound[p]);
+  while (vals.length > 0 && vals[vals.length - 1] === undefined) vals.pop();
+  return f(...vals);
+}
+
+export function runOpCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
+  const name = String(c.op);
+  return runForwardCase(c, ctx, (): Prepared => {
+    const a = adapterFor(name);
+    const f = requireFunction(`op ${name}`, a.fn);
+    const inputs = new Map<string, Tensor | Tensor[]>();
+    const args = ((c.args ?? []) as unknown[]).map((x) => (isTensorArgSpec(x) ? buildTensorArg(x, ctx.backend, inputs) : decodeValue(x)));
+    const kwargs: Bound = {};
+    for (const [k, v] of Object.entries((c.kwargs ?? {}) as Bound)) kwargs[k] = decodeValue(v);
+    const { bound, extra } = bind(name, a, args, kwargs);
+    return { call: () => invoke(a, f, bound, extra, kwargs), inputs, names: [name, camel(name), ...a.fn] };
+  });
+}
