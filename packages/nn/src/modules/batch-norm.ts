@@ -94,3 +94,10 @@ export class BatchNorm1d extends BatchNorm {
     if (x.ndim !== 2 && x.ndim !== 3) throw new ValueError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input)`);
   }
 }
+
+/** Batch normalization over [N, C, H, W] inputs, per channel C. */
+export class BatchNorm2d extends BatchNorm {
+  protected checkInputDim(x: Tensor): void {
+    if (x.ndim !== 4) throw new ValueError(`BatchNorm2d: expected 4D input (got ${x.ndim}D input)`);
+  }
+}

@@ -6,3 +6,7 @@ export * from './dropout.js';
 export * from './embedding.js';
 export * from './layer-norm.js';
 export * from './batch-norm.js';
+export * from './conv.js';
+export * from './pooling.js';
+export * from './rnn.js';
+export * from './bilinear.js';

@@ -1,0 +1,209 @@
+import {
+  add,
+  cat,
+  chunk,
+  fmtShape,
+  linear,
+  mul,
+  select,
+  ShapeError,
+  shapesEqual,
+  sigmoid,
+  stack,
+  sub,
+  tanh,
+  type Tensor,
+  tidy,
+  transpose,
+  unsqueeze,
+  squeeze,
+  ValueError,
+  zeros,
+} from '@tensile/core';
+import { uniform_ } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+
+export interface RNNOptions extends FactoryOptions {
+  numLayers?: number;
+  bias?: boolean;
+  /** Input and output as (N, L, features) instead of (L, N, features); states keep (layers * directions, N, hidden). */
+  batchFirst?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+}
+
+interface RNNArgs extends RNNOptions {
+  inputSize: number;
+  hiddenSize: number;
+}
+
+interface Weights {
+  wIh: Parameter;
+  wHh: Parameter;
+  bIh: Parameter | null;
+  bHh: Parameter | null;
+}
+
+/** One step of a cell: (input projection at t, previous state) -> new state. */
+type Step = (xw: Tensor, state: Tensor[], w: Weights) => Tensor[];
+
+/**
+ * The shared body of LSTM and GRU (PyTorch's RNNBase): parameters
+ * weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, all
+ * initialised U(-1/sqrt(hidden), 1/sqrt(hidden)), gates stacked along dim 0.
+ * The input projection of every time step is one matmul; the recurrence is
+ * composed from core ops, so it runs (and differentiates) on every backend.
+ */
+abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Tensor, Tensor | Tensor[]]> {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly bidirectional: boolean;
+  readonly dropout: number;
+  protected abstract readonly gates: number;
+  protected abstract readonly numStates: number;
+
+  constructor(op: string, gates: number, args: [number, number, RNNOptions?] | [RNNArgs]) {
+    super();
+    const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...FACTORY_KEYS]);
+    this.inputSize = checkSize(op, 'inputSize', o.inputSize);
+    this.hiddenSize = checkSize(op, 'hiddenSize', o.hiddenSize);
+    this.numLayers = checkSize(op, 'numLayers', o.numLayers ?? 1);
+    this.bias = o.bias ?? true;
+    this.batchFirst = o.batchFirst ?? false;
+    this.bidirectional = o.bidirectional ?? false;
+    this.dropout = o.dropout ?? 0;
+    if (this.dropout !== 0) throw new ValueError(`${op}: dropout between recurrent layers is not supported yet; use dropout 0`);
+    const H = this.hiddenSize;
+    for (let l = 0; l < this.numLayers; l++)
+      for (const suffix of this.bidirectional ? ['', '_reverse'] : ['']) {
+        const inSize = l === 0 ? this.inputSize : H * (this.bidirectional ? 2 : 1);
+        this.registerParameter(`weight_ih_l${l}${suffix}`, new Parameter(factoryFull([gates * H, inSize], 0, o)));
+        this.registerParameter(`weight_hh_l${l}${suffix}`, new Parameter(factoryFull([gates * H, H], 0, o)));
+        if (this.bias) {
+          this.registerParameter(`bias_ih_l${l}${suffix}`, new Parameter(factoryFull([gates * H], 0, o)));
+          this.registerParameter(`bias_hh_l${l}${suffix}`, new Parameter(factoryFull([gates * H], 0, o)));
+        }
+      }
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.parameters()) uniform_(p, -bound, bound);
+  }
+
+  protected abstract step: Step;
+  protected abstract stateError(i: number, want: number[], got: readonly number[]): string;
+
+  private weights(l: number, suffix: string): Weights {
+    const get = (n: string) => this._parameters.get(`${n}_l${l}${suffix}`) ?? null;
+    return { wIh: get('weight_ih')!, wHh: get('weight_hh')!, bIh: get('bias_ih'), bHh: get('bias_hh') };
+  }
+
+  forward(input: Tensor, hx?: Tensor | Tensor[] | null): [Tensor, Tensor | Tensor[]] {
+    const op = this.constructor.name;
+    const dirs = this.bidirectional ? 2 : 1;
+    const unbatched = input.ndim === 2;
+    if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`${op}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
+    if (input.shape[input.ndim - 1] !== this.inputSize)
+      throw new ShapeError(`${op}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
+    const given = hx === undefined || hx === null ? null : Array.isArray(hx) ? hx : [hx];
+    if (given !== null && given.length !== this.numStates) throw new ValueError(`${op}: expected ${this.numStates} initial state tensor(s), got ${given.length}`);
+    const N = unbatched ? 1 : input.shape[this.batchFirst ? 0 : 1]!;
+    const want = unbatched ? [this.numLayers * dirs, this.hiddenSize] : [this.numLayers * dirs, N, this.hiddenSize];
+    given?.forEach((h, i) => {
+      if (!shapesEqual(h.shape, want)) throw new ShapeError(`${op}: ${this.stateError(i, want, h.shape)}`);
+    });
+    return tidy(() => {
+      // Work in (L, N, features) with a batch dim.
+      let x = unbatched ? unsqueeze(input, 1) : this.batchFirst ? transpose(input, 0, 1) : input;
+      const init = given === null ? null : given.map((h) => (unbatched ? unsqueeze(h, 1) : h));
+      const L = x.shape[0]!;
+      const finals: Tensor[][] = Array.from({ length: this.numStates }, () => []);
+      for (let l = 0; l < this.numLayers; l++) {
+        const outs: Tensor[] = [];
+        for (let d = 0; d < dirs; d++) {
+          const w = this.weights(l, d === 1 ? '_reverse' : '');
+          const k = l * dirs + d;
+          let state = init === null ? Array.from({ length: this.numStates }, () => zeros([N, this.hiddenSize], { dtype: x.dtype, device: x.device })) : init.map((s) => select(s, 0, k));
+          const xw = linear(x, w.wIh, w.bIh); // every time step's input projection at once
+          const hs: Tensor[] = new Array(L);
+          for (let s = 0; s < L; s++) {
+            const t = d === 1 ? L - 1 - s : s;
+            state = this.step(select(xw, 0, t), state, w);
+            hs[t] = state[0]!;
+          }
+          outs.push(stack(hs, 0));
+          state.forEach((st, i) => finals[i]!.push(st));
+        }
+        x = dirs === 1 ? outs[0]! : cat(outs, 2);
+      }
+      let output = unbatched ? squeeze(x, 1) : this.batchFirst ? transpose(x, 0, 1) : x;
+      const states = finals.map((f) => {
+        const s = stack(f, 0);
+        return unbatched ? squeeze(s, 1) : s;
+      });
+      output = output.contiguous();
+      return [output, this.numStates === 1 ? states[0]! : states];
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers !== 1 ? `, numLayers=${this.numLayers}` : ''}${this.batchFirst ? ', batchFirst=true' : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
+  }
+}
+
+/**
+ * Long short-term memory (PyTorch's nn.LSTM): `lstm(input, [h0, c0]?)`
+ * returns `[output, [hN, cN]]`; gates i, f, g, o.
+ */
+export class LSTM extends RNNBase {
+  protected readonly gates = 4;
+  protected readonly numStates = 2;
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  constructor(options: RNNArgs);
+  constructor(...args: [number, number, RNNOptions?] | [RNNArgs]) {
+    super('LSTM', 4, args);
+  }
+  protected step: Step = (xw, [h, c], w) => {
+    const g = add(xw, linear(h!, w.wHh, w.bHh));
+    const [i, f, gg, o] = chunk(g, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const c2 = add(mul(sigmoid(f), c!), mul(sigmoid(i), tanh(gg)));
+    return [mul(sigmoid(o), tanh(c2)), c2];
+  };
+  protected stateError(i: number, want: number[], got: readonly number[]): string {
+    return `Expected hidden[${i}] size (${want.join(', ')}), got ${fmtShape(got)}`;
+  }
+}
+
+/**
+ * Gated recurrent unit (PyTorch's nn.GRU): `gru(input, h0?)` returns
+ * `[output, hN]`; gates r, z, n with the reset gate applied after the
+ * recurrent matmul, as PyTorch.
+ */
+export class GRU extends RNNBase {
+  protected readonly gates = 3;
+  protected readonly numStates = 1;
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  constructor(options: RNNArgs);
+  constructor(...args: [number, number, RNNOptions?] | [RNNArgs]) {
+    super('GRU', 3, args);
+  }
+  protected step: Step = (xw, [h], w) => {
+    const hw = linear(h!, w.wHh, w.bHh);
+    const [xr, xz, xn] = chunk(xw, 3, 1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = chunk(hw, 3, 1) as [Tensor, Tensor, Tensor];
+    const r = sigmoid(add(xr, hr));
+    const z = sigmoid(add(xz, hz));
+    const n = tanh(add(xn, mul(r, hn)));
+    return [add(mul(sub(1, z), n), mul(z, h!))];
+  };
+  protected stateError(_i: number, want: number[], got: readonly number[]): string {
+    return `Expected hidden size (${want.join(', ')}), got ${fmtShape(got)}`;
+  }
+}
