@@ -192,6 +192,19 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    */
   protected abstract update(param: Tensor, grad: Tensor, group: ParamGroup<O>, state: ParamState): void;
 
+  /**
+   * Frees the optimizer's state tensors (momentum buffers, moments): they are
+   * kept, so no scope frees them. A later step starts the state afresh.
+   */
+  dispose(): void {
+    this.disposeState();
+  }
+
+  private disposeState(): void {
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
+    this.state.clear();
+  }
+
   /** State and options, in PyTorch's layout (see OptimizerStateDict). */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
@@ -254,8 +267,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         return [p, out];
       }),
     );
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
-    this.state.clear();
+    this.disposeState();
     for (const [p, s] of fresh) this.state.set(p, s);
     saved.forEach((sg, gi) => {
       const group = this.paramGroups[gi]! as Record<string, unknown>;

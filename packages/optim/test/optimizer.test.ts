@@ -210,6 +210,21 @@ describe('zeroGrad and step', () => {
   });
 });
 
+test.each(MAKERS)('%s: dispose() frees the state tensors', (_name, make) => {
+  const ps = freshParams(11);
+  const before = memory().tensors;
+  const opt = make(ps);
+  tidy(() => lossOf(ps).backward());
+  const withGrads = memory().tensors;
+  opt.step();
+  expect(memory().tensors).toBeGreaterThan(withGrads);
+  opt.dispose();
+  expect(memory().tensors).toBe(withGrads);
+  expect(opt.state.size).toBe(0);
+  opt.zeroGrad();
+  expect(memory().tensors).toBe(before);
+});
+
 describe('stateDict', () => {
   test.each(MAKERS)('%s: training resumed from a saved state matches uninterrupted training exactly', (_name, make) => {
     const ps = freshParams(8);
