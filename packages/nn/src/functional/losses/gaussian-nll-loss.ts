@@ -1,0 +1,52 @@
+import { ShapeError, type Tensor, ValueError, add, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
+import { clampMinIdentityGrad } from './autograd.js';
+import { boolOption, broadcastAll, floatArg, hostValues, lossOptions, numberOption } from './checks.js';
+import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+
+export interface GaussianNLLLossOptions {
+  reduction?: Reduction;
+  /** Add the constant 0.5 log(2 pi) (default false). */
+  full?: boolean;
+  /** Lower bound on var, for stability (default 1e-6). */
+  eps?: number;
+}
+export const GAUSSIAN_NLL_LOSS_KEYS = ['reduction', 'full', 'eps'] as const;
+
+/**
+ * Negative log-likelihood of target under a Gaussian with mean input and
+ * variance var: 0.5 (log(max(var, eps)) + (input - target)^2 / max(var, eps))
+ * (PyTorch's F.gaussian_nll_loss). var may have input's shape, or one dim
+ * fewer, or a last dim of 1 (one variance shared by the last dim). As in
+ * PyTorch, var is clamped without autograd seeing it: the gradient flows to
+ * var as if the clamp were the identity.
+ */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options?: GaussianNLLLossOptions): Tensor {
+  const op = 'gaussianNllLoss';
+  const o = lossOptions(op, options, GAUSSIAN_NLL_LOSS_KEYS);
+  const reduction = checkReduction(op, o.reduction);
+  const full = boolOption(op, o.full, 'full', false);
+  const eps = numberOption(op, o.eps, 'eps', 1e-6);
+  floatArg(op, input, 'input');
+  floatArg(op, target, 'target');
+  floatArg(op, variance, 'var');
+  const lead = input.shape.slice(0, -1);
+  let unsqueezeVar = false;
+  if (!shapesEqual(variance.shape, input.shape)) {
+    if (input.ndim > 0 && shapesEqual(lead, variance.shape)) unsqueezeVar = true;
+    else if (!(input.ndim > 0 && variance.ndim === input.ndim && shapesEqual(lead, variance.shape.slice(0, -1)) && variance.shape[variance.ndim - 1] === 1))
+      throw new ShapeError(
+        `${op}: var is of incorrect size: var has shape ${fmtShape(variance.shape)} for input of shape ${fmtShape(input.shape)}; expected the input's shape, the input's shape without its last dim, or that with a last dim of 1`,
+      );
+  }
+  // var's shape was checked against input's above; input and target broadcast as in PyTorch.
+  broadcastAll(op, input, target);
+  const hv = hostValues(variance);
+  if (hv !== null) for (let i = 0; i < hv.length; i++) if (hv[i]! < 0) throw new ValueError(`${op}: var has negative entry/entries`);
+  return tidy(() => {
+    const v = clampMinIdentityGrad('gaussianNllLossVarClamp', unsqueezeVar ? unsqueeze(variance, -1) : variance, eps);
+    const d = sub(input, target);
+    let loss = mul(add(log(v), div(mul(d, d), v)), 0.5);
+    if (full) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
+    return applyReduction(loss, reduction);
+  });
+}

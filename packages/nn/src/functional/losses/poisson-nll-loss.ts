@@ -1,0 +1,41 @@
+import { type Tensor, add, exp, le, log, mul, sub, tidy, where } from '@tensile/core';
+import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+
+export interface PoissonNLLLossOptions {
+  reduction?: Reduction;
+  /** Whether input is the log of the rate (default true) or the rate itself. */
+  logInput?: boolean;
+  /** Add the Stirling approximation of log(target!) (default false). */
+  full?: boolean;
+  /** Added to the rate before its log when logInput is false (default 1e-8). */
+  eps?: number;
+}
+export const POISSON_NLL_LOSS_KEYS = ['reduction', 'logInput', 'full', 'eps'] as const;
+
+/**
+ * Negative log-likelihood of a Poisson target: exp(input) - target input, or
+ * input - target log(input + eps) for rates; with full, plus the Stirling term
+ * t log t - t + 0.5 log(2 pi t) where target > 1 (PyTorch's F.poisson_nll_loss).
+ */
+export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNLLLossOptions): Tensor {
+  const op = 'poissonNllLoss';
+  const o = lossOptions(op, options, POISSON_NLL_LOSS_KEYS);
+  const reduction = checkReduction(op, o.reduction);
+  const logInput = boolOption(op, o.logInput, 'logInput', true);
+  const full = boolOption(op, o.full, 'full', false);
+  const eps = numberOption(op, o.eps, 'eps', 1e-8);
+  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
+  return tidy(() => {
+    let loss = logInput ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, eps))));
+    if (full) {
+      // Only targets above 1 get the term; the others read a harmless 2 so that
+      // neither the value nor the gradient sees log(0) (PyTorch's is NaN there).
+      const small = le(target, 1);
+      const t = where(small, 2, target);
+      const stirling = add(sub(mul(t, log(t)), t), mul(log(mul(t, 2 * Math.PI)), 0.5));
+      loss = add(loss, where(small, 0, stirling));
+    }
+    return applyReduction(loss, reduction);
+  });
+}

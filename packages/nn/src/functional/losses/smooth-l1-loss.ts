@@ -1,0 +1,49 @@
+import { ValueError, type Tensor, abs, div, gt, lt, mul, needsGrad, neg, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
+import { broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+
+export interface SmoothL1LossOptions {
+  reduction?: Reduction;
+  /** Where the loss turns from quadratic to linear (default 1; 0 is exactly the L1 loss). */
+  beta?: number;
+}
+export const SMOOTH_L1_LOSS_KEYS = ['reduction', 'beta'] as const;
+
+/**
+ * |d| for beta == 0 (the quadratic branch would divide by zero), with
+ * PyTorch's smooth_l1 gradient: sign(d), but -1 for both input and target
+ * where d == 0 (its kernel tests x <= -beta first, and the target's gradient
+ * runs the same kernel on target - input).
+ */
+function l1WithTieGradient(input: Tensor, target: Tensor): Tensor {
+  const d = noGrad(() => sub(input, target));
+  const out = noGrad(() => abs(d));
+  const inputShape = input.shape;
+  const targetShape = target.shape;
+  if (needsGrad(input, target))
+    record('smoothL1Loss', [input, target], [out], [d], (g, s, needs) => {
+      const ds = s[0]!;
+      return [
+        needs[0] ? sumTo(where(gt(ds, 0), g, neg(g)), inputShape) : null,
+        needs[1] ? sumTo(where(lt(ds, 0), g, neg(g)), targetShape) : null,
+      ];
+    });
+  return out;
+}
+
+/** 0.5 d^2 / beta for |d| < beta, else |d| - 0.5 beta, d = input - target (PyTorch's F.smooth_l1_loss). */
+export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1LossOptions): Tensor {
+  const op = 'smoothL1Loss';
+  const o = lossOptions(op, options, SMOOTH_L1_LOSS_KEYS);
+  const reduction = checkReduction(op, o.reduction);
+  const beta = numberOption(op, o.beta, 'beta', 1);
+  if (beta < 0) throw new ValueError(`${op}: smooth_l1_loss does not support negative values for beta, got ${beta}`);
+  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
+  return tidy(() => {
+    if (beta === 0) return applyReduction(l1WithTieGradient(input, target), reduction);
+    const d = sub(input, target);
+    const z = abs(d);
+    const loss = where(lt(z, beta), div(mul(mul(d, d), 0.5), beta), sub(z, 0.5 * beta));
+    return applyReduction(loss, reduction);
+  });
+}

@@ -1,0 +1,50 @@
+import { ShapeError, type Tensor, add, clamp, minimum, sub, tidy } from '@tensile/core';
+import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { pairwiseDistance } from './distance.js';
+import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+
+export interface TripletMarginLossOptions {
+  reduction?: Reduction;
+  margin?: number;
+  /** The norm of the pairwise distance (default 2). */
+  p?: number;
+  /** Added to the difference before the norm (default 1e-6). */
+  eps?: number;
+  /** Use the distance from positive to negative when it is smaller (Balntas et al.'s distance swap). */
+  swap?: boolean;
+}
+export const TRIPLET_MARGIN_LOSS_KEYS = ['reduction', 'margin', 'p', 'eps', 'swap'] as const;
+
+/** Anchor, positive and negative must have the same number of dims and broadcast together. */
+export function checkTriplet(op: string, anchor: Tensor, positive: Tensor, negative: Tensor): void {
+  floatArg(op, anchor, 'anchor');
+  floatArg(op, positive, 'positive');
+  floatArg(op, negative, 'negative');
+  if (anchor.ndim !== positive.ndim || positive.ndim !== negative.ndim)
+    throw new ShapeError(`${op}: All inputs should have same dimension but got ${anchor.ndim}D, ${positive.ndim}D and ${negative.ndim}D inputs.`);
+  broadcastAll(op, anchor, positive, negative);
+}
+
+/** max(0, margin + d(a, p) - d(a, n)), where d(a, n) is min(d(a, n), d(p, n)) with swap. */
+export function tripletHinge(distance: (x: Tensor, y: Tensor) => Tensor, anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, swap: boolean): Tensor {
+  const dPos = distance(anchor, positive);
+  let dNeg = distance(anchor, negative);
+  if (swap) dNeg = minimum(dNeg, distance(positive, negative));
+  return clamp(add(sub(dPos, dNeg), margin), 0);
+}
+
+/**
+ * Triplet loss with p-norm distances: max(0, margin + |a - p + eps|_p -
+ * |a - n + eps|_p) (PyTorch's F.triplet_margin_loss). Inputs are (N, D) or (D).
+ */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginLossOptions): Tensor {
+  const op = 'tripletMarginLoss';
+  const o = lossOptions(op, options, TRIPLET_MARGIN_LOSS_KEYS);
+  const reduction = checkReduction(op, o.reduction);
+  const margin = numberOption(op, o.margin, 'margin', 1);
+  const p = numberOption(op, o.p, 'p', 2);
+  const eps = numberOption(op, o.eps, 'eps', 1e-6);
+  const swap = boolOption(op, o.swap, 'swap', false);
+  checkTriplet(op, anchor, positive, negative);
+  return tidy(() => applyReduction(tripletHinge((x, y) => pairwiseDistance(x, y, p, eps), anchor, positive, negative, margin, swap), reduction));
+}

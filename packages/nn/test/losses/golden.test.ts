@@ -1,0 +1,145 @@
+// Every case of ../shared/golden/losses/*.json on the cpu backend: the
+// output, every gradient listed (after backward with the case's gradOutput),
+// and every error case (the right error class, a message naming the loss,
+// nothing changed).
+import { describe, expect, test } from 'vitest';
+import '@tensile/backend-cpu';
+import { IndexError, ShapeError, type Tensor, ValueError, sub } from '@tensile/core';
+import * as nn from '@tensile/nn';
+import { expectClose, type GoldenTensor, listGolden, readGolden, toTensor } from '../helpers/golden.js';
+
+const F = nn.functional;
+
+interface LossCase {
+  id: string;
+  loss: string;
+  options: Record<string, unknown>;
+  args: { name: string; tensor: GoldenTensor; requiresGrad: boolean }[];
+  gradOutput?: GoldenTensor;
+  output?: GoldenTensor;
+  grads?: Record<string, GoldenTensor>;
+  error?: string;
+  rtol?: number;
+  atol?: number;
+}
+
+/** The functional name of each loss class, which error messages name. */
+export const FUNCTIONAL: Record<string, string> = {
+  L1Loss: 'l1Loss',
+  MSELoss: 'mseLoss',
+  CrossEntropyLoss: 'crossEntropy',
+  CTCLoss: 'ctcLoss',
+  NLLLoss: 'nllLoss',
+  PoissonNLLLoss: 'poissonNllLoss',
+  GaussianNLLLoss: 'gaussianNllLoss',
+  KLDivLoss: 'klDiv',
+  BCELoss: 'binaryCrossEntropy',
+  BCEWithLogitsLoss: 'binaryCrossEntropyWithLogits',
+  MarginRankingLoss: 'marginRankingLoss',
+  HingeEmbeddingLoss: 'hingeEmbeddingLoss',
+  MultiLabelMarginLoss: 'multilabelMarginLoss',
+  HuberLoss: 'huberLoss',
+  SmoothL1Loss: 'smoothL1Loss',
+  SoftMarginLoss: 'softMarginLoss',
+  MultiLabelSoftMarginLoss: 'multilabelSoftMarginLoss',
+  CosineEmbeddingLoss: 'cosineEmbeddingLoss',
+  MultiMarginLoss: 'multiMarginLoss',
+  TripletMarginLoss: 'tripletMarginLoss',
+  TripletMarginWithDistanceLoss: 'tripletMarginWithDistanceLoss',
+};
+
+/**
+ * Which of our error classes answers each of PyTorch's messages: PyTorch's
+ * RuntimeError and ValueError are split by cause (shapes, index ranges, values).
+ */
+function expectedError(torchError: string): typeof ShapeError | typeof IndexError | typeof ValueError {
+  if (/^IndexError|out of range|out of bounds|label range/.test(torchError)) return IndexError;
+  if (/size|shape|dimension|multi-target/i.test(torchError)) return ShapeError;
+  return ValueError;
+}
+
+/** The 'cosine' distance of the golden files, written as a user would: 1 - cosine similarity over the last dim. */
+const cosineDistance = (x: Tensor, y: Tensor) => sub(1, F.cosineSimilarity(x, y, -1));
+
+function buildOptions(c: LossCase): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.options)) {
+    if (k === 'distanceFunction') {
+      // 'pairwise' is PyTorch's default (no function given).
+      if (v === 'cosine') out[k] = cosineDistance;
+      else expect(v).toBe('pairwise');
+    } else if (v !== null && typeof v === 'object' && 'tensor' in v) out[k] = toTensor((v as { tensor: GoldenTensor }).tensor);
+    else out[k] = v;
+  }
+  return out;
+}
+
+type LossClass = new (options?: Record<string, unknown>) => (...args: unknown[]) => Tensor;
+
+function run(c: LossCase, args: unknown[]): Tensor {
+  const Loss = (nn as unknown as Record<string, LossClass>)[c.loss]!;
+  return new Loss(buildOptions(c))(...args);
+}
+
+const files = listGolden('losses').filter((f) => f.endsWith('.json'));
+
+test('there is a golden file for each of the 21 losses, and each class exists', () => {
+  expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(Object.keys(FUNCTIONAL).sort());
+  for (const [cls, fn] of Object.entries(FUNCTIONAL)) {
+    expect(typeof (nn as unknown as Record<string, unknown>)[cls], cls).toBe('function');
+    expect(typeof (F as unknown as Record<string, unknown>)[fn], fn).toBe('function');
+  }
+});
+
+for (const file of files) {
+  const { cases } = readGolden<LossCase>('losses', file);
+  describe(file.replace('.json', ''), () => {
+    for (const c of cases) {
+      test(c.id, () => {
+        const args = c.args.map((a) => toTensor(a.tensor, { requiresGrad: a.requiresGrad }));
+        if (c.error !== undefined) {
+          const before = args.map((t) => Array.from(t.dataSync()));
+          const versions = args.map((t) => t.storage.version);
+          let thrown: unknown = null;
+          try {
+            run(c, args);
+          } catch (e) {
+            thrown = e;
+          }
+          expect(thrown, `expected ${c.error}`).toBeInstanceOf(expectedError(c.error));
+          const message = (thrown as Error).message;
+          expect(message.includes(FUNCTIONAL[c.loss]!) || message.includes(c.loss), message).toBe(true);
+          args.forEach((t, i) => {
+            expect(Array.from(t.dataSync())).toEqual(before[i]);
+            expect(t.storage.version).toBe(versions[i]);
+            expect(t.grad).toBeNull();
+          });
+          return;
+        }
+        const out = run(c, args);
+        expectClose('output', out, c.output!, c.rtol, c.atol);
+        const names = Object.keys(c.grads ?? {});
+        if (names.length === 0) return;
+        out.backward(toTensor(c.gradOutput!));
+        for (const name of names) {
+          const i = c.args.findIndex((a) => a.name === name);
+          expectClose(`grad ${name}`, args[i]!.grad, c.grads![name]!, c.rtol, c.atol);
+        }
+      });
+    }
+  });
+}
+
+describe('CTCLoss lengths as JS arrays', () => {
+  const { cases } = readGolden<LossCase>('losses', 'CTCLoss.json');
+  for (const c of cases.filter((k) => k.error === undefined)) {
+    test(c.id, () => {
+      const args = c.args.map((a) => toTensor(a.tensor, { requiresGrad: a.requiresGrad }));
+      const lengths = args.slice(2).map((t) => (t.ndim === 0 ? t.itemSync() : Array.from(t.dataSync())));
+      const out = run(c, [args[0], args[1], ...lengths]);
+      expectClose('output', out, c.output!, c.rtol, c.atol);
+      out.backward(toTensor(c.gradOutput!));
+      expectClose('grad log_probs', args[0]!.grad, c.grads!.log_probs!, c.rtol, c.atol);
+    });
+  }
+});
