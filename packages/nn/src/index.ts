@@ -6,3 +6,4 @@ export * from './modules/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
 export * from './safetensors.js';
+export * as data from './data/index.js';
