@@ -126,3 +126,9 @@ describe('double backward against finite differences', () => {
     expect(() => gradcheck(badExp, [f64([2, 2], 3)])).toThrow(/gradcheck/);
   });
 });
+
+test('softplus with beta: finite gradient where beta x overflows exp (the linear branch)', () => {
+  const x = T.tensor([300, 1, -300]).requiresGrad_(true);
+  T.softplus(x, 0.5, 5).sum().backward();
+  expect([...x.grad!.dataSync()].map((v) => +v.toFixed(4))).toEqual([1, 0.6225, 0]);
+});

@@ -93,12 +93,13 @@ export const logicalNot = (x: Tensor) => unary('logicalNot', x);
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   if (beta === 1 && threshold === 20) return unary('softplus', x);
   const bx = mul(x, beta);
-  const soft = div(log1p(exp(bx)), beta);
   const cond = gt(bx, threshold);
+  // The soft branch sees 0 where the linear one is taken: exp of a large beta x
+  // would be inf there, and its zero gradient times inf a NaN.
+  const masked = where(cond, 0, bx);
+  const soft = div(log1p(exp(masked)), beta);
   const out = where(cond, x, soft);
-  bx.dispose();
-  soft.dispose();
-  cond.dispose();
+  for (const t of [bx, cond, masked, soft]) t.dispose();
   return out;
 }
 
