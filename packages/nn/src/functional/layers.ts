@@ -131,7 +131,8 @@ export function checkDropoutP(op: string, p: number): void {
  */
 export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
   checkDropoutP('dropout', p);
-  if (!training || p === 0) return mul(x, 1);
+  // As PyTorch: the input itself, drawing no random numbers.
+  if (!training || p === 0) return x;
   return tidy(() => {
     const u = rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', device: x.device, ...(options.generator ? { generator: options.generator } : {}) });
     const keepMask = castTo(ge(u, p), u.dtype);
