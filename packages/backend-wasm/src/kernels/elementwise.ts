@@ -1,0 +1,82 @@
+import type { BinaryOp, DType, KernelSignatures, TensorView, UnaryOp } from '@tensile/core';
+import type { WasmBackend } from '../backend.js';
+import { Args, DTYPE_CODE, failure, ptr } from './call.js';
+
+/** Op codes of the C API: positions in enum tn_unary_op / tn_binary_op. */
+export const UNARY_CODES: readonly UnaryOp[] = [
+  'neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal',
+  'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'erf', 'isnan', 'isinf', 'logicalNot',
+];
+export const BINARY_CODES: readonly BinaryOp[] = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'remainder', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
+];
+
+/** Elementwise kernels over strided views: shapes and strides go to C, which walks and vectorizes. */
+export function elementwiseKernels(backend: WasmBackend) {
+  const args = new Args(backend);
+
+  /** Slot k's strides for an operand: a view's own, or zeros for a scalar written into scalar slot k. */
+  const operand = (k: number, x: TensorView | number, dtype: DType, nd: number): [number, number] => {
+    if (typeof x === 'number') return [args.scalar(k, x, dtype), args.zeros(k + 1, nd)];
+    return [ptr(x), args.list(k + 1, x.strides, 'elementwise')];
+  };
+
+  const unary = (op: UnaryOp): KernelSignatures['unary'] => {
+    const code = UNARY_CODES.indexOf(op);
+    return (x, out) => {
+      const k = backend.kernels;
+      const shape = args.list(0, out.shape, op);
+      const xs = args.list(1, x.strides, op);
+      const os = args.list(2, out.strides, op);
+      const s = k.tn_unary(code, DTYPE_CODE[x.dtype], DTYPE_CODE[out.dtype], out.shape.length, shape, ptr(x), xs, ptr(out), os);
+      if (s !== 0) throw failure(s, op, [x, out]);
+    };
+  };
+
+  const binary = (op: BinaryOp): KernelSignatures['binary'] => {
+    const code = BINARY_CODES.indexOf(op);
+    return (a, b, out) => {
+      const k = backend.kernels;
+      // Inputs share one dtype (core casts them); a scalar takes the tensor operand's.
+      const dt = typeof a !== 'number' ? a.dtype : typeof b !== 'number' ? b.dtype : out.dtype;
+      const nd = out.shape.length;
+      const shape = args.list(0, out.shape, op);
+      const [ap, as] = operand(0, a, dt, nd);
+      const [bp, bs] = operand(1, b, dt, nd);
+      const os = args.list(3, out.strides, op);
+      const s = k.tn_binary(code, DTYPE_CODE[dt], DTYPE_CODE[out.dtype], nd, shape, ap, as, bp, bs, ptr(out), os);
+      if (s !== 0) throw failure(s, op, [a, b, out]);
+    };
+  };
+
+  const where: KernelSignatures['where'] = (cond, a, b, out) => {
+    const k = backend.kernels;
+    const nd = out.shape.length;
+    const shape = args.list(0, out.shape, 'where');
+    const cs = args.list(1, cond.strides, 'where');
+    const [ap, as] = operand(1, a, out.dtype, nd);
+    const [bp, bs] = operand(2, b, out.dtype, nd);
+    const os = args.list(4, out.strides, 'where');
+    const s = k.tn_where(DTYPE_CODE[out.dtype], nd, shape, ptr(cond), cs, ap, as, bp, bs, ptr(out), os);
+      if (s !== 0) throw failure(s, 'where', [cond, a, b, out]);
+  };
+
+  const cast = (op: 'cast' | 'copy'): KernelSignatures['cast'] => (x, out) => {
+    const k = backend.kernels;
+    const shape = args.list(0, out.shape, op);
+    const xs = args.list(1, x.strides, op);
+    const os = args.list(2, out.strides, op);
+    const s = k.tn_cast(DTYPE_CODE[x.dtype], DTYPE_CODE[out.dtype], out.shape.length, shape, ptr(x), xs, ptr(out), os);
+      if (s !== 0) throw failure(s, op, [x, out]);
+  };
+
+  const fill: KernelSignatures['fill'] = (dst, value) => {
+    const k = backend.kernels;
+    const shape = args.list(0, dst.shape, 'fill');
+    const ds = args.list(1, dst.strides, 'fill');
+    const s = k.tn_fill(DTYPE_CODE[dst.dtype], dst.shape.length, shape, ptr(dst), ds, value);
+      if (s !== 0) throw failure(s, 'fill', [dst]);
+  };
+
+  return { unary, binary, where, cast: cast('cast'), copy: cast('copy'), fill };
+}

@@ -1,0 +1,174 @@
+/*
+ * Tensile's shared CPU kernels: one C source for @tensile/backend-wasm
+ * (clang --target=wasm32 -msimd128, 16-byte vectors) and
+ * @tensile/backend-native (host compiler, 32-byte vectors with AVX2).
+ *
+ * The API is plain C: base pointers, element counts and element strides.
+ * No function allocates: where scratch memory is needed the caller passes a
+ * workspace sized by the matching *_workspace() function. No function keeps
+ * state between calls, so calls on disjoint outputs may run in parallel.
+ *
+ * Conventions (see README.md for the full contract):
+ *  - dtype codes are TN_F32, TN_F64, TN_I32, TN_BOOL (bool is one byte, 0/1).
+ *  - A pointer is the address of the first element of a view (the caller
+ *    adds the view's offset). Strides count elements, not bytes, and may be 0
+ *    (broadcast) or negative.
+ *  - tn_idx is ptrdiff_t: 32-bit in wasm32, 64-bit on 64-bit hosts.
+ *  - Functions return TN_OK (0) or a negative TN_E* code; on an error return
+ *    no output element has been written.
+ */
+#ifndef TENSILE_KERNELS_H
+#define TENSILE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef ptrdiff_t tn_idx;
+
+/* Version of this API; bumped on any incompatible change. */
+#define TN_API_VERSION 1
+/* Most dims an N-d elementwise call accepts (after the caller's own reshapes). */
+#define TN_MAX_DIMS 16
+
+enum tn_dtype { TN_F32 = 0, TN_F64 = 1, TN_I32 = 2, TN_BOOL = 3 };
+
+enum tn_status {
+  TN_OK = 0,
+  TN_E_DTYPE = -1,    /* op not defined for this dtype combination */
+  TN_E_OP = -2,       /* unknown op code */
+  TN_E_DIMS = -3,     /* nd > TN_MAX_DIMS */
+  TN_E_INDEX = -4     /* an index was out of range (gather/scatter) */
+};
+
+/* Unary ops, in the order of core's op table (packages/core/src/ops/table.ts). */
+enum tn_unary_op {
+  TN_NEG, TN_ABS, TN_SIGN, TN_RELU, TN_FLOOR, TN_CEIL, TN_ROUND, TN_EXP, TN_LOG,
+  TN_LOG1P, TN_EXPM1, TN_SQRT, TN_RSQRT, TN_RECIPROCAL, TN_TANH, TN_SIGMOID,
+  TN_SOFTPLUS, TN_SIN, TN_COS, TN_ERF, TN_ISNAN, TN_ISINF, TN_LOGICAL_NOT,
+  TN_UNARY_COUNT
+};
+
+/* Binary ops, in the order of core's op table. */
+enum tn_binary_op {
+  TN_ADD, TN_SUB, TN_MUL, TN_DIV, TN_POW, TN_MAXIMUM, TN_MINIMUM, TN_REMAINDER,
+  TN_EQ, TN_NE, TN_LT, TN_LE, TN_GT, TN_GE, TN_LOGICAL_AND, TN_LOGICAL_OR,
+  TN_LOGICAL_XOR, TN_BINARY_COUNT
+};
+
+enum tn_reduce_op { TN_SUM, TN_PROD, TN_AMAX, TN_AMIN, TN_ARGMAX, TN_ARGMIN, TN_REDUCE_COUNT };
+
+/* ---- elementwise (N-d, strided; dims are merged internally where layouts allow) ---- */
+
+/*
+ * out = op(x) over `shape[nd]`. dtype_out is dtype_in, except bool for
+ * ISNAN/ISINF/LOGICAL_NOT. Float-only ops (exp .. erf) need a float dtype_in.
+ * Semantics follow PyTorch: round is half-to-even, relu/sign keep NaN,
+ * softplus is linear above 20.
+ */
+int tn_unary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape,
+             const void *x, const tn_idx *x_strides, void *out, const tn_idx *out_strides);
+
+/*
+ * out = a op b over `shape[nd]`; a and b share dtype_in (broadcast with stride
+ * 0; a scalar is a one-element buffer with all strides 0). dtype_out is dtype_in
+ * for arithmetic, bool for comparisons and logical ops. DIV needs a float
+ * dtype. Integer arithmetic wraps modulo 2^32; REMAINDER has the sign of b
+ * (Python's %), and is 0 for an integer b == 0. MAXIMUM/MINIMUM propagate NaN.
+ * out may alias a or b element for element (in-place ops).
+ */
+int tn_binary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape,
+              const void *a, const tn_idx *a_strides, const void *b, const tn_idx *b_strides,
+              void *out, const tn_idx *out_strides);
+
+/* out = cond ? a : b; cond is bool, a, b and out have `dtype`. */
+int tn_where(int dtype, int nd, const tn_idx *shape, const uint8_t *cond, const tn_idx *cond_strides,
+             const void *a, const tn_idx *a_strides, const void *b, const tn_idx *b_strides,
+             void *out, const tn_idx *out_strides);
+
+/*
+ * out = x converted from dtype_in to dtype_out (also a plain strided copy when
+ * they are equal). Float to int truncates toward zero (NaN and out-of-range
+ * values give 0, as JavaScript's ToInt32 does for NaN); to bool is x != 0.
+ */
+int tn_cast(int dtype_in, int dtype_out, int nd, const tn_idx *shape,
+            const void *x, const tn_idx *x_strides, void *out, const tn_idx *out_strides);
+
+/* Every element of the strided view set to value (converted as tn_cast does). */
+int tn_fill(int dtype, int nd, const tn_idx *shape, void *out, const tn_idx *out_strides, double value);
+
+/* ---- reductions over the middle axis of a contiguous [outer, r, inner] block ---- */
+
+/*
+ * out[o * inner + i] = reduce_j x[(o * r + j) * inner + i]; r may be 0 (sum 0,
+ * prod 1). SUM/PROD: dtype_in = dtype_out in {f32, f64, i32}; float32 sums
+ * keep float64 partial sums. AMAX/AMIN: any dtype, out the same, NaN
+ * propagates. ARGMAX/ARGMIN: any dtype in, TN_I32 out, first extreme wins and
+ * a NaN counts as the extreme.
+ */
+int tn_reduce(int op, int dtype_in, int dtype_out, const void *x, tn_idx outer, tn_idx r, tn_idx inner, void *out);
+
+/* ---- matrix product ---- */
+
+/*
+ * out[b] = a[b] @ b[b] for b < batch: a is [M, K], b is [K, N] with any
+ * strides (batch stride 0 broadcasts), out contiguous [batch, M, N].
+ * dtype in {f32, f64, i32}. float32 uses a register- and cache-blocked SIMD
+ * kernel that packs its operands into `workspace`, which must hold
+ * tn_matmul_workspace(dtype, M, K, N) bytes aligned to 16 (32 on AVX) bytes.
+ */
+size_t tn_matmul_workspace(int dtype, tn_idx M, tn_idx K, tn_idx N);
+int tn_matmul(int dtype, tn_idx batch, tn_idx M, tn_idx K, tn_idx N,
+              const void *a, tn_idx a_bs, tn_idx a_rs, tn_idx a_cs,
+              const void *b, tn_idx b_bs, tn_idx b_rs, tn_idx b_cs,
+              void *out, void *workspace);
+
+/* ---- indexing along one dim ---- */
+
+/*
+ * For every position p of `index` (shape index_shape[nd], strides
+ * index_strides): out[p] = x[p with p[dim] replaced by index[p]], out
+ * contiguous with index's shape. x_strides has nd entries; dim_size is x's
+ * size along dim. TN_E_INDEX (nothing written) if an index is outside
+ * [0, dim_size).
+ */
+int tn_gather(int dtype, int nd, const tn_idx *index_shape, int dim, tn_idx dim_size,
+              const void *x, const tn_idx *x_strides, const int32_t *index, const tn_idx *index_strides,
+              void *out);
+
+/* dst[p with p[dim] = index[p]] = src[p] (accumulate: +=) for every position p of index. */
+int tn_scatter(int accumulate, int dtype, int nd, const tn_idx *index_shape, int dim, tn_idx dim_size,
+               void *dst, const tn_idx *dst_strides, const int32_t *index, const tn_idx *index_strides,
+               const void *src, const tn_idx *src_strides);
+
+/* ---- scans and sort along the middle axis of a contiguous [outer, n, inner] block ---- */
+
+/* Inclusive prefix sum (prod) into out of the same layout; dtype in {f32, f64, i32}; float32 accumulates in float64. */
+int tn_cumsum(int dtype, const void *x, tn_idx outer, tn_idx n, tn_idx inner, void *out);
+int tn_cumprod(int dtype, const void *x, tn_idx outer, tn_idx n, tn_idx inner, void *out);
+
+/*
+ * Stable sort of every line into values (same dtype) and int32 indices, NaN
+ * larger than every number. workspace: tn_sort_workspace(n) bytes, 8-aligned.
+ */
+size_t tn_sort_workspace(tn_idx n);
+int tn_sort(int dtype, const void *x, tn_idx outer, tn_idx n, tn_idx inner, int descending,
+            void *values, int32_t *indices, void *workspace);
+
+/* ---- fused rows (optional fast paths for composites) ---- */
+
+/*
+ * softmax (log_softmax when `log`) along the middle axis of a contiguous
+ * float32 [outer, n, inner] block, into out of the same layout (out may be x).
+ * Rows (inner == 1) run on vectors. The shift is the max, or 0 where the max
+ * is infinite, as core's composite.
+ */
+int tn_softmax_f32(const float *x, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,92 @@
+/*
+ * Internal helpers of the shared kernels: the vector type (16 bytes in wasm,
+ * TN_VECTOR_BYTES on native builds), portable vector operations written with
+ * GCC/clang vector extensions only (no target intrinsics, so one source serves
+ * both builds), and the double-precision math the host provides.
+ */
+#ifndef TN_INTERNAL_H
+#define TN_INTERNAL_H
+
+#include "../include/tensile_kernels.h"
+
+#ifndef TN_VECTOR_BYTES
+#define TN_VECTOR_BYTES 16
+#endif
+#define VL (TN_VECTOR_BYTES / 4) /* float32 lanes per vector */
+
+typedef float vf __attribute__((vector_size(TN_VECTOR_BYTES)));
+typedef int32_t vi __attribute__((vector_size(TN_VECTOR_BYTES)));
+/* Unaligned access types: tensors are element-aligned, not vector-aligned. */
+typedef float vf_u __attribute__((vector_size(TN_VECTOR_BYTES), aligned(4)));
+typedef int32_t vi_u __attribute__((vector_size(TN_VECTOR_BYTES), aligned(4)));
+
+#define TN_INLINE static inline __attribute__((always_inline))
+
+TN_INLINE vf vload(const float *p) { return *(const vf_u *)p; }
+TN_INLINE void vstore(float *p, vf v) { *(vf_u *)p = v; }
+TN_INLINE vf vsplat(float x) { return (vf){0} + x; }
+TN_INLINE vf vbits_f(vi v) { return (vf)v; }
+TN_INLINE vi vbits_i(vf v) { return (vi)v; }
+/* Lanes where mask is all ones take a, else b (comparisons give such masks). */
+TN_INLINE vf vselect(vi mask, vf a, vf b) { return (vf)((mask & (vi)a) | (~mask & (vi)b)); }
+TN_INLINE vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
+TN_INLINE vf vcopysign(vf mag, vf sgn) { return (vf)(((vi)mag & 0x7fffffff) | ((vi)sgn & (int32_t)0x80000000)); }
+TN_INLINE vi visnan(vf x) { return x != x; }
+/* NaN-propagating max/min, as PyTorch's maximum/minimum and amax/amin. */
+TN_INLINE vf vmax(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a > b, a, b))); }
+TN_INLINE vf vmin(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a < b, a, b))); }
+/* Round half to even: adding and removing 2^23 rounds in the current (nearest-even) mode. */
+TN_INLINE vf vround(vf x) {
+  vf t = vabs(x);
+  vf r = (t + 8388608.0f) - 8388608.0f;
+  return vcopysign(vselect(t >= 8388608.0f, t, r), x);
+}
+TN_INLINE vf vfloor(vf x) { vf r = vround(x); return vselect(r > x, r - 1.0f, r); }
+TN_INLINE vf vceil(vf x) { vf r = vround(x); return vselect(r < x, r + 1.0f, r); }
+TN_INLINE float vhsum(vf v) { float s = 0; for (int i = 0; i < VL; i++) s += v[i]; return s; }
+
+TN_INLINE float tn_sqrtf(float x) { return __builtin_sqrtf(x); }
+TN_INLINE double tn_sqrt(double x) { return __builtin_sqrt(x); }
+/* Per-lane square root; compilers turn it into the target's vector sqrt. */
+TN_INLINE vf vsqrt(vf x) { vf r; for (int i = 0; i < VL; i++) r[i] = __builtin_sqrtf(x[i]); return r; }
+
+/*
+ * Double-precision math from the host: imported from JavaScript's Math in
+ * wasm (so float64 results equal backend-cpu's), libm on native builds.
+ */
+#ifdef __wasm__
+#define TN_HOST(name) __attribute__((import_module("env"), import_name(#name)))
+TN_HOST(exp) double tn_exp(double);
+TN_HOST(log) double tn_log(double);
+TN_HOST(log1p) double tn_log1p(double);
+TN_HOST(expm1) double tn_expm1(double);
+TN_HOST(tanh) double tn_tanh(double);
+TN_HOST(sin) double tn_sin(double);
+TN_HOST(cos) double tn_cos(double);
+TN_HOST(pow) double tn_pow(double, double);
+#else
+#include <math.h>
+#define tn_exp exp
+#define tn_log log
+#define tn_log1p log1p
+#define tn_expm1 expm1
+#define tn_tanh tanh
+#define tn_sin sin
+#define tn_cos cos
+#define tn_pow pow
+#endif
+
+/* float32 vector math (mathf.c): about 1-2 ulp over the whole range, IEEE special values kept. */
+vf tn_vexpf(vf x);
+vf tn_vlogf(vf x);
+vf tn_vlog1pf(vf x);
+vf tn_vexpm1f(vf x);
+vf tn_vtanhf(vf x);
+vf tn_vsigmoidf(vf x);
+vf tn_vsoftplusf(vf x);
+double tn_erf(double x);
+
+/* Merges dims laid out as one in every operand and drops size-1 dims; returns the new nd (>= 1). */
+int tn_collapse(int nd, const tn_idx *shape, int nops, const tn_idx *const *strides_in, tn_idx *shape_out, tn_idx strides_out[][TN_MAX_DIMS]);
+
+#endif

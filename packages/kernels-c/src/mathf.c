@@ -1,0 +1,98 @@
+/*
+ * float32 vector math. Polynomials are Cephes' (S. Moshier), about 1 ulp;
+ * log1p and expm1 use Goldberg's and Kahan's corrections on top of log and
+ * exp, so they stay accurate near 0 without separate polynomials.
+ */
+#include "internal.h"
+
+/* 2^n for integer lanes n in [-126, 127]. */
+TN_INLINE vf pow2i(vi n) { return vbits_f((n + 127) << 23); }
+
+vf tn_vexpf(vf x) {
+  vi nan = visnan(x);
+  /* Outside [-104, 89] the result is 0 or inf anyway; the clamp keeps n in range. */
+  vf xc = vselect(nan, vsplat(0.0f), x);
+  xc = vselect(xc > 89.0f, vsplat(89.0f), xc);
+  xc = vselect(xc < -104.0f, vsplat(-104.0f), xc);
+  vf fx = vround(xc * 1.44269504088896341f);
+  vf r = xc - fx * 0.693359375f - fx * -2.12194440e-4f;
+  vf z = r * r;
+  vf y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  y = y * z + r + 1.0f;
+  vi n = __builtin_convertvector(fx, vi);
+  /* Two factors so that denormal results and overflow to inf come out right. */
+  vi n1 = n >> 1;
+  y = y * pow2i(n1) * pow2i(n - n1);
+  return vselect(nan, x, y);
+}
+
+vf tn_vlogf(vf x) {
+  vi tiny = (x < 1.17549435e-38f) & (x > 0.0f);
+  vf xs = vselect(tiny, x * 8388608.0f, x);
+  vi bits = vbits_i(xs);
+  vi e = ((bits >> 23) & 0xff) - 126 - (tiny & 23);
+  vf m = vbits_f((bits & 0x007fffff) | 0x3f000000);
+  vi lo = m < 0.707106781186547524f;
+  e = e + lo; /* lo lanes are -1 */
+  m = vselect(lo, m + m, m) - 1.0f;
+  vf z = m * m;
+  vf y = ((((((((7.0376836292e-2f * m - 1.1514610310e-1f) * m + 1.1676998740e-1f) * m - 1.2420140846e-1f) * m + 1.4249322787e-1f) * m -
+             1.6668057665e-1f) * m + 2.0000714765e-1f) * m - 2.4999993993e-1f) * m + 3.3333331174e-1f) * m * z;
+  vf fe = __builtin_convertvector(e, vf);
+  y = y + fe * -2.12194440e-4f - 0.5f * z;
+  vf r = m + y + fe * 0.693359375f;
+  r = vselect(x == 0.0f, vsplat(-__builtin_inff()), r);
+  r = vselect(x < 0.0f, vsplat(__builtin_nanf("")), r);
+  r = vselect(x == __builtin_inff(), x, r);
+  return vselect(visnan(x), x, r);
+}
+
+vf tn_vlog1pf(vf x) {
+  vf w = 1.0f + x;
+  /* log(w) * x / (w - 1) cancels the rounding of 1 + x (Goldberg). */
+  vf r = vselect(w == 1.0f, x, tn_vlogf(w) * (x / (w - 1.0f)));
+  return vselect(x == __builtin_inff(), x, r);
+}
+
+vf tn_vexpm1f(vf x) {
+  vf u = tn_vexpf(x);
+  vf um1 = u - 1.0f;
+  /* (u - 1) * x / log(u) cancels the rounding of exp (Kahan). */
+  vf r = vselect(u == 1.0f, x, vselect(um1 == -1.0f, vsplat(-1.0f), um1 * (x / tn_vlogf(u))));
+  return vselect(u == __builtin_inff(), u, r);
+}
+
+vf tn_vtanhf(vf x) {
+  vf ax = vabs(x);
+  vf z = x * x;
+  vf small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
+  vf big = vcopysign(1.0f - 2.0f / (tn_vexpf(ax + ax) + 1.0f), x);
+  return vselect(ax < 0.625f, small, big);
+}
+
+vf tn_vsigmoidf(vf x) { return 1.0f / (1.0f + tn_vexpf(-x)); }
+
+/* log(1 + e^x), linear above 20 as PyTorch's threshold. */
+vf tn_vsoftplusf(vf x) { return vselect(x > 20.0f, x, tn_vlog1pf(tn_vexpf(x))); }
+
+/* erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails (as backend-cpu). */
+double tn_erf(double x) {
+  if (x != x) return x;
+  double ax = x < 0 ? -x : x;
+  if (ax < 2.5) {
+    double x2 = x * x, term = x, sum = x;
+    for (int n = 1; n < 100; n++) {
+      term *= -x2 / n;
+      double add = term / (2 * n + 1);
+      sum += add;
+      double aa = add < 0 ? -add : add, as = sum < 0 ? -sum : sum;
+      if (aa < 1e-17 * as) break;
+    }
+    return 1.1283791670955126 * sum; /* 2 / sqrt(pi) */
+  }
+  if (ax > 6) return x > 0 ? 1 : -1;
+  double f = ax;
+  for (int k = 60; k >= 1; k--) f = ax + k / 2.0 / f;
+  double erfc = tn_exp(-ax * ax) / 1.7724538509055160 / f; /* sqrt(pi) */
+  return x > 0 ? 1 - erfc : erfc - 1;
+}

@@ -1,0 +1,63 @@
+/*
+ * Fused softmax / log-softmax: one pass for the max, one for exp and the
+ * float64 sum, one to scale. Matches core's composite (the max is taken as 0
+ * when it is infinite, as core shifts by it).
+ */
+#include "strided.h"
+
+TN_INLINE float exp1(float x) { return tn_vexpf(vsplat(x))[0]; }
+
+static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
+  float m;
+  tn_reduce(TN_AMAX, TN_F32, TN_F32, xr, 1, n, 1, &m);
+  if (m == __builtin_inff() || m == -__builtin_inff()) m = 0;
+  vf vm = vsplat(m);
+  double sum = 0;
+  tn_idx i = 0;
+  for (; i + VL <= n; i += VL) {
+    vf e = tn_vexpf(vload(xr + i) - vm);
+    if (!log) vstore(o + i, e);
+    for (int k = 0; k < VL; k++) sum += (double)e[k];
+  }
+  for (; i < n; i++) {
+    float e = exp1(xr[i] - m);
+    if (!log) o[i] = e;
+    sum += (double)e;
+  }
+  if (log) {
+    vf shift = vsplat((float)(m + tn_log(sum)));
+    for (i = 0; i + VL <= n; i += VL) vstore(o + i, vload(xr + i) - shift);
+    for (; i < n; i++) o[i] = xr[i] - shift[0];
+  } else {
+    vf total = vsplat((float)sum);
+    for (i = 0; i + VL <= n; i += VL) vstore(o + i, vload(o + i) / total);
+    for (; i < n; i++) o[i] /= total[0];
+  }
+}
+
+/* One strided line (inner > 1): the same three passes, one element at a time. */
+static void softmax_line(const float *x, float *o, tn_idx n, tn_idx stride, int log) {
+  float m = x[0];
+  for (tn_idx j = 1; j < n && m == m; j++) {
+    float v = x[j * stride];
+    if (v != v || v > m) m = v;
+  }
+  if (m == __builtin_inff() || m == -__builtin_inff()) m = 0;
+  double sum = 0;
+  for (tn_idx j = 0; j < n; j++) {
+    float e = exp1(x[j * stride] - m);
+    if (!log) o[j * stride] = e;
+    sum += (double)e;
+  }
+  float shift = (float)(m + tn_log(sum)), total = (float)sum;
+  for (tn_idx j = 0; j < n; j++) o[j * stride] = log ? x[j * stride] - shift : o[j * stride] / total;
+}
+
+int tn_softmax_f32(const float *x, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log) {
+  if (n == 0) return TN_OK;
+  for (tn_idx o = 0; o < outer; o++)
+    if (inner == 1) softmax_row(x + o * n, out + o * n, n, log);
+    else
+      for (tn_idx c = 0; c < inner; c++) softmax_line(x + o * n * inner + c, out + o * n * inner + c, n, inner, log);
+  return TN_OK;
+}
