@@ -30,7 +30,7 @@ export function buildModule(layer: string, options: Record<string, unknown>, par
 
 /** Frees a module's parameters and buffers (they are owned by the module, so no tidy scope does). */
 export function disposeModule(m: ModuleLike | null): void {
-  if (m === null) return;
+  if (m === null || typeof m.stateDict !== 'function') return;
   for (const t of Object.values(m.stateDict())) t.dispose();
 }
 
@@ -62,7 +62,8 @@ export async function runLayerCase(c: GoldenCase, ctx: CaseContext): Promise<Mis
         if (name === 'LSTM' && args.length === 3) return forward(args[0], args.slice(1));
         return forward(...args);
       };
-      return { call, inputs, params, names: [name] };
+      // BatchNorm1d's errors may come from its functional form, batchNorm.
+      return { call, inputs, params, names: [name, name.replace(/\d+d$/, '')] };
     });
     if (failures.length === 0 && c.buffersAfter !== undefined && module !== null) {
       const sd = (module as ModuleLike).stateDict();

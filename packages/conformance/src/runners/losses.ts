@@ -3,6 +3,7 @@ import type { Mismatch } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase, isGoldenTensor, toTensor } from '../golden.js';
 import { type Fn, functionalNs, nnNs, requireClass } from '../resolve.js';
+import { disposeModule } from './layers.js';
 import { buildTensorArg, type CaseContext, isTensorArgSpec, runForwardCase } from './forward.js';
 
 /** Distance functions the golden files name for TripletMarginWithDistanceLoss, built from the library's own functional ops. */
@@ -37,17 +38,48 @@ export function buildOptions(raw: Record<string, unknown>, device: string, input
   return o;
 }
 
-export function runLossCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
+/** torch.nn.functional's name for each loss class: an error message may name either. */
+const FUNCTIONAL: Record<string, string> = {
+  L1Loss: 'l1_loss',
+  MSELoss: 'mse_loss',
+  CrossEntropyLoss: 'cross_entropy',
+  CTCLoss: 'ctc_loss',
+  NLLLoss: 'nll_loss',
+  PoissonNLLLoss: 'poisson_nll_loss',
+  GaussianNLLLoss: 'gaussian_nll_loss',
+  KLDivLoss: 'kl_div',
+  BCELoss: 'binary_cross_entropy',
+  BCEWithLogitsLoss: 'binary_cross_entropy_with_logits',
+  MarginRankingLoss: 'margin_ranking_loss',
+  HingeEmbeddingLoss: 'hinge_embedding_loss',
+  MultiLabelMarginLoss: 'multilabel_margin_loss',
+  HuberLoss: 'huber_loss',
+  SmoothL1Loss: 'smooth_l1_loss',
+  SoftMarginLoss: 'soft_margin_loss',
+  MultiLabelSoftMarginLoss: 'multilabel_soft_margin_loss',
+  CosineEmbeddingLoss: 'cosine_embedding_loss',
+  MultiMarginLoss: 'multi_margin_loss',
+  TripletMarginLoss: 'triplet_margin_loss',
+  TripletMarginWithDistanceLoss: 'triplet_margin_with_distance_loss',
+};
+
+export async function runLossCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
   const name = String(c.loss);
-  return runForwardCase(c, ctx, () => {
-    const Loss = requireClass('@tensile/nn', nnNs, name);
-    const inputs = new Map<string, Tensor | Tensor[]>();
-    const options = buildOptions((c.options ?? {}) as Record<string, unknown>, ctx.backend, inputs);
-    const args = ((c.args ?? []) as unknown[]).map((a) => (isTensorArgSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
-    const call = () => {
-      const lossFunction = new Loss(options) as Fn;
-      return lossFunction(...args);
-    };
-    return { call, inputs, names: [name, name.replace(/Loss$/, ''), name.replace(/Loss$/, 'Loss').toLowerCase()] };
-  });
+  let lossFunction: Fn | null = null;
+  try {
+    return await runForwardCase(c, ctx, () => {
+      const Loss = requireClass('@tensile/nn', nnNs, name);
+      const inputs = new Map<string, Tensor | Tensor[]>();
+      const options = buildOptions((c.options ?? {}) as Record<string, unknown>, ctx.backend, inputs);
+      const args = ((c.args ?? []) as unknown[]).map((a) => (isTensorArgSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
+      const call = () => {
+        lossFunction = new Loss(options) as Fn;
+        return lossFunction(...args);
+      };
+      return { call, inputs, names: [name, FUNCTIONAL[name] ?? ''] };
+    });
+  } finally {
+    // A loss is a Module: tensor options it registered as buffers (weight, posWeight) are its own.
+    disposeModule(lossFunction as Parameters<typeof disposeModule>[0]);
+  }
 }

@@ -1,4 +1,4 @@
-import { type Tensor } from '@tensile/core';
+import { noGrad, type Tensor } from '@tensile/core';
 import { compareTensor, compareValues, type Mismatch, toleranceOf } from '../compare.js';
 import { decodeNumber, type GoldenCase, type GoldenTensor, toTensor } from '../golden.js';
 import { type Fn, nnNs, requireClass } from '../resolve.js';
@@ -32,11 +32,13 @@ export function buildSequential(layers: readonly LayerSpec[], device: string): R
 export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
   let model: ReturnType<typeof buildModule> | null = null;
   let optimizer: OptimizerLike | null = null;
+  let lossFunction: Fn | null = null;
   try {
     model = buildSequential(((c.model as { layers?: LayerSpec[] })?.layers ?? []) as LayerSpec[], ctx.backend);
     const lossSpec = (c.loss ?? {}) as { loss?: string; options?: Record<string, unknown> };
     const Loss = requireClass('@tensile/nn', nnNs, String(lossSpec.loss));
-    const lossFunction = new Loss(buildOptions(lossSpec.options ?? {}, ctx.backend, new Map())) as Fn;
+    const criterion = new Loss(buildOptions(lossSpec.options ?? {}, ctx.backend, new Map())) as Fn;
+    lossFunction = criterion;
     const opt = (c.optimizer ?? {}) as { optimizer?: string; options?: unknown };
     const params = (model as unknown as { parameters(): Tensor[] }).parameters();
     optimizer = buildOptimizer(String(opt.optimizer), params, decodeOptions(opt.options));
@@ -49,7 +51,7 @@ export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<
     for (let k = 0; k < steps; k++) {
       ctx.trace.phase = 'compute';
       if (optimizer.zeroGrad) optimizer.zeroGrad();
-      const loss = lossFunction((model as unknown as Fn)(input), target) as Tensor;
+      const loss = criterion((model as unknown as Fn)(input), target) as Tensor;
       ctx.trace.phase = 'check';
       losses.push(await loss.item());
       ctx.trace.phase = 'compute';
@@ -70,7 +72,8 @@ export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<
     }
     if (c.finalLoss !== undefined) {
       ctx.trace.phase = 'compute';
-      const final = lossFunction((model as unknown as Fn)(input), target) as Tensor;
+      // Evaluated as a PyTorch user would, under no_grad: a graph nobody backpropagates through is not built.
+      const final = noGrad(() => criterion((model as unknown as Fn)(input), target) as Tensor);
       ctx.trace.phase = 'check';
       const mm = compareValues('finalLoss', [await final.item()], [decodeNumber(c.finalLoss)], tol);
       if (mm) failures.push(mm);
@@ -79,5 +82,6 @@ export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<
   } finally {
     disposeOptimizer(optimizer);
     disposeModule(model);
+    disposeModule(lossFunction as Parameters<typeof disposeModule>[0]);
   }
 }
