@@ -3,6 +3,7 @@
 // `lossFunction(input, target)` or `lossFunction.forward(input, target)`.
 import { type Loss, type Reduction, type Tensor, ValueError, checkOptions } from '@tensile/core';
 import * as F from '../functional/losses/index.js';
+import { REDUCTIONS, checkReduction } from '../functional/losses/reduction.js';
 import { Module } from '../module.js';
 
 type KLDivReduction = Reduction | 'batchmean';
@@ -13,11 +14,11 @@ abstract class LossModule<A extends unknown[], O extends { reduction?: R }, R ex
   /** The checked options, passed on to the functional form. */
   protected readonly options: O;
 
-  constructor(name: string, options: O | undefined, keys: readonly string[], fallback: R = 'mean' as R) {
+  constructor(name: string, options: O | undefined, keys: readonly string[], reductions: readonly R[] = REDUCTIONS as readonly R[]) {
     super();
     const o = checkOptions(name, options, keys);
     this.options = { ...o };
-    this.reduction = o.reduction ?? fallback;
+    this.reduction = checkReduction<R>(name, o.reduction, reductions);
   }
 
   override extraRepr(): string {
@@ -138,7 +139,7 @@ export class GaussianNLLLoss extends LossModule<[input: Tensor, target: Tensor, 
 export class KLDivLoss extends LossModule<Pair, F.KLDivLossOptions, KLDivReduction> implements Loss {
   readonly logTarget: boolean;
   constructor(options?: F.KLDivLossOptions) {
-    super('KLDivLoss', options, F.KL_DIV_LOSS_KEYS);
+    super('KLDivLoss', options, F.KL_DIV_LOSS_KEYS, [...REDUCTIONS, 'batchmean']);
     this.logTarget = this.options.logTarget ?? false;
   }
   forward(input: Tensor, target: Tensor): Tensor {

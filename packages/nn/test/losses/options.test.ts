@@ -1,0 +1,106 @@
+// Options, dtypes and bad input: what the golden files cannot show.
+import { describe, expect, test } from 'vitest';
+import '@tensile/backend-cpu';
+import { DTypeError, IndexError, ShapeError, type Tensor, ValueError, randn, tensor, zeros } from '@tensile/core';
+import * as nn from '@tensile/nn';
+
+const F = nn.functional;
+type LossClass = new (options?: Record<string, unknown>) => nn.Module & ((...args: unknown[]) => Tensor);
+const classes = nn as unknown as Record<string, LossClass>;
+
+const LOSSES = [
+  'L1Loss', 'MSELoss', 'CrossEntropyLoss', 'CTCLoss', 'NLLLoss', 'PoissonNLLLoss', 'GaussianNLLLoss', 'KLDivLoss', 'BCELoss',
+  'BCEWithLogitsLoss', 'MarginRankingLoss', 'HingeEmbeddingLoss', 'MultiLabelMarginLoss', 'HuberLoss', 'SmoothL1Loss',
+  'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'CosineEmbeddingLoss', 'MultiMarginLoss', 'TripletMarginLoss', 'TripletMarginWithDistanceLoss',
+];
+
+describe('options', () => {
+  test.each(LOSSES)('%s rejects an unknown option key, listing the valid ones', (name) => {
+    expect(() => new classes[name]!({ ignore_index: 0 })).toThrow(ValueError);
+    expect(() => new classes[name]!({ ignore_index: 0 })).toThrow(/unknown option 'ignore_index'.*reduction/);
+  });
+
+  test.each(LOSSES)('%s rejects an unknown reduction', (name) => {
+    expect(() => new classes[name]!({ reduction: 'average' })).toThrow(ValueError);
+    expect(() => new classes[name]!({ reduction: 'average' })).toThrow(new RegExp(`${name}: average is not a valid value for reduction`));
+  });
+
+  test('functional forms check options too', () => {
+    expect(() => F.nllLoss(randn(2, 3).logSoftmax(1), zeros([2], { dtype: 'int32' }), { ignore_index: 0 } as never)).toThrow(/nllLoss: unknown option 'ignore_index'; valid options are reduction, weight, ignoreIndex/);
+    expect(() => F.mseLoss(randn(2), randn(2), { reduction: 'batchmean' } as never)).toThrow(ValueError);
+    expect(F.klDiv(randn(2, 3).logSoftmax(1), randn(2, 3).softmax(1), { reduction: 'batchmean' }).shape).toEqual([]);
+  });
+
+  test('classes expose their options under PyTorch names', () => {
+    const ce = new nn.CrossEntropyLoss({ labelSmoothing: 0.1, ignoreIndex: 3, weight: tensor([1, 2, 3]) });
+    expect([ce.reduction, ce.labelSmoothing, ce.ignoreIndex]).toEqual(['mean', 0.1, 3]);
+    expect(Object.keys(ce.stateDict())).toEqual(['weight']);
+    const bce = new nn.BCEWithLogitsLoss({ posWeight: tensor([2]) });
+    expect(Object.keys(bce.stateDict())).toEqual(['posWeight']);
+    expect(new nn.KLDivLoss({ reduction: 'batchmean', logTarget: true }).logTarget).toBe(true);
+    expect(String(new nn.HuberLoss({ reduction: 'sum' }))).toBe("HuberLoss(reduction='sum')");
+  });
+
+  test('TripletMarginWithDistanceLoss wants a positive margin, as PyTorch', () => {
+    expect(() => new nn.TripletMarginWithDistanceLoss({ margin: 0 })).toThrow(ValueError);
+  });
+});
+
+describe('class indices', () => {
+  const x = randn(3, 4, { requiresGrad: true });
+  const floatTarget = tensor([0, 1, 2]);
+  test.each([
+    ['nllLoss', () => F.nllLoss(x, floatTarget)],
+    ['crossEntropy', () => F.crossEntropy(x, floatTarget)],
+    ['multiMarginLoss', () => F.multiMarginLoss(x, floatTarget)],
+    ['multilabelMarginLoss', () => F.multilabelMarginLoss(x, tensor([[0, -1, 0, 0], [1, -1, 0, 0], [2, -1, 0, 0]]))],
+    ['ctcLoss', () => F.ctcLoss(randn(5, 3, 4).logSoftmax(2), tensor([[1], [2], [3]]), [5, 5, 5], [1, 1, 1])],
+  ])('%s: a float target is a DTypeError that suggests int32', (name, call) => {
+    expect(call).toThrow(DTypeError);
+    expect(call).toThrow(new RegExp(`${name}.*\\{dtype: 'int32'\\}`));
+  });
+
+  test('out-of-range indices throw IndexError before any gradient exists', () => {
+    const bad = tensor(new Int32Array([0, 4, 1]));
+    expect(() => F.crossEntropy(x, bad)).toThrow(IndexError);
+    expect(() => F.nllLoss(x, bad, { ignoreIndex: 4 })).not.toThrow();
+    expect(() => F.multiMarginLoss(x, bad)).toThrow(IndexError);
+    expect(() => F.multilabelMarginLoss(x, tensor(new Int32Array([0, 5, -1, 0, 1, -1, 9, 9, -1, 0, 0, 0]), { shape: [3, 4] }))).toThrow(IndexError);
+    // Labels after a row's -1 are never read, so they may hold anything.
+    expect(() => F.multilabelMarginLoss(x, tensor(new Int32Array([0, -1, 9, 9, 1, -1, 9, 9, 2, 3, -1, 0]), { shape: [3, 4] }))).not.toThrow();
+    expect(x.grad).toBeNull();
+  });
+
+  test('CTC rejects labels out of range and bad lengths', () => {
+    const lp = randn(5, 2, 4).logSoftmax(2);
+    expect(() => F.ctcLoss(lp, tensor(new Int32Array([[1, 4], [1, 1]].flat()), { shape: [2, 2] }), [5, 5], [2, 2])).toThrow(IndexError);
+    expect(() => F.ctcLoss(lp, tensor(new Int32Array([1, 2, 3])), [5, 5], [2, 2])).toThrow(ShapeError);
+    expect(() => F.ctcLoss(lp, tensor(new Int32Array([1, 2])), [5], [1, 1])).toThrow(ShapeError);
+    expect(() => F.ctcLoss(lp, tensor(new Int32Array([1, 2])), [5, 6], [1, 1])).toThrow(/ctcLoss: Expected inputLengths to have value at most 5/);
+  });
+});
+
+describe('calling', () => {
+  test('a loss is callable and has forward, with the same result', () => {
+    const lossFunction = new nn.MSELoss();
+    const output = randn(4, 3, { requiresGrad: true });
+    const target = randn(4, 3);
+    const a = lossFunction(output, target);
+    const b = lossFunction.forward(output, target);
+    expect(a.itemSync()).toBe(b.itemSync());
+    a.backward();
+    expect(output.grad!.shape).toEqual([4, 3]);
+  });
+
+  test('the weight is a buffer: a replaced weight is the one used', () => {
+    const nll = new nn.NLLLoss({ weight: tensor([1, 0, 0]) });
+    const x = tensor([[-1, -2, -3]]);
+    const t = tensor(new Int32Array([0]));
+    const sum = new nn.NLLLoss({ weight: tensor([1, 0, 0]), reduction: 'sum' });
+    expect(sum(x, t).itemSync()).toBeCloseTo(1);
+    sum.weight = tensor([2, 0, 0]);
+    expect(sum(x, t).itemSync()).toBeCloseTo(2);
+    expect(sum.stateDict().weight!.dataSync()[0]).toBe(2);
+    expect(nll(x, t).itemSync()).toBeCloseTo(1);
+  });
+});
