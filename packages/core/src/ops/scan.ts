@@ -7,7 +7,7 @@ import { contiguousStrides, normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
 import { castTo } from './cast.js';
-import { add, div, mul, sub } from './elementwise.js';
+import { add, div, eq, logicalAnd, mul, sub, where } from './elementwise.js';
 import { scatterAdd } from './indexing.js';
 import { sum, type ValuesIndices, valuesIndices as withNames } from './reduce.js';
 import type { ScanOp } from './table.js';
@@ -45,11 +45,23 @@ export function cumsum(x: Tensor, dim: number): Tensor {
 export function cumprod(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('cumprod', dim, Math.max(x.ndim, 1));
   const out = runScan('cumprod', x, d);
-  if (needsGrad(x)) {
-    // sum_{j >= i} g_j out_j / x_i; exact for inputs without zeros.
-    record('cumprod', [x], [out], [x, out], (g, s) => [div(reverseCumsum(mul(g, s[1]!), d), s[0]!)]);
-  }
+  if (needsGrad(x)) record('cumprod', [x], [out], [x, out], (g, s) => [cumprodBackward(g, s[0]!, s[1]!, d)]);
   return out;
+}
+
+/**
+ * d cumprod / dx_i = sum_{j >= i} g_j prod_{k <= j, k != i} x_k. Where x_i != 0
+ * that is sum_{j >= i} g_j out_j / x_i. At the first zero of a fiber it is
+ * sum_{j >= i} g_j P_j with P the cumprod of x with that zero replaced by 1;
+ * at any later zero it is 0 (every product still holds the first zero).
+ * Built from differentiable ops, so it can be differentiated again.
+ */
+function cumprodBackward(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
+  const isZero = eq(x, 0);
+  const first = logicalAnd(isZero, eq(cumsum(isZero, d), 1));
+  const atFirst = reverseCumsum(mul(g, cumprod(where(first, 1, x), d)), d);
+  const elsewhere = div(reverseCumsum(mul(g, out), d), where(isZero, 1, x));
+  return where(first, atFirst, where(isZero, 0, elsewhere));
 }
 
 export interface SortOptions {
