@@ -1,0 +1,518 @@
+// Node-API bindings. Hot entry points are raw N-API callbacks that take no JS
+// arguments: the kernel's arguments are in the parameter block (a Float64Array
+// the addon allocated itself, so no external ArrayBuffer is involved), and the
+// status goes back in its slot 0 (0 = ok, else an ErrKind; `lastError()` has
+// the message). Nothing a caller writes there can make a kernel touch memory
+// outside a live storage: every view is bounds-checked in Args.
+#define NODE_ADDON_API_DISABLE_DEPRECATED
+#define NAPI_DISABLE_CPP_EXCEPTIONS
+#include <napi.h>
+
+#include <cstring>
+#include <string>
+
+#include "args.h"
+#include "kernels.h"
+#include "ops.h"
+#include "pool.h"
+
+namespace tn {
+namespace {
+
+constexpr size_t PARAMS_LEN = 1024;
+
+struct Instance {
+  Allocator alloc;
+  double* params = nullptr;
+  Napi::Reference<Napi::Float64Array> paramsRef;
+  int lastKind = E_OK;
+  std::string lastError;
+};
+
+Instance* instance_of(napi_env env, napi_callback_info info, size_t* argc = nullptr, napi_value* argv = nullptr) {
+  void* data = nullptr;
+  napi_get_cb_info(env, info, argc, argv, nullptr, &data);
+  return static_cast<Instance*>(data);
+}
+
+// Runs body, converting a thrown Error into the status slot. Never lets a C++ exception reach N-API.
+template <class Body>
+napi_value guarded(Instance* in, Body body) {
+  try {
+    in->params[0] = E_OK;
+    return body();
+  } catch (const Error& e) {
+    in->lastKind = e.kind;
+    in->lastError = e.msg;
+  } catch (const std::bad_alloc&) {
+    in->lastKind = E_VALUE;
+    in->lastError = "out of memory";
+  } catch (...) {
+    in->lastKind = E_VALUE;
+    in->lastError = "internal error in the native backend";
+  }
+  in->params[0] = in->lastKind;
+  return nullptr;
+}
+
+bool contiguous(const View& v) {
+  if (v.numel == 0) return true;
+  int64_t expect = 1;
+  for (int d = v.nd - 1; d >= 0; d--) {
+    if (v.shape[d] != 1 && v.strides[d] != expect) return false;
+    expect *= v.shape[d];
+  }
+  return true;
+}
+
+void require_contiguous(const char* op, const char* what, const View& v) {
+  if (!contiguous(v)) fail(E_VALUE, std::string(op) + ": expected " + what + " to be contiguous");
+}
+
+void require_ndim(const char* op, const char* what, const View& v, int nd) {
+  if (v.nd != nd) fail(E_SHAPE, std::string(op) + ": expected " + what + " to be " + std::to_string(nd) + "-d, got shape " + shape_str(v));
+}
+
+bool is_float(int dt) { return dt == F32 || dt == F64; }
+
+Rule unary_rule(int op) {
+  switch (op) {
+#define TN_CASE(name) \
+  case U_##name: return Unary<U_##name>::kRule;
+    TN_UNARY_OPS(TN_CASE)
+#undef TN_CASE
+  }
+  return FLOAT_ONLY;
+}
+
+Rule binary_rule(int op) {
+  switch (op) {
+#define TN_CASE(name) \
+  case B_##name: return Binary<B_##name>::kRule;
+    TN_BINARY_OPS(TN_CASE)
+#undef TN_CASE
+  }
+  return FLOAT_ONLY;
+}
+
+#define TN_NAME(name) #name,
+const char* const kUnaryNames[] = {TN_UNARY_OPS(TN_NAME)};
+const char* const kBinaryNames[] = {TN_BINARY_OPS(TN_NAME)};
+const char* const kReduceNames[] = {TN_REDUCE_OPS(TN_NAME)};
+#undef TN_NAME
+
+Args args_of(Instance* in) { return Args(in->params + 1, PARAMS_LEN - 1, in->alloc); }
+
+// ---- kernels ------------------------------------------------------------------
+
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const int op = int(a.integer("unary op", 0, NUM_UNARY - 1));
+    const char* name = kUnaryNames[op];
+    View x = a.view(name, "input");
+    View out = a.view(name, "out");
+    require_same_shape(name, x, out);
+    const Rule rule = unary_rule(op);
+    if (rule == TO_BOOL) require_dtype(name, "out", out, BOOL);
+    else {
+      require_dtype(name, "out", out, x.dtype);
+      if (rule == FLOAT_ONLY && !is_float(x.dtype)) fail(E_DTYPE, std::string(name) + ": expected a floating point input, got " + dtype_name(x.dtype));
+      if (x.dtype == BOOL && op != U_abs && op != U_relu) fail(E_DTYPE, std::string(name) + ": not supported for bool tensors");
+    }
+    active().unary(op, x, out);
+    return nullptr;
+  });
+}
+
+// Reads a binary/where operand that must have out's shape and `dtype`.
+Operand operand(Args& a, const char* op, const char* what, View& storage, int* dtype) {
+  double scalar = 0;
+  if (!a.view_or_scalar(op, what, storage, scalar)) return Operand{nullptr, scalar};
+  if (*dtype < 0) *dtype = storage.dtype;
+  else require_dtype(op, what, storage, *dtype);
+  return Operand{&storage, 0};
+}
+
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const int op = int(a.integer("binary op", 0, NUM_BINARY - 1));
+    const char* name = kBinaryNames[op];
+    View va, vb;
+    int dt = -1;
+    Operand x = operand(a, name, "input", va, &dt);
+    Operand y = operand(a, name, "other", vb, &dt);
+    View out = a.view(name, "out");
+    if (dt < 0) fail(E_VALUE, std::string(name) + ": needs at least one tensor operand");
+    if (x.view) require_same_shape(name, va, out);
+    if (y.view) require_same_shape(name, vb, out);
+    const Rule rule = binary_rule(op);
+    if (rule == TO_BOOL) require_dtype(name, "out", out, BOOL);
+    else {
+      require_dtype(name, "out", out, dt);
+      if (dt == BOOL || (rule == FLOAT_ONLY && !is_float(dt)))
+        fail(E_DTYPE, std::string(name) + ": not supported for " + dtype_name(dt) + " operands");
+    }
+    active().binary(op, x, y, out);
+    return nullptr;
+  });
+}
+
+napi_value Where(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    View cond = a.view("where", "condition");
+    View va, vb;
+    int dt = -1;
+    Operand x = operand(a, "where", "input", va, &dt);
+    Operand y = operand(a, "where", "other", vb, &dt);
+    View out = a.view("where", "out");
+    require_dtype("where", "condition", cond, BOOL);
+    require_same_shape("where", cond, out);
+    if (x.view) require_same_shape("where", va, out);
+    if (y.view) require_same_shape("where", vb, out);
+    if (dt >= 0) require_dtype("where", "out", out, dt);
+    active().where(cond, x, y, out);
+    return nullptr;
+  });
+}
+
+napi_value Cast(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    View x = a.view("copy", "source");
+    View out = a.view("copy", "destination");
+    require_same_shape("copy", x, out);
+    active().cast(x, out);
+    return nullptr;
+  });
+}
+
+napi_value Fill(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    View dst = a.view("fill", "destination");
+    const double value = a.number("value");
+    active().fill(dst, value);
+    return nullptr;
+  });
+}
+
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const int op = int(a.integer("reduce op", 0, NUM_REDUCE - 1));
+    const char* name = kReduceNames[op];
+    View x = a.view(name, "input");
+    View out = a.view(name, "out");
+    require_ndim(name, "input", x, 3);
+    require_ndim(name, "out", out, 2);
+    require_contiguous(name, "input", x);
+    require_contiguous(name, "out", out);
+    if (x.shape[0] != out.shape[0] || x.shape[2] != out.shape[1])
+      fail(E_SHAPE, std::string(name) + ": out " + shape_str(out) + " does not match input " + shape_str(x) + " reduced over dim 1");
+    if (op == R_sum || op == R_prod) {
+      if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
+      require_dtype(name, "out", out, x.dtype);
+    } else {
+      require_dtype(name, "out", out, op == R_argmax || op == R_argmin ? I32 : x.dtype);
+      if (x.shape[1] == 0 && out.numel > 0) fail(E_INDEX, std::string(name) + ": Expected reduction dim to have non-zero size");
+    }
+    active().reduce(op, x, out);
+    return nullptr;
+  });
+}
+
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    View x = a.view("matmul", "input");
+    View y = a.view("matmul", "other");
+    View out = a.view("matmul", "out");
+    require_ndim("matmul", "input", x, 3);
+    require_ndim("matmul", "other", y, 3);
+    require_ndim("matmul", "out", out, 3);
+    require_contiguous("matmul", "out", out);
+    if (x.shape[0] != y.shape[0] || x.shape[2] != y.shape[1] || out.shape[0] != x.shape[0] || out.shape[1] != x.shape[1] || out.shape[2] != y.shape[2])
+      fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
+    require_dtype("matmul", "other", y, x.dtype);
+    require_dtype("matmul", "out", out, x.dtype);
+    active().matmul(x, y, out);
+    return nullptr;
+  });
+}
+
+// Shape rules shared by gather and scatter: index has the other tensor's ndim (or a 0-d/1-d special case).
+void check_index_shape(const char* op, const View& self, const View& index, int dim, const View* src) {
+  require_dtype(op, "index", index, I32);
+  const bool ndOk = index.nd == self.nd || (self.nd == 0 && index.nd <= 1) || (index.nd == 0 && self.nd <= 1);
+  if (!ndOk) fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " must have the same number of dimensions as input " + shape_str(self));
+  if (dim < 0 || dim >= (self.nd > 1 ? self.nd : 1)) fail(E_VALUE, std::string(op) + ": dim " + std::to_string(dim) + " out of range");
+  for (int d = 0; d < index.nd; d++) {
+    const int64_t selfSize = d < self.nd ? self.shape[d] : 1;
+    if (d != dim && index.shape[d] > selfSize)
+      fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " is larger than input " + shape_str(self) + " apart from dim " + std::to_string(dim));
+    if (src != nullptr && index.shape[d] > (d < src->nd ? src->shape[d] : 1))
+      fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " is larger than src " + shape_str(*src));
+  }
+}
+
+napi_value Gather(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const int dim = int(a.integer("dim", 0, MAX_DIMS));
+    View x = a.view("gather", "input");
+    View index = a.view("gather", "index");
+    View out = a.view("gather", "out");
+    check_index_shape("gather", x, index, dim, nullptr);
+    require_same_shape("gather", index, out);
+    require_dtype("gather", "out", out, x.dtype);
+    gather(x, index, dim, out);
+    return nullptr;
+  });
+}
+
+napi_value Scatter(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const bool accumulate = a.integer("accumulate", 0, 1) == 1;
+    const int dim = int(a.integer("dim", 0, MAX_DIMS));
+    const char* name = accumulate ? "scatterAdd" : "scatter";
+    View dst = a.view(name, "self");
+    View index = a.view(name, "index");
+    View src = a.view(name, "src");
+    if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
+      fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
+    check_index_shape(name, dst, index, dim, &src);
+    require_dtype(name, "src", src, dst.dtype);
+    scatter(accumulate, dst, index, src, dim);
+    return nullptr;
+  });
+}
+
+napi_value Scan(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const bool prod = a.integer("scan op", 0, 1) == 1;
+    const char* name = prod ? "cumprod" : "cumsum";
+    View x = a.view(name, "input");
+    View out = a.view(name, "out");
+    require_ndim(name, "input", x, 3);
+    require_same_shape(name, x, out);
+    require_contiguous(name, "input", x);
+    require_contiguous(name, "out", out);
+    if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
+    require_dtype(name, "out", out, x.dtype);
+    scan(prod, x, out);
+    return nullptr;
+  });
+}
+
+napi_value Sort(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const bool descending = a.integer("descending", 0, 1) == 1;
+    View x = a.view("sort", "input");
+    View values = a.view("sort", "values");
+    View indices = a.view("sort", "indices");
+    require_ndim("sort", "input", x, 3);
+    require_same_shape("sort", x, values);
+    require_same_shape("sort", x, indices);
+    require_contiguous("sort", "input", x);
+    require_contiguous("sort", "values", values);
+    require_contiguous("sort", "indices", indices);
+    require_dtype("sort", "values", values, x.dtype);
+    require_dtype("sort", "indices", indices, I32);
+    if (x.shape[1] > 2147483647) fail(E_VALUE, "sort: dimension too long for int32 indices");
+    sort(x, values, indices, descending);
+    return nullptr;
+  });
+}
+
+// ---- storage --------------------------------------------------------------------
+
+double number_arg(napi_env env, napi_value v, const char* what) {
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok) fail(E_VALUE, std::string(what) + " must be a number");
+  return d;
+}
+
+// alloc(dtype, size) -> handle
+napi_value Alloc(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {nullptr, nullptr};
+  Instance* in = instance_of(env, info, &argc, argv);
+  return guarded(in, [&]() -> napi_value {
+    if (argc < 2) fail(E_VALUE, "alloc(dtype, size): missing arguments");
+    const double dt = number_arg(env, argv[0], "dtype");
+    if (!(dt >= 0 && dt < NUM_DTYPES) || dt != std::floor(dt)) fail(E_DTYPE, "alloc: unknown dtype code");
+    const double h = in->alloc.alloc(int(dt), number_arg(env, argv[1], "size"));
+    napi_value r;
+    napi_create_double(env, h, &r);
+    return r;
+  });
+}
+
+// free(handle): returns the storage to the allocator at once.
+napi_value Free(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {nullptr};
+  Instance* in = instance_of(env, info, &argc, argv);
+  return guarded(in, [&]() -> napi_value {
+    if (argc < 1) fail(E_VALUE, "free(handle): missing argument");
+    in->alloc.free(number_arg(env, argv[0], "handle"));
+    return nullptr;
+  });
+}
+
+napi_typedarray_type array_type(int dt) {
+  switch (dt) {
+    case F64: return napi_float64_array;
+    case I32: return napi_int32_array;
+    case BOOL: return napi_uint8_array;
+    default: return napi_float32_array;
+  }
+}
+
+// read(handle, offset, count) -> a new typed array holding a copy.
+napi_value Read(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3] = {nullptr, nullptr, nullptr};
+  Instance* in = instance_of(env, info, &argc, argv);
+  return guarded(in, [&]() -> napi_value {
+    if (argc < 3) fail(E_VALUE, "read(handle, offset, count): missing arguments");
+    Slot& s = in->alloc.get(number_arg(env, argv[0], "handle"));
+    const double off = number_arg(env, argv[1], "offset"), cnt = number_arg(env, argv[2], "count");
+    if (!(off >= 0 && cnt >= 0) || off != std::floor(off) || cnt != std::floor(cnt) || off + cnt > double(s.size))
+      fail(E_VALUE, "read: range [" + std::to_string(off) + ", +" + std::to_string(cnt) + ") is outside a storage of " + std::to_string(s.size) + " elements");
+    const size_t es = dtype_size(s.dtype);
+    const size_t bytes = size_t(cnt) * es;
+    void* data = nullptr;
+    napi_value ab, ta;
+    if (napi_create_arraybuffer(env, bytes, &data, &ab) != napi_ok) fail(E_VALUE, "read: could not allocate the result");
+    if (bytes > 0) std::memcpy(data, s.ptr + size_t(off) * es, bytes);
+    napi_create_typedarray(env, array_type(s.dtype), size_t(cnt), ab, 0, &ta);
+    return ta;
+  });
+}
+
+// upload(typedArray, dtype) -> handle of a new storage holding a copy.
+napi_value Upload(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {nullptr, nullptr};
+  Instance* in = instance_of(env, info, &argc, argv);
+  return guarded(in, [&]() -> napi_value {
+    if (argc < 2) fail(E_VALUE, "upload(array, dtype): missing arguments");
+    bool isTa = false;
+    napi_is_typedarray(env, argv[0], &isTa);
+    if (!isTa) fail(E_VALUE, "upload: expected a typed array");
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr);
+    const double dt = number_arg(env, argv[1], "dtype");
+    if (!(dt >= 0 && dt < NUM_DTYPES) || dt != std::floor(dt)) fail(E_DTYPE, "upload: unknown dtype code");
+    if (type != array_type(int(dt))) fail(E_DTYPE, std::string("upload: the typed array does not hold ") + dtype_name(int(dt)) + " values");
+    const double h = in->alloc.alloc(int(dt), double(length));
+    Slot& s = in->alloc.get(h);
+    if (dt == BOOL) {
+      const uint8_t* src = static_cast<const uint8_t*>(data);
+      for (size_t i = 0; i < length; i++) s.ptr[i] = src[i] != 0;
+    } else if (length > 0) {
+      std::memcpy(s.ptr, data, length * dtype_size(int(dt)));
+    }
+    napi_value r;
+    napi_create_double(env, h, &r);
+    return r;
+  });
+}
+
+// ---- the rest (not hot: node-addon-api) -------------------------------------------
+
+Napi::Array names(Napi::Env env, const char* const* list, size_t n) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; i++) a.Set(uint32_t(i), Napi::String::New(env, list[i]));
+  return a;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Instance* in = new Instance();
+  env.SetInstanceData<Instance>(in);  // deleted (storages freed) when the environment goes away
+
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, PARAMS_LEN * sizeof(double));
+  Napi::Float64Array params = Napi::Float64Array::New(env, PARAMS_LEN, ab, 0);
+  in->params = static_cast<double*>(ab.Data());
+  in->paramsRef = Napi::Persistent(params);
+
+  struct Raw {
+    const char* name;
+    napi_callback cb;
+  };
+  const Raw raw[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},     {"cast", Cast},   {"fill", Fill},
+                     {"reduce", Reduce}, {"matmul", Matmul}, {"gather", Gather},   {"scatter", Scatter}, {"scan", Scan},
+                     {"sort", Sort},     {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
+  for (const Raw& r : raw) {
+    napi_value fn;
+    napi_create_function(env, r.name, NAPI_AUTO_LENGTH, r.cb, in, &fn);
+    exports.Set(r.name, Napi::Value(env, fn));
+  }
+
+  exports.Set("params", params);
+  Napi::Object ops = Napi::Object::New(env);
+  ops.Set("unary", names(env, kUnaryNames, NUM_UNARY));
+  ops.Set("binary", names(env, kBinaryNames, NUM_BINARY));
+  ops.Set("reduce", names(env, kReduceNames, NUM_REDUCE));
+  exports.Set("ops", ops);
+  exports.Set("maxDims", Napi::Number::New(env, MAX_DIMS));
+  exports.Set("lastError", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                Instance* self = info.Env().GetInstanceData<Instance>();
+                Napi::Object o = Napi::Object::New(info.Env());
+                o.Set("kind", Napi::Number::New(info.Env(), self->lastKind));
+                o.Set("message", Napi::String::New(info.Env(), self->lastError));
+                return o;
+              }));
+  exports.Set("memory", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                Instance* self = info.Env().GetInstanceData<Instance>();
+                Napi::Object o = Napi::Object::New(info.Env());
+                o.Set("tensors", Napi::Number::New(info.Env(), double(self->alloc.live())));
+                o.Set("bytes", Napi::Number::New(info.Env(), double(self->alloc.bytes())));
+                o.Set("peakBytes", Napi::Number::New(info.Env(), double(self->alloc.peak_bytes())));
+                return o;
+              }));
+  exports.Set("threads", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                return Napi::Number::New(info.Env(), threads());
+              }));
+  exports.Set("setThreads", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+                if (!(n >= 1 && n <= 1024) || n != std::floor(n)) return Napi::Boolean::New(info.Env(), false);
+                set_threads(int(n));
+                return Napi::Boolean::New(info.Env(), true);
+              }));
+  exports.Set("isa", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                return Napi::String::New(info.Env(), active().isa);
+              }));
+  exports.Set("setIsa", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                const bool ok = info.Length() > 0 && info[0].IsString() && select_isa(info[0].As<Napi::String>().Utf8Value().c_str());
+                return Napi::Boolean::New(info.Env(), ok);
+              }));
+  exports.Set("cpuHasAvx2Fma", Napi::Boolean::New(env, cpu_has_avx2_fma()));
+  return exports;
+}
+
+}  // namespace
+}  // namespace tn
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return tn::Init(env, exports); }
+NODE_API_MODULE(tensile_native, InitModule)

@@ -1,0 +1,36 @@
+// Kernel arguments arrive in a shared Float64Array (the parameter block), so a
+// call passes no JS arrays. Everything read from it is untrusted: every number
+// is checked, every view is bounds-checked against its storage.
+#pragma once
+#include "common.h"
+#include "storage.h"
+
+namespace tn {
+
+// Layout of one tensor operand: handle, offset, ndim, shape[ndim], strides[ndim].
+// A scalar operand is the handle -1 followed by its value.
+class Args {
+ public:
+  Args(const double* p, size_t len, Allocator& alloc) : p_(p), len_(len), alloc_(alloc) {}
+
+  double number(const char* what);
+  int64_t integer(const char* what, int64_t lo, int64_t hi);
+  // Reads a tensor view. Fails on a scalar operand.
+  View view(const char* op, const char* what);
+  // Reads a tensor view or a scalar; returns false (and sets scalar) for a scalar.
+  bool view_or_scalar(const char* op, const char* what, View& v, double& scalar);
+
+ private:
+  void read_view(const char* op, const char* what, double handle, View& v);
+  const double* p_;
+  size_t len_;
+  size_t pos_ = 0;
+  Allocator& alloc_;
+};
+
+[[noreturn]] void fail(int kind, const std::string& msg);
+std::string shape_str(const View& v);
+void require_dtype(const char* op, const char* what, const View& v, int dtype);
+void require_same_shape(const char* op, const View& a, const View& b);
+
+}  // namespace tn

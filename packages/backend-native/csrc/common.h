@@ -1,0 +1,73 @@
+// Shared types of the native backend: dtypes, errors that cross into JS, and
+// the validated view that every kernel receives.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tn {
+
+enum DType : int { F32 = 0, F64 = 1, I32 = 2, BOOL = 3 };
+constexpr int NUM_DTYPES = 4;
+const char* dtype_name(int dt);
+size_t dtype_size(int dt);
+
+// Error kinds; the TypeScript side maps them to @tensile/core's error classes.
+enum ErrKind : int { E_OK = 0, E_INDEX = 1, E_SHAPE = 2, E_DTYPE = 3, E_VALUE = 4, E_DEVICE = 5 };
+
+struct Error {
+  int kind;
+  std::string msg;
+};
+
+// Large enough for every shape PyTorch allows in practice; the TS side checks it first.
+constexpr int MAX_DIMS = 32;
+
+// A strided window onto one storage, already bounds-checked against it:
+// every element base[offset + sum(i_d * strides[d])] lies inside the storage.
+struct View {
+  char* data;  // element 0 of the storage
+  int dtype;
+  int64_t offset;
+  int nd;
+  int64_t numel;
+  int64_t shape[MAX_DIMS];
+  int64_t strides[MAX_DIMS];
+  template <class T>
+  T* ptr() const { return reinterpret_cast<T*>(data) + offset; }
+};
+
+// JS numbers to int32 the way a store into an Int32Array does (truncate, wrap mod 2^32, NaN/inf to 0),
+// so casts agree with the cpu backend bit for bit.
+inline int32_t js_to_int32(double v) {
+  if (!std::isfinite(v)) return 0;
+  double t = std::trunc(v);
+  if (t >= -2147483648.0 && t <= 2147483647.0) return static_cast<int32_t>(t);
+  double m = std::fmod(t, 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return static_cast<int32_t>(static_cast<uint32_t>(m));
+}
+
+}  // namespace tn
+
+namespace tn {
+
+// Aligned scratch memory for one kernel call (plain class, so both ISA builds share one definition).
+class Scratch {
+ public:
+  explicit Scratch(size_t bytes);
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  template <class T>
+  T* as() const { return static_cast<T*>(p_); }
+
+ private:
+  void* p_;
+};
+
+// A per-thread buffer that grows and is kept between calls (GEMM packing), one per slot.
+void* thread_buffer(int slot, size_t bytes);
+
+}  // namespace tn

@@ -1,0 +1,51 @@
+// Builds the addon with node-gyp against the headers of the node that runs
+// this script (no header download), and records why when it cannot.
+// `--from-install` (the package's install script) never fails the install:
+// the backend then reports itself unavailable with the reason recorded here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fromInstall = process.argv.includes('--from-install');
+const statusFile = join(pkg, 'build', 'addon-status.json');
+export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
+
+function finish(ok, reason) {
+  mkdirSync(dirname(statusFile), { recursive: true });
+  writeFileSync(statusFile, JSON.stringify({ ok, reason, command: BUILD_COMMAND, node: process.version }, null, 2));
+  if (!ok) {
+    console.warn(`@tensile/backend-native: the native addon was not built: ${reason}\n  build it with: ${BUILD_COMMAND}`);
+    process.exit(fromInstall ? 0 : 1);
+  }
+}
+
+function tail(text, lines = 15) {
+  return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+}
+
+// The running node's own headers: <prefix>/include/node next to <prefix>/bin/node.
+const nodedir = resolve(process.execPath, '..', '..');
+if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
+  finish(false, `no Node.js headers at ${join(nodedir, 'include', 'node')} (install the Node.js development headers for ${process.version})`);
+}
+
+let gyp;
+try {
+  gyp = createRequire(join(pkg, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  finish(false, 'node-gyp is not installed (run npm install first)');
+}
+
+rmSync(join(pkg, 'build'), { recursive: true, force: true });
+const r = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--release', '-j', 'max'], {
+  cwd: pkg,
+  encoding: 'utf8',
+  env: { ...process.env, npm_config_nodedir: nodedir },
+});
+if (r.error) finish(false, `could not run node-gyp: ${r.error.message}`);
+if (r.status !== 0) finish(false, `node-gyp rebuild failed (exit ${r.status}):\n${tail(`${r.stdout}\n${r.stderr}`)}`);
+finish(true, null);
+console.log('@tensile/backend-native: native addon built');

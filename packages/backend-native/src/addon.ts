@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The command that builds the addon (npm runs it at install; pnpm 10 and bun skip install scripts by default). */
+export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
+
+/** What the compiled addon exports (csrc/addon.cc). Kernel entry points read their arguments from `params`. */
+export interface Addon {
+  readonly params: Float64Array;
+  readonly ops: { readonly unary: readonly string[]; readonly binary: readonly string[]; readonly reduce: readonly string[] };
+  readonly maxDims: number;
+  readonly cpuHasAvx2Fma: boolean;
+  unary(): void;
+  binary(): void;
+  where(): void;
+  cast(): void;
+  fill(): void;
+  reduce(): void;
+  matmul(): void;
+  gather(): void;
+  scatter(): void;
+  scan(): void;
+  sort(): void;
+  alloc(dtype: number, size: number): number | undefined;
+  free(handle: number): void;
+  read(handle: number, offset: number, count: number): Float32Array | Float64Array | Int32Array | Uint8Array | undefined;
+  upload(data: ArrayBufferView, dtype: number): number | undefined;
+  lastError(): { kind: number; message: string };
+  memory(): { tensors: number; bytes: number; peakBytes: number };
+  threads(): number;
+  setThreads(n: number): boolean;
+  isa(): string;
+  setIsa(name: string): boolean;
+}
+
+export type LoadResult = { ok: true; addon: Addon } | { ok: false; reason: string };
+
+// src/ and dist/ both sit one level below the package root.
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_ADDON_PATH = `${packageRoot}build/Release/tensile_native.node`;
+
+/** Loads the compiled addon; when it is missing or broken, says why and how to build it. */
+export function loadAddon(path: string = DEFAULT_ADDON_PATH): LoadResult {
+  if (!existsSync(path)) {
+    const statusFile = path.replace(/Release[\\/][^\\/]*$/, 'addon-status.json');
+    let why = 'the native addon is not built';
+    try {
+      const status = JSON.parse(readFileSync(statusFile, 'utf8')) as { ok?: boolean; reason?: string };
+      if (status.ok === false && status.reason) why = `the native addon failed to build: ${status.reason}`;
+    } catch {
+      // No status file: the install script never ran (a package manager that skips install scripts).
+      why = 'the native addon is not built (the install script did not run)';
+    }
+    return { ok: false, reason: `${why}; build it with \`${BUILD_COMMAND}\`` };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as Addon;
+    return { ok: true, addon };
+  } catch (e) {
+    return { ok: false, reason: `the native addon at ${path} could not be loaded (${(e as Error).message}); rebuild it with \`${BUILD_COMMAND}\`` };
+  }
+}

@@ -1,0 +1,38 @@
+import { registerBackend } from '@tensile/core';
+import { BUILD_COMMAND, loadAddon } from './addon.js';
+import { NativeBackend } from './backend.js';
+import { registerNativeKernels } from './kernels.js';
+
+export { NativeBackend } from './backend.js';
+export { BUILD_COMMAND, loadAddon, type LoadResult } from './addon.js';
+export type { NativeStorage } from './bridge.js';
+
+/** The native backend instance: available when the addon built, else `unavailableReason` says why and how to build it. */
+export const nativeBackend = new NativeBackend(loadAddon());
+
+/** Registers device 'native' and its kernels; `select` (default: when available) makes it the default device. */
+export function registerNativeBackend(options: { select?: boolean } = {}): void {
+  registerBackend(nativeBackend, { select: options.select ?? nativeBackend.isReady });
+  registerNativeKernels(nativeBackend.bridge, nativeBackend.unavailableReason);
+}
+
+/** Threads the large kernels use (default: the machine's core count). */
+export function getNumThreads(): number {
+  return nativeBackend.addon.threads();
+}
+
+/** Sets the thread pool's size; 1 keeps every kernel on the calling thread. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`setNumThreads: expected an integer in [1, 1024], got ${n}`);
+  nativeBackend.addon.setThreads(n);
+}
+
+/** What the native backend runs with: whether it is available (else why), the kernel ISA in use, and the pool size. */
+export function nativeInfo(): { available: boolean; reason?: string; isa?: string; threads?: number; buildCommand: string } {
+  if (!nativeBackend.isReady) return { available: false, reason: nativeBackend.unavailableReason!, buildCommand: BUILD_COMMAND };
+  const a = nativeBackend.addon;
+  return { available: true, isa: a.isa(), threads: a.threads(), buildCommand: BUILD_COMMAND };
+}
+
+// Importing the package registers device 'native' and selects it when the addon is available.
+registerNativeBackend();

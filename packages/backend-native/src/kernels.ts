@@ -1,0 +1,138 @@
+import { DeviceError, type KernelSignatures, type PrimitiveOp, PRIMITIVES, registerKernel } from '@tensile/core';
+import type { Bridge } from './bridge.js';
+
+type KernelMap = { [O in PrimitiveOp]: unknown };
+
+function codes(names: readonly string[]): Map<string, number> {
+  return new Map(names.map((n, i) => [n, i]));
+}
+
+function codeOf(table: Map<string, number>, op: string): number {
+  const c = table.get(op);
+  // The addon is built from the same op list as core's table; a mismatch means a stale build.
+  if (c === undefined) throw new DeviceError(`${op}: the native addon has no kernel for it; rebuild the addon`);
+  return c;
+}
+
+/**
+ * One kernel per primitive, each a thin writer of the parameter block plus
+ * one addon call: no JS arrays cross into native code and no data is copied.
+ */
+export function nativeKernels(bridge: Bridge): KernelMap {
+  const { addon, P } = bridge;
+  const unaryCodes = codes(addon.ops.unary);
+  const binaryCodes = codes(addon.ops.binary);
+  const reduceCodes = codes(addon.ops.reduce);
+  const table: Record<string, unknown> = {};
+
+  for (const [op, spec] of Object.entries(PRIMITIVES)) {
+    if (spec.kind === 'unary') {
+      const code = codeOf(unaryCodes, op);
+      const k: KernelSignatures['unary'] = (x, out) => {
+        P[1] = code;
+        bridge.put(op, out, bridge.put(op, x, 2));
+        addon.unary();
+        bridge.check();
+      };
+      table[op] = k;
+    } else if (spec.kind === 'binary') {
+      const code = codeOf(binaryCodes, op);
+      const k: KernelSignatures['binary'] = (a, b, out) => {
+        P[1] = code;
+        bridge.put(op, out, bridge.putOperand(op, b, bridge.putOperand(op, a, 2)));
+        addon.binary();
+        bridge.check();
+      };
+      table[op] = k;
+    } else if (spec.kind === 'reduce') {
+      const code = codeOf(reduceCodes, op);
+      const k: KernelSignatures['reduce'] = (x, out) => {
+        P[1] = code;
+        bridge.put(op, out, bridge.put(op, x, 2));
+        addon.reduce();
+        bridge.check();
+      };
+      table[op] = k;
+    }
+  }
+
+  const where: KernelSignatures['where'] = (cond, a, b, out) => {
+    bridge.put('where', out, bridge.putOperand('where', b, bridge.putOperand('where', a, bridge.put('where', cond, 1))));
+    addon.where();
+    bridge.check();
+  };
+  const castLike =
+    (op: string): KernelSignatures['cast'] =>
+    (x, out) => {
+      bridge.put(op, out, bridge.put(op, x, 1));
+      addon.cast();
+      bridge.check();
+    };
+  const fill: KernelSignatures['fill'] = (dst, value) => {
+    if (typeof value !== 'number') throw new DeviceError(`fill: expected a number, got ${typeof value}`);
+    P[bridge.put('fill', dst, 1)] = value;
+    addon.fill();
+    bridge.check();
+  };
+  const matmul: KernelSignatures['matmul'] = (a, b, out) => {
+    bridge.put('matmul', out, bridge.put('matmul', b, bridge.put('matmul', a, 1)));
+    addon.matmul();
+    bridge.check();
+  };
+  const gather: KernelSignatures['gather'] = (x, index, dim, out) => {
+    P[1] = dim;
+    bridge.put('gather', out, bridge.put('gather', index, bridge.put('gather', x, 2)));
+    addon.gather();
+    bridge.check();
+  };
+  const scatter =
+    (accumulate: boolean): KernelSignatures['scatter'] =>
+    (dst, index, src, dim) => {
+      const op = accumulate ? 'scatterAdd' : 'scatter';
+      P[1] = accumulate ? 1 : 0;
+      P[2] = dim;
+      bridge.put(op, src, bridge.put(op, index, bridge.put(op, dst, 3)));
+      addon.scatter();
+      bridge.check();
+    };
+  const scan =
+    (prod: boolean): KernelSignatures['scan'] =>
+    (x, out) => {
+      const op = prod ? 'cumprod' : 'cumsum';
+      P[1] = prod ? 1 : 0;
+      bridge.put(op, out, bridge.put(op, x, 2));
+      addon.scan();
+      bridge.check();
+    };
+  const sort: KernelSignatures['sort'] = (x, values, indices, descending) => {
+    P[1] = descending ? 1 : 0;
+    bridge.put('sort', indices, bridge.put('sort', values, bridge.put('sort', x, 2)));
+    addon.sort();
+    bridge.check();
+  };
+
+  Object.assign(table, {
+    where,
+    cast: castLike('cast'),
+    copy: castLike('copy'),
+    fill,
+    matmul,
+    gather,
+    scatter: scatter(false),
+    scatterAdd: scatter(true),
+    cumsum: scan(false),
+    cumprod: scan(true),
+    sort,
+  });
+  return table as KernelMap;
+}
+
+/** Registers every primitive for device 'native'; without the addon, kernels that say why (core refuses to run them first). */
+export function registerNativeKernels(bridge: Bridge | null, reason: string | undefined): void {
+  const unavailable = () => {
+    throw new DeviceError(`device "native" is unavailable: ${reason}`);
+  };
+  const table: Record<string, unknown> = bridge === null ? {} : nativeKernels(bridge);
+  for (const op of Object.keys(PRIMITIVES) as PrimitiveOp[])
+    registerKernel(op, 'native', (table[op] ?? unavailable) as never);
+}
