@@ -87,7 +87,8 @@ function parseHeader(bytes: Uint8Array): { metadata: Record<string, string> | nu
   const slots: Slot[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ must be an object of strings');
+      if (info === null) continue;
+      if (typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(info as Record<string, unknown>))
         if (typeof v !== 'string') fail(`__metadata__ value for ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}`);
       metadata = info as Record<string, string>;

@@ -113,6 +113,8 @@ describe('malformed files are rejected with a clear ValueError', () => {
     expect(() => nn.decodeSafetensors(file({ a }, 8))).toThrow(/cover 4/);
     expect(() => nn.decodeSafetensors(file({ a: { ...a, data_offsets: [4, 8] } }, 8))).toThrow(/gap/);
     expect(() => nn.decodeSafetensors(file({ a, __metadata__: { k: 1 } }, 4))).toThrow(/must be a string/);
+    expect(() => nn.decodeSafetensors(file({ a, __metadata__: ['x'] }, 4))).toThrow(/object of strings/);
+    expect(nn.decodeSafetensors(file({ a, __metadata__: null }, 4)).metadata).toBeNull();
     expect(() => nn.decodeSafetensors(file({ a: { ...a, shape: [-1] } }, 4))).toThrow(/non-negative/);
     expect(() => nn.decodeSafetensors(file({ a: { ...a, dtype: 'I8' } }, 4))).toThrow(/not supported/);
     expect(() => nn.decodeSafetensors(new Uint8Array(5))).toThrow(/shorter than/);
@@ -139,6 +141,7 @@ describe('writing', () => {
       b: tensor([true, false, true]),
       s: tensor(new Float64Array([2.5]), { shape: [], dtype: 'float64' }),
       e: tensor([], { shape: [0, 3] }),
+      view: tensor([[1, 2, 3], [4, 5, 6]]).t(),
     };
     const back = nn.loadSafetensors(nn.saveSafetensorsSync(tensors, { metadata: { format: 'pt' } }));
     for (const [k, t] of Object.entries(tensors)) {
