@@ -1,4 +1,4 @@
-import { noGrad, type Tensor } from '@tensile/core';
+import { checkOptions, fmtShape, noGrad, ShapeError, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/layers.js';
@@ -30,6 +30,21 @@ export class Embedding extends Module<[Tensor], Tensor> {
     this.paddingIdx = o.paddingIdx === undefined || o.paddingIdx === null ? null : F.normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings);
     this.weight = new Parameter(factoryFull([numEmbeddings, embeddingDim], 0, o));
     this.resetParameters();
+  }
+
+  /**
+   * An Embedding holding a copy of a [numEmbeddings, embeddingDim] tensor
+   * (PyTorch's from_pretrained); frozen (no gradient) unless freeze is false.
+   * The paddingIdx row keeps its values here.
+   */
+  static fromPretrained(embeddings: Tensor, options?: { freeze?: boolean; paddingIdx?: number | null }): Embedding {
+    const o = checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
+    if (embeddings.ndim !== 2) throw new ShapeError(`Embedding.fromPretrained: embeddings must be 2-D, got shape ${fmtShape(embeddings.shape)}`);
+    const [num, dim] = embeddings.shape as [number, number];
+    const e = new Embedding(num, dim, { paddingIdx: o.paddingIdx ?? null, dtype: embeddings.dtype, device: embeddings.device });
+    noGrad(() => e.weight.copy_(embeddings));
+    e.weight.requiresGrad_(!(o.freeze ?? true));
+    return e;
   }
 
   resetParameters(): void {

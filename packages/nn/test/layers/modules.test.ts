@@ -194,3 +194,13 @@ test('Linear initializes as PyTorch: weight and bias in +-1/sqrt(inFeatures), se
   expect(values(e.weight).slice(3, 6)).toEqual([0, 0, 0]);
   expect(String(new nn.Sequential(new nn.Linear(2, 1)))).toContain('(0): Linear(inFeatures=2, outFeatures=1, bias=true)');
 });
+
+test('Embedding.fromPretrained copies the table and freezes it by default', () => {
+  const table = tensor([[1, 2], [3, 4], [5, 6]]);
+  const e = nn.Embedding.fromPretrained(table, { paddingIdx: 1 });
+  expect([e.numEmbeddings, e.embeddingDim, e.weight.requiresGrad]).toEqual([3, 2, false]);
+  expect(values(e(tensor(new Int32Array([2, 1]))))).toEqual([5, 6, 3, 4]);
+  expect(nn.Embedding.fromPretrained(table, { freeze: false }).weight.requiresGrad).toBe(true);
+  expect(() => nn.Embedding.fromPretrained(tensor([1, 2]))).toThrow(ShapeError);
+  expect(() => nn.Embedding.fromPretrained(table, { frozen: true } as never)).toThrow(/unknown option 'frozen'/);
+});
