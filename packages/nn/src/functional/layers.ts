@@ -11,7 +11,6 @@ import {
   ge,
   type Generator,
   gt,
-  IndexError,
   indexSelect,
   le,
   linear as coreLinear,
@@ -36,6 +35,9 @@ import {
   ValueError,
   where,
 } from '@tensile/core';
+import { checkDropoutP, checkGeluApproximate, checkHardtanhBounds, type GeluApproximate, normalizePaddingIdx } from './layer-checks.js';
+
+export type { GeluApproximate };
 
 export { coreLinear as linear, coreRelu as relu, coreSigmoid as sigmoid, coreTanh as tanh };
 
@@ -53,14 +55,6 @@ export function elu(x: Tensor, alpha = 1): Tensor {
     const neg = where(pos, 0, x);
     return where(pos, x, mul(expm1(neg), alpha));
   });
-}
-
-export type GeluApproximate = 'none' | 'tanh';
-
-export function checkGeluApproximate(op: string, approximate: unknown): GeluApproximate {
-  if (approximate !== 'none' && approximate !== 'tanh')
-    throw new ValueError(`${op}: approximate argument must be either 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
-  return approximate;
 }
 
 /** x Φ(x) with Φ the standard normal CDF, or its tanh approximation. */
@@ -89,10 +83,6 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   return coreSoftplus(x, beta, threshold);
 }
 
-export function checkHardtanhBounds(op: string, minVal: number, maxVal: number): void {
-  if (!(maxVal > minVal)) throw new ValueError(`${op}: maxVal (${maxVal}) must be greater than minVal (${minVal})`);
-}
-
 /**
  * x clamped to [minVal, maxVal]. Unlike clamp, the gradient is 0 exactly at
  * the bounds (PyTorch's hardtanh_backward masks x <= minVal and x >= maxVal).
@@ -119,10 +109,6 @@ export function logSoftmax(x: Tensor, dim?: number | null): Tensor {
 export interface DropoutOptions {
   /** The random stream (default: core's default generator, seeded by manualSeed). */
   generator?: Generator;
-}
-
-export function checkDropoutP(op: string, p: number): void {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /**
@@ -160,13 +146,6 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | nu
     }
     return out;
   });
-}
-
-/** paddingIdx in [-num, num), negative counted from the end, as PyTorch. */
-export function normalizePaddingIdx(op: string, paddingIdx: number, num: number): number {
-  if (!Number.isInteger(paddingIdx) || paddingIdx < -num || paddingIdx >= num)
-    throw new IndexError(`${op}: paddingIdx must be an integer within the number of embeddings [${-num}, ${num}), got ${paddingIdx}`);
-  return paddingIdx < 0 ? paddingIdx + num : paddingIdx;
 }
 
 export interface LayerNormOptions {

@@ -2,6 +2,7 @@
 import { checkOptions, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import * as F from '../functional/layers.js';
+import * as checks from '../functional/layer-checks.js';
 import { numberOrOptions } from './args.js';
 
 /** An activation without arguments: its constructor accepts only an empty options object. */
@@ -97,7 +98,7 @@ export class GELU extends Module<[Tensor], Tensor> {
   constructor(options?: GELUOptions) {
     super();
     const o = checkOptions('GELU', options, ['approximate']);
-    this.approximate = F.checkGeluApproximate('GELU', o.approximate ?? 'none');
+    this.approximate = checks.checkGeluApproximate('GELU', o.approximate ?? 'none');
   }
 
   forward(x: Tensor): Tensor {
@@ -149,7 +150,7 @@ export class Hardtanh extends Module<[Tensor], Tensor> {
     const o = checkOptions('Hardtanh', options, ['minVal', 'maxVal']);
     this.minVal = o.minVal ?? -1;
     this.maxVal = o.maxVal ?? 1;
-    F.checkHardtanhBounds('Hardtanh', this.minVal, this.maxVal);
+    checks.checkHardtanhBounds('Hardtanh', this.minVal, this.maxVal);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,6 +1,7 @@
 import { type Generator, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import * as F from '../functional/layers.js';
+import * as checks from '../functional/layer-checks.js';
 import { numberOrOptions } from './args.js';
 
 export interface DropoutOptions {
@@ -23,7 +24,7 @@ export class Dropout extends Module<[Tensor], Tensor> {
     super();
     const o = numberOrOptions<DropoutOptions>('Dropout', pOrOptions, 'p', ['p', 'generator']);
     this.p = o.p ?? 0.5;
-    F.checkDropoutP('Dropout', this.p);
+    checks.checkDropoutP('Dropout', this.p);
     this.generator = o.generator;
   }
 

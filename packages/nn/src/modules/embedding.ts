@@ -2,6 +2,7 @@ import { checkOptions, fmtShape, noGrad, ShapeError, type Tensor } from '@tensil
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/layers.js';
+import * as checks from '../functional/layer-checks.js';
 import { normal_ } from '../init.js';
 import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
 
@@ -27,7 +28,7 @@ export class Embedding extends Module<[Tensor], Tensor> {
     const o = layerArgs<EmbeddingOptions & { numEmbeddings: number; embeddingDim: number }>('Embedding', args, ['numEmbeddings', 'embeddingDim'], ['paddingIdx', ...FACTORY_KEYS]);
     const numEmbeddings = (this.numEmbeddings = checkSize('Embedding', 'numEmbeddings', o.numEmbeddings, true));
     const embeddingDim = (this.embeddingDim = checkSize('Embedding', 'embeddingDim', o.embeddingDim, true));
-    this.paddingIdx = o.paddingIdx === undefined || o.paddingIdx === null ? null : F.normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings);
+    this.paddingIdx = o.paddingIdx === undefined || o.paddingIdx === null ? null : checks.normalizePaddingIdx('Embedding', o.paddingIdx, numEmbeddings);
     this.weight = new Parameter(factoryFull([numEmbeddings, embeddingDim], 0, o));
     this.resetParameters();
   }
