@@ -24,7 +24,7 @@ abstract class OrderedContainer extends Module {
   }
 
   override get length(): number {
-    return this._modules.size;
+    return this.children().length;
   }
 
   [Symbol.iterator](): Iterator<Module> {
@@ -33,7 +33,7 @@ abstract class OrderedContainer extends Module {
 
   /** Adds a module at the end, under the next number. */
   append(module: Module): this {
-    this.registerModule(String(this._modules.size), checkModule(`${this.constructor.name}.append`, module, 'the argument'));
+    this.registerModule(String(this.length), checkModule(`${this.constructor.name}.append`, module, 'the argument'));
     return this;
   }
 
