@@ -76,7 +76,8 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   protected constructor(spec: OptimizerSpec<O>, params: Params<O>, options: Partial<O> | undefined) {
     this.spec = spec;
     const given = checkOptions(spec.name, options, Object.keys(spec.defaults));
-    const defaults = { ...spec.defaults } as Record<string, unknown>;
+    const defaults: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(spec.defaults)) defaults[k] = copyValue(v);
     for (const [k, v] of Object.entries(given)) if (v !== undefined) defaults[k] = copyValue(v);
     // Required options (SGD's lr) may instead come with every group, as in PyTorch.
     if (Object.values(defaults).every((v) => v !== undefined)) spec.validate(defaults as O);
@@ -94,10 +95,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
             throw new ValueError(`${spec.name}: params should be all Tensors or all parameter groups ({params, ...options}), not a mix`);
           return g as ParamGroupInput<O>;
         });
-    // Built together so that a bad group leaves no half-built optimizer behind.
-    const built: ParamGroup<O>[] = [];
-    for (const g of groups) built.push(this.buildGroup(g, built));
-    this.paramGroups.push(...built);
+    for (const g of groups) this.paramGroups.push(this.buildGroup(g, this.paramGroups));
   }
 
   /** Adds a parameter group (e.g. layers unfrozen during fine-tuning); options it omits come from the defaults. */
