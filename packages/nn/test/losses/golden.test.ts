@@ -4,7 +4,7 @@
 // nothing changed).
 import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { IndexError, ShapeError, type Tensor, ValueError, sub } from '@tensile/core';
+import { IndexError, ShapeError, type Tensor, ValueError, memory, sub, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { expectClose, type GoldenTensor, listGolden, readGolden, toTensor } from '../helpers/golden.js';
 
@@ -140,6 +140,27 @@ describe('CTCLoss lengths as JS arrays', () => {
       expectClose('output', out, c.output!, c.rtol, c.atol);
       out.backward(toTensor(c.gradOutput!));
       expectClose('grad log_probs', args[0]!.grad, c.grads!.log_probs!, c.rtol, c.atol);
+    });
+  }
+});
+
+describe('memory', () => {
+  // The functional forms, so that no module keeps a weight buffer alive.
+  type LossFunction = (...args: unknown[]) => Tensor;
+  const functional = F as unknown as Record<string, LossFunction>;
+  for (const file of files) {
+    const { cases } = readGolden<LossCase>('losses', file);
+    test(`${file.replace('.json', '')}: forward and backward inside tidy leave memory() as it was, errors too`, () => {
+      const before = memory();
+      for (const c of cases)
+        tidy(() => {
+          const args = c.args.map((a) => toTensor(a.tensor, { requiresGrad: a.requiresGrad }));
+          const call = () => functional[FUNCTIONAL[c.loss]!]!(...args, buildOptions(c));
+          if (c.error !== undefined) expect(call).toThrow();
+          else if (Object.keys(c.grads ?? {}).length > 0) call().backward(toTensor(c.gradOutput!));
+          else call();
+        });
+      expect(memory()).toEqual(before);
     });
   }
 });

@@ -104,3 +104,12 @@ describe('calling', () => {
     expect(nll(x, t).itemSync()).toBeCloseTo(1);
   });
 });
+
+describe('CTC edge cases', () => {
+  test('an input of no frames aligns only the empty target: loss 0, else inf (0 with zeroInfinity)', () => {
+    const lp = randn(4, 2, 3, { requiresGrad: true }).logSoftmax(2);
+    const targets = tensor(new Int32Array([1, 2]), { shape: [2, 1] });
+    expect(Array.from(F.ctcLoss(lp, targets, [0, 0], [0, 1], { reduction: 'none' }).dataSync())).toEqual([0, Infinity]);
+    expect(Array.from(F.ctcLoss(lp, targets, [0, 0], [0, 1], { reduction: 'none', zeroInfinity: true }).dataSync())).toEqual([0, 0]);
+  });
+});

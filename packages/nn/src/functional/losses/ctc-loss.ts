@@ -205,6 +205,11 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
     const ends = Int32Array.from({ length: 2 * N }, (_, i) => Math.max(2 * tgLens[i >> 1]! - (i & 1), 0));
     const endOk = mask(Array.from({ length: 2 * N }, (_, i) => (i & 1 ? tgLens[i >> 1]! > 0 : true) ? 1 : 0), [N, 2]);
     let nll = neg(logSumExpInf(where(endOk, gather(alpha, 1, fromHostArray(ends, [N, 2], 'int32', device)), -Infinity)));
+    // Without input frames only the empty target has an alignment (PyTorch: loss 0, else inf).
+    if (inLens.includes(0)) {
+      const empty = fromHostArray(Float32Array.from(tgLens, (l) => (l === 0 ? 0 : Infinity)), [N], 'float32', device);
+      nll = where(mask(inLens.map((n) => (n === 0 ? 1 : 0)), [N]), empty, nll);
+    }
     const infinite = isinf(nll);
     if (zeroInfinity) nll = where(infinite, 0, nll);
     else {
