@@ -144,6 +144,16 @@ describe('zeroGrad and step', () => {
     expect(g.isDisposed).toBe(true);
   });
 
+  test('zeroing a gradient built with createGraph in place cuts its history', () => {
+    const ps = freshParams(3);
+    const opt = new SGD(ps, { lr: 0.1 });
+    lossOf(ps).backward(null, { createGraph: true });
+    expect(ps[0]!.grad!.gradFn).not.toBeNull();
+    opt.zeroGrad({ setToNone: false });
+    expect(ps[0]!.grad!.gradFn).toBeNull();
+    expect(Array.from(ps[0]!.grad!.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   test('parameters without a gradient are left alone; a closure is evaluated and its loss returned', () => {
     const ps = freshParams(4);
     const opt = new Adam(ps, { lr: 0.1 });
