@@ -47,18 +47,18 @@ export function compareArrays(got: ArrayLike<number>, want: ArrayLike<number>, t
   for (let i = 0; i < want.length; i++) {
     const g = got[i]!;
     const w = want[i]!;
+    const ok = close(g, w, tol);
     if (Number.isFinite(g) && Number.isFinite(w)) {
       const a = Math.abs(g - w);
       if (a > maxAbs) maxAbs = a;
       const r = w === 0 ? (a === 0 ? 0 : Infinity) : a / Math.abs(w);
       if (r > maxRel) maxRel = r;
+    } else if (!ok) {
+      // A special value where a finite one was expected (or the reverse) is an unbounded error.
+      maxAbs = Infinity;
+      maxRel = Infinity;
     }
-    if (index < 0 && !close(g, w, tol)) index = i;
-  }
-  // A special value where a finite one was expected (or the reverse) is an unbounded error.
-  if (index >= 0 && (!Number.isFinite(got[index]!) || !Number.isFinite(want[index]!))) {
-    maxAbs = Infinity;
-    maxRel = Infinity;
+    if (index < 0 && !ok) index = i;
   }
   return { ok: index < 0, maxAbsError: maxAbs, maxRelError: maxRel, index, got: index >= 0 ? got[index]! : NaN, want: index >= 0 ? want[index]! : NaN };
 }

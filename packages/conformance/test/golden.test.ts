@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest';
+import { close, compareValues, decodeNumber, findGoldenDir, readGolden, runConformance } from '@tensile/conformance';
+import { addCase, goldenDir } from './fixtures.js';
+
+test('golden numbers: "nan", "inf", "-inf" strings decode; anything else is an error', () => {
+  expect(decodeNumber('nan')).toBeNaN();
+  expect(decodeNumber('inf')).toBe(Infinity);
+  expect(decodeNumber('-inf')).toBe(-Infinity);
+  expect(decodeNumber(1.5)).toBe(1.5);
+  expect(() => decodeNumber('Infinity')).toThrow(/"nan"\/"inf"\/"-inf"/);
+});
+
+test('comparison: atol + rtol * |want|, NaN equals NaN, infinities by sign; the first mismatching index is reported', () => {
+  const tol = { rtol: 1e-4, atol: 1e-5 };
+  expect(close(NaN, NaN, tol)).toBe(true);
+  expect(close(Infinity, Infinity, tol)).toBe(true);
+  expect(close(-Infinity, Infinity, tol)).toBe(false);
+  expect(close(1e30, Infinity, tol)).toBe(false);
+  expect(close(100.009, 100, tol)).toBe(true);
+  expect(close(100.02, 100, tol)).toBe(false);
+  const m = compareValues('output', [1, 2, 3.5, NaN], [1, 2, 3, 4], tol)!;
+  expect(m.index).toBe(2);
+  expect(m.maxAbsError).toBe(Infinity);
+  expect(m.message).toContain('first mismatch at index 2');
+});
+
+test('the default golden set is found walking up from the working directory', () => {
+  const dir = findGoldenDir();
+  expect(dir).not.toBeNull();
+  expect(readGolden(dir!).files.some((f) => f.file === 'ops/elementwise.json')).toBe(true);
+});
+
+test('any directory in the golden format runs: other values, odd shapes, special values', async () => {
+  const golden = goldenDir({ ops: { 'mine.json': [addCase] } });
+  const r = await runConformance({ golden, backend: 'cpu', differential: false });
+  expect(r.cases.map((c) => [c.id, c.status, c.failures])).toEqual([['add/odd-broadcast-specials', 'passed', []]]);
+});
+
+test('a golden subdirectory of an unknown kind fails the run instead of being ignored', async () => {
+  const golden = goldenDir({ ops: { 'mine.json': [addCase] }, metrics: { 'x.json': [] } });
+  const r = await runConformance({ golden, backend: 'cpu', differential: false });
+  expect(r.unknownKinds).toEqual(['metrics']);
+  expect(r.failed).toBe(1);
+});
