@@ -54,7 +54,7 @@ export interface CTCLossOptions {
 export const CTC_LOSS_KEYS = ['reduction', 'blank', 'zeroInfinity'] as const;
 
 /** Lengths as host numbers: CTC's shapes depend on them, so they must be on the host. */
-function hostLengths(op: string, lengths: unknown, name: string, batch: number, unbatched: boolean): number[] {
+function hostLengths(op: string, lengths: unknown, name: string, batch: number): number[] {
   let values: number[];
   if (typeof lengths === 'number') values = [lengths];
   else if (Array.isArray(lengths)) values = lengths.slice() as number[];
@@ -65,7 +65,7 @@ function hostLengths(op: string, lengths: unknown, name: string, batch: number, 
     if (v === null) throw new ValueError(`${op}: ${name} must be readable on the host; pass a JS array or a tensor built from JS data`);
     values = Array.from(v);
   } else throw new ValueError(`${op}: ${name} must be an int32 tensor, a JS array or a number, got ${lengths === null ? 'null' : typeof lengths}`);
-  if (values.length !== batch || (unbatched && Array.isArray(lengths) && lengths.length !== 1))
+  if (values.length !== batch)
     throw new ShapeError(`${op}: expected ${name} to hold ${batch} length(s), one per batch entry, got ${values.length}`);
   for (const n of values) if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be non-negative integers, got ${n}`);
   return values;
@@ -134,15 +134,16 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
   const unbatched = logProbs.ndim === 2;
   const [T, N, C] = unbatched ? [logProbs.shape[0]!, 1, logProbs.shape[1]!] : (logProbs.shape as [number, number, number]);
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new IndexError(`${op}: blank must be in label range [0, ${C}), got ${blank}`);
-  const inLens = hostLengths(op, inputLengths, 'inputLengths', N, unbatched);
-  const tgLens = hostLengths(op, targetLengths, 'targetLengths', N, unbatched);
+  const inLens = hostLengths(op, inputLengths, 'inputLengths', N);
+  const tgLens = hostLengths(op, targetLengths, 'targetLengths', N);
   for (const n of inLens) if (n > T) throw new ValueError(`${op}: Expected inputLengths to have value at most ${T}, but got value ${n}`);
   const padded = unbatched || targets.ndim === 2;
   const maxLen = Math.max(0, ...tgLens);
   if (unbatched && targets.ndim !== 1) throw new ShapeError(`${op}: unbatched targets must be 1-d, got shape ${fmtShape(targets.shape)}`);
+  // Padded targets: one row of `width` label slots per sample.
+  const width = padded ? targets.shape[targets.ndim - 1]! : 0;
   if (padded) {
     const rows = unbatched ? 1 : targets.shape[0]!;
-    const width = unbatched ? targets.shape[0]! : targets.shape[1]!;
     if (rows !== N) throw new ShapeError(`${op}: padded targets ${fmtShape(targets.shape)} must have one row per batch entry (${N})`);
     if (width < maxLen)
       throw new ShapeError(`${op}: Expected targets to have size at least ${maxLen} at dimension 1, but got size ${width} (targets ${fmtShape(targets.shape)})`);
@@ -153,7 +154,6 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
       throw new ShapeError(`${op}: concatenated targets hold ${targets.numel()} labels but the target lengths add up to ${total}`);
   }
   // Where each sample's labels sit in the flattened targets, and which label slots are used.
-  const width = padded ? (unbatched ? targets.shape[0]! : targets.shape[1]!) : 0;
   const pos = new Int32Array(N * maxLen);
   const used = new Int32Array(N * maxLen);
   let offset = 0;
