@@ -1,0 +1,101 @@
+import type { WorkloadSpec } from './workloads.js';
+
+/**
+ * Inputs are made once, on the host, from a fixed seed, and handed to every
+ * system as the same bytes: that is what lets `--quick` demand that all of
+ * them compute the same loss.
+ */
+
+export interface HostTensor {
+  readonly data: Float32Array | Int32Array;
+  readonly shape: readonly number[];
+}
+
+/** Named inputs of one workload. MLP weights use PyTorch's nn.Linear layout: `w<i>` is [out, in], `b<i>` is [out]. */
+export type Inputs = Record<string, HostTensor>;
+
+/** mulberry32: small, fast and the same everywhere; quality is ample for benchmark data. */
+function uniformSource(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Source {
+  private readonly next: () => number;
+  constructor(seed: number) {
+    this.next = uniformSource(seed);
+  }
+
+  /** Standard normal samples (Box-Muller). */
+  normal(shape: readonly number[]): HostTensor {
+    const out = new Float32Array(count(shape));
+    for (let i = 0; i < out.length; i += 2) {
+      const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+      const th = 2 * Math.PI * this.next();
+      out[i] = r * Math.cos(th);
+      if (i + 1 < out.length) out[i + 1] = r * Math.sin(th);
+    }
+    return { data: out, shape };
+  }
+
+  uniform(shape: readonly number[], lo: number, hi: number): HostTensor {
+    const out = new Float32Array(count(shape));
+    for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * this.next();
+    return { data: out, shape };
+  }
+
+  labels(n: number, classes: number): HostTensor {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = Math.min(classes - 1, Math.floor(this.next() * classes));
+    return { data: out, shape: [n] };
+  }
+}
+
+function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The inputs of a workload, deterministic for a seed. */
+export function makeInputs(spec: WorkloadSpec, seed = 1234): Inputs {
+  const src = new Source(seed);
+  switch (spec.kind) {
+    case 'mse':
+      return { input: src.normal([spec.n]), target: src.normal([spec.n]) };
+    case 'cross-entropy':
+      return { logits: src.normal([spec.batch, spec.classes]), labels: src.labels(spec.batch, spec.classes) };
+    case 'bce-logits':
+      return { logits: src.normal([spec.n]), target: src.uniform([spec.n], 0, 1) };
+    case 'matmul':
+      return { a: src.normal([spec.m, spec.k]), b: src.normal([spec.k, spec.n]) };
+    case 'mlp-train': {
+      const { sizes, batch } = spec;
+      const inputs: Inputs = { x: src.normal([batch, sizes[0]!]), labels: src.labels(batch, sizes[sizes.length - 1]!) };
+      // nn.Linear's default init range, so the losses look like a real first step.
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        const fanIn = sizes[i]!;
+        const bound = 1 / Math.sqrt(fanIn);
+        inputs[`w${i}`] = src.uniform([sizes[i + 1]!, fanIn], -bound, bound);
+        inputs[`b${i}`] = src.uniform([sizes[i + 1]!], -bound, bound);
+      }
+      return inputs;
+    }
+  }
+}
+
+/** Number of Linear layers of an MLP spec. */
+export function layerCount(sizes: readonly number[]): number {
+  return sizes.length - 1;
+}
+
+/** sqrt(sum(x^2)) in float64: the checksum every system reports for gradients and outputs. */
+export function norm2(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]! * values[i]!;
+  return Math.sqrt(s);
+}

@@ -1,0 +1,168 @@
+import { type Inputs, layerCount, norm2 } from '../data.js';
+import type { Workload } from '../workloads.js';
+import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type TfTensor = import('@tensorflow/tfjs').Tensor;
+type TfScalar = import('@tensorflow/tfjs').Scalar;
+
+export const TFJS_SYSTEMS = ['tfjs-cpu', 'tfjs-wasm'] as const;
+
+/** A CommonJS package imported from ESM: Node gives its exports either as named bindings or under `default`. */
+function exportsOf<T extends object>(mod: T & { default?: T }, probe: string): T {
+  return probe in mod ? mod : (mod.default as T);
+}
+
+/**
+ * TensorFlow.js 4.22 with its plain-JS cpu backend and its wasm backend (one
+ * thread, as Tensile's wasm), both in this process so they are timed exactly
+ * as Tensile is. Each peer uses the fastest idiomatic form: valueAndGrad for
+ * losses, fused matMul + optimizer.minimize for training.
+ */
+export async function tfjsSystems(wanted: (id: string) => boolean): Promise<(System | Skipped)[]> {
+  const ids = TFJS_SYSTEMS.filter(wanted);
+  if (ids.length === 0) return [];
+  let tf: Tf;
+  try {
+    tf = exportsOf(await import('@tensorflow/tfjs'), 'matMul');
+    // Production mode: no debug checks, and no console advice to install tfjs-node.
+    tf.enableProdMode();
+  } catch (e) {
+    return ids.map((id) => ({ id, ours: false, reason: `@tensorflow/tfjs cannot be loaded: ${reasonOf(e)}` }));
+  }
+  const out: (System | Skipped)[] = [];
+  for (const id of ids) {
+    const backend = id === 'tfjs-cpu' ? 'cpu' : 'wasm';
+    try {
+      if (backend === 'wasm') {
+        const wasm = exportsOf(await import('@tensorflow/tfjs-backend-wasm'), 'setThreadsCount');
+        wasm.setThreadsCount(1);
+      }
+      if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') returned false`);
+      out.push(new TfjsSystem(tf, id, backend));
+    } catch (e) {
+      out.push({ id, ours: false, reason: `TensorFlow.js backend "${backend}" cannot start: ${reasonOf(e)}` });
+    }
+  }
+  return out;
+}
+
+class TfjsSystem implements System {
+  readonly ours = false;
+  readonly threads = 1;
+  readonly description: string;
+
+  constructor(
+    private readonly tf: Tf,
+    readonly id: string,
+    private readonly backend: string,
+  ) {
+    this.description = `TensorFlow.js ${tf.version.tfjs}, backend "${backend}", 1 thread`;
+  }
+
+  async prepare(workload: Workload, inputs: Inputs): Promise<Prepared> {
+    const tf = this.tf;
+    await tf.setBackend(this.backend);
+    const spec = workload.spec;
+    const owned: { dispose(): void }[] = [];
+    const up = (name: string): TfTensor => {
+      const h = inputs[name]!;
+      const t = tf.tensor(h.data, [...h.shape], h.data instanceof Int32Array ? 'int32' : 'float32');
+      owned.push(t);
+      return t;
+    };
+    let step: () => number | null;
+    let check: () => number[];
+    switch (spec.kind) {
+      case 'mse':
+      case 'cross-entropy':
+      case 'bce-logits': {
+        let f: (x: TfTensor) => TfTensor;
+        let x: TfTensor;
+        if (spec.kind === 'mse') {
+          x = up('input');
+          const y = up('target');
+          f = (v) => tf.squaredDifference(v, y).mean();
+        } else if (spec.kind === 'cross-entropy') {
+          x = up('logits');
+          const labels = up('labels');
+          // tfjs has no sparse (class index) cross-entropy: one-hot is part of the work.
+          f = (v) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, spec.classes), v);
+        } else {
+          x = up('logits');
+          const target = up('target');
+          f = (v) => tf.losses.sigmoidCrossEntropy(target, v);
+        }
+        const vg = tf.valueAndGrad(f);
+        step = () =>
+          tf.tidy(() => {
+            const { value, grad } = vg(x);
+            grad.dataSync(); // cpu and wasm compute eagerly; this only keeps the gradient from looking unused
+            return value.dataSync()[0]!;
+          });
+        check = () => tf.tidy(() => [norm2(vg(x).grad.dataSync())]);
+        break;
+      }
+      case 'matmul': {
+        const a = up('a');
+        const b = up('b');
+        step = () => {
+          tf.matMul(a, b).dispose();
+          return null;
+        };
+        check = () => tf.tidy(() => [norm2(tf.matMul(a, b).dataSync())]);
+        break;
+      }
+      case 'mlp-train': {
+        const L = layerCount(spec.sizes);
+        const weights: TfTensor[] = [];
+        const biases: TfTensor[] = [];
+        for (let i = 0; i < L; i++) {
+          // tfjs's own layout, [in, out], as its Dense layer keeps it. (Keeping PyTorch's [out, in] and asking
+          // fused.matMul for transposeB gives wrong results on the wasm backend of 4.22, which ignores the flag.)
+          const w = tf.variable(tf.tidy(() => up(`w${i}`).transpose()));
+          const b = tf.variable(up(`b${i}`));
+          owned.push(w, b);
+          weights.push(w);
+          biases.push(b);
+        }
+        const x = up('x');
+        const labels = up('labels');
+        const classes = spec.sizes[L]!;
+        const loss = (): TfScalar => {
+          let h = x;
+          for (let i = 0; i < L; i++)
+            h = tf.fused.matMul({ a: h, b: weights[i]!, bias: biases[i]!, activation: i + 1 < L ? 'relu' : 'linear' });
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), h) as TfScalar;
+        };
+        // PyTorch's Adam defaults (tfjs's own epsilon is 1e-7).
+        const opt = tf.train.adam(spec.lr, 0.9, 0.999, 1e-8);
+        owned.push(opt);
+        step = () => {
+          const l = opt.minimize(loss, true)!;
+          const v = l.dataSync()[0]!;
+          l.dispose();
+          return v;
+        };
+        check = () => tf.tidy(() => [loss().dataSync()[0]!]);
+        break;
+      }
+    }
+    return {
+      run: async (reps) => {
+        await tf.setBackend(this.backend);
+        return timeSteps(step, reps);
+      },
+      check: async () => {
+        await tf.setBackend(this.backend);
+        return check();
+      },
+      memoryBytes: async () => tf.memory().numBytes,
+      dispose: async () => {
+        for (const t of owned) t.dispose();
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,71 @@
+/**
+ * The workloads of issue 9, as data: every system (Tensile backend or peer)
+ * implements each `kind`, so one spec drives all of them alike.
+ */
+
+export type Scale = 'full' | 'tiny';
+
+export interface MlpSpec {
+  /** Layer widths, input first: [784, 512, 512, 10] is 784-512-512-10 with ReLU between. */
+  readonly sizes: readonly number[];
+  readonly batch: number;
+  readonly lr: number;
+}
+
+export type WorkloadSpec =
+  | { readonly kind: 'mse'; readonly n: number }
+  | { readonly kind: 'cross-entropy'; readonly batch: number; readonly classes: number }
+  | { readonly kind: 'bce-logits'; readonly n: number }
+  | { readonly kind: 'matmul'; readonly m: number; readonly k: number; readonly n: number }
+  | ({ readonly kind: 'mlp-train' } & MlpSpec);
+
+export interface Workload {
+  /** Row id, e.g. "W1-1M". */
+  readonly id: string;
+  /** The issue's name for it ("W1"): `--only W1` selects every row of the group, and targets name groups. */
+  readonly group: string;
+  readonly title: string;
+  readonly spec: WorkloadSpec;
+  /** W7: not timed; runs `steps` training steps and samples each system's memory counter after each. */
+  readonly memorySteps?: number;
+}
+
+/** Floating-point operations of one step, where the issue asks for a rate (W4's GFLOP/s). */
+export function flops(spec: WorkloadSpec): number | null {
+  if (spec.kind === 'matmul') return 2 * spec.m * spec.k * spec.n;
+  return null;
+}
+
+/** The workloads at a scale: `full` is the issue's sizes; `tiny` keeps every code path at sizes a unit test can afford. */
+export function workloads(scale: Scale): Workload[] {
+  const tiny = scale === 'tiny';
+  const mlp3: MlpSpec = tiny ? { sizes: [20, 16, 16, 10], batch: 8, lr: 1e-3 } : { sizes: [784, 512, 512, 10], batch: 256, lr: 1e-3 };
+  const mlp6: MlpSpec = { sizes: [2, 32, 32, 2], batch: 32, lr: 1e-3 };
+  const mm = tiny ? 32 : 1024;
+  const big = tiny ? 4096 : 1_048_576;
+  return [
+    { id: 'W1-1M', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(big)} elements`, spec: { kind: 'mse', n: big } },
+    { id: 'W1-4K', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(tiny ? 64 : 4096)} elements`, spec: { kind: 'mse', n: tiny ? 64 : 4096 } },
+    {
+      id: 'W2',
+      group: 'W2',
+      title: `CrossEntropyLoss fwd+bwd, ${tiny ? '16 x 10' : '4096 x 1000'}, int32 labels`,
+      spec: { kind: 'cross-entropy', batch: tiny ? 16 : 4096, classes: tiny ? 10 : 1000 },
+    },
+    { id: 'W3', group: 'W3', title: `MLP ${mlp3.sizes.join('-')} step (CE + Adam), batch ${mlp3.batch}`, spec: { kind: 'mlp-train', ...mlp3 } },
+    { id: 'W4', group: 'W4', title: `matmul ${mm} x ${mm} x ${mm}`, spec: { kind: 'matmul', m: mm, k: mm, n: mm } },
+    { id: 'W5', group: 'W5', title: `BCEWithLogitsLoss fwd+bwd, ${fmtCount(big)} elements`, spec: { kind: 'bce-logits', n: big } },
+    { id: 'W6', group: 'W6', title: `tiny MLP ${mlp6.sizes.join('-')} step (CE + Adam), batch ${mlp6.batch}`, spec: { kind: 'mlp-train', ...mlp6 } },
+    {
+      id: 'W7',
+      group: 'W7',
+      title: `W3's MLP for ${tiny ? 5 : 20} steps: memory must not grow`,
+      spec: { kind: 'mlp-train', ...mlp3 },
+      memorySteps: tiny ? 5 : 20,
+    },
+  ];
+}
+
+function fmtCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
