@@ -13,7 +13,7 @@
 
 #include "args.h"
 #include "kernels.h"
-#include "ops.h"
+#include "opnames.h"
 #include "pool.h"
 
 namespace tn {
@@ -73,34 +73,6 @@ void require_ndim(const char* op, const char* what, const View& v, int nd) {
   if (v.nd != nd) fail(E_SHAPE, std::string(op) + ": expected " + what + " to be " + std::to_string(nd) + "-d, got shape " + shape_str(v));
 }
 
-bool is_float(int dt) { return dt == F32 || dt == F64; }
-
-Rule unary_rule(int op) {
-  switch (op) {
-#define TN_CASE(name) \
-  case U_##name: return Unary<U_##name>::kRule;
-    TN_UNARY_OPS(TN_CASE)
-#undef TN_CASE
-  }
-  return FLOAT_ONLY;
-}
-
-Rule binary_rule(int op) {
-  switch (op) {
-#define TN_CASE(name) \
-  case B_##name: return Binary<B_##name>::kRule;
-    TN_BINARY_OPS(TN_CASE)
-#undef TN_CASE
-  }
-  return FLOAT_ONLY;
-}
-
-#define TN_NAME(name) #name,
-const char* const kUnaryNames[] = {TN_UNARY_OPS(TN_NAME)};
-const char* const kBinaryNames[] = {TN_BINARY_OPS(TN_NAME)};
-const char* const kReduceNames[] = {TN_REDUCE_OPS(TN_NAME)};
-#undef TN_NAME
-
 Args args_of(Instance* in) { return Args(in->params + 1, PARAMS_LEN - 1, in->alloc); }
 
 // ---- kernels ------------------------------------------------------------------
@@ -109,19 +81,12 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
-    const int op = int(a.integer("unary op", 0, NUM_UNARY - 1));
+    const int op = int(a.integer("unary op", 0, TN_UNARY_COUNT - 1));
     const char* name = kUnaryNames[op];
     View x = a.view(name, "input");
     View out = a.view(name, "out");
     require_same_shape(name, x, out);
-    const Rule rule = unary_rule(op);
-    if (rule == TO_BOOL) require_dtype(name, "out", out, BOOL);
-    else {
-      require_dtype(name, "out", out, x.dtype);
-      if (rule == FLOAT_ONLY && !is_float(x.dtype)) fail(E_DTYPE, std::string(name) + ": expected a floating point input, got " + dtype_name(x.dtype));
-      if (x.dtype == BOOL && op != U_abs && op != U_relu) fail(E_DTYPE, std::string(name) + ": not supported for bool tensors");
-    }
-    active().unary(op, x, out);
+    unary(op, x, out);  // kernels-c rejects dtype combinations it does not define, before writing
     return nullptr;
   });
 }
@@ -139,7 +104,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
-    const int op = int(a.integer("binary op", 0, NUM_BINARY - 1));
+    const int op = int(a.integer("binary op", 0, TN_BINARY_COUNT - 1));
     const char* name = kBinaryNames[op];
     View va, vb;
     int dt = -1;
@@ -149,14 +114,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     if (dt < 0) fail(E_VALUE, std::string(name) + ": needs at least one tensor operand");
     if (x.view) require_same_shape(name, va, out);
     if (y.view) require_same_shape(name, vb, out);
-    const Rule rule = binary_rule(op);
-    if (rule == TO_BOOL) require_dtype(name, "out", out, BOOL);
-    else {
-      require_dtype(name, "out", out, dt);
-      if (dt == BOOL || (rule == FLOAT_ONLY && !is_float(dt)))
-        fail(E_DTYPE, std::string(name) + ": not supported for " + dtype_name(dt) + " operands");
-    }
-    active().binary(op, x, y, out);
+    binary(op, x, y, out);
     return nullptr;
   });
 }
@@ -176,7 +134,7 @@ napi_value Where(napi_env env, napi_callback_info info) {
     if (x.view) require_same_shape("where", va, out);
     if (y.view) require_same_shape("where", vb, out);
     if (dt >= 0) require_dtype("where", "out", out, dt);
-    active().where(cond, x, y, out);
+    where(cond, x, y, out);
     return nullptr;
   });
 }
@@ -188,7 +146,7 @@ napi_value Cast(napi_env env, napi_callback_info info) {
     View x = a.view("copy", "source");
     View out = a.view("copy", "destination");
     require_same_shape("copy", x, out);
-    active().cast(x, out);
+    cast(x, out);
     return nullptr;
   });
 }
@@ -199,7 +157,7 @@ napi_value Fill(napi_env env, napi_callback_info info) {
     Args a = args_of(in);
     View dst = a.view("fill", "destination");
     const double value = a.number("value");
-    active().fill(dst, value);
+    fill(dst, value);
     return nullptr;
   });
 }
@@ -208,7 +166,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
-    const int op = int(a.integer("reduce op", 0, NUM_REDUCE - 1));
+    const int op = int(a.integer("reduce op", 0, TN_REDUCE_COUNT - 1));
     const char* name = kReduceNames[op];
     View x = a.view(name, "input");
     View out = a.view(name, "out");
@@ -218,14 +176,14 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     require_contiguous(name, "out", out);
     if (x.shape[0] != out.shape[0] || x.shape[2] != out.shape[1])
       fail(E_SHAPE, std::string(name) + ": out " + shape_str(out) + " does not match input " + shape_str(x) + " reduced over dim 1");
-    if (op == R_sum || op == R_prod) {
+    if (op == TN_SUM || op == TN_PROD) {
       if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
       require_dtype(name, "out", out, x.dtype);
     } else {
-      require_dtype(name, "out", out, op == R_argmax || op == R_argmin ? I32 : x.dtype);
+      require_dtype(name, "out", out, op == TN_ARGMAX || op == TN_ARGMIN ? I32 : x.dtype);
       if (x.shape[1] == 0 && out.numel > 0) fail(E_INDEX, std::string(name) + ": Expected reduction dim to have non-zero size");
     }
-    active().reduce(op, x, out);
+    reduce(op, x, out);
     return nullptr;
   });
 }
@@ -245,7 +203,7 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
       fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
     require_dtype("matmul", "other", y, x.dtype);
     require_dtype("matmul", "out", out, x.dtype);
-    active().matmul(x, y, out);
+    matmul(x, y, out);
     return nullptr;
   });
 }
@@ -275,6 +233,7 @@ napi_value Gather(napi_env env, napi_callback_info info) {
     View out = a.view("gather", "out");
     check_index_shape("gather", x, index, dim, nullptr);
     require_same_shape("gather", index, out);
+    require_contiguous("gather", "out", out);
     require_dtype("gather", "out", out, x.dtype);
     gather(x, index, dim, out);
     return nullptr;
@@ -471,9 +430,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   exports.Set("params", params);
   Napi::Object ops = Napi::Object::New(env);
-  ops.Set("unary", names(env, kUnaryNames, NUM_UNARY));
-  ops.Set("binary", names(env, kBinaryNames, NUM_BINARY));
-  ops.Set("reduce", names(env, kReduceNames, NUM_REDUCE));
+  ops.Set("unary", names(env, kUnaryNames, TN_UNARY_COUNT));
+  ops.Set("binary", names(env, kBinaryNames, TN_BINARY_COUNT));
+  ops.Set("reduce", names(env, kReduceNames, TN_REDUCE_COUNT));
   exports.Set("ops", ops);
   exports.Set("maxDims", Napi::Number::New(env, MAX_DIMS));
   exports.Set("lastError", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
@@ -501,7 +460,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
                 return Napi::Boolean::New(info.Env(), true);
               }));
   exports.Set("isa", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
-                return Napi::String::New(info.Env(), active().isa);
+                return Napi::String::New(info.Env(), isa());
               }));
   exports.Set("setIsa", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
                 const bool ok = info.Length() > 0 && info[0].IsString() && select_isa(info[0].As<Napi::String>().Utf8Value().c_str());

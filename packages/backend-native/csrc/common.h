@@ -21,8 +21,8 @@ struct Error {
   std::string msg;
 };
 
-// Large enough for every shape PyTorch allows in practice; the TS side checks it first.
-constexpr int MAX_DIMS = 32;
+// The TS side checks it first.
+constexpr int MAX_DIMS = 16;  // TN_MAX_DIMS of @tensile/kernels-c
 
 // A strided window onto one storage, already bounds-checked against it:
 // every element base[offset + sum(i_d * strides[d])] lies inside the storage.

@@ -1,12 +1,14 @@
-// Builds the kernel families of kernels_impl.inc twice (baseline and AVX2+FMA)
-// and picks one at load time: the shipped binary is portable, no -march=native.
+// Kernel wrappers: the thread pool around @tensile/kernels-c calls, the
+// choice between its baseline and AVX2 builds, and the native GEMM.
 #include "kernels.h"
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
-#include "ops.h"
+#include "args.h"
+#include "opnames.h"
 #include "pool.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -16,30 +18,28 @@
 #define TN_X86 0
 #endif
 
+// ---- the GEMM, once per ISA ------------------------------------------------------
+
 namespace tn {
 namespace base {
 #define TN_AVX2 0
-#include "kernels_impl.inc"
+#include "gemm_impl.inc"
 #undef TN_AVX2
 }  // namespace base
 }  // namespace tn
 
-#if TN_X86 && defined(__GNUC__) && !defined(__clang__)
+#if TN_X86 && (defined(__GNUC__) || defined(__clang__))
+#define TN_HAVE_AVX2_BUILD 1
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
-#define TN_HAVE_AVX2_BUILD 1
-#elif TN_X86 && defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#define TN_HAVE_AVX2_BUILD 1
-#else
-#define TN_HAVE_AVX2_BUILD 0
 #endif
-
-#if TN_HAVE_AVX2_BUILD
 namespace tn {
 namespace avx2 {
 #define TN_AVX2 1
-#include "kernels_impl.inc"
+#include "gemm_impl.inc"
 #undef TN_AVX2
 }  // namespace avx2
 }  // namespace tn
@@ -49,32 +49,156 @@ namespace avx2 {
 #pragma GCC pop_options
 #endif
 #else
-// No AVX2 build on this architecture: the "avx2" set is the baseline one.
-namespace tn {
-namespace avx2 {
-void unary(int op, const View& x, const View& out) { base::unary(op, x, out); }
-void binary(int op, Operand a, Operand b, const View& out) { base::binary(op, a, b, out); }
-void where(const View& c, Operand a, Operand b, const View& out) { base::where(c, a, b, out); }
-void cast(const View& x, const View& out) { base::cast(x, out); }
-void fill(const View& d, double v) { base::fill(d, v); }
-void reduce(int op, const View& x, const View& out) { base::reduce(op, x, out); }
-void matmul(const View& a, const View& b, const View& out) { base::matmul(a, b, out); }
-}  // namespace avx2
-}  // namespace tn
+#define TN_HAVE_AVX2_BUILD 0
 #endif
+
+// ---- the two builds of kernels-c (symbols renamed by kc_prefix.h) -----------------
+
+#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace)
+
+extern "C" {
+#define TN_DECL(n) decltype(tn_##n) tn_base_##n;
+TN_KC_FUNCS(TN_DECL)
+#undef TN_DECL
+#if TN_HAVE_AVX2_BUILD
+#define TN_DECL(n) decltype(tn_##n) tn_avx2_##n;
+TN_KC_FUNCS(TN_DECL)
+#undef TN_DECL
+#endif
+}
 
 namespace tn {
 
 namespace {
-const KernelSet kBase = {"base", &base::unary, &base::binary, &base::where, &base::cast, &base::fill, &base::reduce, &base::matmul};
-const KernelSet kAvx2 = {"avx2", &avx2::unary, &avx2::binary, &avx2::where, &avx2::cast, &avx2::fill, &avx2::reduce, &avx2::matmul};
+
+struct KernelSet {
+  const char* isa;
+#define TN_FIELD(n) decltype(&tn_##n) n;
+  TN_KC_FUNCS(TN_FIELD)
+#undef TN_FIELD
+  void (*gemm)(const View& a, const View& b, const View& out);
+};
+
+#define TN_INIT(n) &tn_base_##n,
+const KernelSet kBase = {"base", TN_KC_FUNCS(TN_INIT) & base::matmul};
+#undef TN_INIT
+#if TN_HAVE_AVX2_BUILD
+#define TN_INIT(n) &tn_avx2_##n,
+const KernelSet kAvx2 = {"avx2", TN_KC_FUNCS(TN_INIT) & avx2::matmul};
+#undef TN_INIT
+#endif
 
 const KernelSet* initial() {
   const char* force = std::getenv("TENSILE_NATIVE_ISA");
   if (force != nullptr && std::strcmp(force, "base") == 0) return &kBase;
-  return cpu_has_avx2_fma() ? &kAvx2 : &kBase;
+#if TN_HAVE_AVX2_BUILD
+  if (cpu_has_avx2_fma()) return &kAvx2;
+#endif
+  return &kBase;
 }
-const KernelSet* g_active = initial();
+
+const KernelSet* g_set = initial();
+
+// Elements per parallel chunk: below this an op stays on the calling thread.
+constexpr int64_t GRAIN = 1 << 15;
+
+[[noreturn]] void status_error(int status, const std::string& what) {
+  switch (status) {
+    case TN_E_DTYPE: fail(E_DTYPE, what + ": not supported for these dtypes");
+    case TN_E_DIMS: fail(E_VALUE, what + ": too many dimensions");
+    case TN_E_INDEX: fail(E_INDEX, what + ": index out of range");
+    default: fail(E_VALUE, what + ": invalid arguments (kernel status " + std::to_string(status) + ")");
+  }
+}
+
+void check(int status, const char* op) {
+  if (status != TN_OK) status_error(status, op);
+}
+
+// The output's shape with each operand's strides, size-1 dims dropped and dims
+// that every operand lays out as one merged; byte pointers to each operand's first element.
+template <int K>
+struct Layout {
+  int nd;
+  tn_idx shape[MAX_DIMS];
+  tn_idx st[K][MAX_DIMS];
+};
+
+template <int K>
+Layout<K> collapse(const View& out, const int64_t* const* strides) {
+  Layout<K> L;
+  L.nd = 0;
+  for (int d = 0; d < out.nd; d++) {
+    const int64_t size = out.shape[d];
+    if (size == 1) continue;
+    const int last = L.nd - 1;
+    bool merge = last >= 0;
+    for (int k = 0; merge && k < K; k++) merge = L.st[k][last] == strides[k][d] * size;
+    if (merge) {
+      L.shape[last] *= size;
+      for (int k = 0; k < K; k++) L.st[k][last] = strides[k][d];
+    } else {
+      L.shape[L.nd] = size;
+      for (int k = 0; k < K; k++) L.st[k][L.nd] = strides[k][d];
+      L.nd++;
+    }
+  }
+  if (L.nd == 0) {
+    L.nd = 1;
+    L.shape[0] = 1;
+    for (int k = 0; k < K; k++) L.st[k][0] = 1;
+  }
+  return L;
+}
+
+// Runs call(nd, shape, pointers, strides) over out's elements; large ones are
+// split along the outermost merged dim across the pool. A zero-size probe
+// first lets kernels-c reject the dtypes before any thread writes.
+template <int K, class Call>
+void elementwise(const char* op, const View& out, const int64_t* const* strides, char* const* base, const int* elemBytes, Call call) {
+  Layout<K> L = collapse<K>(out, strides);
+  const tn_idx* st[K];
+  for (int k = 0; k < K; k++) st[k] = L.st[k];
+  if (out.numel < 2 * GRAIN || threads() == 1 || L.shape[0] < 2) return check(call(L.nd, L.shape, base, st), op);
+  tn_idx probe[MAX_DIMS];
+  std::memcpy(probe, L.shape, sizeof(tn_idx) * size_t(L.nd));
+  probe[0] = 0;
+  check(call(L.nd, probe, base, st), op);
+  const int64_t perRow = out.numel / L.shape[0];
+  const int64_t grain = GRAIN / perRow > 0 ? GRAIN / perRow : 1;
+  parallel_for(L.shape[0], grain, [&](int64_t lo, int64_t hi) {
+    tn_idx shape[MAX_DIMS];
+    std::memcpy(shape, L.shape, sizeof(tn_idx) * size_t(L.nd));
+    shape[0] = hi - lo;
+    char* p[K];
+    for (int k = 0; k < K; k++) p[k] = base[k] + lo * L.st[k][0] * elemBytes[k];
+    call(L.nd, shape, p, st);
+  });
+}
+
+char* first_byte(const View& v) { return v.data + v.offset * int64_t(dtype_size(v.dtype)); }
+
+// A scalar operand as a one-element buffer of the operation's dtype.
+struct ScalarBuf {
+  union {
+    float f;
+    double d;
+    int32_t i;
+    uint8_t b;
+  };
+  ScalarBuf(double v, int dtype) {
+    switch (dtype) {
+      case F32: f = float(v); break;
+      case F64: d = v; break;
+      case I32: i = js_to_int32(v); break;
+      default: b = v != 0; break;
+    }
+  }
+};
+
+const int64_t kZeroStrides[MAX_DIMS] = {0};
+const tn_idx kZeroIdx[MAX_DIMS] = {0};
+
 }  // namespace
 
 bool cpu_has_avx2_fma() {
@@ -86,18 +210,266 @@ bool cpu_has_avx2_fma() {
 #endif
 }
 
-const KernelSet& active() { return *g_active; }
+const char* isa() { return g_set->isa; }
 
 bool select_isa(const char* name) {
   if (std::strcmp(name, "base") == 0) {
-    g_active = &kBase;
+    g_set = &kBase;
     return true;
   }
+#if TN_HAVE_AVX2_BUILD
   if (std::strcmp(name, "avx2") == 0 && cpu_has_avx2_fma()) {
-    g_active = &kAvx2;
+    g_set = &kAvx2;
     return true;
   }
+#endif
   return false;
+}
+
+// ---- elementwise -------------------------------------------------------------------
+
+void unary(int op, const View& x, const View& out) {
+  const int64_t* s[2] = {x.strides, out.strides};
+  char* base[2] = {first_byte(x), first_byte(out)};
+  const int bytes[2] = {int(dtype_size(x.dtype)), int(dtype_size(out.dtype))};
+  const KernelSet* ks = g_set;
+  elementwise<2>("unary", out, s, base, bytes, [&](int nd, const tn_idx* shape, char* const* p, const tn_idx* const* st) {
+    return ks->unary(op, x.dtype, out.dtype, nd, shape, p[0], st[0], p[1], st[1]);
+  });
+}
+
+void binary(int op, Operand a, Operand b, const View& out) {
+  const int dt = a.view ? a.view->dtype : b.view->dtype;
+  ScalarBuf sa(a.scalar, dt), sb(b.scalar, dt);
+  const int64_t* s[3] = {a.view ? a.view->strides : kZeroStrides, b.view ? b.view->strides : kZeroStrides, out.strides};
+  char* base[3] = {a.view ? first_byte(*a.view) : reinterpret_cast<char*>(&sa), b.view ? first_byte(*b.view) : reinterpret_cast<char*>(&sb),
+                   first_byte(out)};
+  const int e = int(dtype_size(dt));
+  // A scalar's pointer does not move when the range is split: its strides are 0.
+  const int bytes[3] = {e, e, int(dtype_size(out.dtype))};
+  const KernelSet* ks = g_set;
+  elementwise<3>("binary", out, s, base, bytes, [&](int nd, const tn_idx* shape, char* const* p, const tn_idx* const* st) {
+    return ks->binary(op, dt, out.dtype, nd, shape, p[0], st[0], p[1], st[1], p[2], st[2]);
+  });
+}
+
+void where(const View& cond, Operand a, Operand b, const View& out) {
+  const int dt = out.dtype;
+  ScalarBuf sa(a.scalar, dt), sb(b.scalar, dt);
+  const int64_t* s[4] = {cond.strides, a.view ? a.view->strides : kZeroStrides, b.view ? b.view->strides : kZeroStrides, out.strides};
+  char* base[4] = {first_byte(cond), a.view ? first_byte(*a.view) : reinterpret_cast<char*>(&sa),
+                   b.view ? first_byte(*b.view) : reinterpret_cast<char*>(&sb), first_byte(out)};
+  const int e = int(dtype_size(dt));
+  const int bytes[4] = {1, e, e, e};
+  const KernelSet* ks = g_set;
+  elementwise<4>("where", out, s, base, bytes, [&](int nd, const tn_idx* shape, char* const* p, const tn_idx* const* st) {
+    return ks->where(dt, nd, shape, reinterpret_cast<const uint8_t*>(p[0]), st[0], p[1], st[1], p[2], st[2], p[3], st[3]);
+  });
+}
+
+void cast(const View& x, const View& out) {
+  const int64_t* s[2] = {x.strides, out.strides};
+  char* base[2] = {first_byte(x), first_byte(out)};
+  const int bytes[2] = {int(dtype_size(x.dtype)), int(dtype_size(out.dtype))};
+  const KernelSet* ks = g_set;
+  elementwise<2>("copy", out, s, base, bytes, [&](int nd, const tn_idx* shape, char* const* p, const tn_idx* const* st) {
+    return ks->cast(x.dtype, out.dtype, nd, shape, p[0], st[0], p[1], st[1]);
+  });
+}
+
+void fill(const View& dst, double value) {
+  const int64_t* s[1] = {dst.strides};
+  char* base[1] = {first_byte(dst)};
+  const int bytes[1] = {int(dtype_size(dst.dtype))};
+  const KernelSet* ks = g_set;
+  elementwise<1>("fill", dst, s, base, bytes, [&](int nd, const tn_idx* shape, char* const* p, const tn_idx* const* st) {
+    return ks->fill(dst.dtype, nd, shape, p[0], st[0], value);
+  });
+}
+
+// ---- reductions over the middle axis of [outer, r, inner] -----------------------------
+
+namespace {
+
+// Combines per-chunk results of a full reduction (outer = inner = 1) split along r.
+template <class T>
+void combine_chunks(int op, const View& x, int64_t chunks, int64_t per, const T* partial, const int32_t* partialIdx, void* out) {
+  using A = typename std::conditional<std::is_floating_point<T>::value, double, int64_t>::type;
+  if (op == TN_SUM || op == TN_PROD) {
+    A acc = op == TN_SUM ? 0 : 1;
+    for (int64_t c = 0; c < chunks; c++) {
+      if (op == TN_SUM) acc += A(partial[c]);
+      else if constexpr (std::is_floating_point<T>::value) acc *= A(partial[c]);
+      else acc = A(int32_t(uint32_t(acc) * uint32_t(partial[c])));
+    }
+    *static_cast<T*>(out) = std::is_floating_point<T>::value ? T(acc) : T(int32_t(uint32_t(uint64_t(acc))));
+    return;
+  }
+  // amax/amin/argmax/argmin: the first chunk holding the extreme (a NaN counts as the extreme) wins.
+  const bool isMax = op == TN_AMAX || op == TN_ARGMAX;
+  const T* X = reinterpret_cast<const T*>(x.data) + x.offset;
+  int64_t best = -1;
+  T bv = T();
+  for (int64_t c = 0; c < chunks; c++) {
+    const int64_t at = c * per + partialIdx[c];
+    const T v = X[at];
+    if (best < 0 || (v != v && bv == bv) || (bv == bv && (isMax ? v > bv : v < bv))) {
+      best = at;
+      bv = v;
+    }
+    if (bv != bv) break;
+  }
+  if (op == TN_ARGMAX || op == TN_ARGMIN) *static_cast<int32_t*>(out) = int32_t(best);
+  else *static_cast<T*>(out) = bv;
+}
+
+}  // namespace
+
+void reduce(int op, const View& x, const View& out) {
+  const int64_t outer = x.shape[0], r = x.shape[1], inner = x.shape[2];
+  const KernelSet* ks = g_set;
+  const char* X = first_byte(x);
+  char* O = first_byte(out);
+  const int64_t xe = int64_t(dtype_size(x.dtype)), oe = int64_t(dtype_size(out.dtype));
+  const int nt = threads();
+  // A zero-size probe checks op and dtypes before any work is split.
+  check(ks->reduce(op, x.dtype, out.dtype, X, 0, r, inner, O), "reduce");
+  if (outer * inner == 1 && r >= 4 * GRAIN && nt > 1) {
+    // One output over a long axis: each thread reduces a slice of r; slices combine in order.
+    const int64_t chunks = nt, per = (r + chunks - 1) / chunks;
+    Scratch partial(sizeof(double) * size_t(chunks)), partialIdx(sizeof(int32_t) * size_t(chunks));
+    const bool wantIdx = op != TN_SUM && op != TN_PROD;
+    parallel_for(chunks, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t c = lo; c < hi; c++) {
+        const int64_t r0 = c * per, n = r0 + per < r ? per : r - r0;
+        // Index ops report a position; amax/amin read the value back from it, so every chunk runs an arg op.
+        const int argOp = op == TN_AMAX ? TN_ARGMAX : op == TN_AMIN ? TN_ARGMIN : op;
+        if (wantIdx) ks->reduce(argOp, x.dtype, I32, X + r0 * xe, 1, n, 1, partialIdx.as<int32_t>() + c);
+        else ks->reduce(op, x.dtype, x.dtype, X + r0 * xe, 1, n, 1, partial.as<char>() + c * xe);
+      }
+    });
+    switch (x.dtype) {
+      case F32: return combine_chunks<float>(op, x, chunks, per, partial.as<float>(), partialIdx.as<int32_t>(), O);
+      case F64: return combine_chunks<double>(op, x, chunks, per, partial.as<double>(), partialIdx.as<int32_t>(), O);
+      case I32: return combine_chunks<int32_t>(op, x, chunks, per, partial.as<int32_t>(), partialIdx.as<int32_t>(), O);
+      default: return combine_chunks<uint8_t>(op, x, chunks, per, partial.as<uint8_t>(), partialIdx.as<int32_t>(), O);
+    }
+  }
+  const int64_t work = r * inner > 0 ? r * inner : 1;
+  const int64_t grain = GRAIN / work > 0 ? GRAIN / work : 1;
+  parallel_for(outer, grain, [&](int64_t lo, int64_t hi) {
+    ks->reduce(op, x.dtype, out.dtype, X + lo * r * inner * xe, hi - lo, r, inner, O + lo * inner * oe);
+  });
+}
+
+// ---- matmul ---------------------------------------------------------------------------
+
+void matmul(const View& a, const View& b, const View& out) {
+  if (out.dtype == F32 || out.dtype == F64) return g_set->gemm(a, b, out);
+  // int32 (wrapping) from kernels-c; it has no bool product, nor has PyTorch on CPU.
+  if (out.dtype == BOOL) fail(E_DTYPE, "matmul: not implemented for bool tensors");
+  check(g_set->matmul(I32, a.shape[0], a.shape[1], a.shape[2], b.shape[2], first_byte(a), a.strides[0], a.strides[1], a.strides[2], first_byte(b),
+                      b.strides[0], b.strides[1], b.strides[2], first_byte(out), nullptr),
+        "matmul");
+}
+
+// ---- gather / scatter -------------------------------------------------------------------
+
+namespace {
+
+// kernels-c walks `nd` >= 1 dims of index; a 0-d index is one position along a 1-long dim.
+struct IndexWalk {
+  int nd;
+  tn_idx shape[MAX_DIMS];
+  tn_idx istrides[MAX_DIMS];
+  tn_idx selfStrides[MAX_DIMS];
+  tn_idx otherStrides[MAX_DIMS];
+  IndexWalk(const View& self, const View& index, const View* other) {
+    nd = index.nd > 0 ? index.nd : 1;
+    for (int d = 0; d < nd; d++) {
+      shape[d] = d < index.nd ? index.shape[d] : 1;
+      istrides[d] = d < index.nd ? index.strides[d] : 0;
+      selfStrides[d] = d < self.nd ? self.strides[d] : 0;
+      otherStrides[d] = other != nullptr && d < other->nd ? other->strides[d] : 0;
+    }
+  }
+};
+
+[[noreturn]] void index_error(const char* op, const View& index, int dim, int64_t size) {
+  // Find the offending value for the message (kernels-c only says that one exists).
+  IndexWalk w(index, index, nullptr);
+  const int32_t* I = reinterpret_cast<const int32_t*>(index.data) + index.offset;
+  int64_t n = index.numel, idx[MAX_DIMS] = {0}, off = 0;
+  for (int64_t t = 0; t < n; t++) {
+    const int32_t v = I[off];
+    if (v < 0 || v >= size)
+      fail(E_INDEX, std::string(op) + ": index " + std::to_string(v) + " is out of bounds for dimension " + std::to_string(dim) + " with size " +
+                        std::to_string(size));
+    for (int d = w.nd - 1; d >= 0; d--) {
+      idx[d]++;
+      off += w.istrides[d];
+      if (idx[d] < w.shape[d]) break;
+      off -= w.istrides[d] * w.shape[d];
+      idx[d] = 0;
+    }
+  }
+  fail(E_INDEX, std::string(op) + ": index out of range");
+}
+
+}  // namespace
+
+void gather(const View& x, const View& index, int dim, const View& out) {
+  const int64_t size = x.nd == 0 ? 1 : x.shape[dim];
+  IndexWalk w(x, index, nullptr);
+  const int s = g_set->gather(x.dtype, w.nd, w.shape, dim, size, first_byte(x), w.selfStrides, reinterpret_cast<const int32_t*>(first_byte(index)),
+                              w.istrides, first_byte(out));
+  if (s == TN_E_INDEX) index_error("gather", index, dim, size);
+  check(s, "gather");
+}
+
+void scatter(bool accumulate, const View& dst, const View& index, const View& src, int dim) {
+  const char* op = accumulate ? "scatterAdd" : "scatter";
+  const int64_t size = dst.nd == 0 ? 1 : dst.shape[dim];
+  IndexWalk w(dst, index, &src);
+  const int s = g_set->scatter(accumulate, dst.dtype, w.nd, w.shape, dim, size, first_byte(dst), w.selfStrides,
+                               reinterpret_cast<const int32_t*>(first_byte(index)), w.istrides, first_byte(src), w.otherStrides);
+  if (s == TN_E_INDEX) index_error(op, index, dim, size);
+  check(s, op);
+}
+
+// ---- scans and sort along the middle axis of [outer, n, inner] --------------------------
+
+void scan(bool prod, const View& x, const View& out) {
+  const int64_t outer = x.shape[0], n = x.shape[1], inner = x.shape[2];
+  const KernelSet* ks = g_set;
+  auto fn = prod ? ks->cumprod : ks->cumsum;
+  const char* op = prod ? "cumprod" : "cumsum";
+  const char* X = first_byte(x);
+  char* O = first_byte(out);
+  const int64_t e = int64_t(dtype_size(x.dtype));
+  check(fn(x.dtype, X, 0, n, inner, O), op);
+  const int64_t work = n * inner > 0 ? n * inner : 1;
+  parallel_for(outer, GRAIN / work > 0 ? GRAIN / work : 1,
+               [&](int64_t lo, int64_t hi) { fn(x.dtype, X + lo * n * inner * e, hi - lo, n, inner, O + lo * n * inner * e); });
+}
+
+void sort(const View& x, const View& values, const View& indices, bool descending) {
+  const int64_t outer = x.shape[0], n = x.shape[1], inner = x.shape[2];
+  const KernelSet* ks = g_set;
+  const char* X = first_byte(x);
+  char* V = first_byte(values);
+  int32_t* I = reinterpret_cast<int32_t*>(first_byte(indices));
+  const int64_t e = int64_t(dtype_size(x.dtype));
+  const size_t ws = ks->sort_workspace(n);
+  {
+    Scratch probe(ws);
+    check(ks->sort(x.dtype, X, 0, n, inner, descending, V, I, probe.as<void>()), "sort");
+  }
+  const int64_t work = n * inner > 0 ? n * inner : 1;
+  parallel_for(outer, (GRAIN / 4) / work > 0 ? (GRAIN / 4) / work : 1, [&](int64_t lo, int64_t hi) {
+    void* w = thread_buffer(2, ws);
+    ks->sort(x.dtype, X + lo * n * inner * e, hi - lo, n, inner, descending, V + lo * n * inner * e, I + lo * n * inner, w);
+  });
 }
 
 }  // namespace tn

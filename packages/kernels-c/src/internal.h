@@ -66,14 +66,14 @@ TN_HOST(cos) double tn_cos(double);
 TN_HOST(pow) double tn_pow(double, double);
 #else
 #include <math.h>
-#define tn_exp exp
-#define tn_log log
-#define tn_log1p log1p
-#define tn_expm1 expm1
-#define tn_tanh tanh
-#define tn_sin sin
-#define tn_cos cos
-#define tn_pow pow
+TN_INLINE double tn_exp(double x) { return exp(x); }
+TN_INLINE double tn_log(double x) { return log(x); }
+TN_INLINE double tn_log1p(double x) { return log1p(x); }
+TN_INLINE double tn_expm1(double x) { return expm1(x); }
+TN_INLINE double tn_tanh(double x) { return tanh(x); }
+TN_INLINE double tn_sin(double x) { return sin(x); }
+TN_INLINE double tn_cos(double x) { return cos(x); }
+TN_INLINE double tn_pow(double x, double y) { return pow(x, y); }
 #endif
 
 /* float32 vector math (mathf.c): about 1-2 ulp over the whole range, IEEE special values kept. */
