@@ -83,15 +83,18 @@ export function compareValues(what: string, got: ArrayLike<number>, want: ArrayL
   };
 }
 
-/** Largest relative error of a comparison that passed (for the report), over finite nonzero expectations. */
-export function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+/**
+ * Largest relative error of a comparison that passed (for the report), over
+ * expectations above atol: below it the absolute tolerance governs and a
+ * relative error says nothing.
+ */
+export function relError(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance): number {
   let m = 0;
   for (let i = 0; i < want.length; i++) {
     const g = got[i]!;
     const w = want[i]!;
-    if (!Number.isFinite(g) || !Number.isFinite(w)) continue;
-    const a = Math.abs(g - w);
-    const r = a === 0 ? 0 : a / Math.max(Math.abs(w), 1e-12);
+    if (!Number.isFinite(g) || !Number.isFinite(w) || Math.abs(w) <= tol.atol) continue;
+    const r = Math.abs(g - w) / Math.abs(w);
     if (r > m) m = r;
   }
   return m;
@@ -100,8 +103,8 @@ export function relError(got: ArrayLike<number>, want: ArrayLike<number>): numbe
 /** Accumulates the largest relative error seen over a case's passing comparisons. */
 export class ErrorStats {
   maxRelError = 0;
-  note(got: ArrayLike<number>, want: ArrayLike<number>): void {
-    const r = relError(got, want);
+  note(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance): void {
+    const r = relError(got, want, tol);
     if (r > this.maxRelError) this.maxRelError = r;
   }
 }
@@ -126,7 +129,7 @@ export async function compareTensor(what: string, got: unknown, want: GoldenTens
   const data: HostArray = await t.data();
   const w = goldenValues(want);
   const m = compareValues(what, data, w, exact ? { rtol: 0, atol: 0 } : tol);
-  if (m === null) stats?.note(data, w);
+  if (m === null) stats?.note(data, w, tol);
   return m;
 }
 

@@ -47,7 +47,8 @@ export function markdownReport(r: ConformanceResult): string {
     kind.set(c.subject, row);
     row.set(c.backend, [...(row.get(c.backend) ?? []), c]);
   }
-  for (const [kind, rows] of groups) {
+  const order = Object.keys(KIND_TITLES);
+  for (const [kind, rows] of [...groups].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) {
     out.push(`## ${KIND_TITLES[kind] ?? kind}`, '', `| ${kind} | ${ran.join(' | ')} |`, `| --- |${ran.map(() => ' --- |').join('')}`);
     for (const [subject, byBackend] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
       const cells = ran.map((b) => {

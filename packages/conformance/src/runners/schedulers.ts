@@ -54,7 +54,7 @@ export async function runSchedulerCase(c: GoldenCase, ctx: CaseContext): Promise
       const g = got.flat();
       const m = compareValues(what, g, w, tol);
       if (m) failures.push(m);
-      else ctx.stats.note(g, w);
+      else ctx.stats.note(g, w, tol);
     };
     check('lrs', lrs, c.lrs);
     if (c.momentums !== undefined) check('momentums', momentums, c.momentums);

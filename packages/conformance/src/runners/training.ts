@@ -64,7 +64,7 @@ export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<
     const wantLosses = ((c.lossBeforeStep ?? []) as unknown[]).map(decodeNumber);
     const m = compareValues('lossBeforeStep', losses, wantLosses, tol);
     if (m) failures.push(m);
-    else ctx.stats.note(losses, wantLosses);
+    else ctx.stats.note(losses, wantLosses, tol);
     const sd = model.stateDict();
     for (const [k, want] of Object.entries((c.finalParams ?? {}) as Record<string, GoldenTensor>)) {
       const mm = await compareTensor(`finalParams:${k}`, sd[k], want, tol, ctx.stats);
