@@ -4,7 +4,7 @@
 // nothing changed).
 import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { IndexError, ShapeError, type Tensor, ValueError, memory, sub, tidy } from '@tensile/core';
+import { IndexError, ShapeError, type Tensor, ValueError, grad, memory, sub, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { expectClose, type GoldenTensor, listGolden, readGolden, toTensor } from '../helpers/golden.js';
 
@@ -161,6 +161,25 @@ describe('memory', () => {
           else call();
         });
       expect(memory()).toEqual(before);
+    });
+  }
+});
+
+describe('second derivatives run for every loss', () => {
+  // Exact values are checked against finite differences in double-backward.test.ts;
+  // here every golden value case must survive a backward pass through its own backward.
+  for (const file of files) {
+    const { cases } = readGolden<LossCase>('losses', file);
+    test(file.replace('.json', ''), () => {
+      for (const c of cases.filter((k) => k.error === undefined && Object.keys(k.grads ?? {}).length > 0)) {
+        const args = c.args.map((a) => toTensor(a.tensor, { requiresGrad: a.requiresGrad }));
+        const wrt = args.filter((_, i) => c.args[i]!.requiresGrad);
+        const firsts = grad([run(c, args)], wrt, [toTensor(c.gradOutput!)], { createGraph: true, allowUnused: true });
+        const live = firsts.filter((g): g is Tensor => g !== null && g.requiresGrad);
+        if (live.length === 0) continue;
+        const seconds = grad(live.map((g) => g.sum()), wrt, null, { allowUnused: true });
+        expect(seconds.length, c.id).toBe(wrt.length);
+      }
     });
   }
 });
