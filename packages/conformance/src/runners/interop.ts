@@ -67,6 +67,14 @@ export async function runInteropCase(c: GoldenCase, ctx: CaseContext, file: Gold
     const m = compareValues(name, await t.data(), w.data.map(decodeNumber), { rtol: 0, atol: 0 });
     if (m) failures.push(m);
   }
+  // The file-level view (safetensors dtype names, __metadata__) where nn exposes its decoder.
+  const decode = nnNs.decodeSafetensors;
+  if (typeof decode === 'function') {
+    const d = decode(bytes) as { tensors: Record<string, { dtype: string }>; metadata?: unknown };
+    for (const name of wantNames)
+      if (d.tensors[name]?.dtype !== want[name]!.dtype) failures.push({ what: name, message: `decoded dtype ${d.tensors[name]?.dtype}, expected ${want[name]!.dtype}` });
+    if (loaded.metadata === undefined) loaded.metadata = (d.metadata ?? null) as Loaded['metadata'];
+  }
   if (loaded.metadata !== undefined && JSON.stringify(loaded.metadata) !== JSON.stringify(c.metadata ?? null))
     failures.push({ what: 'metadata', message: `got ${JSON.stringify(loaded.metadata)}, expected ${JSON.stringify(c.metadata)}` });
   if (Array.isArray(c.module) && failures.length === 0) {
