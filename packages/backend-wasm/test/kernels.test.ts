@@ -144,7 +144,7 @@ describe('wasm kernels match cpu', () => {
 
   it('matmul across blocking edges, strides and batch broadcast', () => {
     let seed = 600;
-    // Sizes straddle the micro-tile (4 x 8), the k panel (256) and the row block (96).
+    // Sizes straddle the micro-tile (6 x 8), the k panel (256) and the row block (96).
     for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [33, 65, 17], [97, 257, 70], [4, 0, 3], [0, 4, 3]]) {
       for (const dtype of ['float32', 'float64', 'int32'] as DType[]) {
         const [a, aw] = pair([2, M!, K!], dtype, seed++, false);

@@ -7,10 +7,19 @@
  */
 #include "strided.h"
 
-#define MR 4
-#define NR (2 * VL)
+#ifndef MR
+#define MR 6
+#endif
+#ifndef NV
+#define NV 2 /* vectors per micro-tile row */
+#endif
+#define NR (NV * VL)
+#ifndef KC
 #define KC 256
-#define MC 96
+#endif
+#ifndef MC
+#define MC 96 /* a multiple of MR */
+#endif
 #define NC 512
 
 TN_INLINE tn_idx min_i(tn_idx a, tn_idx b) { return a < b ? a : b; }
@@ -28,7 +37,8 @@ static void pack_b(const float *b, tn_idx rs, tn_idx cs, tn_idx kc, tn_idx n, fl
     tn_idx w = min_i(NR, n - j0);
     for (tn_idx k = 0; k < kc; k++) {
       const float *src = b + k * rs + j0 * cs;
-      if (w == NR && cs == 1) vstore(pb, vload(src)), vstore(pb + VL, vload(src + VL));
+      if (w == NR && cs == 1)
+        for (int v = 0; v < NV; v++) vstore(pb + v * VL, vload(src + v * VL));
       else
         for (tn_idx c = 0; c < NR; c++) pb[c] = c < w ? src[c * cs] : 0.0f;
       pb += NR;
@@ -47,33 +57,31 @@ static void pack_a(const float *a, tn_idx rs, tn_idx cs, tn_idx m, tn_idx kc, fl
   }
 }
 
-/* C[0..h, 0..w) (+)= packed A strip x packed B strip over kc. */
+/* C[0..h, 0..w) (+)= packed A strip x packed B strip over kc; the MR x NV accumulators stay in registers. */
 static void micro(tn_idx kc, const float *pa, const float *pb, float *c, tn_idx ldc, tn_idx h, tn_idx w, int accumulate) {
-  vf c00 = vsplat(0), c01 = vsplat(0), c10 = vsplat(0), c11 = vsplat(0);
-  vf c20 = vsplat(0), c21 = vsplat(0), c30 = vsplat(0), c31 = vsplat(0);
+  vf acc[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = vsplat(0);
   for (tn_idx k = 0; k < kc; k++) {
-    vf b0 = *(const vf *)pb, b1 = *(const vf *)(pb + VL);
-    vf a0 = vsplat(pa[0]), a1 = vsplat(pa[1]), a2 = vsplat(pa[2]), a3 = vsplat(pa[3]);
-    c00 += a0 * b0, c01 += a0 * b1;
-    c10 += a1 * b0, c11 += a1 * b1;
-    c20 += a2 * b0, c21 += a2 * b1;
-    c30 += a3 * b0, c31 += a3 * b1;
+    vf b[NV];
+    for (int v = 0; v < NV; v++) b[v] = *(const vf *)(pb + v * VL);
+    for (int r = 0; r < MR; r++) {
+      vf a = vsplat(pa[r]);
+      for (int v = 0; v < NV; v++) acc[r][v] += a * b[v];
+    }
     pa += MR;
     pb += NR;
   }
-  vf rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
   if (h == MR && w == NR) {
     for (int r = 0; r < MR; r++) {
       float *cr = c + r * ldc;
-      if (accumulate) rows[r][0] += vload(cr), rows[r][1] += vload(cr + VL);
-      vstore(cr, rows[r][0]);
-      vstore(cr + VL, rows[r][1]);
+      for (int v = 0; v < NV; v++) vstore(cr + v * VL, accumulate ? acc[r][v] + vload(cr + v * VL) : acc[r][v]);
     }
     return;
   }
   for (tn_idx r = 0; r < h; r++)
     for (tn_idx j = 0; j < w; j++) {
-      float v = rows[r][j / VL][j % VL];
+      float v = acc[r][j / VL][j % VL];
       c[r * ldc + j] = accumulate ? c[r * ldc + j] + v : v;
     }
 }
