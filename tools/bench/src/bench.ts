@@ -1,13 +1,13 @@
 import { cpus } from 'node:os';
 import { DEFAULT_RUN, type RunOptions, runWorkload, type WorkloadResult } from './runner.js';
 import type { Skipped, System } from './systems/system.js';
-import { TENSILE_BACKENDS, tensileSystems } from './systems/tensile.js';
+import { TENSILE_SYSTEM_IDS, tensileSystems } from './systems/tensile.js';
 import { TFJS_SYSTEMS, tfjsSystems } from './systems/tfjs.js';
 import { TORCH_SYSTEMS, torchSystems } from './systems/torch.js';
 import { evaluate, type TargetCheck } from './targets.js';
 import { type Scale, type Workload, workloads } from './workloads.js';
 
-export const SYSTEM_IDS: readonly string[] = [...TENSILE_BACKENDS, ...TFJS_SYSTEMS, ...TORCH_SYSTEMS.map((s) => s.id)];
+export const SYSTEM_IDS: readonly string[] = [...TENSILE_SYSTEM_IDS, ...TFJS_SYSTEMS, ...TORCH_SYSTEMS.map((s) => s.id)];
 
 export interface BenchOptions {
   /** Workload ids or groups ("W1" selects W1-1M and W1-4K); null runs all. */
@@ -55,7 +55,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   if (opts.systems !== null)
     for (const s of opts.systems) if (!SYSTEM_IDS.includes(s)) throw new UsageError(`--systems: unknown system "${s}"; known: ${SYSTEM_IDS.join(', ')}`);
   const wanted = (id: string): boolean => opts.systems === null || opts.systems.includes(id);
-  const found: (System | Skipped)[] = [...(await tensileSystems(wanted)), ...(await tfjsSystems(wanted)), ...(await torchSystems(wanted))];
+  const found: (System | Skipped)[] = [...(await tensileSystems(opts.systems)), ...(await tfjsSystems(wanted)), ...(await torchSystems(wanted))];
   const running = found.filter((s): s is System => 'prepare' in s);
   const infos: SystemInfo[] = found.map((s) =>
     'prepare' in s ? { id: s.id, ours: s.ours, threads: s.threads, description: s.description } : { id: s.id, ours: s.ours, skipped: s.reason },

@@ -26,25 +26,50 @@ function upload(t: HostTensor, device: string): Tensor {
   return fromHostArray(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32', device);
 }
 
-/** Loads every Tensile backend that is installed and can start here; the others come back skipped, with the reason. */
-export async function tensileSystems(wanted: (id: string) => boolean): Promise<(System | Skipped)[]> {
+/**
+ * System ids: a backend's name, and `<name>-2t` for a backend with a thread
+ * pool (it exports setNumThreads), run at 2 threads to meet PyTorch at 2.
+ * The plain id of such a backend runs it at 1 thread.
+ */
+export const TENSILE_SYSTEM_IDS: readonly string[] = TENSILE_BACKENDS.flatMap((b) => [b, `${b}-2t`]);
+
+interface ThreadPool {
+  setNumThreads(n: number): void;
+}
+
+/**
+ * Loads every Tensile backend that is installed and can start here; the others come back skipped, with the reason.
+ * `requested`: the ids asked for by name (null: all), so that "-2t" of a backend without a pool is reported only when asked for.
+ */
+export async function tensileSystems(requested: readonly string[] | null): Promise<(System | Skipped)[]> {
+  const wanted = (id: string): boolean => requested === null || requested.includes(id);
   const out: (System | Skipped)[] = [];
   for (const name of TENSILE_BACKENDS) {
-    if (!wanted(name)) continue;
+    const ids = [name, `${name}-2t`].filter(wanted);
+    if (ids.length === 0) continue;
+    const skip = (reason: string): void => void out.push(...ids.map((id) => ({ id, ours: true, reason })));
+    let mod: Partial<ThreadPool> = {};
     try {
       // cpu comes with 'tensile'; the others register (and select) themselves when imported.
-      if (name !== 'cpu') await import(/* @vite-ignore */ `@tensile/backend-${name}`);
+      if (name !== 'cpu') mod = (await import(/* @vite-ignore */ `@tensile/backend-${name}`)) as Partial<ThreadPool>;
     } catch (e) {
-      out.push({ id: name, ours: true, reason: `@tensile/backend-${name} is not installed or not built (${reasonOf(e)})` });
+      skip(`@tensile/backend-${name} is not installed or not built (${reasonOf(e)})`);
       continue;
     }
     try {
       await ready(name);
     } catch (e) {
-      out.push({ id: name, ours: true, reason: `backend "${name}" cannot start here: ${reasonOf(e)}` });
+      skip(`backend "${name}" cannot start here: ${reasonOf(e)}`);
       continue;
     }
-    out.push(new TensileSystem(name));
+    const pool = typeof mod.setNumThreads === 'function' ? (mod as ThreadPool) : null;
+    for (const id of ids) {
+      if (id === name) out.push(new TensileSystem(id, name, pool === null ? null : 1, pool));
+      else if (pool === null) {
+        if (requested !== null) out.push({ id, ours: true, reason: `backend "${name}" has no thread pool (no setNumThreads)` });
+      }
+      else out.push(new TensileSystem(id, name, 2, pool));
+    }
   }
   setBackend('cpu');
   return out;
@@ -55,16 +80,27 @@ class TensileSystem implements System {
   readonly threads: number;
   readonly description: string;
 
-  constructor(readonly id: string) {
-    // A backend that computes with a thread pool says so; plain JS and single-threaded wasm do not.
-    this.threads = (getBackendObject(id) as { threads?: number }).threads ?? 1;
-    this.description = `Tensile, backend "${id}", ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
+  /** `threads` null: the backend has no pool and computes on the calling thread. */
+  constructor(
+    readonly id: string,
+    private readonly device: string,
+    private readonly poolSize: number | null,
+    private readonly pool: ThreadPool | null,
+  ) {
+    this.threads = poolSize ?? 1;
+    this.description = `Tensile, backend "${device}", ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
+  }
+
+  /** Makes this system's device the default and sizes its pool: two ids may share one backend. */
+  private select(): void {
+    setBackend(this.device);
+    if (this.pool !== null && this.poolSize !== null) this.pool.setNumThreads(this.poolSize);
   }
 
   async prepare(workload: Workload, inputs: Inputs): Promise<Prepared> {
-    setBackend(this.id);
+    this.select();
     const spec = workload.spec;
-    const device = this.id;
+    const device = this.device;
     const owned: Tensor[] = [];
     const up = (name: string): Tensor => {
       const t = upload(inputs[name]!, device);
@@ -165,10 +201,13 @@ class TensileSystem implements System {
     }
     return {
       run: (reps) => {
-        setBackend(device);
+        this.select();
         return timeSteps(step, reps);
       },
-      check,
+      check: () => {
+        this.select();
+        return check();
+      },
       memoryBytes: async () => memory(device).bytes,
       dispose: async () => {
         for (const t of owned) t.dispose();
