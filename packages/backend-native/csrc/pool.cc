@@ -84,8 +84,15 @@ class Pool {
 
   void start() {
     if (!workers_.empty() || size_ <= 1) return;
-    quit_ = false;
-    for (int i = 1; i < size_; i++) workers_.emplace_back([this] { loop(); });
+    uint64_t now;
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      quit_ = false;
+      now = generation_;
+    }
+    // A worker must start from the generation before its first job: reading it
+    // in the new thread could miss a job posted before the thread ran.
+    for (int i = 1; i < size_; i++) workers_.emplace_back([this, now] { loop(now); });
   }
 
   void stop() {
@@ -99,12 +106,7 @@ class Pool {
     workers_.clear();
   }
 
-  void loop() {
-    uint64_t seen = 0;
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      seen = generation_;
-    }
+  void loop(uint64_t seen) {
     for (;;) {
       Job job;
       {
