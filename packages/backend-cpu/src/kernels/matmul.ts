@@ -73,8 +73,8 @@ export const matmulKernel: KernelSignatures['matmul'] = (a, b, out) => {
       for (let k0 = 0; k0 < K; k0 += KB) {
         const k1 = Math.min(K, k0 + KB);
         for (let k = k0; k < k1; k++) {
+          // No skip for aik === 0: 0 * inf must give NaN (IEEE, as PyTorch and the small-product path above).
           const aik = pa[i * K + k]!;
-          if (aik === 0) continue;
           const rb = k * N;
           for (let j = 0; j < N; j++) acc[j]! += aik * pb[rb + j]!;
         }
