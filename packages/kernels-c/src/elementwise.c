@@ -192,18 +192,31 @@ int tn_unary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape, c
     }                                                                                       \
   }
 
+/* Scalar lines with the common layouts spelled out (both contiguous, or one side a broadcast scalar) so the compiler vectorizes them. */
 #define BINARY_S(name, TI, TO, EXPR)                                                        \
   static void name(void *const *p, const tn_idx *s, tn_idx n, const void *ctx) {            \
     (void)ctx;                                                                              \
     const TI *A = p[0], *B = p[1];                                                          \
     TO *O = p[2];                                                                           \
     tn_idx as = s[0], bs = s[1], os = s[2];                                                 \
-    if (as == 1 && bs == 1 && os == 1)                                                      \
+    if (os == 1 && as == 1 && bs == 1)                                                      \
       for (tn_idx i = 0; i < n; i++) {                                                      \
         TI a = A[i], b = B[i];                                                              \
         O[i] = (TO)(EXPR);                                                                  \
       }                                                                                     \
-    else                                                                                    \
+    else if (os == 1 && as == 1 && bs == 0) {                                               \
+      const TI b = B[0];                                                                    \
+      for (tn_idx i = 0; i < n; i++) {                                                      \
+        TI a = A[i];                                                                        \
+        O[i] = (TO)(EXPR);                                                                  \
+      }                                                                                     \
+    } else if (os == 1 && as == 0 && bs == 1) {                                             \
+      const TI a = A[0];                                                                    \
+      for (tn_idx i = 0; i < n; i++) {                                                      \
+        TI b = B[i];                                                                        \
+        O[i] = (TO)(EXPR);                                                                  \
+      }                                                                                     \
+    } else                                                                                  \
       for (tn_idx i = 0; i < n; i++) {                                                      \
         TI a = A[i * as], b = B[i * bs];                                                    \
         O[i * os] = (TO)(EXPR);                                                             \
@@ -314,16 +327,26 @@ int tn_binary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape, 
 
 /* ---- where ---- */
 
-#define WHERE_S(name, T)                                                          \
-  static void name(void *const *p, const tn_idx *s, tn_idx n, const void *ctx) {  \
-    (void)ctx;                                                                    \
-    const u8 *C = p[0];                                                           \
-    const T *A = p[1], *B = p[2];                                                 \
-    T *O = p[3];                                                                  \
-    if (s[0] == 1 && s[1] == 1 && s[2] == 1 && s[3] == 1)                         \
-      for (tn_idx i = 0; i < n; i++) O[i] = C[i] ? A[i] : B[i];                   \
-    else                                                                          \
-      for (tn_idx i = 0; i < n; i++) O[i * s[3]] = C[i * s[0]] ? A[i * s[1]] : B[i * s[2]]; \
+/* Contiguous cond and out with tensor or scalar branches get their own loops (vectorized); the rest walk strides. */
+#define WHERE_S(name, T)                                                                          \
+  static void name(void *const *p, const tn_idx *s, tn_idx n, const void *ctx) {                  \
+    (void)ctx;                                                                                    \
+    const u8 *C = p[0];                                                                           \
+    const T *A = p[1], *B = p[2];                                                                 \
+    T *O = p[3];                                                                                  \
+    if (s[0] == 1 && s[3] == 1) {                                                                 \
+      if (s[1] == 1 && s[2] == 1)                                                                 \
+        for (tn_idx i = 0; i < n; i++) O[i] = C[i] ? A[i] : B[i];                                 \
+      else if (s[1] == 1 && s[2] == 0) {                                                          \
+        const T b = B[0];                                                                         \
+        for (tn_idx i = 0; i < n; i++) O[i] = C[i] ? A[i] : b;                                    \
+      } else if (s[1] == 0 && s[2] == 1) {                                                        \
+        const T a = A[0];                                                                         \
+        for (tn_idx i = 0; i < n; i++) O[i] = C[i] ? a : B[i];                                    \
+      } else                                                                                      \
+        for (tn_idx i = 0; i < n; i++) O[i] = C[i] ? A[i * s[1]] : B[i * s[2]];                   \
+    } else                                                                                        \
+      for (tn_idx i = 0; i < n; i++) O[i * s[3]] = C[i * s[0]] ? A[i * s[1]] : B[i * s[2]];       \
   }
 WHERE_S(where_f32, float)
 WHERE_S(where_f64, double)

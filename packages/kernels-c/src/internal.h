@@ -33,6 +33,17 @@ TN_INLINE vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
 TN_INLINE vf vcopysign(vf mag, vf sgn) { return (vf)(((vi)mag & 0x7fffffff) | ((vi)sgn & (int32_t)0x80000000)); }
 TN_INLINE vi visnan(vf x) { return x != x; }
 /* NaN-propagating max/min, as PyTorch's maximum/minimum and amax/amin. */
+/*
+ * min/max that return a when either is NaN (cheaper than IEEE min/max: one
+ * instruction on wasm, pmin/pmax). For clamping where NaN is handled apart.
+ */
+#ifdef __wasm_simd128__
+TN_INLINE vf vclamp_hi(vf x, float hi) { return (vf)__builtin_wasm_pmin_f32x4((__attribute__((vector_size(16))) float)x, (__attribute__((vector_size(16))) float)vsplat(hi)); }
+TN_INLINE vf vclamp_lo(vf x, float lo) { return (vf)__builtin_wasm_pmax_f32x4((__attribute__((vector_size(16))) float)x, (__attribute__((vector_size(16))) float)vsplat(lo)); }
+#else
+TN_INLINE vf vclamp_hi(vf x, float hi) { return vselect(hi < x, vsplat(hi), x); }
+TN_INLINE vf vclamp_lo(vf x, float lo) { return vselect(x < lo, vsplat(lo), x); }
+#endif
 TN_INLINE vf vmax(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a > b, a, b))); }
 TN_INLINE vf vmin(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a < b, a, b))); }
 /* Round half to even: adding and removing 2^23 rounds in the current (nearest-even) mode. */

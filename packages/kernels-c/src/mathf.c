@@ -9,21 +9,32 @@
 TN_INLINE vf pow2i(vi n) { return vbits_f((n + 127) << 23); }
 
 vf tn_vexpf(vf x) {
-  vi nan = visnan(x);
-  /* Outside [-104, 89] the result is 0 or inf anyway; the clamp keeps n in range. */
-  vf xc = vselect(nan, vsplat(0.0f), x);
-  xc = vselect(xc > 89.0f, vsplat(89.0f), xc);
-  xc = vselect(xc < -104.0f, vsplat(-104.0f), xc);
-  vf fx = vround(xc * 1.44269504088896341f);
+  /* Outside [-104, 89] the result is 0 or inf anyway; the clamp keeps n in range (NaN passes through). */
+  vf xc = vclamp_lo(vclamp_hi(x, 89.0f), -104.0f);
+  /* Adding 1.5 * 2^23 rounds to an integer n held in the low mantissa bits: round and convert in one add. */
+  vf t = xc * 1.44269504088896341f + 12582912.0f;
+  vf fx = t - 12582912.0f;
+  vi n = vbits_i(t) - 0x4B400000;
   vf r = xc - fx * 0.693359375f - fx * -2.12194440e-4f;
   vf z = r * r;
   vf y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
   y = y * z + r + 1.0f;
-  vi n = __builtin_convertvector(fx, vi);
   /* Two factors so that denormal results and overflow to inf come out right. */
   vi n1 = n >> 1;
   y = y * pow2i(n1) * pow2i(n - n1);
-  return vselect(nan, x, y);
+  return vselect(visnan(x), x, y);
+}
+
+/* log(m * 2^e) for m in [0.5, 1) (Cephes logf's reduction and polynomial). */
+TN_INLINE vf log_reduced(vf m, vf fe) {
+  vi lo = m < 0.707106781186547524f;
+  fe = vselect(lo, fe - 1.0f, fe);
+  m = vselect(lo, m + m, m) - 1.0f;
+  vf z = m * m;
+  vf y = ((((((((7.0376836292e-2f * m - 1.1514610310e-1f) * m + 1.1676998740e-1f) * m - 1.2420140846e-1f) * m + 1.4249322787e-1f) * m -
+             1.6668057665e-1f) * m + 2.0000714765e-1f) * m - 2.4999993993e-1f) * m + 3.3333331174e-1f) * m * z;
+  y = y + fe * -2.12194440e-4f - 0.5f * z;
+  return m + y + fe * 0.693359375f;
 }
 
 vf tn_vlogf(vf x) {
@@ -31,20 +42,10 @@ vf tn_vlogf(vf x) {
   vf xs = vselect(tiny, x * 8388608.0f, x);
   vi bits = vbits_i(xs);
   vi e = ((bits >> 23) & 0xff) - 126 - (tiny & 23);
-  vf m = vbits_f((bits & 0x007fffff) | 0x3f000000);
-  vi lo = m < 0.707106781186547524f;
-  e = e + lo; /* lo lanes are -1 */
-  m = vselect(lo, m + m, m) - 1.0f;
-  vf z = m * m;
-  vf y = ((((((((7.0376836292e-2f * m - 1.1514610310e-1f) * m + 1.1676998740e-1f) * m - 1.2420140846e-1f) * m + 1.4249322787e-1f) * m -
-             1.6668057665e-1f) * m + 2.0000714765e-1f) * m - 2.4999993993e-1f) * m + 3.3333331174e-1f) * m * z;
-  vf fe = __builtin_convertvector(e, vf);
-  y = y + fe * -2.12194440e-4f - 0.5f * z;
-  vf r = m + y + fe * 0.693359375f;
-  r = vselect(x == 0.0f, vsplat(-__builtin_inff()), r);
-  r = vselect(x < 0.0f, vsplat(__builtin_nanf("")), r);
-  r = vselect(x == __builtin_inff(), x, r);
-  return vselect(visnan(x), x, r);
+  vf r = log_reduced(vbits_f((bits & 0x007fffff) | 0x3f000000), __builtin_convertvector(e, vf));
+  /* Outside (0, inf): log 0 = -inf, log inf = inf, negative or NaN gives NaN. */
+  vf special = vselect(x == 0.0f, vsplat(-__builtin_inff()), vselect(x == __builtin_inff(), x, vsplat(__builtin_nanf(""))));
+  return vselect((x > 0.0f) & (x < __builtin_inff()), r, special);
 }
 
 vf tn_vlog1pf(vf x) {
@@ -72,8 +73,18 @@ vf tn_vtanhf(vf x) {
 
 vf tn_vsigmoidf(vf x) { return 1.0f / (1.0f + tn_vexpf(-x)); }
 
-/* log(1 + e^x), linear above 20 as PyTorch's threshold. */
-vf tn_vsoftplusf(vf x) { return vselect(x > 20.0f, x, tn_vlog1pf(tn_vexpf(x))); }
+/*
+ * log(1 + e^x), linear above 20 as PyTorch's threshold, computed as
+ * max(x, 0) + log1p(e^-|x|). For e in [0, 1], log1p(e) = log(1 + e) minus the
+ * rounding error of 1 + e, to about 1 ulp without log1p's division.
+ */
+vf tn_vsoftplusf(vf x) {
+  vf e = tn_vexpf(-vabs(x));
+  vf w = 1.0f + e;
+  /* w is in [1, 2]: log needs no special values, w = (w / 2) * 2^1. */
+  vf l = log_reduced(w * 0.5f, vsplat(1.0f)) - ((w - 1.0f) - e);
+  return vselect(x > 20.0f, x, vselect(x > 0.0f, x, vsplat(0.0f)) + l);
+}
 
 /* erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails (as backend-cpu). */
 double tn_erf(double x) {

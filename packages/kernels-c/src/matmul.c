@@ -20,7 +20,9 @@
 #ifndef MC
 #define MC 96 /* a multiple of MR */
 #endif
+#ifndef NC
 #define NC 512
+#endif
 
 TN_INLINE tn_idx min_i(tn_idx a, tn_idx b) { return a < b ? a : b; }
 TN_INLINE tn_idx round_up(tn_idx a, tn_idx m) { return (a + m - 1) / m * m; }
@@ -31,18 +33,24 @@ size_t tn_matmul_workspace(int dtype, tn_idx M, tn_idx K, tn_idx N) {
   return (size_t)(mc * kc + kc * nc) * sizeof(float);
 }
 
-/* pb[strip][k][0..NR) = B[k0 + k][j0 + strip * NR + c], zero beyond n. */
+/*
+ * pb[strip][k][0..NR) = B[k0 + k][j0 + strip * NR + c], zero beyond n. B is
+ * read along its rows (k outer): walking a column strip down B's rows would
+ * touch one cache line per row with a power-of-two stride, which thrashes.
+ */
 static void pack_b(const float *b, tn_idx rs, tn_idx cs, tn_idx kc, tn_idx n, float *pb) {
-  for (tn_idx j0 = 0; j0 < n; j0 += NR) {
-    tn_idx w = min_i(NR, n - j0);
-    for (tn_idx k = 0; k < kc; k++) {
-      const float *src = b + k * rs + j0 * cs;
-      if (w == NR && cs == 1)
-        for (int v = 0; v < NV; v++) vstore(pb + v * VL, vload(src + v * VL));
-      else
-        for (tn_idx c = 0; c < NR; c++) pb[c] = c < w ? src[c * cs] : 0.0f;
-      pb += NR;
-    }
+  tn_idx full = n / NR * NR;
+  for (tn_idx k = 0; k < kc; k++) {
+    const float *src = b + k * rs;
+    float *dst = pb + k * NR;
+    if (cs == 1)
+      for (tn_idx j0 = 0; j0 < full; j0 += NR, dst += kc * NR)
+        for (int v = 0; v < NV; v++) vstore(dst + v * VL, vload(src + j0 + v * VL));
+    else
+      for (tn_idx j0 = 0; j0 < full; j0 += NR, dst += kc * NR)
+        for (tn_idx c = 0; c < NR; c++) dst[c] = src[(j0 + c) * cs];
+    if (full < n)
+      for (tn_idx c = 0; c < NR; c++) dst[c] = full + c < n ? src[(full + c) * cs] : 0.0f;
   }
 }
 
