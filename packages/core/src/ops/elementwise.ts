@@ -222,26 +222,17 @@ function reduceGrad(g: Tensor, shape: readonly number[], dtype: DType): Tensor {
   return r;
 }
 
-export function add(a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor {
-  if (alpha !== 1) {
-    const scaled = mul(b, alpha);
-    const out = binary('add', a, scaled);
-    scaled.dispose();
-    return out;
-  }
-  return binary('add', a, b);
+/** a op (alpha * b), scaling first only when alpha is not 1. */
+function scaledBinary(op: 'add' | 'sub', a: TensorOrScalar, b: TensorOrScalar, alpha: number): Tensor {
+  if (alpha === 1) return binary(op, a, b);
+  const scaled = mul(b, alpha);
+  const out = binary(op, a, scaled);
+  scaled.dispose();
+  return out;
 }
 
-export function sub(a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor {
-  if (alpha !== 1) {
-    const scaled = mul(b, alpha);
-    const out = binary('sub', a, scaled);
-    scaled.dispose();
-    return out;
-  }
-  return binary('sub', a, b);
-}
-
+export const add = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor => scaledBinary('add', a, b, alpha);
+export const sub = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor => scaledBinary('sub', a, b, alpha);
 export const mul = (a: TensorOrScalar, b: TensorOrScalar) => binary('mul', a, b);
 export const div = (a: TensorOrScalar, b: TensorOrScalar) => binary('div', a, b);
 export const pow = (a: TensorOrScalar, b: TensorOrScalar) => binary('pow', a, b);
