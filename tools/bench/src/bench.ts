@@ -35,8 +35,10 @@ export interface BenchResult {
   readonly workloads: WorkloadResult[];
   /** Empty in --quick mode, which does not time. */
   readonly targets: TargetCheck[];
-  /** Wrong answers, failures, memory growth: any of them makes the run fail. */
+  /** Tensile's wrong answers, failures and memory growth, and any system's failure: any of them makes the run fail. */
   readonly problems: string[];
+  /** Peers whose values are not close to the reference's: reported (it is their float32 arithmetic), not failed. */
+  readonly deviations: string[];
 }
 
 export class UsageError extends Error {}
@@ -65,12 +67,15 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   const runOpts: RunOptions = { ...DEFAULT_RUN, ...(opts.budgetMs === undefined ? {} : { budgetMs: opts.budgetMs }), quick: opts.quick, samples: opts.samples, log };
   const results: WorkloadResult[] = [];
   const problems: string[] = [];
+  const deviations: string[] = [];
   try {
     for (const w of chosen) {
       log(`${w.id}: ${w.title} ...`);
       const r = await runWorkload(w, running, runOpts);
       results.push(r);
-      problems.push(...problemsOf(r, running, runOpts.rtol));
+      const found = problemsOf(r, running, runOpts);
+      problems.push(...found.problems);
+      deviations.push(...found.deviations);
     }
   } finally {
     for (const s of running) await s.close();
@@ -100,23 +105,27 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     workloads: results,
     targets,
     problems,
+    deviations,
   };
 }
 
-function problemsOf(r: WorkloadResult, systems: readonly System[], rtol: number): string[] {
-  const out: string[] = [];
+function problemsOf(r: WorkloadResult, systems: readonly System[], tol: { rtol: number; atol: number }): { problems: string[]; deviations: string[] } {
+  const problems: string[] = [];
+  const deviations: string[] = [];
   const id = r.workload.id;
-  for (const [sys, c] of Object.entries(r.cells)) if (c.status === 'failed') out.push(`${id} on ${sys} failed: ${c.reason}`);
+  for (const [sys, c] of Object.entries(r.cells)) if (c.status === 'failed') problems.push(`${id} on ${sys} failed: ${c.reason}`);
   const ref = r.agreement.reference;
-  for (const sys of r.agreement.mismatches)
-    out.push(`${id}: ${sys} computed [${fmtValues(r.cells[sys]!.values)}] but ${ref} computed [${fmtValues(r.cells[ref!]!.values)}] (rtol ${rtol})`);
+  for (const sys of r.agreement.mismatches) {
+    const line = `${id}: ${sys} computed [${fmtValues(r.cells[sys]!.values)}] but ${ref} computed [${fmtValues(r.cells[ref!]!.values)}] (rtol ${tol.rtol}, atol ${tol.atol})`;
+    (systems.find((s) => s.id === sys)?.ours ? problems : deviations).push(line);
+  }
   if (r.workload.memorySteps !== undefined)
     for (const s of systems) {
       const m = r.cells[s.id]?.memory;
       // Peers' counters are reported, not judged: the requirement is Tensile's.
-      if (s.ours && m && m.growth > 0) out.push(`${id}: memory on ${s.id} grew by ${m.growth} bytes over ${r.workload.memorySteps} steps`);
+      if (s.ours && m && m.growth > 0) problems.push(`${id}: memory on ${s.id} grew by ${m.growth} bytes over ${r.workload.memorySteps} steps`);
     }
-  return out;
+  return { problems, deviations };
 }
 
 function fmtValues(vs: readonly number[]): string {

@@ -50,8 +50,12 @@ export function formatReport(r: BenchResult): string {
       ),
     );
   }
+  if (r.deviations.length > 0) {
+    lines.push('', 'Peers whose values differ from the reference (their own float32 arithmetic; reported, not failed):');
+    for (const d of r.deviations) lines.push(`- ${d}`);
+  }
   lines.push('');
-  lines.push(r.problems.length === 0 ? 'All systems computed the same values.' : `PROBLEMS (${r.problems.length}):`);
+  lines.push(r.problems.length === 0 ? "Every Tensile backend computed the reference's values." : `PROBLEMS (${r.problems.length}):`);
   for (const p of r.problems) lines.push(`- ${p}`);
   return lines.join('\n');
 }
@@ -116,7 +120,7 @@ function quickRow(w: WorkloadResult, running: SystemInfo[], notes: Footnotes): s
     a.reference === null
       ? 'nothing ran'
       : a.mismatches.length > 0
-        ? `MISMATCH: ${a.mismatches.join(', ')} vs ${a.reference}`
+        ? `DIFFERS: ${a.mismatches.join(', ')} vs ${a.reference}`
         : `ok (max rel diff ${a.maxRelDiff.toExponential(1)} vs ${a.reference})`;
   return [w.workload.id, ...cells, verdict];
 }

@@ -1,5 +1,5 @@
 import { makeInputs } from './data.js';
-import { median, min, relDiff } from './stats.js';
+import { isClose, median, min, relDiff } from './stats.js';
 import { type Prepared, reasonOf, type System, Unavailable } from './systems/system.js';
 import type { Workload } from './workloads.js';
 
@@ -14,12 +14,13 @@ export interface RunOptions {
   readonly sampleMs: number;
   /** Each system runs a workload this long before it is timed (JIT, caches, allocator). */
   readonly warmupMs: number;
-  /** Relative tolerance for "computed the same loss". */
+  /** Tolerance for "computed the same loss": |a - b| <= atol + rtol * |reference|. */
   readonly rtol: number;
+  readonly atol: number;
   readonly log: (line: string) => void;
 }
 
-export const DEFAULT_RUN: Omit<RunOptions, 'quick' | 'samples' | 'log'> = { budgetMs: 8000, sampleMs: 25, warmupMs: 300, rtol: 1e-4 };
+export const DEFAULT_RUN: Omit<RunOptions, 'quick' | 'samples' | 'log'> = { budgetMs: 8000, sampleMs: 25, warmupMs: 300, rtol: 1e-4, atol: 1e-7 };
 const MIN_ROUNDS = 5;
 const MAX_ROUNDS = 30;
 
@@ -44,7 +45,7 @@ export interface Agreement {
   reference: string | null;
   /** Largest relative difference of any system's values from the reference's. */
   maxRelDiff: number;
-  /** Systems whose values differ from the reference's by more than rtol. */
+  /** Systems whose values are not close to the reference's (rtol, atol). */
   mismatches: string[];
 }
 
@@ -113,7 +114,7 @@ export async function runWorkload(workload: Workload, systems: readonly System[]
   } finally {
     for (const e of live) await e.p.dispose().catch(() => undefined);
   }
-  return { workload, cells, agreement: agree(cells, opts.rtol) };
+  return { workload, cells, agreement: agree(cells, opts.rtol, opts.atol) };
 }
 
 async function time(
@@ -152,7 +153,7 @@ async function time(
     }
 }
 
-function agree(cells: Record<string, Cell>, rtol: number): Agreement {
+function agree(cells: Record<string, Cell>, rtol: number, atol: number): Agreement {
   const withValues = Object.entries(cells).filter(([, c]) => c.status === 'ok' && c.values.length > 0);
   const ref = REFERENCE_ORDER.find((id) => withValues.some(([s]) => s === id)) ?? withValues[0]?.[0] ?? null;
   const out: Agreement = { reference: ref, maxRelDiff: 0, mismatches: [] };
@@ -160,10 +161,12 @@ function agree(cells: Record<string, Cell>, rtol: number): Agreement {
   const expected = cells[ref]!.values;
   for (const [id, c] of withValues) {
     if (id === ref) continue;
-    let worst = c.values.length === expected.length ? 0 : Infinity;
-    for (let i = 0; i < Math.min(c.values.length, expected.length); i++) worst = Math.max(worst, relDiff(c.values[i]!, expected[i]!));
-    out.maxRelDiff = Math.max(out.maxRelDiff, worst);
-    if (!(worst <= rtol)) out.mismatches.push(id);
+    let close = c.values.length === expected.length;
+    for (let i = 0; i < Math.min(c.values.length, expected.length); i++) {
+      out.maxRelDiff = Math.max(out.maxRelDiff, relDiff(c.values[i]!, expected[i]!));
+      close &&= isClose(c.values[i]!, expected[i]!, rtol, atol);
+    }
+    if (!close) out.mismatches.push(id);
   }
   return out;
 }

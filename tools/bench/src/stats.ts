@@ -13,3 +13,9 @@ export function relDiff(a: number, b: number, floor = 1e-6): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
   return Math.abs(a - b) / Math.max(Math.abs(b), floor);
 }
+
+/** numpy.isclose: |a - b| <= atol + rtol * |b|; NaN matches NaN (an all-ignored mean is NaN everywhere). */
+export function isClose(a: number, b: number, rtol: number, atol: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Math.abs(a - b) <= atol + rtol * Math.abs(b);
+}

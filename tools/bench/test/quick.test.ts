@@ -29,9 +29,12 @@ describe('bench --quick (the smoke test CI runs)', () => {
     expect(ran).toEqual(expect.arrayContaining(['cpu', 'tfjs-cpu', 'tfjs-wasm']));
     const w4 = r.workloads.find((w) => w.workload.id === 'W4')!;
     for (const id of ['cpu', 'tfjs-cpu', 'tfjs-wasm']) expect(w4.cells[id]!.status).toBe('ok');
-    // Every workload that ran anywhere was compared, and a system that did not run says why.
+    // Every workload that ran anywhere was compared (a peer may differ: its float32 arithmetic is reported, not
+    // failed; a Tensile backend that differs is a problem, checked above), and a system that did not run says why.
+    const ours = new Set(r.systems.filter((s) => s.ours).map((s) => s.id));
     for (const w of r.workloads) {
-      expect(w.agreement.mismatches).toEqual([]);
+      expect(w.agreement.reference).not.toBeNull();
+      expect(w.agreement.mismatches.filter((id) => ours.has(id))).toEqual([]);
       for (const [id, c] of Object.entries(w.cells)) if (c.status !== 'ok') expect(c.reason, `${w.workload.id} ${id}`).toBeTruthy();
     }
     for (const s of r.systems) if (s.skipped !== undefined) expect(s.skipped.length).toBeGreaterThan(0);
