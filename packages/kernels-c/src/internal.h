@@ -24,7 +24,8 @@ typedef int32_t vi_u __attribute__((vector_size(TN_VECTOR_BYTES), aligned(4)));
 
 TN_INLINE vf vload(const float *p) { return *(const vf_u *)p; }
 TN_INLINE void vstore(float *p, vf v) { *(vf_u *)p = v; }
-TN_INLINE vf vsplat(float x) { return (vf){0} + x; }
+/* x - 0 is x for every x (so it folds to a plain broadcast); x + 0 would turn -0 into +0 and stay an addition. */
+TN_INLINE vf vsplat(float x) { return x - (vf){0}; }
 TN_INLINE vf vbits_f(vi v) { return (vf)v; }
 TN_INLINE vi vbits_i(vf v) { return (vi)v; }
 /* Lanes where mask is all ones take a, else b (comparisons give such masks). */

@@ -7,8 +7,17 @@
  */
 #include "strided.h"
 
+/*
+ * Rows per micro-tile. wasm: 4, so 8 accumulators + 2 B vectors + 1 A splat
+ * stay in V8's x64 registers (6 rows spill and run at half speed). Native
+ * compilers hold 6 x 2 AVX2 accumulators in 16 ymm registers.
+ */
 #ifndef MR
+#if TN_VECTOR_BYTES >= 32
 #define MR 6
+#else
+#define MR 4
+#endif
 #endif
 #ifndef NV
 #define NV 2 /* vectors per micro-tile row */
@@ -18,7 +27,7 @@
 #define KC 256
 #endif
 #ifndef MC
-#define MC 96 /* a multiple of MR */
+#define MC 96 /* a multiple of MR (4 and 6) */
 #endif
 #ifndef NC
 #define NC 512
