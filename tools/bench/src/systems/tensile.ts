@@ -28,13 +28,14 @@ function upload(t: HostTensor, device: string): Tensor {
 
 /**
  * System ids: a backend's name, and `<name>-2t` for a backend with a thread
- * pool (it exports setNumThreads), run at 2 threads to meet PyTorch at 2.
+ * pool (it exports setNumThreads and getNumThreads), run at 2 threads to meet PyTorch at 2.
  * The plain id of such a backend runs it at 1 thread.
  */
 export const TENSILE_SYSTEM_IDS: readonly string[] = TENSILE_BACKENDS.flatMap((b) => [b, `${b}-2t`]);
 
 interface ThreadPool {
   setNumThreads(n: number): void;
+  getNumThreads(): number;
 }
 
 /**
@@ -62,7 +63,7 @@ export async function tensileSystems(requested: readonly string[] | null): Promi
       skip(`backend "${name}" cannot start here: ${reasonOf(e)}`);
       continue;
     }
-    const pool = typeof mod.setNumThreads === 'function' ? (mod as ThreadPool) : null;
+    const pool = typeof mod.setNumThreads === 'function' && typeof mod.getNumThreads === 'function' ? (mod as ThreadPool) : null;
     for (const id of ids) {
       if (id === name) out.push(new TensileSystem(id, name, pool === null ? null : 1, pool));
       else if (pool === null) {
@@ -94,7 +95,8 @@ class TensileSystem implements System {
   /** Makes this system's device the default and sizes its pool: two ids may share one backend. */
   private select(): void {
     setBackend(this.device);
-    if (this.pool !== null && this.poolSize !== null) this.pool.setNumThreads(this.poolSize);
+    // Resizing a pool restarts its threads: only when the size changes.
+    if (this.pool !== null && this.poolSize !== null && this.pool.getNumThreads() !== this.poolSize) this.pool.setNumThreads(this.poolSize);
   }
 
   async prepare(workload: Workload, inputs: Inputs): Promise<Prepared> {
