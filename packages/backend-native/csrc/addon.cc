@@ -84,7 +84,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     const int op = int(a.integer("unary op", 0, TN_UNARY_COUNT - 1));
     const char* name = kUnaryNames[op];
     View x = a.view(name, "input");
-    View out = a.view(name, "out");
+    View out = a.out(name, "out");
     require_same_shape(name, x, out);
     unary(op, x, out);  // kernels-c rejects dtype combinations it does not define, before writing
     return nullptr;
@@ -110,7 +110,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     int dt = -1;
     Operand x = operand(a, name, "input", va, &dt);
     Operand y = operand(a, name, "other", vb, &dt);
-    View out = a.view(name, "out");
+    View out = a.out(name, "out");
     if (dt < 0) fail(E_VALUE, std::string(name) + ": needs at least one tensor operand");
     if (x.view) require_same_shape(name, va, out);
     if (y.view) require_same_shape(name, vb, out);
@@ -128,7 +128,7 @@ napi_value Where(napi_env env, napi_callback_info info) {
     int dt = -1;
     Operand x = operand(a, "where", "input", va, &dt);
     Operand y = operand(a, "where", "other", vb, &dt);
-    View out = a.view("where", "out");
+    View out = a.out("where", "out");
     require_dtype("where", "condition", cond, BOOL);
     require_same_shape("where", cond, out);
     if (x.view) require_same_shape("where", va, out);
@@ -144,7 +144,7 @@ napi_value Cast(napi_env env, napi_callback_info info) {
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
     View x = a.view("copy", "source");
-    View out = a.view("copy", "destination");
+    View out = a.out("copy", "destination");
     require_same_shape("copy", x, out);
     cast(x, out);
     return nullptr;
@@ -155,7 +155,7 @@ napi_value Fill(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
-    View dst = a.view("fill", "destination");
+    View dst = a.out("fill", "destination");
     const double value = a.number("value");
     fill(dst, value);
     return nullptr;
@@ -169,7 +169,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     const int op = int(a.integer("reduce op", 0, TN_REDUCE_COUNT - 1));
     const char* name = kReduceNames[op];
     View x = a.view(name, "input");
-    View out = a.view(name, "out");
+    View out = a.out(name, "out");
     require_ndim(name, "input", x, 3);
     require_ndim(name, "out", out, 2);
     require_contiguous(name, "input", x);
@@ -194,13 +194,15 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     Args a = args_of(in);
     View x = a.view("matmul", "input");
     View y = a.view("matmul", "other");
-    View out = a.view("matmul", "out");
+    View out = a.out("matmul", "out");
     require_ndim("matmul", "input", x, 3);
     require_ndim("matmul", "other", y, 3);
     require_ndim("matmul", "out", out, 3);
     require_contiguous("matmul", "out", out);
     if (x.shape[0] != y.shape[0] || x.shape[2] != y.shape[1] || out.shape[0] != x.shape[0] || out.shape[1] != x.shape[1] || out.shape[2] != y.shape[2])
       fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
+    // A K longer than both operands' storages repeats elements along K in both: never a real product, only a very long loop.
+    if (x.shape[2] > x.storage_size && x.shape[2] > y.storage_size) fail(E_VALUE, "matmul: inner dimension exceeds both operands' storage");
     require_dtype("matmul", "other", y, x.dtype);
     require_dtype("matmul", "out", out, x.dtype);
     matmul(x, y, out);
@@ -230,7 +232,7 @@ napi_value Gather(napi_env env, napi_callback_info info) {
     const int dim = int(a.integer("dim", 0, MAX_DIMS));
     View x = a.view("gather", "input");
     View index = a.view("gather", "index");
-    View out = a.view("gather", "out");
+    View out = a.out("gather", "out");
     check_index_shape("gather", x, index, dim, nullptr);
     require_same_shape("gather", index, out);
     require_contiguous("gather", "out", out);
@@ -247,12 +249,13 @@ napi_value Scatter(napi_env env, napi_callback_info info) {
     const bool accumulate = a.integer("accumulate", 0, 1) == 1;
     const int dim = int(a.integer("dim", 0, MAX_DIMS));
     const char* name = accumulate ? "scatterAdd" : "scatter";
-    View dst = a.view(name, "self");
+    View dst = a.out(name, "self");
     View index = a.view(name, "index");
     View src = a.view(name, "src");
     if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
       fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
     check_index_shape(name, dst, index, dim, &src);
+    if (index.numel > index.storage_size && index.numel > src.storage_size) fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
     require_dtype(name, "src", src, dst.dtype);
     scatter(accumulate, dst, index, src, dim);
     return nullptr;
@@ -266,7 +269,7 @@ napi_value Scan(napi_env env, napi_callback_info info) {
     const bool prod = a.integer("scan op", 0, 1) == 1;
     const char* name = prod ? "cumprod" : "cumsum";
     View x = a.view(name, "input");
-    View out = a.view(name, "out");
+    View out = a.out(name, "out");
     require_ndim(name, "input", x, 3);
     require_same_shape(name, x, out);
     require_contiguous(name, "input", x);
@@ -284,8 +287,8 @@ napi_value Sort(napi_env env, napi_callback_info info) {
     Args a = args_of(in);
     const bool descending = a.integer("descending", 0, 1) == 1;
     View x = a.view("sort", "input");
-    View values = a.view("sort", "values");
-    View indices = a.view("sort", "indices");
+    View values = a.out("sort", "values");
+    View indices = a.out("sort", "indices");
     require_ndim("sort", "input", x, 3);
     require_same_shape("sort", x, values);
     require_same_shape("sort", x, indices);

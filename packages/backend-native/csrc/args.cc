@@ -34,6 +34,7 @@ void Args::read_view(const char* op, const char* what, double handle, View& v) {
   constexpr int64_t LIM = int64_t(1) << 40;
   v.data = s.ptr;
   v.dtype = s.dtype;
+  v.storage_size = s.size;
   v.offset = integer("offset", 0, LIM);
   v.nd = static_cast<int>(integer("ndim", 0, MAX_DIMS));
   __int128 numel = 1;
@@ -64,6 +65,14 @@ View Args::view(const char* op, const char* what) {
   double h = number(what);
   if (h == -1) fail(E_VALUE, std::string(op) + ": expected " + what + " to be a tensor, got a scalar");
   read_view(op, what, h, v);
+  return v;
+}
+
+View Args::out(const char* op, const char* what) {
+  View v = view(op, what);
+  if (v.numel > v.storage_size)
+    fail(E_VALUE, std::string(op) + ": " + what + " view of shape " + shape_str(v) + " has more elements than its storage (" +
+                      std::to_string(v.storage_size) + "): some would be written twice");
   return v;
 }
 

@@ -17,6 +17,9 @@ class Args {
   int64_t integer(const char* what, int64_t lo, int64_t hi);
   // Reads a tensor view. Fails on a scalar operand.
   View view(const char* op, const char* what);
+  // Reads a view a kernel writes: also no more elements than its storage (else
+  // elements would alias, as PyTorch refuses; and a forged shape cannot make a kernel loop for ages).
+  View out(const char* op, const char* what);
   // Reads a tensor view or a scalar; returns false (and sets scalar) for a scalar.
   bool view_or_scalar(const char* op, const char* what, View& v, double& scalar);
 

@@ -32,6 +32,7 @@ struct View {
   int64_t offset;
   int nd;
   int64_t numel;
+  int64_t storage_size;  // elements in the whole storage
   int64_t shape[MAX_DIMS];
   int64_t strides[MAX_DIMS];
   template <class T>
