@@ -37,6 +37,8 @@ export class WasmBackend implements Backend {
   private buffer: ArrayBuffer | null = null;
   private tensors = 0;
   private bytes = 0;
+  /** Address of the module's static kernel-argument area (fixed once instantiated). */
+  argsAt = 0;
   /** Scratch block for kernels that need a workspace (matmul packing, sort). */
   private workspace = { ptr: 0, bytes: 0 };
 
@@ -67,6 +69,7 @@ export class WasmBackend implements Backend {
   private attach(e: KernelExports): void {
     if (this.isReady) return;
     this.exports = e;
+    this.argsAt = e.tn_args();
     const mem = e.memory;
     this.allocator = new Allocator(e.__heap_base.value as number, (end) => {
       if (end > this.maxBytes) return false;

@@ -16,7 +16,7 @@ export class Args {
   constructor(private readonly backend: WasmBackend) {}
 
   private base(): number {
-    return this.backend.kernels.tn_args();
+    return this.backend.argsAt;
   }
 
   /** Writes a list into slot k (0: shape, 1..5: operands' strides) and returns its address. */

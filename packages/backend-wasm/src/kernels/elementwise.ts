@@ -15,11 +15,10 @@ export const BINARY_CODES: readonly BinaryOp[] = [
 export function elementwiseKernels(backend: WasmBackend) {
   const args = new Args(backend);
 
-  /** Slot k's strides for an operand: a view's own, or zeros for a scalar written into scalar slot k. */
-  const operand = (k: number, x: TensorView | number, dtype: DType, nd: number): [number, number] => {
-    if (typeof x === 'number') return [args.scalar(k, x, dtype), args.zeros(k + 1, nd)];
-    return [ptr(x), args.list(k + 1, x.strides, 'elementwise')];
-  };
+  /** An operand's data address: the view's, or scalar slot k holding the number. */
+  const data = (k: number, x: TensorView | number, dtype: DType): number => (typeof x === 'number' ? args.scalar(k, x, dtype) : ptr(x));
+  /** Its strides in list slot k: the view's own, or zeros for a scalar. */
+  const strides = (k: number, x: TensorView | number, nd: number, op: string): number => (typeof x === 'number' ? args.zeros(k, nd) : args.list(k, x.strides, op));
 
   const unary = (op: UnaryOp): KernelSignatures['unary'] => {
     const code = UNARY_CODES.indexOf(op);
@@ -41,8 +40,10 @@ export function elementwiseKernels(backend: WasmBackend) {
       const dt = typeof a !== 'number' ? a.dtype : typeof b !== 'number' ? b.dtype : out.dtype;
       const nd = out.shape.length;
       const shape = args.list(0, out.shape, op);
-      const [ap, as] = operand(0, a, dt, nd);
-      const [bp, bs] = operand(1, b, dt, nd);
+      const ap = data(0, a, dt);
+      const as = strides(1, a, nd, op);
+      const bp = data(1, b, dt);
+      const bs = strides(2, b, nd, op);
       const os = args.list(3, out.strides, op);
       const s = k.tn_binary(code, DTYPE_CODE[dt], DTYPE_CODE[out.dtype], nd, shape, ap, as, bp, bs, ptr(out), os);
       if (s !== 0) throw failure(s, op, [a, b, out]);
@@ -54,8 +55,10 @@ export function elementwiseKernels(backend: WasmBackend) {
     const nd = out.shape.length;
     const shape = args.list(0, out.shape, 'where');
     const cs = args.list(1, cond.strides, 'where');
-    const [ap, as] = operand(1, a, out.dtype, nd);
-    const [bp, bs] = operand(2, b, out.dtype, nd);
+    const ap = data(1, a, out.dtype);
+    const as = strides(2, a, nd, 'where');
+    const bp = data(2, b, out.dtype);
+    const bs = strides(3, b, nd, 'where');
     const os = args.list(4, out.strides, 'where');
     const s = k.tn_where(DTYPE_CODE[out.dtype], nd, shape, ptr(cond), cs, ap, as, bp, bs, ptr(out), os);
       if (s !== 0) throw failure(s, 'where', [cond, a, b, out]);
