@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { runBench, UsageError } from './bench.js';
 import { formatReport } from './report.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--only W3,W4] [--systems cpu,tfjs-cpu] [--json FILE] [--samples N] [--scale full|tiny]
+const USAGE = `usage: npm run bench -w @tensile/bench -- [--quick] [--only W3,W4] [--systems cpu,tfjs-cpu] [--json FILE] [--samples N] [--scale full|tiny]
 
   --quick         one step per system, compare the results, no timing (exits 1 if systems disagree)
   --only LIST     workloads or groups: W1 (both sizes), W1-1M, W1-4K, W2 ... W7
