@@ -14,10 +14,15 @@ static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
   vf vm = vsplat(m);
   double sum = 0;
   tn_idx i = 0;
-  for (; i + VL <= n; i += VL) {
-    vf e = tn_vexpf(vload(xr + i) - vm);
-    if (!log) vstore(o + i, e);
-    for (int k = 0; k < VL; k++) sum += (double)e[k];
+  /* Vector partial sums in short float32 blocks, carried in float64 (as tn_reduce's sums). */
+  while (i + VL <= n) {
+    vf block = vsplat(0.0f);
+    for (int b = 0; b < 16 && i + VL <= n; b++, i += VL) {
+      vf e = tn_vexpf(vload(xr + i) - vm);
+      if (!log) vstore(o + i, e);
+      block += e;
+    }
+    for (int k = 0; k < VL; k++) sum += (double)block[k];
   }
   for (; i < n; i++) {
     float e = exp1(xr[i] - m);
