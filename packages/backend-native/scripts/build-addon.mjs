@@ -22,8 +22,10 @@ function finish(ok, reason) {
   }
 }
 
-function tail(text, lines = 15) {
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+// The compiler's or gyp's own complaint, without node-gyp's boilerplate (stack, versions, cwd).
+function tail(text, lines = 8) {
+  const noise = /^gyp (ERR|info|http)! (stack  *at|System|command|cwd|node -v|node-gyp -v|not ok)/;
+  return text.split('\n').filter((l) => l.trim() !== '' && !noise.test(l)).slice(-lines).join('\n');
 }
 
 // The running node's own headers: <prefix>/include/node next to <prefix>/bin/node.
