@@ -1,37 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import '@tensile/backend-cpu';
 import '@tensile/backend-wasm';
-import { type CaseResult, formatFailure, leakProbe, runConformance } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance';
 
-/**
- * Losses that validate their inputs' values by reading them back with
- * dataSync on every sync-readback device (an nn matter, not a kernel one):
- * conformance counts that as a compute readback off cpu. Listed by name so
- * any other failure still shows.
- */
-const HOST_VALIDATING_LOSSES = ['BCELoss/', 'GaussianNLLLoss/'];
-
-const onlyHostValidation = (c: CaseResult) =>
-  HOST_VALIDATING_LOSSES.some((p) => c.id.startsWith(p)) && c.failures.every((f) => f.what === 'honesty' && /^\d+ readback\(s\) to the host while computing/.test(f.message));
-
-/**
- * The issue's bar: wasm passes every golden case cpu passes, plus the
- * differential, fused and no-fallback checks (all of which run against cpu).
- * When cpu's own failures and the losses above are fixed this becomes
- * describeBackend('wasm').
- */
-describe('conformance on wasm', () => {
-  it('fails no case that cpu passes', async () => {
-    const cpu = await runConformance({ backend: 'cpu' });
-    const wasm = await runConformance({ backend: 'wasm' });
-    const cpuFailed = new Set(cpu.cases.filter((c) => c.status === 'failed').map((c) => c.id));
-    const wasmOnly = wasm.cases.filter((c) => c.status === 'failed' && !cpuFailed.has(c.id) && !onlyHostValidation(c));
-    expect(wasmOnly.map(formatFailure)).toEqual([]);
-    expect(wasm.cases.filter((c) => c.status === 'passed').length).toBeGreaterThan(700);
-    expect(wasm.cases.some((c) => c.kind === 'differential' && c.status === 'passed')).toBe(true);
-  });
-
-  it('leak check fires on a deliberate leak', async () => {
-    expect((await leakProbe('wasm')).leak).not.toBeNull();
-  });
-});
+// Every golden case (ops, losses, layers, optimizers, schedulers, training), the
+// differential trials against cpu, the fused-vs-composed checks, the honesty
+// (no fallback, no readback while computing) checks and the leak probe, on wasm.
+describeBackend('wasm');
