@@ -1,0 +1,37 @@
+/// <reference types="@webgpu/types" />
+import { type BinaryOp, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
+import { WebGPUBackend } from './backend.js';
+import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
+import { gatherKernel, scatterKernel } from './kernels/indexing.js';
+import { matmulKernel } from './kernels/matmul.js';
+import { reduceKernel } from './kernels/reduce.js';
+import { scanKernel, sortKernel } from './kernels/scan.js';
+
+export { WebGPUBackend } from './backend.js';
+
+/** The webgpu backend instance; `await ready('webgpu')` finds an adapter and a device. */
+export const webgpuBackend = new WebGPUBackend();
+
+/** Registers the webgpu backend and its kernels; `select` (default true) makes it the default device. */
+export function registerWebGPUBackend(options: { select?: boolean } = {}): void {
+  const b = webgpuBackend;
+  registerBackend(b, options);
+  for (const [op, spec] of Object.entries(PRIMITIVES)) {
+    if (spec.kind === 'unary') registerKernel(op as UnaryOp, 'webgpu', unaryKernel(b, op as UnaryOp));
+    else if (spec.kind === 'binary') registerKernel(op as BinaryOp, 'webgpu', binaryKernel(b, op as BinaryOp));
+    else if (spec.kind === 'reduce') registerKernel(op as ReduceOp, 'webgpu', reduceKernel(b, op as ReduceOp));
+  }
+  registerKernel('where', 'webgpu', whereKernel(b));
+  registerKernel('cast', 'webgpu', castKernel(b));
+  registerKernel('copy', 'webgpu', copyKernel(b));
+  registerKernel('fill', 'webgpu', fillKernel(b));
+  registerKernel('matmul', 'webgpu', matmulKernel(b));
+  registerKernel('gather', 'webgpu', gatherKernel(b));
+  registerKernel('scatter', 'webgpu', scatterKernel(b, false));
+  registerKernel('scatterAdd', 'webgpu', scatterKernel(b, true));
+  registerKernel('cumsum', 'webgpu', scanKernel(b, false));
+  registerKernel('cumprod', 'webgpu', scanKernel(b, true));
+  registerKernel('sort', 'webgpu', sortKernel(b));
+}
+
+registerWebGPUBackend();

@@ -1,0 +1,218 @@
+/**
+ * WGSL shared by every kernel: the uniform block that carries shapes, strides
+ * and offsets (so one pipeline serves every shape), explicit NaN/infinity
+ * (WGSL promises neither IEEE special values nor their folding: a constant
+ * expression that evaluates to inf is a shader-creation error, so the bits sit
+ * in a private variable and are bitcast at run time), and float32 math written
+ * out with range reduction and polynomials: WGSL's exp/log/sin/cos/tanh only
+ * promise a few ULP (log near 1 and sin/cos only an absolute 2^-21 / 2^-11),
+ * which is far outside the golden tolerances on some GPUs.
+ */
+
+/** Number of u32 slots in the uniform block (16 vec4s = 256 bytes, one uniform-offset alignment). */
+export const META_SLOTS = 64;
+
+/** Dims a strided kernel walks after collapsing (more is rejected with a clear error). */
+export const MAX_DIMS = 8;
+
+export const META = /* wgsl */ `
+struct Meta { m: array<vec4<u32>, ${META_SLOTS / 4}> }
+@group(0) @binding(0) var<uniform> u_meta: Meta;
+fn M(i: u32) -> u32 { return u_meta.m[i / 4u][i % 4u]; }
+fn linear_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, size: u32) -> u32 { return (wid.y * nwg.x + wid.x) * size + lid; }
+`;
+
+export const MATH = /* wgsl */ `
+var<private> INF_BITS: u32 = 0x7f800000u;
+fn f_inf() -> f32 { return bitcast<f32>(INF_BITS); }
+fn f_nan() -> f32 { return bitcast<f32>(INF_BITS | 0x400000u); }
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+fn truthy_f(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) != 0u; }
+fn signed_inf(neg: bool) -> f32 { return select(f_inf(), -f_inf(), neg); }
+
+// Comparisons that are false for NaN: some drivers (Mesa's GL among them) compile
+// float comparisons as unordered, true when an operand is NaN. Every float
+// comparison that can see NaN goes through these or follows an is_nan check.
+fn f_eq(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b) && a == b; }
+fn f_lt(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b) && a < b; }
+fn f_le(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b) && a <= b; }
+
+fn t_div(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return f_nan(); }
+  if (b == 0.0) {
+    if (a == 0.0 || is_nan(a)) { return f_nan(); }
+    return signed_inf(((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u) != 0u);
+  }
+  return a / b;
+}
+
+fn t_max(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } return max(a, b); }
+fn t_min(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } return min(a, b); }
+
+fn t_exp(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x > 88.72283) { return f_inf(); }
+  if (x < -103.97208) { return 0.0; }
+  let k = round(x * 1.44269504);
+  // Cody-Waite: ln 2 split so k * hi is exact.
+  let r = (x - k * 0.693359375) + k * 2.12194440e-4;
+  let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))));
+  return ldexp(p, i32(k));
+}
+
+// 2 atanh(s) = log((1 + s) / (1 - s)) for |s| <= 0.1716.
+fn atanh2(s: f32) -> f32 {
+  let s2 = s * s;
+  let p = s2 * (0.33333333 + s2 * (0.2 + s2 * (0.14285714 + s2 * (0.11111111 + s2 * 0.09090909))));
+  return 2.0 * s + 2.0 * s * p;
+}
+
+fn t_log(x: f32) -> f32 {
+  if (is_nan(x) || x < 0.0) { return f_nan(); }
+  if (x == 0.0) { return -f_inf(); }
+  if (is_inf(x)) { return x; }
+  let fr = frexp(x);
+  var m = fr.fract;
+  var e = fr.exp;
+  if (m < 0.70710678) { m = m * 2.0; e = e - 1; }
+  return f32(e) * 0.693147181 + atanh2((m - 1.0) / (m + 1.0));
+}
+
+fn t_log1p(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x > -0.29289322 && x < 0.41421356) { return atanh2(x / (2.0 + x)); }
+  return t_log(1.0 + x);
+}
+
+fn t_expm1(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (abs(x) < 0.35) {
+    return x * (1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666668 + x * (0.008333334 + x * (0.0013888889 + x * (0.0001984127 + x * 0.0000248016)))))));
+  }
+  return t_exp(x) - 1.0;
+}
+
+fn t_sqrt(x: f32) -> f32 {
+  if (is_nan(x) || x < 0.0) { return f_nan(); }
+  if (is_inf(x)) { return x; }
+  return sqrt(x);
+}
+
+fn t_rsqrt(x: f32) -> f32 {
+  if (is_nan(x) || x < 0.0) { return f_nan(); }
+  if (x == 0.0) { return signed_inf((bitcast<u32>(x) & 0x80000000u) != 0u); }
+  if (is_inf(x)) { return 0.0; }
+  return 1.0 / sqrt(x);
+}
+
+fn t_tanh(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (abs(x) > 9.0) { return sign(x); }
+  let e = t_expm1(2.0 * x);
+  return e / (e + 2.0);
+}
+
+fn t_sigmoid(x: f32) -> f32 {
+  let e = t_exp(-x);
+  if (is_inf(e)) { return 0.0; }
+  return 1.0 / (1.0 + e);
+}
+
+fn t_softplus(x: f32) -> f32 { if (is_nan(x) || x > 20.0) { return x; } return t_log1p(t_exp(x)); }
+
+// sin and cos of x reduced by pi/2 (three-part Cody-Waite constant); q selects the quadrant.
+fn sin_poly(r: f32) -> f32 { let r2 = r * r; return r + r * r2 * (-0.16666667 + r2 * (0.0083333333 + r2 * (-0.00019841270 + r2 * 0.0000027557319))); }
+fn cos_poly(r: f32) -> f32 { let r2 = r * r; return 1.0 + r2 * (-0.5 + r2 * (0.041666667 + r2 * (-0.0013888889 + r2 * (0.000024801587 - r2 * 0.00000027557319)))); }
+fn t_sincos(x: f32, shift: i32) -> f32 {
+  if (is_nan(x) || is_inf(x)) { return f_nan(); }
+  let q = round(x * 0.63661977);
+  let r = ((x - q * 1.5703125) - q * 4.8375129699707031e-4) - q * 7.5497899548918821e-8;
+  let quadrant = (i32(q) + shift) & 3;
+  if (quadrant == 0) { return sin_poly(r); }
+  if (quadrant == 1) { return cos_poly(r); }
+  if (quadrant == 2) { return -sin_poly(r); }
+  return -cos_poly(r);
+}
+fn t_sin(x: f32) -> f32 { return t_sincos(x, 0); }
+fn t_cos(x: f32) -> f32 { return t_sincos(x, 1); }
+
+fn t_erf(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  if (a < 0.5) {
+    let x2 = x * x;
+    return 1.1283791671 * x * (1.0 + x2 * (-0.33333333 + x2 * (0.1 + x2 * (-0.023809524 + x2 * (0.0046296296 + x2 * (-0.00075757576 + x2 * 0.00010683761))))));
+  }
+  if (a > 4.0) { return sign(x); }
+  // erfc by Chebyshev fit (relative error < 1.2e-7, Numerical Recipes' erfcc).
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let erfc = t * t_exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return sign(x) * (1.0 - erfc);
+}
+
+fn t_pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (is_nan(a) || is_nan(b)) { return f_nan(); }
+  let integral = !is_inf(b) && b == floor(b);
+  if (integral && abs(b) <= 64.0) {
+    // Small integer exponents by repeated squaring: exact to a few ULP, as x^2 in losses needs.
+    var e = u32(abs(b));
+    var base = a;
+    var r = 1.0;
+    loop {
+      if ((e & 1u) == 1u) { r = r * base; }
+      e = e >> 1u;
+      if (e == 0u) { break; }
+      base = base * base;
+    }
+    if (b < 0.0) { return t_div(1.0, r); }
+    return r;
+  }
+  if (a < 0.0 && !integral && !is_inf(a)) { return f_nan(); }
+  if (b == 0.5 && !is_inf(a)) { return t_sqrt(a); }
+  let r = t_exp(b * t_log(abs(a)));
+  let odd = integral && abs(b) < 16777216.0 && (i32(b) & 1) == 1;
+  if (a < 0.0 && odd) { return -r; }
+  return r;
+}
+
+// a - floor(a / b) * b with Python's sign (that of b). The quotient is rounded
+// in float32, so the residual is taken exactly with fma and corrected by one b
+// when the rounding pushed it out of [0, b).
+fn t_rem(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a) || is_inf(b)) { return f_nan(); }
+  var r = fma(-floor(a / b), b, a);
+  if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
+  if (abs(r) >= abs(b)) { r = r - b; }
+  return r;
+}
+
+fn i_pow(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) { return 1; }
+    if (a == -1) { return select(1, -1, (b & 1) == 1); }
+    return 0;
+  }
+  var e = u32(b);
+  var base = a;
+  var r = 1;
+  loop {
+    if ((e & 1u) == 1u) { r = r * base; }
+    e = e >> 1u;
+    if (e == 0u) { break; }
+    base = base * base;
+  }
+  return r;
+}
+
+fn i_rem(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  var r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) { r = r + b; }
+  return r;
+}
+
+// float -> int32 truncates toward zero; NaN and inf give 0 as the cpu backend's typed arrays do.
+fn f_to_i(x: f32) -> i32 { if (is_nan(x) || is_inf(x)) { return 0; } return i32(x); }
+`;

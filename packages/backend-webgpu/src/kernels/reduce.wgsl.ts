@@ -1,0 +1,80 @@
+import type { DType, ReduceOp } from '@tensile/core';
+import { WGSL_TYPE } from './elementwise.wgsl.js';
+import { MATH, META } from './math.wgsl.js';
+
+/**
+ * Reductions over the middle axis of a contiguous [outer, r, inner] view: one
+ * workgroup per output element; each of its 64 invocations folds a strided
+ * share of r serially, then a tree in workgroup memory combines the 64
+ * partial results (pairwise, so float sums drift like log2 of r, not r).
+ * Extremes carry (value, index) pairs: NaN wins (max and min propagate it),
+ * ties keep the smaller index, so argmax/argmin return the first extreme.
+ * Uniform slots: [0] outputs, [1] r, [2] inner, [3] input offset, [4] output offset.
+ */
+
+export const REDUCE_WG = 64;
+
+export function reduceSource(op: ReduceOp, x: DType): string {
+  const T = WGSL_TYPE[x];
+  const isSum = op === 'sum' || op === 'prod';
+  const outT = op === 'argmax' || op === 'argmin' ? 'i32' : T;
+  const nan = x === 'float32' ? 'is_nan' : 'no_nan';
+  const better = op === 'amax' || op === 'argmax' ? '>' : '<';
+  const combine = isSum
+    ? `fn combine(a: ${T}, b: ${T}) -> ${T} { return a ${op === 'sum' ? '+' : '*'} b; }`
+    : /* wgsl */ `
+// Is (vb, ib) preferred to (va, ia)? An empty slot (index 0xffffffff) never is, and always loses.
+fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
+  if (ib == EMPTY) { return false; }
+  if (ia == EMPTY) { return true; }
+  let na = ${nan}(va);
+  let nb = ${nan}(vb);
+  if (na || nb) { return nb && (!na || ib < ia); }
+  return (vb ${better} va) || (vb == va && ib < ia);
+}`;
+  const identity = op === 'prod' ? `${T}(1)` : `${T}(0)`;
+  const body = isSum
+    ? /* wgsl */ `
+  var acc = ${identity};
+  for (var j = lid; j < r; j = j + ${REDUCE_WG}u) { acc = combine(acc, x[base + j * inner]); }
+  sv[lid] = acc;
+  workgroupBarrier();
+  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sv[lid] = combine(sv[lid], sv[lid + s]); }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { out[M(4u) + o] = sv[0]; }`
+    : /* wgsl */ `
+  var v = ${identity};
+  var vi = EMPTY;
+  for (var j = lid; j < r; j = j + ${REDUCE_WG}u) {
+    let y = x[base + j * inner];
+    if (prefer(v, vi, y, j)) { v = y; vi = j; }
+  }
+  sv[lid] = v;
+  si[lid] = vi;
+  workgroupBarrier();
+  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s && prefer(sv[lid], si[lid], sv[lid + s], si[lid + s])) { sv[lid] = sv[lid + s]; si[lid] = si[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { out[M(4u) + o] = ${op === 'argmax' || op === 'argmin' ? 'i32(si[0])' : 'sv[0]'}; }`;
+  return `${META}${MATH}
+const EMPTY: u32 = 0xffffffffu;
+fn no_nan(v: ${T}) -> bool { return false; }
+${combine}
+@group(0) @binding(1) var<storage, read> x: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> out: array<${outT}>;
+var<workgroup> sv: array<${T}, ${REDUCE_WG}>;
+var<workgroup> si: array<u32, ${REDUCE_WG}>;
+@compute @workgroup_size(${REDUCE_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let o = wid.y * nwg.x + wid.x;
+  if (o >= M(0u)) { return; }
+  let r = M(1u);
+  let inner = M(2u);
+  let base = M(3u) + (o / inner) * r * inner + o % inner;
+  ${body}
+}
+`;
+}

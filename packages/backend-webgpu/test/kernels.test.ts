@@ -1,0 +1,239 @@
+import { expect, it } from 'vitest';
+import {
+  argmax,
+  argmin,
+  amax,
+  amin,
+  binary,
+  type BinaryOp,
+  castTo,
+  cumprod,
+  cumsum,
+  type DType,
+  fromHostArray,
+  gather,
+  IndexError,
+  kernelCoverage,
+  matmul,
+  PRIMITIVES,
+  prod,
+  scatter,
+  scatterAdd,
+  sort,
+  sum,
+  type Tensor,
+  topk,
+  unary,
+  type UnaryOp,
+  where,
+} from '@tensile/core';
+import { bools, describeGpu, expectClose, floats, ints, pair } from './gpu.js';
+
+const UNARY = Object.keys(PRIMITIVES).filter((op) => PRIMITIVES[op as UnaryOp].kind === 'unary') as UnaryOp[];
+const BINARY = Object.keys(PRIMITIVES).filter((op) => PRIMITIVES[op as BinaryOp].kind === 'binary') as BinaryOp[];
+
+/** Random floats with the special values every kernel must get right mixed in. */
+function special(n: number, seed: number): Float32Array {
+  const d = floats(n, seed, -4, 4);
+  const s = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, -0.5, 1e-4, -1e-4, 30, -30, 100, -100, 1e-30];
+  for (let i = 0; i < s.length && i < n; i++) d[(i * 7) % n] = s[i]!;
+  return d;
+}
+
+describeGpu('webgpu kernels against the cpu backend', () => {
+  it('registers a kernel for every primitive (no fallback to cpu)', () => {
+    expect(kernelCoverage('webgpu').missing).toEqual([]);
+  });
+
+  it('unary ops on float32, including NaN, infinities, zeros and large values', async () => {
+    const [c, g] = pair(special(96, 1), [8, 12], 'float32');
+    for (const op of UNARY) await expectClose(unary(op, g), unary(op, c), op, 4e-6, 1e-6);
+  });
+
+  it('unary ops on strided and broadcast views', async () => {
+    const [c, g] = pair(floats(60, 2, 0.1, 3), [3, 4, 5], 'float32');
+    const views = (t: Tensor) => [t.transpose(0, 2), t.narrow(1, 1, 2), t.slice(2, 0, 5, 2), t.select(1, 0).unsqueeze(1).expand([3, 4, 5])];
+    const cv = views(c);
+    const gv = views(g);
+    for (let v = 0; v < cv.length; v++) for (const op of ['exp', 'log', 'sqrt', 'neg', 'tanh'] as const) await expectClose(unary(op, gv[v]!), unary(op, cv[v]!), `${op} view ${v}`);
+  });
+
+  it('unary ops on int32 and bool', async () => {
+    const [ci, gi] = pair(ints(40, 3), [40], 'int32');
+    for (const op of UNARY) await expectClose(unary(op, gi), unary(op, ci), `${op} int32`, 4e-6, 1e-6);
+    const [cb, gb] = pair(bools(40, 4), [40], 'bool');
+    for (const op of ['abs', 'relu', 'logicalNot', 'isnan', 'isinf'] as const) await expectClose(unary(op, gb), unary(op, cb), `${op} bool`);
+  });
+
+  it('binary ops with broadcasting, scalars and special values', async () => {
+    const [ca, ga] = pair(special(60, 5), [3, 1, 20], 'float32');
+    const [cb, gb] = pair(special(80, 6).map((v, i) => (i % 5 === 0 ? v : Math.round(v * 2) / 2)), [4, 20], 'float32');
+    for (const op of BINARY) {
+      // remainder by a tiny divisor is ill-conditioned in float32 (the cpu computes in float64): tested on its own below.
+      if (op === 'remainder') continue;
+      await expectClose(binary(op, ga, gb), binary(op, ca, cb), op, 4e-6, 1e-6);
+      await expectClose(binary(op, ga, 2), binary(op, ca, 2), `${op} scalar`, 4e-6, 1e-6);
+      await expectClose(binary(op, 0.5, gb), binary(op, 0.5, cb), `scalar ${op}`, 4e-6, 1e-6);
+    }
+  });
+
+  it('remainder takes the sign of the divisor, and is NaN for a zero or infinite divisor', async () => {
+    const [ca, ga] = pair(Float32Array.of(5.5, -5.5, 7, -7, 0, 3, NaN, Infinity, 1e-3, 2.25), [10, 1], 'float32');
+    const [cb, gb] = pair(Float32Array.of(2, -2, 0.75, 0, Infinity, -3), [6], 'float32');
+    await expectClose(binary('remainder', ga, gb), binary('remainder', ca, cb), 'remainder', 1e-6, 1e-7);
+  });
+
+  it('pow keeps integer powers exact and handles negative bases', async () => {
+    const [c, g] = pair(Float32Array.of(-3, -2, -0.5, 0, 0.5, 2, 10, 123.25), [8], 'float32');
+    for (const e of [2, 3, -1, -2, 0.5, 1.5, 0, 7]) await expectClose(binary('pow', g, e), binary('pow', c, e), `pow ${e}`, 2e-6, 0);
+  });
+
+  it('binary ops on int32 and bool', async () => {
+    const [ca, ga] = pair(ints(30, 7), [5, 6], 'int32');
+    const [cb, gb] = pair(ints(6, 8, -3, 3), [6], 'int32');
+    for (const op of BINARY) {
+      if (op === 'div') continue; // true division promotes to float32 in core
+      await expectClose(binary(op, ga, gb), binary(op, ca, cb), `${op} int32`);
+      await expectClose(binary(op, ga, 3), binary(op, ca, 3), `${op} int32 scalar`);
+    }
+    await expectClose(binary('div', ga, gb), binary('div', ca, cb), 'div int32');
+    const [cx, gx] = pair(bools(12, 9), [12], 'bool');
+    const [cy, gy] = pair(bools(12, 10), [12], 'bool');
+    for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor'] as const)
+      await expectClose(binary(op, gx, gy), binary(op, cx, cy), `${op} bool`);
+  });
+
+  it('in-place ops write into their own storage, including through strided views', async () => {
+    const [c, g] = pair(floats(24, 11), [4, 6], 'float32');
+    c.add_(1).mul_(c);
+    g.add_(1).mul_(g);
+    await expectClose(g, c, 'add_ then mul_ by itself');
+    const [cs, gs] = pair(floats(12, 12), [2, 6], 'float32');
+    c.narrow(0, 1, 2).t().copy_(cs.t());
+    g.narrow(0, 1, 2).t().copy_(gs.t());
+    await expectClose(g, c, 'copy_ into a transposed narrow view');
+    c.select(1, 2).fill_(7);
+    g.select(1, 2).fill_(7);
+    await expectClose(g, c, 'fill_ of a column');
+    c.narrow(0, 0, 2).copy_(c.narrow(0, 2, 2));
+    g.narrow(0, 0, 2).copy_(g.narrow(0, 2, 2));
+    await expectClose(g, c, 'copy_ between two views of one storage');
+  });
+
+  it('where, cast between every dtype pair, and size-0 tensors', async () => {
+    const [cc, gc] = pair(bools(20, 13), [4, 5], 'bool');
+    const [ca, ga] = pair(floats(5, 14), [5], 'float32');
+    await expectClose(where(gc, ga, -1), where(cc, ca, -1), 'where tensor, scalar');
+    await expectClose(where(gc, 2, 3), where(cc, 2, 3), 'where scalars');
+    const [cf, gf] = pair(special(32, 15).map((v) => (Number.isFinite(v) && Math.abs(v) < 1e9 ? v : 2.5)), [32], 'float32');
+    const dtypes: DType[] = ['float32', 'int32', 'bool'];
+    for (const a of dtypes)
+      for (const b of dtypes) {
+        const cx = castTo(cf, a);
+        const gx = castTo(gf, a);
+        await expectClose(castTo(gx, b), castTo(cx, b), `cast ${a} -> ${b}`);
+      }
+    const [ce, ge] = pair(new Float32Array(0), [0, 3], 'float32');
+    await expectClose(ge.exp().add(1), ce.exp().add(1), 'size-0 elementwise');
+    await expectClose(sum(ge, 0), sum(ce, 0), 'sum over a size-0 dim');
+    await expectClose(prod(ge, 0), prod(ce, 0), 'prod over a size-0 dim');
+  });
+
+  it('reductions over every layout, with NaN, ties and long rows', async () => {
+    const data = floats(2 * 300 * 3, 16).map((v) => Math.round(v * 4) / 4);
+    data[5] = NaN;
+    const [c, g] = pair(data, [2, 300, 3], 'float32');
+    for (const dims of [[0], [1], [2], [0, 2], [0, 1, 2]])
+      for (const f of [sum, prod, amax, amin] as const) await expectClose(f(g, dims), f(c, dims), `${f.name} ${dims}`, 1e-5, 1e-5);
+    for (const d of [0, 1, 2]) {
+      await expectClose(argmax(g, d), argmax(c, d), `argmax ${d}`);
+      await expectClose(argmin(g, d), argmin(c, d), `argmin ${d}`);
+    }
+    await expectClose(sum(g.transpose(0, 2), 1), sum(c.transpose(0, 2), 1), 'sum of a transposed view');
+    const [ci, gi] = pair(ints(70, 17), [7, 10], 'int32');
+    for (const f of [sum, prod, amax, amin, argmax, argmin] as const) await expectClose(f(gi, 1), f(ci, 1), `${f.name} int32`);
+    const [cb, gb] = pair(bools(30, 18), [3, 10], 'bool');
+    await expectClose(sum(gb, 1), sum(cb, 1), 'sum bool');
+  });
+
+  it('matmul: tiles, strided and batch-broadcast operands, K = 0, int32', async () => {
+    const [ca, ga] = pair(floats(3 * 37 * 19, 19), [3, 37, 19], 'float32');
+    const [cb, gb] = pair(floats(19 * 23, 20), [19, 23], 'float32');
+    await expectClose(matmul(ga, gb), matmul(ca, cb), 'batched x broadcast', 1e-5, 1e-5);
+    await expectClose(matmul(gb.t(), ga.transpose(1, 2)), matmul(cb.t(), ca.transpose(1, 2)), 'transposed operands', 1e-5, 1e-5);
+    await expectClose(matmul(ga.select(0, 1), ga.select(0, 2).t()), matmul(ca.select(0, 1), ca.select(0, 2).t()), 'A A^T', 1e-5, 1e-5);
+    const [cv, gv] = pair(floats(19, 21), [19], 'float32');
+    await expectClose(matmul(ga, gv), matmul(ca, cv), 'matrix-vector', 1e-5, 1e-5);
+    const [cz, gz] = pair(new Float32Array(0), [4, 0], 'float32');
+    const [cw, gw] = pair(new Float32Array(0), [0, 5], 'float32');
+    await expectClose(matmul(gz, gw), matmul(cz, cw), 'K = 0 gives zeros');
+    const [ci, gi] = pair(ints(20, 22), [4, 5], 'int32');
+    await expectClose(matmul(gi, gi.t()), matmul(ci, ci.t()), 'int32');
+  });
+
+  it('gather, scatter and scatterAdd, with duplicate destinations and strided operands', async () => {
+    const [cx, gx] = pair(floats(30, 23), [5, 6], 'float32');
+    const [ci, gi] = pair(ints(40, 24, 0, 4), [5, 8], 'int32');
+    await expectClose(gather(gx, 1, gi.remainder(6)), gather(cx, 1, ci.remainder(6)), 'gather dim 1');
+    await expectClose(gather(gx.t(), 0, gi.t().narrow(0, 0, 6)), gather(cx.t(), 0, ci.t().narrow(0, 0, 6)), 'gather strided');
+    const [cs, gs] = pair(floats(40, 25), [5, 8], 'float32');
+    await expectClose(scatterAdd(gx, 1, gi, gs), scatterAdd(cx, 1, ci, cs), 'scatterAdd with duplicates');
+    await expectClose(scatter(gx, 1, gi, gs), scatter(cx, 1, ci, cs), 'scatter: the last write wins');
+    const [cj, gj] = pair(ints(12, 26, 0, 4), [2, 6], 'int32');
+    await expectClose(scatterAdd(gx, 0, gj, gs.narrow(1, 0, 6)), scatterAdd(cx, 0, cj, cs.narrow(1, 0, 6)), 'scatterAdd dim 0');
+    const [cn, gn] = pair(ints(10, 27), [10], 'int32');
+    const [c0, g0] = pair(Int32Array.of(2), [], 'int32');
+    await expectClose(gather(gn, 0, g0), gather(cn, 0, c0), '0-d index');
+  });
+
+  it('an out-of-range index computed on the device raises IndexError at the next readback', async () => {
+    const [, gx] = pair(floats(6, 28), [2, 3], 'float32');
+    const [, gi] = pair(Int32Array.of(0, 1, 2, 0), [2, 2], 'int32');
+    const bad = gi.add(gi); // values 0..4: no host copy, so only the device can check them
+    const out = gather(gx, 1, bad);
+    await expect(out.data()).rejects.toThrow(IndexError);
+    await expect(out.data()).resolves.toBeDefined(); // the flag is cleared once reported
+    scatterAdd(gx, 1, bad, gx.narrow(1, 0, 2));
+    await expect(sum(gx).item()).rejects.toThrow(/scatterAdd: index 4 is out of bounds for dimension 1 with size 3/);
+  });
+
+  it('cumsum, cumprod, and a stable sort with ties, NaN and descending order', async () => {
+    const [c, g] = pair(floats(4 * 9 * 3, 29, -1.5, 1.5), [4, 9, 3], 'float32');
+    for (const d of [0, 1, 2]) {
+      await expectClose(cumsum(g, d), cumsum(c, d), `cumsum ${d}`, 1e-5, 1e-6);
+      await expectClose(cumprod(g, d), cumprod(c, d), `cumprod ${d}`, 1e-5, 1e-6);
+    }
+    const [ci, gi] = pair(ints(30, 30), [30], 'int32');
+    await expectClose(cumsum(gi, 0), cumsum(ci, 0), 'cumsum int32');
+    const data = floats(5 * 37, 31).map((v) => Math.round(v));
+    data[3] = NaN;
+    data[40] = NaN;
+    data[41] = -Infinity;
+    const [cs, gs] = pair(data, [5, 37], 'float32');
+    for (const d of [0, 1])
+      for (const desc of [false, true]) {
+        const [cv, cix] = sort(cs, d, desc);
+        const [gv, gix] = sort(gs, d, desc);
+        await expectClose(gv, cv, `sort values dim ${d} desc ${desc}`);
+        await expectClose(gix, cix, `sort indices dim ${d} desc ${desc}`);
+      }
+    await expectClose(sort(gi, 0)[1], sort(ci, 0)[1], 'sort int32 ties keep order');
+    await expectClose(topk(gs, 4, 1)[1], topk(cs, 4, 1)[1], 'topk');
+  });
+
+  it('autograd through webgpu kernels matches cpu', async () => {
+    const [cx, gx] = pair(floats(12, 32), [4, 3], 'float32');
+    const [cw, gw] = pair(floats(6, 33), [3, 2], 'float32');
+    for (const w of [cw, gw]) w.requiresGrad = true;
+    const loss = (x: Tensor, w: Tensor) => matmul(x, w).tanh().logSoftmax(1).mul(-1).sum();
+    loss(cx, cw).backward();
+    loss(gx, gw).backward();
+    await expectClose(gw.grad!, cw.grad!, 'grad of w', 1e-5, 1e-6);
+  });
+
+  it('fromHostArray, int64-style and bool uploads read back unchanged', async () => {
+    const t = fromHostArray(Uint8Array.of(1, 0, 1), [3], 'bool', 'webgpu');
+    expect(Array.from(await t.data())).toEqual([1, 0, 1]);
+    expect(await t.tolist()).toEqual([true, false, true]);
+  });
+});
