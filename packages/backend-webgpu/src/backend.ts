@@ -155,6 +155,11 @@ export class WebGPUBackend implements Backend {
     return this.device.limits;
   }
 
+  /** Compiled pipelines: one per kernel variant, whatever the shapes (shapes travel in uniforms). */
+  get pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
   /** Releases the device (tests use it to exercise loss and re-initialisation). */
   destroy(): void {
     this.gpu?.device.destroy();

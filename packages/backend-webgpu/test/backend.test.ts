@@ -1,0 +1,121 @@
+import { expect, it } from 'vitest';
+import { DeviceError, DTypeError, fromHostArray, IndexError, memory, ready, tensor, gather } from '@tensile/core';
+import { WebGPUBackend, webgpuBackend } from '@tensile/backend-webgpu';
+import { describeGpu, floats } from './gpu.js';
+
+it('reports why it cannot start when no adapter is found, and stays unavailable', async () => {
+  const saved = process.env['TENSILE_WEBGPU_DAWN'];
+  process.env['TENSILE_WEBGPU_DAWN'] = 'backend=null-does-not-exist';
+  try {
+    const b = new WebGPUBackend();
+    await expect(b.init()).rejects.toThrow(DeviceError);
+    expect(b.isReady).toBe(false);
+    expect(b.unavailableReason).toMatch(/no usable WebGPU adapter/);
+  } finally {
+    if (saved === undefined) delete process.env['TENSILE_WEBGPU_DAWN'];
+    else process.env['TENSILE_WEBGPU_DAWN'] = saved;
+  }
+});
+
+describeGpu('webgpu backend: storage, readback, errors', () => {
+  it('has no synchronous readback and no float64', () => {
+    const t = tensor([1, 2], { device: 'webgpu' });
+    expect(() => t.dataSync()).toThrow(/use await tensor.data\(\)/);
+    expect(() => t.sum().itemSync()).toThrow(DeviceError);
+    expect(() => tensor([1], { dtype: 'float64', device: 'webgpu' })).toThrow(DTypeError);
+    expect(() => t.to('float64')).toThrow(DTypeError);
+  });
+
+  it('memory() counts live tensors and their bytes', async () => {
+    const before = memory('webgpu');
+    const t = fromHostArray(new Float32Array(100), [100], 'float32', 'webgpu');
+    const b = fromHostArray(new Uint8Array(10), [10], 'bool', 'webgpu');
+    expect(memory('webgpu').tensors).toBe(before.tensors + 2);
+    expect(memory('webgpu').bytes).toBe(before.bytes + 400 + 40); // bool is one u32 per element
+    t.dispose();
+    b.dispose();
+    expect(memory('webgpu').tensors).toBe(before.tensors);
+    expect(memory('webgpu').bytes).toBe(before.bytes);
+  });
+
+  it('a released buffer is not reused while queued work still reads it (upload into a recycled buffer cannot overtake)', async () => {
+    const n = 4096;
+    const results = [];
+    const expected = [];
+    for (let i = 0; i < 12; i++) {
+      const data = floats(n, 100 + i);
+      const a = fromHostArray(data, [n], 'float32', 'webgpu');
+      const b = a.mul(2).add(a);
+      // a's buffer goes back to the pool while the kernels above are only encoded;
+      // the same-sized upload below must not land in it before they run.
+      a.dispose();
+      const c = fromHostArray(new Float32Array(n).fill(-1e6), [n], 'float32', 'webgpu');
+      c.dispose();
+      results.push(b);
+      expected.push(data.map((v) => Math.fround(Math.fround(v * 2) + v)));
+    }
+    for (let i = 0; i < results.length; i++) expect(await results[i]!.data()).toEqual(expected[i]);
+    // Once the GPU is done, released buffers are idle in the pool and get reused.
+    await ready('webgpu');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(memory('webgpu')['pooledBytes']).toBeGreaterThan(0);
+  });
+
+  it('a pending readback survives the tensor being disposed and its buffer being reused', async () => {
+    const data = floats(1000, 7);
+    const x = fromHostArray(data, [1000], 'float32', 'webgpu');
+    const pending = x.data();
+    x.dispose();
+    const y = fromHostArray(new Float32Array(1000).fill(3), [1000], 'float32', 'webgpu').mul(5);
+    expect(await pending).toEqual(data);
+    expect((await y.data())[999]).toBe(15);
+  });
+
+  it('compiles one pipeline per kernel variant, not per shape', async () => {
+    const shapes = [[3], [5, 7], [2, 3, 4], [64, 65]];
+    const first = fromHostArray(new Float32Array(3), [3], 'float32', 'webgpu').sub(1);
+    await first.data();
+    const count = webgpuBackend.pipelineCount;
+    for (const s of shapes) {
+      const n = s.reduce((p, q) => p * q, 1);
+      const t = fromHostArray(floats(n, n), s, 'float32', 'webgpu');
+      await t.sub(1).data();
+      await t.transpose(0, -1).sub(1).data();
+    }
+    expect(webgpuBackend.pipelineCount).toBe(count);
+  });
+
+  it('turns a shader or validation error into an exception naming the kernel', async () => {
+    const t = fromHostArray(new Float32Array(4), [4], 'float32', 'webgpu');
+    webgpuBackend.dispatch({
+      kernel: 'brokenKernel',
+      key: 'test:broken',
+      source: () => 'this is not WGSL',
+      bindings: [{ buffer: webgpuBackend.bufferOf(t, 'test'), write: true }],
+      meta: new Uint32Array(64),
+      groups: [1, 1, 1],
+    });
+    await expect(ready('webgpu')).rejects.toThrow(/kernel brokenKernel failed/);
+    await expect(t.add(1).data()).resolves.toEqual(Float32Array.of(1, 1, 1, 1));
+  });
+
+  it('raises a device-side index error at the next ready()', async () => {
+    const x = fromHostArray(floats(4, 1), [4], 'float32', 'webgpu');
+    const i = fromHostArray(Int32Array.of(1, 3), [2], 'int32', 'webgpu').mul(3); // 3 and 9, known only on the device
+    gather(x, 0, i).dispose();
+    await expect(ready('webgpu')).rejects.toThrow(IndexError);
+    await expect(ready('webgpu')).resolves.toBeUndefined();
+  });
+
+  // Last: it replaces the device.
+  it('a lost device makes the next op throw clearly, and ready() starts a new one', async () => {
+    const old = fromHostArray(Float32Array.of(1, 2), [2], 'float32', 'webgpu');
+    webgpuBackend.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(() => old.exp()).toThrow(/device was lost/);
+    await ready('webgpu');
+    expect(() => old.exp()).toThrow(/lost/);
+    const fresh = fromHostArray(Float32Array.of(1, 2), [2], 'float32', 'webgpu');
+    expect(Array.from(await fresh.mul(2).data())).toEqual([2, 4]);
+  });
+});
