@@ -49,11 +49,14 @@ export const FUNCTIONAL: Record<string, string> = {
 };
 
 /**
- * Which of our error classes answers each of PyTorch's messages: PyTorch's
- * RuntimeError and ValueError are split by cause (shapes, index ranges, values).
+ * Which of our error classes answers each of PyTorch's errors: its IndexError
+ * and ValueError keep their names; its catch-all RuntimeError is split by
+ * cause (shapes, index ranges, values).
  */
 function expectedError(torchError: string): typeof ShapeError | typeof IndexError | typeof ValueError {
-  if (/^IndexError|out of range|out of bounds|label range/.test(torchError)) return IndexError;
+  if (torchError.startsWith('IndexError')) return IndexError;
+  if (torchError.startsWith('ValueError')) return ValueError;
+  if (/out of range|out of bounds|label range/.test(torchError)) return IndexError;
   if (/size|shape|dimension|multi-target/i.test(torchError)) return ShapeError;
   return ValueError;
 }

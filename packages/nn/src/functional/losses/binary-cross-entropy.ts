@@ -1,5 +1,5 @@
-import { type Tensor, ValueError, add, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
-import { floatArg, hostValues, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
+import { type Tensor, ValueError, add, hostIndices, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
+import { floatArg, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface BCELossOptions {
@@ -46,7 +46,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCEL
   const weight = optionalFloat(op, o.weight, 'weight');
   requireSameShape(op, input, target);
   if (weight !== null) requireBroadcastsTo(op, weight, input.shape, 'weight');
-  const v = hostValues(input);
+  // Checked where the values can be read without waiting on a device, as core checks indices.
+  const v = hostIndices(input);
   if (v !== null)
     for (let i = 0; i < v.length; i++)
       if (!(v[i]! >= 0 && v[i]! <= 1)) throw new ValueError(`${op}: all elements of input should be between 0 and 1, got ${v[i]}`);

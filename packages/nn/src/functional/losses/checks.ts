@@ -1,5 +1,4 @@
 import {
-  type HostArray,
   IndexError,
   ShapeError,
   type Tensor,
@@ -66,10 +65,10 @@ export function broadcastAll(op: string, ...ts: Tensor[]): number[] {
   return shape;
 }
 
-/** Target and input of exactly the same shape (BCE's rule). */
+/** Target and input of exactly the same shape (BCE's rule; a ValueError, as PyTorch raises). */
 export function requireSameShape(op: string, input: Tensor, target: Tensor): void {
   if (!shapesEqual(input.shape, target.shape))
-    throw new ShapeError(
+    throw new ValueError(
       `${op}: using a target size ${fmtShape(target.shape)} that is different to the input size ${fmtShape(input.shape)} is not supported; please ensure they have the same size`,
     );
 }
@@ -87,16 +86,6 @@ export function requireClassWeight(op: string, weight: Tensor | null, classes: n
     throw new ShapeError(
       `${op}: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${fmtShape(weight.shape)}`,
     );
-}
-
-/**
- * Host values of a tensor for checks that depend on values (probabilities in
- * [0, 1], non-negative variances), on backends that read synchronously. Null
- * on asynchronous devices, where such checks cannot run without waiting.
- */
-export function hostValues(t: Tensor): HostArray | null {
-  if (t.dtype === 'int32') return hostIndices(t);
-  return t.storage.backend.syncReadback ? t.dataSync() : null;
 }
 
 /** IndexError unless every class index is in [0, classes) or equal to ignoreIndex. */

@@ -1,6 +1,6 @@
-import { ShapeError, type Tensor, ValueError, add, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
+import { type Tensor, ValueError, add, hostIndices, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
-import { boolOption, broadcastAll, floatArg, hostValues, lossOptions, numberOption } from './checks.js';
+import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface GaussianNLLLossOptions {
@@ -34,13 +34,14 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   if (!shapesEqual(variance.shape, input.shape)) {
     if (input.ndim > 0 && shapesEqual(lead, variance.shape)) unsqueezeVar = true;
     else if (!(input.ndim > 0 && variance.ndim === input.ndim && shapesEqual(lead, variance.shape.slice(0, -1)) && variance.shape[variance.ndim - 1] === 1))
-      throw new ShapeError(
+      throw new ValueError(
         `${op}: var is of incorrect size: var has shape ${fmtShape(variance.shape)} for input of shape ${fmtShape(input.shape)}; expected the input's shape, the input's shape without its last dim, or that with a last dim of 1`,
       );
   }
   // var's shape was checked against input's above; input and target broadcast as in PyTorch.
   broadcastAll(op, input, target);
-  const hv = hostValues(variance);
+  // Checked where the values can be read without waiting on a device, as core checks indices.
+  const hv = hostIndices(variance);
   if (hv !== null) for (let i = 0; i < hv.length; i++) if (hv[i]! < 0) throw new ValueError(`${op}: var has negative entry/entries`);
   return tidy(() => {
     const v = clampMinIdentityGrad('gaussianNllLossVarClamp', unsqueezeVar ? unsqueeze(variance, -1) : variance, eps);

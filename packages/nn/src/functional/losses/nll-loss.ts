@@ -35,7 +35,7 @@ export function checkClassTarget(op: string, input: Tensor, target: Tensor): voi
   if (input.ndim === 2 && target.ndim !== 1)
     throw new ShapeError(`${op}: 0D or 1D target tensor expected, multi-target not supported; got target of shape ${fmtShape(target.shape)} for input ${fmtShape(input.shape)}`);
   if (target.ndim >= 1 && input.shape[0] !== target.shape[0])
-    throw new ShapeError(`${op}: Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}); input ${fmtShape(input.shape)}, target ${fmtShape(target.shape)}`);
+    throw new ValueError(`${op}: Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}); input ${fmtShape(input.shape)}, target ${fmtShape(target.shape)}`);
   const want = [input.shape[0]!, ...input.shape.slice(2)];
   if (!shapesEqual(target.shape, want))
     throw new ShapeError(`${op}: size mismatch: input ${fmtShape(input.shape)} needs a target of shape ${fmtShape(want)}, got ${fmtShape(target.shape)}`);
