@@ -44,11 +44,25 @@ size_t tn_matmul_workspace(int dtype, tn_idx M, tn_idx K, tn_idx N) {
 
 /*
  * pb[strip][k][0..NR) = B[k0 + k][j0 + strip * NR + c], zero beyond n. B is
- * read along its rows (k outer): walking a column strip down B's rows would
- * touch one cache line per row with a power-of-two stride, which thrashes.
+ * read in its memory order: along rows (k outer) normally, since walking a
+ * column strip down the rows would touch one cache line per row with a
+ * power-of-two stride, which thrashes; along columns for a transposed B.
  */
 static void pack_b(const float *b, tn_idx rs, tn_idx cs, tn_idx kc, tn_idx n, float *pb) {
   tn_idx full = n / NR * NR;
+  if (rs == 1 && cs != 1) {
+    /* B is a transposed view (x @ W^T in linear layers): read each column of B, contiguous in memory, into its strip. */
+    for (tn_idx j = 0; j < n; j++) {
+      const float *src = b + j * cs;
+      float *dst = pb + (j / NR) * kc * NR + j % NR;
+      for (tn_idx k = 0; k < kc; k++) dst[k * NR] = src[k];
+    }
+    for (tn_idx j = n; j < round_up(n, NR); j++) {
+      float *dst = pb + (j / NR) * kc * NR + j % NR;
+      for (tn_idx k = 0; k < kc; k++) dst[k * NR] = 0.0f;
+    }
+    return;
+  }
   for (tn_idx k = 0; k < kc; k++) {
     const float *src = b + k * rs;
     float *dst = pb + k * NR;
