@@ -64,14 +64,16 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   );
   for (const i of infos) log(i.skipped === undefined ? `${i.id}: ${i.description}` : `${i.id}: skipped (${i.skipped})`);
 
-  const runOpts: RunOptions = { ...DEFAULT_RUN, ...(opts.budgetMs === undefined ? {} : { budgetMs: opts.budgetMs }), quick: opts.quick, samples: opts.samples, log };
+  const runOpts: RunOptions = { ...DEFAULT_RUN, ...(opts.budgetMs === undefined ? {} : { budgetMs: opts.budgetMs }), quick: opts.quick, samples: opts.samples };
   const results: WorkloadResult[] = [];
   const problems: string[] = [];
   const deviations: string[] = [];
   try {
     for (const w of chosen) {
       log(`${w.id}: ${w.title} ...`);
+      const t0 = performance.now();
       const r = await runWorkload(w, running, runOpts);
+      log(`${w.id}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       results.push(r);
       const found = problemsOf(r, running, runOpts);
       problems.push(...found.problems);

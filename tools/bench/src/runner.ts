@@ -17,10 +17,9 @@ export interface RunOptions {
   /** Tolerance for "computed the same loss": |a - b| <= atol + rtol * |reference|. */
   readonly rtol: number;
   readonly atol: number;
-  readonly log: (line: string) => void;
 }
 
-export const DEFAULT_RUN: Omit<RunOptions, 'quick' | 'samples' | 'log'> = { budgetMs: 8000, sampleMs: 25, warmupMs: 300, rtol: 1e-4, atol: 1e-7 };
+export const DEFAULT_RUN: Omit<RunOptions, 'quick' | 'samples'> = { budgetMs: 8000, sampleMs: 25, warmupMs: 300, rtol: 1e-4, atol: 1e-7 };
 const MIN_ROUNDS = 5;
 const MAX_ROUNDS = 30;
 

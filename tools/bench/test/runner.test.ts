@@ -24,7 +24,7 @@ function fake(id: string, loss: number, opts: { checks?: number[]; bytes?: numbe
   };
 }
 
-const quick = { ...DEFAULT_RUN, quick: true, samples: null, log: () => undefined };
+const quick = { ...DEFAULT_RUN, quick: true, samples: null };
 const [w1] = workloads('tiny');
 const w7 = workloads('tiny').find((w) => w.id === 'W7')!;
 
