@@ -14,6 +14,7 @@ type Layer = ((x: Tensor) => Tensor) & { parameters(): Tensor[] };
 interface Optimizer {
   zeroGrad(): void;
   step(): void;
+  dispose(): void;
 }
 
 function api<T>(ns: object, nsName: string, name: string): Ctor<T> {
@@ -103,7 +104,8 @@ class TensileSystem implements System {
     this.select();
     const spec = workload.spec;
     const device = this.device;
-    const owned: Tensor[] = [];
+    // Inputs, parameters and optimizer state: freed when the workload is done.
+    const owned: { dispose(): void }[] = [];
     const up = (name: string): Tensor => {
       const t = upload(inputs[name]!, device);
       owned.push(t);
@@ -180,6 +182,7 @@ class TensileSystem implements System {
         const labels = up('labels');
         const lossFn = new CrossEntropyLoss();
         const opt = new (Adam as unknown as new (p: Tensor[], o: { lr: number }) => Optimizer)(params, { lr: spec.lr });
+        owned.push(opt);
         step = async () => {
           const loss = tidy(() => {
             opt.zeroGrad();
