@@ -45,18 +45,23 @@ export class WasmBackend implements Backend {
   /** @param maxBytes cap on linear memory (default 4 GiB, wasm32's limit) */
   constructor(private readonly maxBytes = MAX_BYTES) {}
 
-  /** Instantiates the module synchronously where allowed; returns whether it is ready. */
+  /** Instantiates the module synchronously where allowed; returns whether it is ready. Never throws: a failure becomes unavailableReason. */
   startSync(): boolean {
-    if (!this.isReady) {
-      const e = instantiateSync();
-      if (e !== null) this.attach(e);
+    if (!this.isReady && this.unavailableReason === undefined) {
+      try {
+        const e = instantiateSync();
+        if (e !== null) this.attach(e);
+      } catch (err) {
+        this.unavailableReason = `WebAssembly instantiation failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
     }
     return this.isReady;
   }
 
   init(): Promise<void> {
     if (this.isReady) return Promise.resolve();
-    this.starting ??= instantiate().then(
+    if (this.unavailableReason !== undefined) return Promise.reject(new DeviceError(`wasm: ${this.unavailableReason}`));
+    this.starting ??= (typeof WebAssembly === 'undefined' ? Promise.reject(new Error('this JavaScript engine has no WebAssembly')) : instantiate()).then(
       (e) => this.attach(e),
       (err: unknown) => {
         this.unavailableReason = `WebAssembly instantiation failed: ${err instanceof Error ? err.message : String(err)}`;

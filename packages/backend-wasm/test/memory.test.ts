@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeviceError, fromHostArray, manualSeed, memory, randn, tidy } from '@tensile/core';
 import { Linear, MSELoss, ReLU, Sequential } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
@@ -101,6 +101,18 @@ describe('wasm storage', () => {
     expect(small.memory().tensors).toBe(1);
     small.free(ok);
     expect(small.memory().bytes).toBe(0);
+  });
+
+  it('where WebAssembly is missing, start-up fails with the reason instead of throwing at import', async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const none = new WasmBackend();
+      expect(none.startSync()).toBe(false);
+      expect(none.unavailableReason).toMatch(/WebAssembly/);
+      await expect(none.init()).rejects.toThrow(DeviceError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('before start-up, use is a clear error', () => {
