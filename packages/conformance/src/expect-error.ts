@@ -66,7 +66,7 @@ function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   return out;
 }
 
-function describeError(e: unknown): string {
+export function describeError(e: unknown): string {
   return e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
 }
 

@@ -4,6 +4,7 @@ import { compareValues, type Mismatch } from './compare.js';
 import { hashName } from './random.js';
 import type { CaseResult } from './results.js';
 import { CaseTrace, honestyProblems } from './trace.js';
+import { describeError } from './expect-error.js';
 import { withLeakCheck } from './leak.js';
 
 /**
@@ -48,23 +49,27 @@ export async function runFusedChecks(backend: string, options: { seed: number; f
     const kernel = fusedKernelOf(backend, name);
     if (check === undefined || kernel === undefined) failures.push({ what: 'not implemented', message: `no fused-vs-composed check is defined for ${name}` });
     else {
-      const { leak } = await withLeakCheck(backend, () =>
-        tidyAsync(async () => {
-          core.setTrace(trace);
-          try {
-            const ins = check.inputs(backend, seed);
-            const composed = check.composed(ins, check.options);
-            const out = zerosLike(composed);
-            kernel(ins, check.options, out);
-            trace.phase = 'check';
-            const m = compareValues(`${name} fused vs composed`, await out.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
-            if (m) failures.push({ ...m, message: `${m.message} (seed ${seed})` });
-          } finally {
-            core.setTrace(null);
-          }
-        }),
-      );
-      if (leak) failures.push(leak);
+      try {
+        const { leak } = await withLeakCheck(backend, () =>
+          tidyAsync(async () => {
+            core.setTrace(trace);
+            try {
+              const ins = check.inputs(backend, seed);
+              const composed = check.composed(ins, check.options);
+              const out = zerosLike(composed);
+              kernel(ins, check.options, out);
+              trace.phase = 'check';
+              const m = compareValues(`${name} fused vs composed`, await out.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
+              if (m) failures.push({ ...m, message: `${m.message} (seed ${seed})` });
+            } finally {
+              core.setTrace(null);
+            }
+          }),
+        );
+        if (leak) failures.push(leak);
+      } catch (e) {
+        failures.push({ what: 'exception', message: `${describeError(e)} (seed ${seed})` });
+      }
     }
     for (const p of honestyProblems(trace.counts, backend)) failures.push({ what: 'honesty', message: p });
     results.push({ id, kind: 'fused', subject: name, file: 'fused', backend, status: failures.length ? 'failed' : 'passed', failures, maxRelError: 0, counts: trace.counts, seed });

@@ -2,7 +2,7 @@ import '@tensile/backend-cpu';
 import { getBackend, kernelCoverage, listBackends, setBackend, tidyAsync } from '@tensile/core';
 import { ErrorStats, type Mismatch } from './compare.js';
 import { KNOWN_BACKENDS, startBackend } from './backends.js';
-import { NotImplemented } from './expect-error.js';
+import { describeError, NotImplemented } from './expect-error.js';
 import { type CaseKind, findGoldenDir, type GoldenCase, type GoldenFile, readGolden } from './golden.js';
 import { withLeakCheck } from './leak.js';
 import type { BackendSummary, CaseResult, ConformanceResult } from './results.js';
@@ -65,9 +65,7 @@ export async function runGoldenCase(file: GoldenFile, c: GoldenCase, backend: st
       failures = leak ? [...value, leak] : value;
     } catch (e) {
       failures = [
-        e instanceof NotImplemented
-          ? { what: 'not implemented', message: e.message.replace(/^not implemented: /, '') }
-          : { what: 'exception', message: `${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}` },
+        e instanceof NotImplemented ? { what: 'not implemented', message: e.message.replace(/^not implemented: /, '') } : { what: 'exception', message: describeError(e) },
       ];
     }
   });
