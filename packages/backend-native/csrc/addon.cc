@@ -451,7 +451,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
                 o.Set("tensors", Napi::Number::New(info.Env(), double(self->alloc.live())));
                 o.Set("bytes", Napi::Number::New(info.Env(), double(self->alloc.bytes())));
                 o.Set("peakBytes", Napi::Number::New(info.Env(), double(self->alloc.peak_bytes())));
+                o.Set("cachedBytes", Napi::Number::New(info.Env(), double(self->alloc.cached_bytes())));
                 return o;
+              }));
+  exports.Set("emptyCache", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                info.Env().GetInstanceData<Instance>()->alloc.empty_cache();
+                return info.Env().Undefined();
               }));
   exports.Set("threads", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
                 return Napi::Number::New(info.Env(), threads());

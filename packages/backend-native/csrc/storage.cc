@@ -8,6 +8,9 @@ namespace tn {
 namespace {
 constexpr double GEN_SCALE = 16777216.0;  // 2^24 slots; handle = gen * 2^24 + index, exact in a double
 constexpr int64_t MAX_ELEMENTS = int64_t(1) << 40;
+// Blocks below this go straight back to malloc (it recycles small blocks well); the cache holds at most CACHE_LIMIT bytes.
+constexpr size_t CACHE_MIN = 16 * 1024;
+constexpr int64_t CACHE_LIMIT = int64_t(512) << 20;
 
 size_t rounded_bytes(int64_t size, int dtype) {
   size_t b = static_cast<size_t>(size) * dtype_size(dtype);
@@ -31,6 +34,36 @@ size_t dtype_size(int dt) { return dt == F64 ? 8 : dt == BOOL ? 1 : 4; }
 Allocator::~Allocator() {
   for (auto& s : slots_)
     if (s.live) std::free(s.ptr);
+  empty_cache();
+}
+
+char* Allocator::take(size_t bytes) {
+  auto it = cache_.find(bytes);
+  if (it != cache_.end() && !it->second.empty()) {
+    char* p = it->second.back();
+    it->second.pop_back();
+    cached_ -= int64_t(bytes);
+    return p;
+  }
+  char* p = static_cast<char*>(std::aligned_alloc(64, bytes));
+  if (p == nullptr && cached_ > 0) {
+    empty_cache();  // memory is tight: cached blocks go back before giving up
+    p = static_cast<char*>(std::aligned_alloc(64, bytes));
+  }
+  return p;
+}
+
+void Allocator::give(char* p, size_t bytes) {
+  if (bytes < CACHE_MIN || cached_ + int64_t(bytes) > CACHE_LIMIT) return std::free(p);
+  cache_[bytes].push_back(p);
+  cached_ += int64_t(bytes);
+}
+
+void Allocator::empty_cache() {
+  for (auto& [bytes, blocks] : cache_)
+    for (char* p : blocks) std::free(p);
+  cache_.clear();
+  cached_ = 0;
 }
 
 double Allocator::alloc(int dtype, double size) {
@@ -38,7 +71,7 @@ double Allocator::alloc(int dtype, double size) {
   if (!(size >= 0) || size != std::floor(size) || size > double(MAX_ELEMENTS))
     throw Error{E_VALUE, "alloc: invalid element count " + std::to_string(size)};
   int64_t n = static_cast<int64_t>(size);
-  char* p = static_cast<char*>(std::aligned_alloc(64, rounded_bytes(n, dtype)));
+  char* p = take(rounded_bytes(n, dtype));
   if (p == nullptr) throw Error{E_VALUE, "alloc: out of memory allocating " + std::to_string(n) + " " + dtype_name(dtype) + " elements"};
   uint32_t index;
   if (!free_.empty()) {
@@ -46,7 +79,7 @@ double Allocator::alloc(int dtype, double size) {
     free_.pop_back();
   } else {
     if (slots_.size() >= size_t(GEN_SCALE)) {
-      std::free(p);
+      give(p, rounded_bytes(n, dtype));
       throw Error{E_VALUE, "alloc: too many live storages"};
     }
     index = static_cast<uint32_t>(slots_.size());
@@ -76,7 +109,7 @@ Slot& Allocator::get(double handle) {
 
 void Allocator::free(double handle) {
   Slot& s = get(handle);
-  std::free(s.ptr);
+  give(s.ptr, rounded_bytes(s.size, s.dtype));
   s.ptr = nullptr;
   s.live = false;
   s.gen = (s.gen + 1) & 0x0FFFFFFF;

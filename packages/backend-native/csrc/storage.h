@@ -3,6 +3,7 @@
 // address and a stale handle (use after free) is an error, not a read.
 #pragma once
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "common.h"
@@ -27,8 +28,18 @@ class Allocator {
   int64_t live() const { return live_; }
   int64_t bytes() const { return bytes_; }
   int64_t peak_bytes() const { return peak_; }
+  int64_t cached_bytes() const { return cached_; }
+  // Returns every cached block to the system.
+  void empty_cache();
 
  private:
+  char* take(size_t bytes);
+  void give(char* p, size_t bytes);
+  // Freed blocks kept by exact (rounded) size: a training loop allocates the
+  // same sizes every step, and reusing a block skips the system allocator and
+  // the page faults of fresh memory.
+  std::unordered_map<size_t, std::vector<char*>> cache_;
+  int64_t cached_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   int64_t live_ = 0;

@@ -27,7 +27,8 @@ export interface Addon {
   read(handle: number, offset: number, count: number): Float32Array | Float64Array | Int32Array | Uint8Array | undefined;
   upload(data: ArrayBufferView, dtype: number): number | undefined;
   lastError(): { kind: number; message: string };
-  memory(): { tensors: number; bytes: number; peakBytes: number };
+  memory(): { tensors: number; bytes: number; peakBytes: number; cachedBytes: number };
+  emptyCache(): void;
   threads(): number;
   setThreads(n: number): boolean;
   isa(): string;

@@ -27,6 +27,11 @@ export function setNumThreads(n: number): void {
   nativeBackend.addon.setThreads(n);
 }
 
+/** Returns the allocator's cached free blocks (`memory('native').cachedBytes`) to the system. */
+export function emptyCache(): void {
+  nativeBackend.addon.emptyCache();
+}
+
 /** What the native backend runs with: whether it is available (else why), the kernel ISA in use, and the pool size. */
 export function nativeInfo(): { available: boolean; reason?: string; isa?: string; threads?: number; buildCommand: string } {
   if (!nativeBackend.isReady) return { available: false, reason: nativeBackend.unavailableReason!, buildCommand: BUILD_COMMAND };
