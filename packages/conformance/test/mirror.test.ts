@@ -1,9 +1,7 @@
-import { CASE_KINDS, describeBackend } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance';
 import { scratchBackend } from './scratch.js';
 
 // A faithful copy of cpu under another name: a non-cpu device as far as the suite can tell, so
 // every golden case, every differential trial against cpu and the honesty checks must pass.
 scratchBackend('mirror');
-
-// Losses are still being finished by their issue; the CLI reports their failures.
-describeBackend('mirror', { kinds: CASE_KINDS.filter((k) => k !== 'losses') });
+describeBackend('mirror');
