@@ -221,6 +221,17 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     await expectClose(topk(gs, 4, 1)[1], topk(cs, 4, 1)[1], 'topk');
   });
 
+  it('long lines: multi-block scans, and a scatterAdd fiber longer than a shader loop may run', async () => {
+    const [c, g] = pair(floats(2 * 3000, 40, -1, 1), [2, 3000], 'float32');
+    await expectClose(cumsum(g, 1), cumsum(c, 1), 'cumsum over 3 blocks', 1e-4, 1e-4);
+    await expectClose(cumprod(g.mul(0.01).add(1), 1), cumprod(c.mul(0.01).add(1), 1), 'cumprod over 3 blocks', 1e-4, 1e-5);
+    const n = 70000;
+    const [ci, gi] = pair(ints(n, 41, 0, 9), [n], 'int32');
+    const [cs, gs] = pair(floats(n, 42), [n], 'float32');
+    const [cd, gd] = pair(new Float32Array(10), [10], 'float32');
+    await expectClose(scatterAdd(gd, 0, gi, gs), scatterAdd(cd, 0, ci, cs), 'one fiber of 70000 indices');
+  });
+
   it('autograd through webgpu kernels matches cpu', async () => {
     const [cx, gx] = pair(floats(12, 32), [4, 3], 'float32');
     const [cw, gw] = pair(floats(6, 33), [3, 2], 'float32');

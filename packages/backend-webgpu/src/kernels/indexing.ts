@@ -1,7 +1,7 @@
 import { DeviceError, type KernelSignatures, numel, type TensorView } from '@tensile/core';
 import { grid, Meta, type WebGPUBackend } from '../backend.js';
 import { WGSL_TYPE } from './elementwise.wgsl.js';
-import { gatherSource, scatterSource } from './indexing.wgsl.js';
+import { gatherSource, SCATTER_CHUNK, scatterSource } from './indexing.wgsl.js';
 import { MAX_DIMS } from './math.wgsl.js';
 
 /** The index's shape and strides with a 0-d index read as [1], and another operand's strides over the same dims (0-d operands broadcast). */
@@ -50,24 +50,28 @@ export function scatterKernel(backend: WebGPUBackend, accumulate: boolean): Kern
     const length = shape[dim]!;
     shape[dim] = 1;
     const size = dst.shape.length === 0 ? 1 : dst.shape[dim]!;
-    const meta = new Meta()
-      .setAll(0, [n / length, shape.length, dim, size, dst.offset, index.offset, src.offset, length])
-      .setAll(8, shape)
-      .setAll(16, istrides)
-      .setAll(24, strides[0]!)
-      .setAll(32, strides[1]!);
-    backend.dispatch({
-      kernel: op,
-      key: `${op}:${WGSL_TYPE[dst.dtype]}`,
-      source: () => scatterSource(dst.dtype, accumulate),
-      bindings: [
-        { buffer: backend.bufferOf(dst, op), write: true },
-        { buffer: backend.bufferOf(index, op), write: false },
-        { buffer: backend.bufferOf(src, op), write: false },
-        { buffer: backend.errors, write: true },
-      ],
-      meta: meta.u32,
-      groups: grid(Math.ceil(n / length / 64)),
-    });
+    const bindings = [
+      { buffer: backend.bufferOf(dst, op), write: true },
+      { buffer: backend.bufferOf(index, op), write: false },
+      { buffer: backend.bufferOf(src, op), write: false },
+      { buffer: backend.errors, write: true },
+    ];
+    for (let first = 0; first < length; first += SCATTER_CHUNK) {
+      const meta = new Meta()
+        .setAll(0, [n / length, shape.length, dim, size, dst.offset, index.offset, src.offset, length])
+        .setAll(8, shape)
+        .setAll(16, istrides)
+        .setAll(24, strides[0]!)
+        .setAll(32, strides[1]!)
+        .setAll(48, [first, Math.min(length, first + SCATTER_CHUNK)]);
+      backend.dispatch({
+        kernel: op,
+        key: `${op}:${WGSL_TYPE[dst.dtype]}`,
+        source: () => scatterSource(dst.dtype, accumulate),
+        bindings,
+        meta: meta.u32,
+        groups: grid(Math.ceil(n / length / 64)),
+      });
+    }
   };
 }

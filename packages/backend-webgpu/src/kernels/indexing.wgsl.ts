@@ -11,12 +11,17 @@ import { META } from './math.wgsl.js';
  * `dim`), walking that fiber's indices in order. Two positions can only hit the
  * same destination when they share a fiber, so there are no write conflicts,
  * no atomics, and float accumulation happens in exactly the cpu backend's order.
+ * Long fibers are walked in chunks of SCATTER_CHUNK positions, one dispatch
+ * each, in order (Mesa's llvmpipe stops any shader loop after 65535 iterations).
  *
  * Uniform slots: [0] invocations, [1] ndim, [2] dim, [3] size along dim,
  * [4] x/dst offset, [5] index offset, [6] out/src offset, [7] fiber length,
  * [8..15] index shape (scatter: 1 at dim), [16..23] index strides,
- * [24..31] x (gather) or src (scatter) strides, [32..39] dst strides.
+ * [24..31] x (gather) or src (scatter) strides, [32..39] dst strides,
+ * [48] first and [49] end position of this scatter chunk.
  */
+
+export const SCATTER_CHUNK = 16384;
 
 /** Codes of the ops that raise device-side errors (backend.ts ERROR_OPS maps them back to names). */
 export const ERROR_CODE = { gather: 1, scatter: 2, scatterAdd: 3 } as const;
@@ -94,7 +99,7 @@ ${HEAD}
   let istep = M(16u + dim);
   let sstep = M(24u + dim);
   let dstep = M(32u + dim);
-  for (var j = 0u; j < M(7u); j = j + 1u) {
+  for (var j = M(48u); j < M(49u); j = j + 1u) {
     let v = idx[ip + j * istep];
     if (v < 0 || u32(v) >= size) {
       flag(${accumulate ? ERROR_CODE.scatterAdd : ERROR_CODE.scatter}u, v, size, dim);

@@ -68,15 +68,24 @@ fn atanh2(s: f32) -> f32 {
   return 2.0 * s + 2.0 * s * p;
 }
 
-fn t_log(x: f32) -> f32 {
-  if (is_nan(x) || x < 0.0) { return f_nan(); }
-  if (x == 0.0) { return -f_inf(); }
-  if (is_inf(x)) { return x; }
+fn log_normal(x: f32) -> f32 {
   let fr = frexp(x);
   var m = fr.fract;
   var e = fr.exp;
   if (m < 0.70710678) { m = m * 2.0; e = e - 1; }
   return f32(e) * 0.693147181 + atanh2((m - 1.0) / (m + 1.0));
+}
+
+// Decided on the bits, so denormal inputs get their true logarithm even where
+// the GPU flushes denormals to zero (a denormal is its mantissa times 2^-149).
+fn t_log(x: f32) -> f32 {
+  let bits = bitcast<u32>(x);
+  if (is_nan(x)) { return x; }
+  if ((bits & 0x7fffffffu) == 0u) { return -f_inf(); }
+  if ((bits >> 31u) != 0u) { return f_nan(); }
+  if (is_inf(x)) { return x; }
+  if ((bits & 0x7f800000u) == 0u) { return log_normal(f32(bits)) - 103.278930; }
+  return log_normal(x);
 }
 
 fn t_log1p(x: f32) -> f32 {
@@ -154,7 +163,12 @@ fn t_erf(x: f32) -> f32 {
 fn t_pow(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return f_nan(); }
-  let integral = !is_inf(b) && b == floor(b);
+  if (is_inf(b)) {
+    let m = abs(a);
+    if (m == 1.0) { return f_nan(); }
+    return select(0.0, f_inf(), (m > 1.0) == (b > 0.0));
+  }
+  let integral = b == floor(b);
   if (integral && abs(b) <= 64.0) {
     // Small integer exponents by repeated squaring: exact to a few ULP, as x^2 in losses needs.
     var e = u32(abs(b));
@@ -178,13 +192,15 @@ fn t_pow(a: f32, b: f32) -> f32 {
 }
 
 // a - floor(a / b) * b with Python's sign (that of b). The quotient is rounded
-// in float32, so the residual is taken exactly with fma and corrected by one b
-// when the rounding pushed it out of [0, b).
+// in float32, so the residual is taken exactly with fma and moved by one b
+// when the rounding gave it the wrong sign.
 fn t_rem(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a) || is_inf(b)) { return f_nan(); }
-  var r = fma(-floor(a / b), b, a);
+  let q = floor(a / b);
+  // A quotient past float32's range leaves nothing representable of a below b (the cpu's float64 gives 0 there too).
+  if (is_inf(q)) { return 0.0; }
+  var r = fma(-q, b, a);
   if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
-  if (abs(r) >= abs(b)) { r = r - b; }
   return r;
 }
 

@@ -1,7 +1,7 @@
 import type { KernelSignatures } from '@tensile/core';
-import { ELEMENT_BYTES, grid, Meta, type WebGPUBackend } from '../backend.js';
+import { type Binding, ELEMENT_BYTES, grid, Meta, type WebGPUBackend } from '../backend.js';
 import { WGSL_TYPE } from './elementwise.wgsl.js';
-import { scanSource, sortFinalSource, sortInitSource, sortStepSource } from './scan.wgsl.js';
+import { SCAN_BLOCK, type ScanPass, scanSource, sortFinalSource, sortInitSource, sortStepSource } from './scan.wgsl.js';
 
 export function scanKernel(backend: WebGPUBackend, isProd: boolean): KernelSignatures['scan'] {
   const op = isProd ? 'cumprod' : 'cumsum';
@@ -9,16 +9,23 @@ export function scanKernel(backend: WebGPUBackend, isProd: boolean): KernelSigna
     const [outer, n, inner] = x.shape as [number, number, number];
     const lines = outer * inner;
     if (lines * n === 0) return;
-    backend.dispatch({
-      kernel: op,
-      key: `${op}:${WGSL_TYPE[x.dtype]}`,
-      source: () => scanSource(x.dtype, isProd),
-      bindings: [
-        { buffer: backend.bufferOf(x, op), write: false },
-        { buffer: backend.bufferOf(out, op), write: true },
-      ],
-      meta: new Meta().setAll(0, [lines, n, inner, x.offset, out.offset]).u32,
-      groups: grid(Math.ceil(lines / 64)),
+    const nb = Math.ceil(n / SCAN_BLOCK);
+    const T = WGSL_TYPE[x.dtype];
+    const pass = (p: ScanPass, count: number, bindings: Binding[]) =>
+      backend.dispatch({
+        kernel: op,
+        key: `${op}:${p}:${T}`,
+        source: () => scanSource(x.dtype, isProd, p),
+        bindings,
+        meta: new Meta().setAll(0, [count, n, inner, x.offset, out.offset, nb]).u32,
+        groups: grid(Math.ceil(count / 64)),
+      });
+    const o = { buffer: backend.bufferOf(out, op), write: true };
+    backend.withScratch([lines * nb * ELEMENT_BYTES], ([totals]) => {
+      pass('block', lines * nb, [{ buffer: backend.bufferOf(x, op), write: false }, o, { buffer: totals!, write: true }]);
+      if (nb === 1) return;
+      pass('carry', lines, [{ buffer: totals!, write: true }]);
+      pass('fix', lines * n, [{ buffer: totals!, write: false }, o]);
     });
   };
 }

@@ -5,8 +5,14 @@ import { MATH, META } from './math.wgsl.js';
 /**
  * cumsum/cumprod and sort along the middle axis of a contiguous [outer, n, inner] view.
  *
- * Scans run one invocation per line, serially, in the cpu backend's order.
- * Uniform slots: [0] lines, [1] n, [2] inner, [3] input offset, [4] output offset.
+ * Scans go in up to three passes over blocks of SCAN_BLOCK elements of each
+ * line (Mesa's llvmpipe silently stops any shader loop after 65535
+ * iterations, and long lines want parallelism anyway): `block` scans each
+ * block serially and records its total, `carry` turns the totals of each line
+ * into exclusive prefixes, `fix` folds each block's prefix into its elements.
+ * Lines of at most SCAN_BLOCK elements need only the first pass, in the cpu
+ * backend's order. Uniform slots: [0] invocations, [1] n, [2] inner,
+ * [3] input offset, [4] output offset, [5] blocks per line.
  *
  * sort is a bitonic network over lines padded to P = 2^ceil(log2 n), in
  * scratch buffers of keys and original positions: `sortInit` loads, one
@@ -18,24 +24,58 @@ import { MATH, META } from './math.wgsl.js';
  * [6] inner, [7] input/values offset, [8] indices offset.
  */
 
-export function scanSource(dtype: DType, isProd: boolean): string {
+export const SCAN_BLOCK = 1024;
+
+export type ScanPass = 'block' | 'carry' | 'fix';
+
+export function scanSource(dtype: DType, isProd: boolean, pass: ScanPass): string {
   const T = WGSL_TYPE[dtype];
-  return `${META}
-@group(0) @binding(1) var<storage, read> x: array<${T}>;
+  const op = isProd ? '*' : '+';
+  const identity = `${T}(${isProd ? 1 : 0})`;
+  const bindings =
+    pass === 'block'
+      ? `@group(0) @binding(1) var<storage, read> x: array<${T}>;
 @group(0) @binding(2) var<storage, read_write> out: array<${T}>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let line = linear_id(wid, nwg, lid, 64u);
-  if (line >= M(0u)) { return; }
-  let n = M(1u);
-  let inner = M(2u);
+@group(0) @binding(3) var<storage, read_write> totals: array<${T}>;`
+      : pass === 'carry'
+        ? `@group(0) @binding(1) var<storage, read_write> totals: array<${T}>;`
+        : `@group(0) @binding(1) var<storage, read> totals: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> out: array<${T}>;`;
+  const body =
+    pass === 'block'
+      ? `let line = t / nb;
+  let blk = t % nb;
   let base = (line / inner) * n * inner + line % inner;
-  var acc = ${T}(${isProd ? 1 : 0});
-  for (var j = 0u; j < n; j = j + 1u) {
+  var acc = ${identity};
+  for (var j = blk * ${SCAN_BLOCK}u; j < min(n, (blk + 1u) * ${SCAN_BLOCK}u); j = j + 1u) {
     let p = base + j * inner;
-    acc = acc ${isProd ? '*' : '+'} x[M(3u) + p];
+    acc = acc ${op} x[M(3u) + p];
     out[M(4u) + p] = acc;
   }
+  totals[t] = acc;`
+      : pass === 'carry'
+        ? `var acc = ${identity};
+  for (var b = 0u; b < nb; b = b + 1u) {
+    let v = totals[t * nb + b];
+    totals[t * nb + b] = acc;
+    acc = acc ${op} v;
+  }`
+        : `let line = t / n;
+  let j = t % n;
+  let blk = j / ${SCAN_BLOCK}u;
+  if (blk == 0u) { return; }
+  let p = M(4u) + (line / inner) * n * inner + line % inner + j * inner;
+  out[p] = totals[line * nb + blk] ${op} out[p];`;
+  return `${META}
+${bindings}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = linear_id(wid, nwg, lid, 64u);
+  if (t >= M(0u)) { return; }
+  let n = M(1u);
+  let inner = M(2u);
+  let nb = M(5u);
+  ${body}
 }
 `;
 }
