@@ -1,0 +1,70 @@
+// Line plots on a canvas, with axes and a few labelled ticks.
+
+export interface Series {
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  color: string;
+}
+
+const PAD = { left: 52, right: 10, top: 10, bottom: 26 };
+
+function extent(values: number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const m = (hi - lo) * 0.05;
+  return [lo - m, hi + m];
+}
+
+const tick = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
+
+/** Draws the series over a shared x range; y spans the finite values (non-finite points break the line). */
+export function plot(canvas: HTMLCanvasElement, series: readonly Series[], { logY = false } = {}): void {
+  const ctx = canvas.getContext('2d')!;
+  const { width: w, height: h } = canvas;
+  ctx.clearRect(0, 0, w, h);
+  const fy = (v: number) => (logY ? Math.log10(Math.max(v, 1e-12)) : v);
+  const [x0, x1] = extent(series.flatMap((s) => Array.from(s.xs)));
+  const [y0, y1] = extent(series.flatMap((s) => Array.from(s.ys, fy)));
+  const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (w - PAD.left - PAD.right);
+  const py = (y: number) => h - PAD.bottom - ((fy(y) - y0) / (y1 - y0)) * (h - PAD.top - PAD.bottom);
+
+  ctx.strokeStyle = '#999';
+  ctx.fillStyle = '#444';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(PAD.left, PAD.top, w - PAD.left - PAD.right, h - PAD.top - PAD.bottom);
+  for (let i = 0; i <= 4; i++) {
+    const xv = x0 + ((x1 - x0) * i) / 4;
+    ctx.fillText(tick(xv), px(xv) - 12, h - 8);
+    const yv = y0 + ((y1 - y0) * i) / 4;
+    const yy = h - PAD.bottom - ((yv - y0) / (y1 - y0)) * (h - PAD.top - PAD.bottom);
+    ctx.fillText(tick(logY ? 10 ** yv : yv), 4, yy + 4);
+  }
+  if (y0 < 0 && y1 > 0 && !logY) {
+    ctx.strokeStyle = '#ddd';
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, py(0));
+    ctx.lineTo(w - PAD.right, py(0));
+    ctx.stroke();
+  }
+  ctx.lineWidth = 2;
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < s.xs.length; i++) {
+      const y = s.ys[i]!;
+      if (!Number.isFinite(fy(y))) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(px(s.xs[i]!), py(y));
+      else ctx.moveTo(px(s.xs[i]!), py(y));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+}

@@ -1,0 +1,9 @@
+import { defaultClientConditions, defineConfig } from 'vite';
+
+export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources ("source" in their
+  // exports maps), so `npm run dev` needs no prior build of them.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  // Top-level await in the backends' entries (wasm instantiation).
+  build: { target: 'es2022' },
+});
