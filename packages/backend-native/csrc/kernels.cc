@@ -13,48 +13,19 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define TN_X86 1
-#include <immintrin.h>
 #else
 #define TN_X86 0
 #endif
 
-// ---- the GEMM, once per ISA ------------------------------------------------------
-
-namespace tn {
-namespace base {
-#define TN_AVX2 0
-#include "gemm_impl.inc"
-#undef TN_AVX2
-}  // namespace base
-}  // namespace tn
-
 #if TN_X86 && (defined(__GNUC__) || defined(__clang__))
 #define TN_HAVE_AVX2_BUILD 1
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
-namespace tn {
-namespace avx2 {
-#define TN_AVX2 1
-#include "gemm_impl.inc"
-#undef TN_AVX2
-}  // namespace avx2
-}  // namespace tn
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
 #else
 #define TN_HAVE_AVX2_BUILD 0
 #endif
 
 // ---- the two builds of kernels-c (symbols renamed by kc_prefix.h) -----------------
 
-#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace)
+#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace)
 
 extern "C" {
 #define TN_DECL(n) decltype(tn_##n) tn_base_##n;
@@ -76,15 +47,14 @@ struct KernelSet {
 #define TN_FIELD(n) decltype(&tn_##n) n;
   TN_KC_FUNCS(TN_FIELD)
 #undef TN_FIELD
-  void (*gemm)(const View& a, const View& b, const View& out);
 };
 
 #define TN_INIT(n) &tn_base_##n,
-const KernelSet kBase = {"base", TN_KC_FUNCS(TN_INIT) & base::matmul};
+const KernelSet kBase = {"base", TN_KC_FUNCS(TN_INIT)};
 #undef TN_INIT
 #if TN_HAVE_AVX2_BUILD
 #define TN_INIT(n) &tn_avx2_##n,
-const KernelSet kAvx2 = {"avx2", TN_KC_FUNCS(TN_INIT) & avx2::matmul};
+const KernelSet kAvx2 = {"avx2", TN_KC_FUNCS(TN_INIT)};
 #undef TN_INIT
 #endif
 
@@ -364,13 +334,39 @@ void reduce(int op, const View& x, const View& out) {
 
 // ---- matmul ---------------------------------------------------------------------------
 
+// Below this many multiply-adds a matmul stays on the calling thread.
+constexpr int64_t GEMM_PARALLEL_MIN = int64_t(1) << 18;
+
 void matmul(const View& a, const View& b, const View& out) {
-  if (out.dtype == F32 || out.dtype == F64) return g_set->gemm(a, b, out);
-  // int32 (wrapping) from kernels-c; it has no bool product, nor has PyTorch on CPU.
+  // kernels-c has no bool product, nor has PyTorch on CPU.
   if (out.dtype == BOOL) fail(E_DTYPE, "matmul: not implemented for bool tensors");
-  check(g_set->matmul(I32, a.shape[0], a.shape[1], a.shape[2], b.shape[2], first_byte(a), a.strides[0], a.strides[1], a.strides[2], first_byte(b),
-                      b.strides[0], b.strides[1], b.strides[2], first_byte(out), nullptr),
-        "matmul");
+  const KernelSet* ks = g_set;
+  const int dt = out.dtype;
+  const int64_t batch = a.shape[0], M = a.shape[1], K = a.shape[2], N = b.shape[2];
+  const int64_t e = int64_t(dtype_size(dt));
+  const char* A = first_byte(a);
+  const char* B = first_byte(b);
+  char* C = first_byte(out);
+  // Products [t0, t1) over rows [m0, m1) of each; out's batch stride is (m1 - m0) * N, so a row split takes one product at a time.
+  auto run = [&](int64_t t0, int64_t t1, int64_t m0, int64_t m1) {
+    const size_t ws = ks->matmul_workspace(dt, m1 - m0, K, N);
+    void* w = ws > 0 ? thread_buffer(0, ws) : nullptr;
+    return ks->matmul(dt, t1 - t0, m1 - m0, K, N, A + (t0 * a.strides[0] + m0 * a.strides[1]) * e, a.strides[0], a.strides[1], a.strides[2],
+                      B + t0 * b.strides[0] * e, b.strides[0], b.strides[1], b.strides[2], C + (t0 * M + m0) * N * e, w);
+  };
+  const int64_t work = M * N * (K > 0 ? K : 1);
+  const int nt = threads();
+  if (nt == 1 || work * batch < GEMM_PARALLEL_MIN) return check(run(0, batch, 0, M), "matmul");
+  check(run(0, 0, 0, M), "matmul");  // an empty batch: kernels-c checks the dtype before threads start
+  if (batch >= nt && work < GEMM_PARALLEL_MIN * 8) {
+    // Many small products: whole products per thread.
+    parallel_for(batch, 1, [&](int64_t lo, int64_t hi) { run(lo, hi, 0, M); });
+    return;
+  }
+  // Each product's rows split across threads, in 6-row (micro-kernel) multiples.
+  const int64_t tiles = (M + 5) / 6;
+  for (int64_t t = 0; t < batch; t++)
+    parallel_for(tiles, 1, [&](int64_t lo, int64_t hi) { run(t, t + 1, lo * 6, hi * 6 < M ? hi * 6 : M); });
 }
 
 // ---- gather / scatter -------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // Kernel entry points, on validated arguments (views bounds-checked against
-// their storages, shapes agreed). The hot loops are @tensile/kernels-c, the C
-// shared with backend-wasm, built twice (baseline, and 32-byte vectors with
-// AVX2+FMA); float matmul is the native-only blocked GEMM of gemm_impl.inc,
-// also built twice. `active()` picks the build at load from what the CPU has.
-// These wrappers add the thread pool and turn kernels-c status codes into Errors.
+// their storages, shapes agreed). The loops are @tensile/kernels-c, the C
+// shared with backend-wasm (including its blocked, packed GEMM), built twice:
+// baseline, and 32-byte vectors with AVX2+FMA; the build is picked at load
+// from what the CPU has. These wrappers add the thread pool and turn
+// kernels-c status codes into Errors.
 #pragma once
 #include "common.h"
 
