@@ -6,7 +6,7 @@ export { isFloat, promoteTypes, bytesPerElement, DTYPES } from './dtype.js';
 export { TensileError, ShapeError, DTypeError, DeviceError, IndexError, ValueError, fmtShape } from './errors.js';
 export { checkOptions } from './options.js';
 export * from './shape.js';
-export type { Backend, Storage, TensorView, MemoryInfo, KernelSignatures, Kernel, KernelTable, FusedKernel } from './backend/backend.js';
+export type { Backend, Storage, TensorView, MemoryInfo, ValueCheck, KernelSignatures, Kernel, KernelTable, FusedKernel } from './backend/backend.js';
 export {
   registerBackend,
   registerKernel,
@@ -38,7 +38,7 @@ export * from './ops/indexing.js';
 export * from './ops/scan.js';
 export * from './ops/inplace.js';
 export { matmul, linear } from './ops/matmul.js';
-export { softmax, logSoftmax } from './ops/softmax.js';
+export { softmax, logSoftmax, softmaxComposed, logSoftmaxComposed } from './ops/softmax.js';
 export { rawView, deviceOf, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
 export type { Loss, Reduction } from './loss.js';
 export { unfoldWindows, foldWindows, padSpatial, windowTable, type WindowSpec } from './ops/window.js';

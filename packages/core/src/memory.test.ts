@@ -103,6 +103,23 @@ describe('memory', () => {
     expect(T.memory()).toEqual(before);
   });
 
+  test('a forward that is never backpropagated frees its saved tensors when its outputs are disposed', () => {
+    const w = T.keep(T.randn([16, 16], { requiresGrad: true }));
+    const x = T.randn(8, 16);
+    const before = T.memory();
+    for (let i = 0; i < 20; i++)
+      T.tidy(() => {
+        T.softmax(T.matmul(x, w).tanh().exp(), 1).sum();
+      });
+    expect(T.memory()).toEqual(before);
+    // A graph kept alive by a live output still backpropagates.
+    const y = T.tidy(() => T.matmul(x, w).tanh().sum());
+    y.backward();
+    expect(w.grad).not.toBeNull();
+    y.dispose();
+    expect(T.memory().tensors).toBe(before.tensors + 1);
+  });
+
   test('.grad and kept tensors are never swept by a scope', () => {
     const w = T.keep(T.randn(3, { requiresGrad: true }));
     T.tidy(() => w.mul(2).sum().backward());

@@ -142,7 +142,9 @@ export class Tensor implements TensorView {
   readonly dtype: DType;
   readonly storage: Storage;
   /** The autograd node that produced this tensor (null for leaves). */
-  gradFn: Node | null = null;
+  private _gradFn: Node | null = null;
+  /** @internal A saved tensor: owned by its node, so it must not keep that node alive. */
+  _weakGraph = false;
   /** Which output of gradFn this tensor is. */
   outputNr = 0;
   /** Accumulated gradient (owned by this tensor; no scope disposes it). */
@@ -200,6 +202,24 @@ export class Tensor implements TensorView {
     return isContiguous(this.shape, this.strides);
   }
 
+  /** The autograd node that produced this tensor (null for leaves). */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+
+  /**
+   * Handles count as references to their node, so a graph that no live tensor
+   * can reach frees its saved tensors at once (no backward needed).
+   */
+  set gradFn(node: Node | null) {
+    if (node === this._gradFn) return;
+    if (!this._weakGraph && !this._disposed) {
+      node?.ref();
+      this._gradFn?.unref();
+    }
+    this._gradFn = node;
+  }
+
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
@@ -243,6 +263,7 @@ export class Tensor implements TensorView {
     this._disposed = true;
     unwatch(this);
     release(this.storage);
+    if (this._gradFn !== null && !this._weakGraph) this._gradFn.unref();
     if (this.grad !== null) {
       this.grad.dispose();
       this.grad = null;
@@ -260,8 +281,9 @@ export class Tensor implements TensorView {
   }
 
   /** @internal A new handle on the same view, with the same autograd identity (used for saved tensors). */
-  _alias(): Tensor {
+  _alias(weak = false): Tensor {
     const t = new Tensor(this.storage, this.shape, this.strides, this.offset);
+    t._weakGraph = weak;
     t.gradFn = this.gradFn;
     t.outputNr = this.outputNr;
     t._requiresGrad = this._requiresGrad;

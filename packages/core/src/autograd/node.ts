@@ -22,6 +22,9 @@ export class Node {
   released = false;
   /** Output tensors that called retainGrad(), by output number. */
   retained: Map<number, Tensor> | null = null;
+  /** Live handles whose gradFn is this node, plus downstream nodes with an edge to it. */
+  private refs = 0;
+  private freed = false;
 
   constructor(
     readonly name: string,
@@ -32,7 +35,25 @@ export class Node {
     readonly numOutputs: number,
     /** Set on the AccumulateGrad node of a leaf. */
     readonly variable: Tensor | null = null,
-  ) {}
+  ) {
+    for (const e of next) e?.node.ref();
+  }
+
+  ref(): void {
+    this.refs++;
+  }
+
+  unref(): void {
+    if (--this.refs === 0) this.free();
+  }
+
+  /** Unreachable from any live tensor: free saved tensors and let go of the inputs' nodes. */
+  free(): void {
+    if (this.variable !== null || this.freed) return;
+    this.freed = true;
+    this.release();
+    for (const e of this.next) e?.node.unref();
+  }
 
   /** @internal */
   setSaved(saved: Tensor[], versions: number[]): void {

@@ -58,7 +58,7 @@ export function record(
   const versions = new Array<number>(save.length);
   for (let i = 0; i < save.length; i++) {
     const s = save[i]!;
-    const a = s._alias();
+    const a = s._alias(true);
     a._kept = true;
     // A saved leaf must reach the same AccumulateGrad node as the leaf itself.
     if (s.gradFn === null && s._requiresGrad) a._accumulator = accumulator(s);
@@ -66,4 +66,6 @@ export function record(
     versions[i] = s.storage.version;
   }
   node.setSaved(saved, versions);
+  // A node none of whose outputs carries a gradient is unreachable already.
+  if (!outputs.some((o) => o.gradFn === node)) node.free();
 }

@@ -25,6 +25,13 @@ export interface TensorView {
   readonly offset: number;
 }
 
+/** A value-dependent input check: an element fails when below min, above max (both inclusive bounds), or NaN if nanFails. */
+export interface ValueCheck {
+  readonly min?: number;
+  readonly max?: number;
+  readonly nanFails: boolean;
+}
+
 export interface MemoryInfo {
   /** Live storages allocated by this backend. */
   readonly tensors: number;
@@ -114,4 +121,10 @@ export interface Backend {
   memory(): MemoryInfo;
   /** Waits for submitted work; throws deferred device-side errors (out-of-range indices found on the device). */
   sync(): Promise<void>;
+  /**
+   * Devices without synchronous readback: checks every element of x on the
+   * device; when one fails, the next read()/sync() throws error(value). Core
+   * calls it only where the values have no host copy.
+   */
+  deferCheck?(x: TensorView, check: ValueCheck, error: (value: number) => Error): void;
 }

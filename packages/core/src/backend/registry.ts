@@ -1,6 +1,6 @@
 import { DeviceError, ValueError } from '../errors.js';
-import { isPrimitive, PRIMITIVES, type OpName, type PrimitiveOp } from '../ops/table.js';
-import type { Backend, Kernel, KernelTable } from './backend.js';
+import { type CompositeOp, isPrimitive, PRIMITIVES, type OpName, type PrimitiveOp } from '../ops/table.js';
+import type { Backend, FusedKernel, Kernel, KernelTable } from './backend.js';
 
 /** Counts what a case does on the device, so a suite can prove a backend did not fall back to another. */
 export interface Trace {
@@ -112,8 +112,17 @@ export function kernel<O extends PrimitiveOp>(op: O, backend: Backend): Kernel<O
   return k as Kernel<O>;
 }
 
-export function fusedKernel(op: string, backend: Backend): KernelTable[keyof KernelTable] | undefined {
-  return (registry.kernels.get(backend.name) as Record<string, never> | undefined)?.[op];
+/** The fused kernel a backend registered for a composite op, if any (not traced; for inspection). */
+export function fusedKernel(op: string, backend: Backend): FusedKernel | undefined {
+  return (registry.kernels.get(backend.name) as Record<string, FusedKernel> | undefined)?.[op];
+}
+
+/** The fused kernel for a composite, traced as a kernel call, or undefined when the backend has none. */
+export function fusedKernelCall(op: CompositeOp, backend: Backend): FusedKernel | undefined {
+  const k = fusedKernel(op, backend);
+  if (k === undefined || !backend.isReady) return undefined;
+  if (registry.trace !== null) registry.trace.kernel(op, backend.name);
+  return k;
 }
 
 export function setTrace(trace: Trace | null): void {

@@ -1,4 +1,5 @@
 import type { HostArray } from '../dtype.js';
+import type { ValueCheck } from '../backend/backend.js';
 import { kernel } from '../backend/registry.js';
 import { noGrad as noGradRun } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
@@ -37,6 +38,26 @@ export function checkIndexRange(op: string, index: Tensor, lo: number, hi: numbe
     const x = v[i]!;
     if (x < lo || x >= hi) throw new IndexError(`${op}: ${what(x)}`);
   }
+}
+
+/** Whether a value fails a ValueCheck. */
+export function failsCheck(v: number, check: ValueCheck): boolean {
+  if (Number.isNaN(v)) return check.nanFails;
+  return (check.min !== undefined && v < check.min) || (check.max !== undefined && v > check.max);
+}
+
+/**
+ * A value-dependent input check (probabilities in [0, 1], a non-negative
+ * variance): at once where the values can be read without waiting on a
+ * device, else on the device, whose next readback or ready() throws the error.
+ */
+export function checkValues(t: Tensor, check: ValueCheck, error: (value: number) => Error): void {
+  const v = hostIndices(t);
+  if (v !== null) {
+    for (let i = 0; i < v.length; i++) if (failsCheck(v[i]!, check)) throw error(v[i]!);
+    return;
+  }
+  t.storage.backend.deferCheck?.(t, check, error);
 }
 
 function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): void {

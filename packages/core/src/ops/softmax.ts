@@ -1,10 +1,12 @@
+import { fusedKernelCall } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { needsGrad, record } from '../autograd/record.js';
 import { tidy } from '../memory.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { div, exp, isinf, log, sub, where } from './elementwise.js';
+import { div, exp, isinf, log, mul, sub, where } from './elementwise.js';
 import { amax, logsumexp, sum } from './reduce.js';
-import { requireFloat } from './util.js';
+import { empty, requireFloat } from './util.js';
 
 /** The max along dim (kept), 0 where it is infinite, outside autograd: the shift that keeps exp() in range. */
 function maxShift(x: Tensor, d: number): Tensor {
@@ -14,10 +16,34 @@ function maxShift(x: Tensor, d: number): Tensor {
   });
 }
 
+/**
+ * A backend's fused kernel for softmax/logSoftmax, when it registered one
+ * (float32 inputs). Its gradient is the composite's own formula, written with
+ * differentiable ops, so the fused forward still differentiates twice.
+ */
+function viaFused(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor | null {
+  if (x.dtype !== 'float32') return null;
+  const k = fusedKernelCall(op, x.storage.backend);
+  if (k === undefined) return null;
+  const out = empty(x.storage.backend, x.shape, x.dtype);
+  k([x], { dim: d }, out);
+  if (needsGrad(x))
+    record(op, [x], [out], [out], (g, s) => {
+      const y = s[0]!;
+      return op === 'softmax' ? [mul(y, sub(g, sum(mul(g, y), d, true)))] : [sub(g, mul(exp(y), sum(g, d, true)))];
+    });
+  return out;
+}
+
 /** exp(x) / sum(exp(x)) along dim, shifted by the max for stability. */
 export function softmax(x: Tensor, dim = -1): Tensor {
   requireFloat('softmax', x);
   const d = normalizeDim('softmax', dim, Math.max(x.ndim, 1));
+  return viaFused('softmax', x, d) ?? softmaxComposed(x, d);
+}
+
+/** softmax from primitives: what runs on a backend without a fused kernel (and what a fused one must match). */
+export function softmaxComposed(x: Tensor, d: number): Tensor {
   return tidy(() => {
     const e = exp(sub(x, maxShift(x, d)));
     return div(e, sum(e, d, true));
@@ -32,6 +58,11 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   requireFloat('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, Math.max(x.ndim, 1));
+  return viaFused('logSoftmax', x, d) ?? logSoftmaxComposed(x, d);
+}
+
+/** logSoftmax from primitives. */
+export function logSoftmaxComposed(x: Tensor, d: number): Tensor {
   return tidy(() => {
     if (x.numel() === 0) return sub(x, logsumexp(x, d, true));
     const shifted = sub(x, maxShift(x, d));

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { CpuBackend, registerCpuBackend } from '@tensile/backend-cpu';
+import * as T from '@tensile/core';
+
+/**
+ * A backend may register a fused kernel for softmax/logSoftmax; core then
+ * runs it for the forward and uses the composite's own gradient formula, so
+ * values, gradients and second derivatives match the composed path.
+ */
+let calls = 0;
+beforeAll(() => {
+  registerCpuBackend({ backend: new CpuBackend('fusedcpu'), select: false });
+  for (const op of ['softmax', 'logSoftmax'] as const)
+    T.registerKernel(op, 'fusedcpu', (inputs, options, out) => {
+      calls++;
+      // The composite, computed on the same device, stands in for a fused kernel.
+      const view = (v: T.TensorView) => new T.Tensor(v.storage, v.shape, v.strides, v.offset);
+      const x = view(inputs[0]!);
+      const o = view(out);
+      T.noGrad(() => {
+        const y = op === 'softmax' ? T.softmaxComposed(x, options.dim as number) : T.logSoftmaxComposed(x, options.dim as number);
+        o.copy_(y);
+        y.dispose();
+      });
+      x.dispose();
+      o.dispose();
+    });
+});
+
+function firstAndSecond(op: 'softmax' | 'logSoftmax', device: string, data: Float32Array, w: T.Tensor, v: T.Tensor) {
+  const x = T.tensor(data, { shape: [3, 5], device, requiresGrad: true });
+  const y = T[op](x, 1);
+  const [g] = T.grad([y], [x], [w.to(device)], { createGraph: true });
+  const [gg] = T.grad([g!], [x], [v.to(device)]);
+  return [Array.from(y.dataSync()), Array.from(g!.dataSync()), Array.from(gg!.dataSync())];
+}
+
+describe('fused softmax / logSoftmax dispatch', () => {
+  test('the fused kernel runs for float32; values, gradients and second derivatives match the composed path', () => {
+    T.manualSeed(4);
+    const data = T.randn(3, 5).dataSync() as Float32Array;
+    const w = T.randn(3, 5);
+    const v = T.randn(3, 5);
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const before = calls;
+      const fused = firstAndSecond(op, 'fusedcpu', data, w, v);
+      expect(calls).toBe(before + 1);
+      const composed = firstAndSecond(op, 'cpu', data, w, v);
+      fused.forEach((vals, k) => vals.forEach((x, i) => expect(x).toBeCloseTo(composed[k]![i]!, 5)));
+    }
+  });
+
+  test('float64 inputs take the composed path', () => {
+    const before = calls;
+    T.softmax(T.randn([2, 4], { dtype: 'float64', device: 'fusedcpu' }), 1);
+    expect(calls).toBe(before);
+  });
+});
