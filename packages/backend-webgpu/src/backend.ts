@@ -14,8 +14,9 @@ export const ELEMENT_BYTES = 4;
 /** Submitting in batches amortises the per-submit cost; a microtask flushes whatever one synchronous stretch of ops encoded. */
 const MAX_PENDING = 32;
 
-/** Slots of the device-side error record: [count, op, index value, size, dim]. */
+/** Slots of the device-side error record: [count, op, index value, size, dim]; for a value check (op 4): [count, 4, value bits, check id]. */
 export const ERROR_OPS = ['', 'gather', 'scatter', 'scatterAdd'] as const;
+const CHECK_OP = 4;
 const ERROR_BYTES = 32;
 
 export interface GpuStorage extends Storage {
@@ -100,6 +101,11 @@ export class WebGPUBackend implements Backend {
   private deferredError: Error | null = null;
   /** An error of a submission as a whole; only reported when no kernel's own scope explained it first. */
   private submitError: Error | null = null;
+  /** Value-dependent input checks on the device (set by index.ts to the check kernel). */
+  deferCheck?: Backend['deferCheck'];
+  /** Errors of value checks encoded but not yet read back, by id. */
+  private readonly checks = new Map<number, { error: (value: number) => Error; dtype: DType }>();
+  private nextCheck = 1;
   private live = 0;
   private liveBytes = 0;
 
@@ -237,6 +243,13 @@ export class WebGPUBackend implements Backend {
   get errors(): GPUBuffer {
     this.device;
     return this.errorBuffer!;
+  }
+
+  /** An id for a value check's error; it is dropped once a readback has seen the work that check encodes. */
+  registerCheck(error: (value: number) => Error, dtype: DType): number {
+    const id = this.nextCheck++;
+    this.checks.set(id, { error, dtype });
+    return id;
   }
 
   // ---- dispatch ------------------------------------------------------------
@@ -401,6 +414,7 @@ export class WebGPUBackend implements Backend {
     if (source !== null && bytes > 0) encoder.copyBufferToBuffer(source, offset, staging, 0, bytes);
     encoder.copyBufferToBuffer(this.errorBuffer!, 0, staging, errorAt, ERROR_BYTES);
     encoder.clearBuffer(this.errorBuffer!);
+    const checksBefore = this.nextCheck;
     this.pending.push(encoder.finish());
     this.flush();
     try {
@@ -415,6 +429,13 @@ export class WebGPUBackend implements Backend {
     await Promise.all(this.scopes);
     this.throwDeferred();
     const record = new Uint32Array(all, errorAt, ERROR_BYTES / 4);
+    const check = record[0]! !== 0 && record[1] === CHECK_OP ? this.checks.get(record[3]!) : undefined;
+    for (const id of this.checks.keys()) if (id < checksBefore) this.checks.delete(id);
+    if (check !== undefined) {
+      const bits = record.subarray(2, 3);
+      const value = check.dtype === 'float32' ? new Float32Array(bits.buffer, bits.byteOffset, 1)[0]! : check.dtype === 'int32' ? new Int32Array(bits.buffer, bits.byteOffset, 1)[0]! : bits[0]!;
+      throw check.error(value);
+    }
     if (record[0]! !== 0) {
       const value = new Int32Array(all, errorAt, ERROR_BYTES / 4)[2]!;
       const kernel = ERROR_OPS[record[1]!] ?? 'index kernel';

@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" />
 import { type BinaryOp, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { WebGPUBackend } from './backend.js';
+import { deferCheck } from './kernels/check.js';
 import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
@@ -15,6 +16,7 @@ export const webgpuBackend = new WebGPUBackend();
 /** Registers the webgpu backend and its kernels; `select` (default true) makes it the default device. */
 export function registerWebGPUBackend(options: { select?: boolean } = {}): void {
   const b = webgpuBackend;
+  b.deferCheck = deferCheck(b);
   registerBackend(b, options);
   for (const [op, spec] of Object.entries(PRIMITIVES)) {
     if (spec.kind === 'unary') registerKernel(op as UnaryOp, 'webgpu', unaryKernel(b, op as UnaryOp));

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { DeviceError, DTypeError, fromHostArray, IndexError, memory, ready, tensor, gather } from '@tensile/core';
+import { checkValues, DeviceError, DTypeError, fromHostArray, IndexError, memory, ready, tensor, gather, ValueError } from '@tensile/core';
 import { WebGPUBackend, webgpuBackend } from '@tensile/backend-webgpu';
 import { describeGpu, floats } from './gpu.js';
 
@@ -104,6 +104,14 @@ describeGpu('webgpu backend: storage, readback, errors', () => {
     const i = fromHostArray(Int32Array.of(1, 3), [2], 'int32', 'webgpu').mul(3); // 3 and 9, known only on the device
     gather(x, 0, i).dispose();
     await expect(ready('webgpu')).rejects.toThrow(IndexError);
+    await expect(ready('webgpu')).resolves.toBeUndefined();
+  });
+
+  it('a value check on device-computed values throws at the next readback', async () => {
+    const p = fromHostArray(Float32Array.of(0.2, 0.4), [2], 'float32', 'webgpu').mul(3); // 0.6 and 1.2, on the device only
+    checkValues(p, { min: 0, max: 1, nanFails: true }, (v) => new ValueError(`probability ${v.toFixed(2)} outside [0, 1]`));
+    await expect(p.data()).rejects.toThrow('probability 1.20 outside [0, 1]');
+    checkValues(p.sub(0.5), { min: 0, nanFails: false }, () => new ValueError('negative'));
     await expect(ready('webgpu')).resolves.toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { type BinaryOp, collapseDims, type DType, DeviceError, type KernelSignatures, numel, type TensorView, type UnaryOp } from '@tensile/core';
 import { grid, Meta, type WebGPUBackend } from '../backend.js';
-import { binaryExpr, convertExpr, elementwiseSource, type Operand, unaryExpr, WGSL_TYPE } from './elementwise.wgsl.js';
+import { binaryExpr, convertExpr, elementwiseSource, type Operand, type Sink, unaryExpr, WGSL_TYPE } from './elementwise.wgsl.js';
 import { MAX_DIMS } from './math.wgsl.js';
 
 type Input = TensorView | number;
@@ -10,7 +10,16 @@ type Input = TensorView | number;
  * uniform block in `scalarDtype`; dims are collapsed first, so most calls walk
  * one or two dims whatever their rank.
  */
-function run(backend: WebGPUBackend, op: string, expr: string, inputs: readonly Input[], scalarDtype: DType, out: TensorView): void {
+/** A sink other than an output tensor: its binding, and the variant key of the WGSL it generates. */
+export interface CustomSink {
+  readonly sink: Sink;
+  readonly buffer: GPUBuffer;
+  readonly key: string;
+  /** Uniform slots the sink reads (slots 2, 3 and 48..63 are free in elementwise kernels). */
+  readonly meta: (m: Meta) => void;
+}
+
+export function run(backend: WebGPUBackend, op: string, expr: string, inputs: readonly Input[], scalarDtype: DType, out: TensorView, custom?: CustomSink): void {
   const n = numel(out.shape);
   if (n === 0) return;
   const nd = out.shape.length;
@@ -29,9 +38,17 @@ function run(backend: WebGPUBackend, op: string, expr: string, inputs: readonly 
       bindings.push({ buffer: backend.bufferOf(x, op), write: false });
     }
   }
-  bindings.push({ buffer: backend.bufferOf(out, op), write: true });
-  const key = `ew:${op}:${operands.map((o) => (o.scalar ? 's' : 't') + WGSL_TYPE[o.dtype]).join(',')}:${WGSL_TYPE[out.dtype]}`;
-  backend.dispatch({ kernel: op, key, source: () => elementwiseSource(operands, out.dtype, expr), bindings, meta: meta.u32, groups: grid(Math.ceil(n / 64)) });
+  bindings.push({ buffer: custom?.buffer ?? backend.bufferOf(out, op), write: true });
+  custom?.meta(meta);
+  const key = `ew:${op}:${operands.map((o) => (o.scalar ? 's' : 't') + WGSL_TYPE[o.dtype]).join(',')}:${custom?.key ?? WGSL_TYPE[out.dtype]}`;
+  backend.dispatch({
+    kernel: op,
+    key,
+    source: () => elementwiseSource(operands, out.dtype, expr, custom?.sink),
+    bindings,
+    meta: meta.u32,
+    groups: grid(Math.ceil(n / 64)),
+  });
 }
 
 /** The dtype of the scalar operands: that of the tensor operands (core promotes them to one dtype), else the output's. */

@@ -25,7 +25,18 @@ function scalarLoad(dtype: DType, slot: number): string {
   return `M(${slot}u)`;
 }
 
-export function elementwiseSource(inputs: readonly Operand[], out: DType, expr: string): string {
+/** Where an elementwise result goes: by default `out[po]`; a check kernel instead flags failing elements. */
+export interface Sink {
+  readonly decl: (binding: number) => string;
+  readonly store: (expr: string) => string;
+}
+
+const outputSink = (out: DType): Sink => ({
+  decl: (binding) => `@group(0) @binding(${binding}) var<storage, read_write> out: array<${WGSL_TYPE[out]}>;`,
+  store: (expr) => `out[po] = ${expr};`,
+});
+
+export function elementwiseSource(inputs: readonly Operand[], out: DType, expr: string, sink: Sink = outputSink(out)): string {
   let binding = 1;
   const decls: string[] = [];
   const loads: string[] = [];
@@ -38,7 +49,7 @@ export function elementwiseSource(inputs: readonly Operand[], out: DType, expr: 
       loads.push(`let ${NAMES[k]} = in${k}[p${k}];`);
     }
   });
-  decls.push(`@group(0) @binding(${binding}) var<storage, read_write> out: array<${WGSL_TYPE[out]}>;`);
+  decls.push(sink.decl(binding));
   const starts = inputs.map((x, k) => (x.scalar ? '' : `var p${k} = M(${4 + k}u);`)).join(' ');
   return `${META}${MATH}
 ${decls.join('\n')}
@@ -57,7 +68,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     po = po + c * M(40u + ud);
   }
   ${loads.join(' ')}
-  out[po] = ${expr};
+  ${sink.store(expr)}
 }
 `;
 }

@@ -23,8 +23,8 @@ import { META } from './math.wgsl.js';
 
 export const SCATTER_CHUNK = 16384;
 
-/** Codes of the ops that raise device-side errors (backend.ts ERROR_OPS maps them back to names). */
-export const ERROR_CODE = { gather: 1, scatter: 2, scatterAdd: 3 } as const;
+/** Codes of the kernels that raise device-side errors (backend.ts ERROR_OPS maps the index kernels back to names; 4 is a value check). */
+export const ERROR_CODE = { gather: 1, scatter: 2, scatterAdd: 3, check: 4 } as const;
 
 const FLAG = /* wgsl */ `
 fn flag(op: u32, v: i32, size: u32, dim: u32) {

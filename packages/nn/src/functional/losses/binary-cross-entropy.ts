@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, add, hostIndices, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
+import { type Tensor, ValueError, add, checkValues, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
 import { floatArg, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
@@ -46,10 +46,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCEL
   const weight = optionalFloat(op, o.weight, 'weight');
   requireSameShape(op, input, target);
   if (weight !== null) requireBroadcastsTo(op, weight, input.shape, 'weight');
-  // Checked where the values can be read without waiting on a device, as core checks indices.
-  const v = hostIndices(input);
-  if (v !== null)
-    for (let i = 0; i < v.length; i++)
-      if (!(v[i]! >= 0 && v[i]! <= 1)) throw new ValueError(`${op}: all elements of input should be between 0 and 1, got ${v[i]}`);
+  // At once where the values can be read without waiting on a device; else the device's next readback throws.
+  checkValues(input, { min: 0, max: 1, nanFails: true }, (v) => new ValueError(`${op}: all elements of input should be between 0 and 1, got ${v}`));
   return tidy(() => applyReduction(bceElementwise(input, target, weight), reduction));
 }

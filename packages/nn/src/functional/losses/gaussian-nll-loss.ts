@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, add, hostIndices, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
+import { type Tensor, ValueError, add, checkValues, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
 import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
@@ -40,9 +40,8 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   }
   // var's shape was checked against input's above; input and target broadcast as in PyTorch.
   broadcastAll(op, input, target);
-  // Checked where the values can be read without waiting on a device, as core checks indices.
-  const hv = hostIndices(variance);
-  if (hv !== null) for (let i = 0; i < hv.length; i++) if (hv[i]! < 0) throw new ValueError(`${op}: var has negative entry/entries`);
+  // At once where the values can be read without waiting on a device; else the device's next readback throws.
+  checkValues(variance, { min: 0, nanFails: false }, () => new ValueError(`${op}: var has negative entry/entries`));
   return tidy(() => {
     const v = clampMinIdentityGrad('gaussianNllLossVarClamp', unsqueezeVar ? unsqueeze(variance, -1) : variance, eps);
     const d = sub(input, target);
