@@ -8,6 +8,7 @@
       "csrc/kc/kc_matmul.c",
       "csrc/kc/kc_reduce.c",
       "csrc/kc/kc_scan.c",
+      "csrc/kc/kc_softmax.c",
       "csrc/kc/kc_strided.c"
     ]
   },

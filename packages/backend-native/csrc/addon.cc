@@ -303,6 +303,27 @@ napi_value Sort(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const bool log = a.integer("log", 0, 1) == 1;
+    const char* name = log ? "logSoftmax" : "softmax";
+    constexpr int64_t LIM = int64_t(1) << 40;
+    const int64_t outer = a.integer("outer", 0, LIM), n = a.integer("n", 0, LIM), inner = a.integer("inner", 0, LIM);
+    View x = a.view(name, "input");
+    View out = a.out(name, "out");
+    require_same_shape(name, x, out);
+    require_contiguous(name, "input", x);
+    require_contiguous(name, "out", out);
+    require_dtype(name, "input", x, F32);
+    require_dtype(name, "out", out, F32);
+    if (__int128(outer) * n * inner != x.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(x));
+    if (x.numel > 0) softmax(log, x, out, outer, n, inner);
+    return nullptr;
+  });
+}
+
 // ---- storage --------------------------------------------------------------------
 
 double number_arg(napi_env env, napi_value v, const char* what) {
@@ -424,7 +445,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   };
   const Raw raw[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},     {"cast", Cast},   {"fill", Fill},
                      {"reduce", Reduce}, {"matmul", Matmul}, {"gather", Gather},   {"scatter", Scatter}, {"scan", Scan},
-                     {"sort", Sort},     {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
+                     {"sort", Sort},     {"softmax", Softmax}, {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
   for (const Raw& r : raw) {
     napi_value fn;
     napi_create_function(env, r.name, NAPI_AUTO_LENGTH, r.cb, in, &fn);

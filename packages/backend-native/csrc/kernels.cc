@@ -25,7 +25,7 @@
 
 // ---- the two builds of kernels-c (symbols renamed by kc_prefix.h) -----------------
 
-#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace)
+#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace) X(softmax_f32)
 
 extern "C" {
 #define TN_DECL(n) decltype(tn_##n) tn_base_##n;
@@ -465,6 +465,17 @@ void sort(const View& x, const View& values, const View& indices, bool descendin
   parallel_for(outer, (GRAIN / 4) / work > 0 ? (GRAIN / 4) / work : 1, [&](int64_t lo, int64_t hi) {
     void* w = thread_buffer(2, ws);
     ks->sort(x.dtype, X + lo * n * inner * e, hi - lo, n, inner, descending, V + lo * n * inner * e, I + lo * n * inner, w);
+  });
+}
+
+
+void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n, int64_t inner) {
+  const KernelSet* ks = g_set;
+  const float* X = x.ptr<float>();
+  float* O = out.ptr<float>();
+  const int64_t work = n * inner > 0 ? n * inner : 1;
+  parallel_for(outer, GRAIN / work > 0 ? GRAIN / work : 1, [&](int64_t lo, int64_t hi) {
+    ks->softmax_f32(X + lo * n * inner, O + lo * n * inner, hi - lo, n, inner, log ? 1 : 0);
   });
 }
 

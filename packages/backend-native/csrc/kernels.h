@@ -25,6 +25,8 @@ void gather(const View& x, const View& index, int dim, const View& out);
 void scatter(bool accumulate, const View& dst, const View& index, const View& src, int dim);
 void scan(bool prod, const View& x, const View& out);
 void sort(const View& x, const View& values, const View& indices, bool descending);
+// Fused softmax / log-softmax along the middle axis of contiguous float32 [outer, n, inner] (out may be x).
+void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n, int64_t inner);
 
 bool cpu_has_avx2_fma();
 // The ISA in use ("avx2" or "base"); `select_isa` switches ("avx2" only where the CPU has it).

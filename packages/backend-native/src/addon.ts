@@ -22,6 +22,7 @@ export interface Addon {
   scatter(): void;
   scan(): void;
   sort(): void;
+  softmax(): void;
   alloc(dtype: number, size: number): number | undefined;
   free(handle: number): void;
   read(handle: number, offset: number, count: number): Float32Array | Float64Array | Int32Array | Uint8Array | undefined;

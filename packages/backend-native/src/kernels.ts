@@ -1,7 +1,7 @@
-import { DeviceError, type KernelSignatures, type PrimitiveOp, PRIMITIVES, registerKernel } from '@tensile/core';
+import { DeviceError, type FusedKernel, isContiguous, type KernelSignatures, type PrimitiveOp, PRIMITIVES, registerKernel, ValueError } from '@tensile/core';
 import type { Bridge } from './bridge.js';
 
-type KernelMap = { [O in PrimitiveOp]: unknown };
+type KernelMap = { [O in PrimitiveOp]: unknown } & { softmax: FusedKernel; logSoftmax: FusedKernel };
 
 function codes(names: readonly string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
@@ -111,10 +111,41 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     bridge.check();
   };
 
+  // Fused softmax / logSoftmax (kernels-c's three-pass rows) along options.dim; a strided x is first copied into out.
+  const copy = castLike('copy');
+  const softmax =
+    (log: boolean): FusedKernel =>
+    (inputs, options, out) => {
+      const op = log ? 'logSoftmax' : 'softmax';
+      const x = inputs[0]!;
+      const nd = x.shape.length;
+      const dim = (options.dim as number | undefined) ?? -1;
+      const d = dim < 0 ? dim + Math.max(nd, 1) : dim;
+      if (!Number.isInteger(d) || d < 0 || d >= Math.max(nd, 1)) throw new ValueError(`${op}: dim ${dim} out of range for a ${nd}-d tensor`);
+      let outer = 1;
+      let inner = 1;
+      for (let i = 0; i < d; i++) outer *= x.shape[i]!;
+      for (let i = d + 1; i < nd; i++) inner *= x.shape[i]!;
+      let src = x;
+      if (!isContiguous(x.shape, x.strides)) {
+        copy(x, out);
+        src = out;
+      }
+      P[1] = log ? 1 : 0;
+      P[2] = outer;
+      P[3] = nd === 0 ? 1 : x.shape[d]!;
+      P[4] = inner;
+      bridge.put(op, out, bridge.put(op, src, 5));
+      addon.softmax();
+      bridge.check();
+    };
+
   Object.assign(table, {
+    softmax: softmax(false),
+    logSoftmax: softmax(true),
     where,
     cast: castLike('cast'),
-    copy: castLike('copy'),
+    copy,
     fill,
     matmul,
     gather,
@@ -127,12 +158,16 @@ export function nativeKernels(bridge: Bridge): KernelMap {
   return table as KernelMap;
 }
 
-/** Registers every primitive for device 'native'; without the addon, kernels that say why (core refuses to run them first). */
+/**
+ * Registers every primitive and the fused softmax for device 'native'; without the addon, kernels that say why (core refuses
+ * to run them first). The fused logSoftmax is not registered yet: kernels-c subtracts max + log(sum) rounded to float32
+ * in one step, which loses ~1e-3 at logits of 1e4 (the golden large-logit cases); core's composite keeps them exact.
+ */
 export function registerNativeKernels(bridge: Bridge | null, reason: string | undefined): void {
   const unavailable = () => {
     throw new DeviceError(`device "native" is unavailable: ${reason}`);
   };
   const table: Record<string, unknown> = bridge === null ? {} : nativeKernels(bridge);
-  for (const op of Object.keys(PRIMITIVES) as PrimitiveOp[])
+  for (const op of [...(Object.keys(PRIMITIVES) as PrimitiveOp[]), 'softmax'] as const)
     registerKernel(op, 'native', (table[op] ?? unavailable) as never);
 }

@@ -77,6 +77,11 @@ const ENTRIES = {
   },
   scan: (i) => view(view(((P[i] = pick([0, 1, 2, -1]), i + 1)))),
   sort: (i) => view(view(view(((P[i] = pick([0, 1, 2]), i + 1))))),
+  softmax: (i) => {
+    P[i] = pick([0, 1, 2]);
+    for (let k = 1; k <= 3; k++) P[i + k] = num(0.2);
+    return view(view(i + 4));
+  },
 };
 
 const iterations = Number(iterationsArg ?? 2000);

@@ -3,6 +3,7 @@ import { type DType, kernelCoverage, PRIMITIVES, type Tensor } from '@tensile/co
 import '@tensile/backend-cpu';
 import { nativeBackend, setNumThreads } from '@tensile/backend-native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeKernels } from '../src/kernels.js';
 import { addon, expectClose, make, values } from './helpers.js';
 
 /**
@@ -172,6 +173,30 @@ for (const descending of [false, true]) {
   add(`sort bool descending=${descending}`, (d) => T.sort(typed([6, 30], 114, 'bool', d), -1, descending));
   add(`sort large (threads) descending=${descending}`, (d) => T.sort(f32([2000, 64], 115, d, 'float'), -1, descending));
 }
+
+const SOFTMAX_CASES: [number[], number, boolean][] = [
+  [[5, 7], -1, false],
+  [[4, 6, 5], 1, false],
+  [[6, 5], 0, true],
+  [[7], 0, false],
+  [[300, 400], 1, false],
+  [[0, 3], 1, false],
+];
+
+describe('fused softmax / logSoftmax kernels match the cpu composite', () => {
+  const fused = nativeKernels(nativeBackend.bridge!) as unknown as Record<'softmax' | 'logSoftmax', T.FusedKernel>;
+  for (const op of ['softmax', 'logSoftmax'] as const)
+    for (const [shape, dim, transposed] of SOFTMAX_CASES)
+      it(`${op} ${JSON.stringify(shape)} dim ${dim}${transposed ? ' transposed' : ''}`, () => {
+        T.tidy(() => {
+          const view = (d: string) => (transposed ? f32([...shape].reverse(), 120, d).t() : f32(shape, 120, d));
+          const x = view('native');
+          const out = T.zeros(x.shape, { device: 'native' });
+          fused[op]([x], { dim }, out);
+          expectClose(out, call(op, view('cpu'), dim), `fused ${op}`, 1e-5, 1e-6);
+        });
+      });
+});
 
 describe('backend-native kernels match backend-cpu', () => {
   it('the addon is built (else every test here would skip)', () => {

@@ -128,6 +128,13 @@ describe('the native kernel table rejects malformed views before and inside the 
       expect(dst.dataSync()).toEqual(snapshot); // checked before the first write
       expect(() => kernels.gather!(f([4]), ints([0], [1]), 3, f([1]))).toThrow(TensileError);
       expect(() => kernels.argmax!(T.reshape(f([0]), [1, 0, 1]), ints([0], [1, 1]))).toThrow(IndexError);
+      expect(() => kernels.softmax!([ints([1, 2], [2])], { dim: 0 }, ints([0, 0], [2]))).toThrow(DTypeError);
+      expect(() => kernels.softmax!([f([2, 3])], { dim: 2 }, f([2, 3]))).toThrow(ValueError);
+      expect(() => kernels.logSoftmax!([f([2, 3])], { dim: 1 }, f([3, 2]))).toThrow(ShapeError);
+      for (const [what, bad] of liars()) {
+        expect(() => kernels.softmax!([bad], { dim: 0 }, f([1])), `softmax input with ${what}`).toThrow(TensileError);
+        expect(() => kernels.softmax!([f([1])], { dim: 0 }, bad), `softmax out with ${what}`).toThrow(TensileError);
+      }
     });
   });
 });
