@@ -46,7 +46,7 @@ const regression = (formula: string, controls: Control[] = []): LossSpec => ({
   setup: 'x: the prediction; y: the target.',
   range: [-3, 3],
   controls: [num('y', 'target y', 0), ...controls],
-  run: (x, v, loss) => loss(x, fill(x, v.y as number)),
+    run: (x, v, loss) => loss(x, fill(x, v.y as number)),
 });
 
 export const LOSS_SPECS: Record<LossName, LossSpec> = {
@@ -84,7 +84,7 @@ export const LOSS_SPECS: Record<LossName, LossSpec> = {
     setup: 'x: the predicted log-rate (or rate without logInput); y: the observed count.',
     range: [-3, 3],
     controls: [num('y', 'count y', 2, { step: 1 }), bool('logInput', 'logInput', true), bool('full', 'full')],
-  run: (x, v, loss) => loss(x, fill(x, v.y as number)),
+    run: (x, v, loss) => loss(x, fill(x, v.y as number)),
   },
   'gaussian-nll': {
     formula: '0.5 (log v + (x - y)^2 / v),  v = max(var, eps); + 0.5 log(2 pi) with full',
