@@ -23,7 +23,7 @@ export interface BenchOptions {
 export interface SystemInfo {
   readonly id: string;
   readonly ours: boolean;
-  readonly threads?: number;
+  readonly threads?: number | null;
   readonly description?: string;
   /** Why it could not run here. */
   readonly skipped?: string;

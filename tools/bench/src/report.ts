@@ -100,7 +100,8 @@ function timedRow(w: WorkloadResult, running: SystemInfo[], ours: SystemInfo[], 
     if (mine === undefined) return '-';
     let best: [string, number] | null = null;
     for (const p of running)
-      if (!p.ours && p.threads === b.threads) {
+      // A device backend (threads null) is measured against the fastest peer of any thread count.
+      if (!p.ours && (b.threads === null || p.threads === b.threads)) {
         const m = w.cells[p.id]?.medianMs;
         if (m !== undefined && (best === null || m < best[1])) best = [p.id, m];
       }

@@ -28,7 +28,7 @@ export interface TargetCheck {
 
 /** What `evaluate` needs of a run: each system's threads (absent: skipped) and each row's medians. */
 export interface Measured {
-  readonly threads: ReadonlyMap<string, number>;
+  readonly threads: ReadonlyMap<string, number | null>;
   readonly rows: readonly { readonly id: string; readonly group: string; readonly median: ReadonlyMap<string, number>; readonly reason: ReadonlyMap<string, string> }[];
 }
 

@@ -14,6 +14,7 @@ function result(cells: Record<string, Cell>): BenchResult {
       { id: 'cpu', ours: true, threads: 1, description: 'Tensile cpu' },
       { id: 'native-2t', ours: true, threads: 2, description: 'Tensile native, 2 threads' },
       { id: 'wasm', ours: true, skipped: 'not built' },
+      { id: 'webgpu', ours: true, threads: null, description: 'Tensile webgpu' },
       { id: 'tfjs-cpu', ours: false, threads: 1, description: 'tfjs' },
       { id: 'torch-1t', ours: false, threads: 1, description: 'torch 1' },
       { id: 'torch-2t', ours: false, threads: 2, description: 'torch 2' },
@@ -26,13 +27,14 @@ function result(cells: Record<string, Cell>): BenchResult {
 }
 
 describe('formatReport', () => {
-  it('compares each backend with the fastest peer of its own thread count', () => {
+  it('compares each backend with the fastest peer of its own thread count (a device backend: of any)', () => {
     const text = formatReport(
-      result({ cpu: timed(10), 'native-2t': timed(2), 'tfjs-cpu': timed(50), 'torch-1t': timed(5), 'torch-2t': timed(3) }),
+      result({ cpu: timed(10), 'native-2t': timed(2), webgpu: timed(12), 'tfjs-cpu': timed(50), 'torch-1t': timed(5), 'torch-2t': timed(3) }),
     );
     const row = text.split('\n').find((l) => l.startsWith('| W4 '))!;
     expect(row).toContain('0.50x torch-1t');
     expect(row).toContain('1.50x torch-2t');
+    expect(row).toContain('0.25x torch-2t');
     // 2 * 1024^3 flop in 10 ms
     expect(text.split('\n').find((l) => l.startsWith('| W4 GFLOP/s'))).toContain('214.75');
     expect(text).toContain('- wasm: skipped: not built');
@@ -43,6 +45,7 @@ describe('formatReport', () => {
       result({
         cpu: { status: 'unavailable', reason: 'nn.Linear is not implemented yet', samplesMs: [], reps: 0, values: [] },
         'native-2t': timed(2),
+        webgpu: timed(12),
         'tfjs-cpu': timed(50),
         'torch-1t': timed(5),
         'torch-2t': timed(3),

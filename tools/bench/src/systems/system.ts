@@ -28,8 +28,8 @@ export interface System {
   readonly id: string;
   /** True for Tensile's own backends; false for the peers they are measured against. */
   readonly ours: boolean;
-  /** Threads it computes with: ratios compare only systems with equal counts. */
-  readonly threads: number;
+  /** Threads it computes with: ratios compare only systems with equal counts. Null for a device (GPU) backend, which has no such peer. */
+  readonly threads: number | null;
   /** One line for the table's legend: version and how it runs. */
   readonly description: string;
   prepare(workload: Workload, inputs: Inputs): Promise<Prepared>;

@@ -6,6 +6,9 @@ import { type Prepared, reasonOf, type Skipped, type System, timeSteps, Unavaila
 /** Every Tensile backend the bench knows; all but cpu are optional packages loaded if present. */
 export const TENSILE_BACKENDS = ['cpu', 'wasm', 'native', 'webgpu'] as const;
 
+/** Backends that compute on a device, not on host threads. */
+const DEVICE_BACKENDS: readonly string[] = ['webgpu'];
+
 // Written against the PyTorch-named API (nn.Linear, nn.CrossEntropyLoss, optim.Adam). Looked up by
 // name so that a piece not built yet makes its workloads "not available" instead of breaking the bench.
 type Ctor<T> = new (...args: never[]) => T;
@@ -79,18 +82,21 @@ export async function tensileSystems(requested: readonly string[] | null): Promi
 
 class TensileSystem implements System {
   readonly ours = true;
-  readonly threads: number;
+  readonly threads: number | null;
   readonly description: string;
 
-  /** `threads` null: the backend has no pool and computes on the calling thread. */
+  /** `poolSize` null: the backend has no pool and computes on the calling thread (or on its device). */
   constructor(
     readonly id: string,
     private readonly device: string,
     private readonly poolSize: number | null,
     private readonly pool: ThreadPool | null,
   ) {
-    this.threads = poolSize ?? 1;
-    this.description = `Tensile, backend "${device}", ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
+    this.threads = DEVICE_BACKENDS.includes(device) ? null : (poolSize ?? 1);
+    this.description =
+      this.threads === null
+        ? `Tensile, backend "${device}" (device; compared with the fastest peer of any thread count)`
+        : `Tensile, backend "${device}", ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
   }
 
   /** Makes this system's device the default and sizes its pool: two ids may share one backend. */
