@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { PRIMITIVES } from '@tensile/core';
 
 /** The command that builds the addon (npm runs it at install; pnpm 10 and bun skip install scripts by default). */
 export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
@@ -58,8 +59,21 @@ export function loadAddon(path: string = DEFAULT_ADDON_PATH): LoadResult {
   }
   try {
     const addon = createRequire(import.meta.url)(path) as Addon;
+    const stale = staleness(addon);
+    if (stale !== null) return { ok: false, reason: `the native addon at ${path} is out of date (${stale}); rebuild it with \`${BUILD_COMMAND}\`` };
     return { ok: true, addon };
   } catch (e) {
     return { ok: false, reason: `the native addon at ${path} could not be loaded (${(e as Error).message}); rebuild it with \`${BUILD_COMMAND}\`` };
   }
+}
+
+/** Why an addon built from older sources cannot serve core's op table, or null. */
+function staleness(addon: Addon): string | null {
+  for (const [op, spec] of Object.entries(PRIMITIVES)) {
+    const list = spec.kind === 'unary' ? addon.ops?.unary : spec.kind === 'binary' ? addon.ops?.binary : spec.kind === 'reduce' ? addon.ops?.reduce : null;
+    if (list !== null && !list?.includes(op)) return `no kernel for ${op}`;
+  }
+  for (const fn of ['unary', 'binary', 'where', 'cast', 'fill', 'reduce', 'matmul', 'gather', 'scatter', 'scan', 'sort', 'softmax', 'emptyCache'] as const)
+    if (typeof addon[fn] !== 'function') return `no entry point ${fn}`;
+  return null;
 }

@@ -7,12 +7,8 @@ function codes(names: readonly string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
 }
 
-function codeOf(table: Map<string, number>, op: string): number {
-  const c = table.get(op);
-  // The addon is built from the same op list as core's table; a mismatch means a stale build.
-  if (c === undefined) throw new DeviceError(`${op}: the native addon has no kernel for it; rebuild the addon`);
-  return c;
-}
+// loadAddon refused an addon that lacks any of core's ops, so every op has a code.
+const codeOf = (table: Map<string, number>, op: string): number => table.get(op)!;
 
 /**
  * One kernel per primitive, each a thin writer of the parameter block plus
@@ -69,7 +65,7 @@ export function nativeKernels(bridge: Bridge): KernelMap {
       bridge.check();
     };
   const fill: KernelSignatures['fill'] = (dst, value) => {
-    if (typeof value !== 'number') throw new DeviceError(`fill: expected a number, got ${typeof value}`);
+    if (typeof value !== 'number') throw new ValueError(`fill: expected a number, got ${typeof value}`);
     P[bridge.put('fill', dst, 1)] = value;
     addon.fill();
     bridge.check();

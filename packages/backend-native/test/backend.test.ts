@@ -83,6 +83,17 @@ describe('without a built addon', () => {
     expect(!r.ok && r.reason).toContain('g++: command not found');
   });
 
+  it('refuses an addon built from older sources', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensile-native-'));
+    const fake = join(dir, 'old-addon.cjs');
+    const a = nativeBackend.addon;
+    const ops = { unary: a.ops.unary.filter((o) => o !== 'erf'), binary: a.ops.binary, reduce: a.ops.reduce };
+    writeFileSync(fake, `module.exports = ${JSON.stringify({ ops })};`);
+    const r = loadAddon(fake);
+    expect(!r.ok && r.reason).toContain('out of date (no kernel for erf)');
+    expect(!r.ok && r.reason).toContain(BUILD_COMMAND);
+  });
+
   it('the backend says it is unavailable, and why, everywhere it is used', async () => {
     const b = new NativeBackend({ ok: false, reason: `not built; build it with \`${BUILD_COMMAND}\`` });
     expect(b.isReady).toBe(false);
