@@ -96,7 +96,6 @@ export class WebGPUBackend implements Backend {
   private pending: GPUCommandBuffer[] = [];
   private flushScheduled = false;
   private submitted = 0;
-  private completedSerial = 0;
   private scopes = new Set<Promise<void>>();
   private deferredError: Error | null = null;
   /** An error of a submission as a whole; only reported when no kernel's own scope explained it first. */
@@ -131,7 +130,6 @@ export class WebGPUBackend implements Backend {
     this.scopes.clear();
     this.deferredError = null;
     this.submitted = 0;
-    this.completedSerial = 0;
     this.storagePool = new BufferPool(device, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'tensile storage', 256 * 1024 * 1024);
     this.uniformPool = new BufferPool(device, USAGE.UNIFORM | USAGE.COPY_DST, 'tensile meta', 4 * 1024 * 1024);
     this.stagingPool = new BufferPool(device, USAGE.MAP_READ | USAGE.COPY_DST, 'tensile readback', 64 * 1024 * 1024);
@@ -174,20 +172,25 @@ export class WebGPUBackend implements Backend {
   // ---- storage -------------------------------------------------------------
 
   alloc(dtype: DType, size: number): GpuStorage {
+    return this.allocFor(dtype, size, false);
+  }
+
+  /** Storage whose buffer a host write may fill at once (see pool.ts) when `hostWrite`. */
+  private allocFor(dtype: DType, size: number, hostWrite: boolean): GpuStorage {
     if (dtype === 'float64') throw new DTypeError('webgpu: float64 is not supported on WebGPU; use float32');
     const device = this.device;
     const bytes = size * ELEMENT_BYTES;
     const limit = device.limits.maxStorageBufferBindingSize;
     if (bytes > limit)
       throw new DeviceError(`webgpu: a ${dtype} tensor of ${size} elements needs ${bytes} bytes, more than this adapter's maxStorageBufferBindingSize (${limit} bytes)`);
-    const buffer = this.storagePool!.acquire(bucketSize(bytes, device.limits.maxBufferSize));
+    const buffer = this.storagePool!.acquire(bucketSize(bytes, device.limits.maxBufferSize), hostWrite ? this.submitted : undefined);
     this.live++;
     this.liveBytes += bytes;
     return { backend: this, dtype, size, refs: 0, version: 0, buffer, device };
   }
 
   fromHost(data: HostArray, dtype: DType): GpuStorage {
-    const s = this.alloc(dtype, data.length);
+    const s = this.allocFor(dtype, data.length, true);
     if (data.length > 0) {
       const arr =
         dtype === 'float32'
@@ -199,7 +202,7 @@ export class WebGPUBackend implements Backend {
               ? data
               : Int32Array.from(data)
             : Uint32Array.from(data, (v) => (v !== 0 ? 1 : 0));
-      // The buffer is idle (the pool only hands out buffers no submitted or encoded work uses), so this write cannot overtake a reader.
+      // Every reader of this buffer's previous owner is submitted (allocFor), so the write lands after them.
       this.device.queue.writeBuffer(s.buffer!, 0, arr.buffer, arr.byteOffset, arr.byteLength);
     }
     return s;
@@ -213,7 +216,7 @@ export class WebGPUBackend implements Backend {
     this.live--;
     this.liveBytes -= s.size * ELEMENT_BYTES;
     if (this.gpu === null || s.device !== this.gpu.device) return;
-    this.storagePool!.release(buffer, this.releaseTag(), this.completedSerial);
+    this.storagePool!.release(buffer, this.releaseTag(), this.submitted);
   }
 
   /** The submission after which a buffer released now is unused: the next one when work is encoded but not submitted. */
@@ -226,7 +229,6 @@ export class WebGPUBackend implements Backend {
       tensors: this.live,
       bytes: this.liveBytes,
       pooledBytes: this.storagePool?.idleBytes ?? 0,
-      inFlightBytes: this.storagePool?.waitingBytes ?? 0,
     };
   }
 
@@ -310,7 +312,7 @@ export class WebGPUBackend implements Backend {
     const device = this.device;
     device.pushErrorScope('validation');
     const { pipeline, layout } = this.pipelineFor(d);
-    const uniform = this.uniformPool!.acquire(META_SLOTS * 4);
+    const uniform = this.uniformPool!.acquire(META_SLOTS * 4, this.submitted);
     device.queue.writeBuffer(uniform, 0, d.meta.buffer, d.meta.byteOffset, d.meta.byteLength);
     const encoder = device.createCommandEncoder();
     // A buffer bound for reading and for writing in one dispatch is invalid (and racy):
@@ -341,8 +343,8 @@ export class WebGPUBackend implements Backend {
       }),
     );
     const tag = this.submitted + 1;
-    this.uniformPool!.release(uniform, tag, this.completedSerial);
-    for (const t of temps) this.storagePool!.release(t, tag, this.completedSerial);
+    this.uniformPool!.release(uniform, tag, this.submitted);
+    for (const t of temps) this.storagePool!.release(t, tag, this.submitted);
     this.queued();
   }
 
@@ -358,7 +360,7 @@ export class WebGPUBackend implements Backend {
       encode(buffers);
     } finally {
       const tag = this.releaseTag();
-      for (const b of buffers) this.storagePool!.release(b, tag, this.completedSerial);
+      for (const b of buffers) this.storagePool!.release(b, tag, this.submitted);
     }
   }
 
@@ -386,16 +388,7 @@ export class WebGPUBackend implements Backend {
       }),
     );
     this.pending = [];
-    const serial = ++this.submitted;
-    device.queue.onSubmittedWorkDone().then(
-      () => {
-        if (this.gpu?.device !== device) return;
-        this.completedSerial = Math.max(this.completedSerial, serial);
-        this.storagePool!.completed(serial);
-        this.uniformPool!.completed(serial);
-      },
-      () => undefined,
-    );
+    this.submitted++;
   }
 
   // ---- readback ------------------------------------------------------------
@@ -425,7 +418,7 @@ export class WebGPUBackend implements Backend {
     const all = staging.getMappedRange().slice(0, errorAt + ERROR_BYTES);
     staging.unmap();
     // Mapped and unmapped: nothing on the GPU uses it any more.
-    this.stagingPool!.release(staging, 0, 0);
+    this.stagingPool!.release(staging, 0, this.submitted);
     await Promise.all(this.scopes);
     this.throwDeferred();
     const record = new Uint32Array(all, errorAt, ERROR_BYTES / 4);

@@ -1,10 +1,18 @@
 /**
- * A size-bucketed pool of GPUBuffers of one usage. A released buffer is only
- * handed out again once every command that may touch it has completed on the
- * GPU (its tag is the submission serial that must finish first), and staging
- * buffers come back only after unmap. So `queue.writeBuffer` into a recycled
- * buffer can never overtake earlier work that reads it, and a mapAsync never
- * races a new owner.
+ * A size-bucketed pool of GPUBuffers of one usage.
+ *
+ * WebGPU runs a queue's operations in the order they are issued: command
+ * buffers in submission order, and `queue.writeBuffer` at the point it is
+ * called, which is after everything already submitted but BEFORE command
+ * buffers that are encoded and not yet submitted. So a released buffer may go
+ * straight to a new owner whose first use is GPU work encoded later (a kernel
+ * output, a scratch buffer): that work is submitted after the old readers and
+ * runs after them. A buffer the host will write with `writeBuffer` (uploads,
+ * uniform blocks) is only handed out once every command that may read it has
+ * been submitted (its tag is at most the submitted serial); otherwise a new
+ * buffer is made. Staging buffers for readback come back only after unmap.
+ * Nothing waits for the GPU, and a loop that never yields to the event loop
+ * still reuses its buffers, so GPU memory stays flat.
  */
 
 const MiB = 1 << 20;
@@ -16,56 +24,47 @@ export function bucketSize(bytes: number, maxBufferSize: number): number {
   return rounded <= maxBufferSize ? rounded : Math.ceil(b / 4) * 4;
 }
 
+interface Entry {
+  readonly buffer: GPUBuffer;
+  /** The last submission serial that may read the buffer (a serial not yet submitted while its reader is only encoded). */
+  readonly tag: number;
+}
+
 export class BufferPool {
-  private readonly idle = new Map<number, GPUBuffer[]>();
-  private waiting: { tag: number; buffer: GPUBuffer }[] = [];
-  /** Bytes in idle buffers, ready to be handed out. */
+  private readonly idle = new Map<number, Entry[]>();
+  /** Bytes in released buffers kept for reuse. */
   idleBytes = 0;
-  /** Bytes released but still possibly in use by submitted work. */
-  waitingBytes = 0;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: number,
     private readonly label: string,
-    /** Idle bytes kept for reuse; beyond this released buffers are destroyed. */
+    /** Idle bytes kept for reuse; beyond this, released buffers nothing pending reads are destroyed. */
     private readonly keepBytes: number,
   ) {}
 
-  acquire(size: number): GPUBuffer {
+  /**
+   * A buffer of `size` bytes. With `hostWriteAfter` (the serial submitted so
+   * far), only a buffer whose readers have all been submitted qualifies, so a
+   * writeBuffer into it cannot overtake them.
+   */
+  acquire(size: number, hostWriteAfter?: number): GPUBuffer {
     const list = this.idle.get(size);
-    const b = list?.pop();
-    if (b !== undefined) {
-      this.idleBytes -= size;
-      return b;
-    }
+    if (list !== undefined)
+      for (let i = list.length - 1; i >= 0; i--) {
+        const e = list[i]!;
+        if (hostWriteAfter !== undefined && e.tag > hostWriteAfter) continue;
+        list.splice(i, 1);
+        this.idleBytes -= size;
+        return e.buffer;
+      }
     return this.device.createBuffer({ size, usage: this.usage, label: this.label });
   }
 
-  /** Gives a buffer back; it becomes reusable once submission `tag` has completed (`completed` is the last finished one). */
-  release(buffer: GPUBuffer, tag: number, completed: number): void {
-    if (tag <= completed) this.makeIdle(buffer);
-    else {
-      this.waiting.push({ tag, buffer });
-      this.waitingBytes += buffer.size;
-    }
-  }
-
-  /** Submission `serial` and everything before it finished on the GPU. */
-  completed(serial: number): void {
-    if (this.waiting.length === 0) return;
-    const still: { tag: number; buffer: GPUBuffer }[] = [];
-    for (const w of this.waiting) {
-      if (w.tag <= serial) {
-        this.waitingBytes -= w.buffer.size;
-        this.makeIdle(w.buffer);
-      } else still.push(w);
-    }
-    this.waiting = still;
-  }
-
-  private makeIdle(buffer: GPUBuffer): void {
-    if (this.idleBytes + buffer.size > this.keepBytes) {
+  /** Gives a buffer back; `tag` is the last submission serial that may read it, `submitted` the serial submitted so far. */
+  release(buffer: GPUBuffer, tag: number, submitted: number): void {
+    if (this.idleBytes + buffer.size > this.keepBytes && tag <= submitted) {
+      // Submitted work that still uses it keeps it alive until done; nothing unsubmitted refers to it.
       buffer.destroy();
       return;
     }
@@ -74,17 +73,7 @@ export class BufferPool {
       list = [];
       this.idle.set(buffer.size, list);
     }
-    list.push(buffer);
+    list.push({ buffer, tag });
     this.idleBytes += buffer.size;
-  }
-
-  /** Destroys every buffer (device lost or replaced). */
-  clear(): void {
-    for (const list of this.idle.values()) for (const b of list) b.destroy();
-    for (const w of this.waiting) w.buffer.destroy();
-    this.idle.clear();
-    this.waiting = [];
-    this.idleBytes = 0;
-    this.waitingBytes = 0;
   }
 }
