@@ -27,6 +27,8 @@ function serve(root: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 interface Probe {
   name: string;
   available: boolean;
@@ -44,21 +46,7 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
     await build({ root: app, logLevel: 'error', configFile: join(app, 'vite.config.ts') });
     server = await serve(join(app, 'dist'));
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--use-webgpu-adapter=swiftshader',
-        '--use-angle=swiftshader',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader'] });
     // A fresh profile for every run: playwright-core gives each context its own.
     page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
@@ -143,5 +131,28 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
   it('logged no console errors', async () => {
     expect(await page.evaluate(() => window.tensileDemo!.errors)).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('without a GPU, shows webgpu unavailable with the reason and runs on wasm', async () => {
+    const { chromium } = await import('playwright-core');
+    const noGpu = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--disable-gpu', '--disable-features=WebGPU'] });
+    try {
+      const p = await noGpu.newPage();
+      const errors: string[] = [];
+      p.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      p.on('pageerror', (e) => void errors.push(String(e)));
+      await p.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await p.waitForFunction(() => window.tensileDemo !== undefined, undefined, { timeout: 30_000 });
+      const adapter = await p.evaluate(async () => ('gpu' in navigator ? (await (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter()) !== null : false));
+      expect(adapter, 'this launch was meant to have no WebGPU adapter').toBe(false);
+      const webgpu = await p.evaluate(() => window.tensileDemo!.probes.find((q) => q.name === 'webgpu')!);
+      expect(webgpu.available).toBe(false);
+      await expect(p.locator('#backend-list li[data-backend=webgpu] .reason').textContent()).resolves.toMatch(/webgpu: .*adapter/);
+      await expect(p.locator('#backend-list input[value=webgpu]').isDisabled()).resolves.toBe(true);
+      expect(await p.evaluate(() => window.tensileDemo!.backend)).toBe('wasm');
+      expect(errors).toEqual([]);
+    } finally {
+      await noGpu.close();
+    }
   });
 });
