@@ -80,7 +80,8 @@ async function compare(o: Options): Promise<number> {
   const probes = await probeBackends();
   describe(probes);
   const epochs = o.epochs ?? COMPARE_EPOCHS;
-  out(`\nTraining the same model from seed ${o.seed} for ${epochs} epochs with ${o.loss} on each available backend...`);
+  out(`\nTraining the same model from seed ${o.seed} for ${epochs} epochs with ${o.loss} on each available backend, each in a process of its own...`);
+  if (o.epochs === null) out(`(${epochs} epochs, not the full run's ${DEFAULT_CONFIG.epochs}: float32 rounding differences between backends grow as training goes on.)`);
   const rows: [BackendName, ChildTrain | Error][] = [];
   const wanted = probes.filter((q) => o.backends === null || o.backends.includes(q.name));
   const missing = wanted.find((q) => !q.available);
@@ -89,7 +90,7 @@ async function compare(o: Options): Promise<number> {
     return 1;
   }
   for (const p of wanted.filter((q) => q.available)) {
-    const r = childAnswer<ChildTrain>(p.name, await runChild(['train', JSON.stringify(config(o, p.name, epochs))], 600_000));
+    const r = childAnswer<ChildTrain>(p.name, await runChild(['train', JSON.stringify(config(o, p.name, epochs))], 60_000 + 10_000 * epochs));
     rows.push([p.name, r]);
     out(`  ${p.name}: ${r instanceof Error ? `failed: ${r.message}` : 'done'}`);
   }

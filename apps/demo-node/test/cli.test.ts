@@ -15,7 +15,7 @@ describe('tensile-demo command line', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run demo -- \[options\]/);
     for (const flag of ['--backend', '--epochs', '--loss', '--seed', '--compare']) expect(r.stdout).toContain(flag);
-  });
+  }, 150_000);
 
   it('a bad flag or value exits 2 with a message on stderr', () => {
     for (const [args, message] of [
@@ -29,7 +29,7 @@ describe('tensile-demo command line', () => {
       expect(r.stderr).toContain('--help');
       expect(r.stdout).toBe('');
     }
-  });
+  }, 150_000);
 
   it('trains, reports, and saves weights that load back equal to the same run in this process', async () => {
     const out = join(dir, 'model.safetensors');
@@ -49,13 +49,13 @@ describe('tensile-demo command line', () => {
       expect(loaded[name]!.shape, name).toEqual(t.shape);
       expect(Array.from(loaded[name]!.dataSync()), name).toEqual(Array.from(t.dataSync()));
     }
-  });
+  }, 150_000);
 
   it('a run that misses its accuracy target exits 1 and says so', () => {
     const r = runCli(['--backend', 'cpu', '--epochs', '1', '--target', '0.99', '--out', join(dir, 'missed.safetensors')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/target 99\.00%: MISSED\./);
-  });
+  }, 150_000);
 
   it('--compare trains on each asked-for backend and prints the table', () => {
     const r = runCli(['--compare', '--backend', 'cpu,wasm', '--epochs', '2']);
@@ -64,7 +64,7 @@ describe('tensile-demo command line', () => {
     expect(r.stdout).toMatch(/^cpu +\d\.\d+ +0\.0e\+0 /m);
     expect(r.stdout).toMatch(/^wasm +\d\.\d+ +\d\.\de[-+]\d+ /m);
     expect(r.stdout).toContain('The 2 backends agree.');
-  });
+  }, 150_000);
 
   it('--compare with no list covers every backend it reports available, and passes only if all finish and agree', () => {
     const r = runCli(['--compare', '--epochs', '1']);
@@ -74,5 +74,5 @@ describe('tensile-demo command line', () => {
     const failed = /^\w+ +failed/m.test(r.stdout);
     expect(r.code).toBe(failed ? 1 : 0);
     if (failed) expect(r.stdout).toContain('FAILED: a backend that started could not finish the run.');
-  });
+  }, 150_000);
 });

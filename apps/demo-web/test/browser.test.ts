@@ -94,7 +94,7 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
         expect(r.grad.some((g) => g !== 0), `${name} on ${backend}: gradient not all zero`).toBe(true);
       }
     }
-  });
+  }, 90_000);
 
   it('training in the playground lowers the loss on each available backend, and the page stays responsive', async () => {
     const available = await page.evaluate(() => window.tensileDemo!.probes.filter((p) => p.available).map((p) => p.name));
@@ -154,5 +154,5 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
     } finally {
       await noGpu.close();
     }
-  });
+  }, 60_000);
 });
