@@ -48,6 +48,11 @@ describe('native storage', () => {
     expect(Array.from(back.dataSync())).toEqual([1.5, -2, 3, 4]);
   });
 
+  it('a fill with -0 keeps the sign (only +0 takes the memset path)', () => {
+    expect(Object.is(T.full([70000], -0, { device: 'native' }).dataSync()[69999], -0)).toBe(true);
+    expect(Object.is(T.zeros([70000], { device: 'native' }).dataSync()[69999], 0)).toBe(true);
+  });
+
   it('fromHost converts a typed array of another type', () => {
     const s = nativeBackend.fromHost(new Float64Array([1.25, 2]), 'float32');
     expect(nativeBackend.readSync(s, 0, 2)).toEqual(new Float32Array([1.25, 2]));

@@ -83,6 +83,12 @@ add('copy_ into a transposed view', (d) => {
 });
 add('copy_ large (threads)', (d) => T.clone(f32([400, 300], 46, d, 'float').t()));
 add('full', (d) => T.full([3, 4], 2.5, { device: d }));
+for (const dtype of ['float32', 'float64', 'int32', 'bool'] as DType[]) add(`zeros ${dtype} large (threads)`, (d) => T.add(T.zeros([400, 300], { device: d, dtype }), 1));
+add('zero_ on a transposed view', (d) => {
+  const x = f32([5, 6], 47, d);
+  T.zero_(T.slice(x.t(), 0, 1, null, 2));
+  return x;
+});
 add('full int32 wraps', (d) => T.full([3], 3e9, { device: d, dtype: 'int32' }));
 add('fill_ on a stepped view', (d) => {
   const z = T.zeros([5, 6], { device: d });
