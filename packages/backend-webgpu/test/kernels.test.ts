@@ -156,6 +156,15 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     await expectClose(sum(gb, 1), sum(cb, 1), 'sum bool');
   });
 
+  it('a reduction row longer than 64 x 65535 elements (walked in nested chunks: Mesa 22 llvmpipe ends loops at 65535 iterations)', async () => {
+    const n = 64 * 65535 + 4096;
+    const data = new Float32Array(n).fill(1);
+    data[n - 3] = 5;
+    const [c, g] = pair(data, [n], 'float32');
+    await expectClose(sum(g), sum(c), 'sum', 1e-6, 0);
+    await expectClose(argmax(g), argmax(c), 'argmax');
+  });
+
   it('matmul: tiles, strided and batch-broadcast operands, K = 0, int32', async () => {
     const [ca, ga] = pair(floats(3 * 37 * 19, 19), [3, 37, 19], 'float32');
     const [cb, gb] = pair(floats(19 * 23, 20), [19, 23], 'float32');

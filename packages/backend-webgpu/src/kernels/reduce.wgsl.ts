@@ -7,7 +7,8 @@ import { MATH, META } from './math.wgsl.js';
  * workgroup per output element; each of its 64 invocations folds a strided
  * share of r serially, then a tree in workgroup memory combines the 64
  * partial results (pairwise, so float sums drift like log2 of r, not r).
- * Extremes carry (value, index) pairs: NaN wins (max and min propagate it),
+ * (The per-invocation loop is nested so no loop runs more than 65535 times,
+ * Mesa's llvmpipe's silent limit.) Extremes carry (value, index) pairs: NaN wins (max and min propagate it),
  * ties keep the smaller index, so argmax/argmin return the first extreme.
  * Uniform slots: [0] outputs, [1] r, [2] inner, [3] input offset, [4] output offset.
  */
@@ -36,7 +37,9 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
   const body = isSum
     ? /* wgsl */ `
   var acc = ${identity};
-  for (var j = lid; j < r; j = j + ${REDUCE_WG}u) { acc = combine(acc, x[base + j * inner]); }
+  for (var j0 = 0u; j0 < r; j0 = j0 + CHUNK) {
+    for (var j = j0 + lid; j < min(r, j0 + CHUNK); j = j + ${REDUCE_WG}u) { acc = combine(acc, x[base + j * inner]); }
+  }
   sv[lid] = acc;
   workgroupBarrier();
   for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
@@ -47,9 +50,11 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
     : /* wgsl */ `
   var v = ${identity};
   var vi = EMPTY;
-  for (var j = lid; j < r; j = j + ${REDUCE_WG}u) {
-    let y = x[base + j * inner];
-    if (prefer(v, vi, y, j)) { v = y; vi = j; }
+  for (var j0 = 0u; j0 < r; j0 = j0 + CHUNK) {
+    for (var j = j0 + lid; j < min(r, j0 + CHUNK); j = j + ${REDUCE_WG}u) {
+      let y = x[base + j * inner];
+      if (prefer(v, vi, y, j)) { v = y; vi = j; }
+    }
   }
   sv[lid] = v;
   si[lid] = vi;
@@ -61,6 +66,8 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
   if (lid == 0u) { out[M(4u) + o] = ${op === 'argmax' || op === 'argmin' ? 'i32(si[0])' : 'sv[0]'}; }`;
   return `${META}${MATH}
 const EMPTY: u32 = 0xffffffffu;
+// Rows are walked in chunks so no loop runs more than 65535 times (llvmpipe's limit).
+const CHUNK: u32 = ${REDUCE_WG * 65535}u;
 fn no_nan(v: ${T}) -> bool { return false; }
 ${combine}
 @group(0) @binding(1) var<storage, read> x: array<${T}>;
