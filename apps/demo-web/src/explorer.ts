@@ -20,7 +20,7 @@ export interface ExplorerResult {
 export async function evaluate(name: LossName, values: Values): Promise<ExplorerResult> {
   const spec = LOSS_SPECS[name];
   const optionValues = Object.fromEntries(spec.controls.filter((c) => c.option).map((c) => [c.key, values[c.key]]));
-  const Loss = nn[LOSS_CLASSES[name]] as unknown as new (o: object) => (...a: unknown[]) => Tensor;
+  const Loss = nn[LOSS_CLASSES[name]] as unknown as new (o: object) => ((...a: unknown[]) => Tensor) & { buffers(): Tensor[] };
   const lossModule = new Loss({ ...(spec.options?.(values) ?? optionValues), reduction: 'none' });
   const x = linspace(spec.range[0], spec.range[1], POINTS).requiresGrad_(true);
   const per = tidy(() => {
@@ -29,8 +29,9 @@ export async function evaluate(name: LossName, values: Values): Promise<Explorer
     return l.detach();
   });
   try {
-    return { xs: (await x.detach().data()) as Float32Array, loss: (await per.data()) as Float32Array, grad: (await x.grad!.data()) as Float32Array };
+    return { xs: (await x.data()) as Float32Array, loss: (await per.data()) as Float32Array, grad: (await x.grad!.data()) as Float32Array };
   } finally {
+    for (const b of lossModule.buffers()) b.dispose();
     per.dispose();
     x.grad?.dispose();
     x.dispose();

@@ -85,6 +85,7 @@ export function setUpPlayground(getBackend: () => string, report: (e: unknown) =
     if (run === null) return;
     for (const t of [run.x, run.y, run.grid]) t.dispose();
     run.optimizer.dispose();
+    run.model.zeroGrad(); // frees the gradients
     for (const p of run.model.parameters()) p.dispose();
     run = null;
   };

@@ -1,4 +1,4 @@
-import { setBackend } from 'tensile';
+import { memory, setBackend } from 'tensile';
 import { type LossName, LOSS_NAMES } from '@tensile/demo-node/toy';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/explorer.js';
@@ -12,7 +12,9 @@ describe('loss explorer curves (cpu, in Node)', () => {
   it.each(LOSS_NAMES)('%s: the autograd gradient is the slope of the loss curve', async (name: LossName) => {
     setBackend('cpu');
     const defaults = Object.fromEntries(LOSS_SPECS[name].controls.map((c) => [c.key, c.value]));
+    const before = memory().tensors;
     const { xs, loss, grad } = await evaluate(name, defaults);
+    expect(memory().tensors, 'tensors left behind').toBe(before);
     expect(loss.every(Number.isFinite) && grad.every(Number.isFinite)).toBe(true);
     // Central differences of the curve against the gradient at the point between; kinks
     // (|x|, hinges) disagree at a point or two, so most points, not all, must match.
