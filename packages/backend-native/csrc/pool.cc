@@ -11,6 +11,10 @@
 namespace tn {
 namespace {
 
+// Set on pool threads and on a caller while it runs a job: a parallel_for nested in a chunk runs serially
+// (re-locking the pool from the thread that holds it would be undefined behaviour).
+thread_local bool t_in_job = false;
+
 struct Job {
   RangeFn fn = nullptr;
   void* ctx = nullptr;
@@ -33,6 +37,7 @@ class Pool {
   }
 
   void run(int64_t n, int64_t grain, RangeFn fn, void* ctx) {
+    if (t_in_job) return fn(ctx, 0, n);
     std::unique_lock<std::mutex> use(use_, std::try_to_lock);
     // Another JS thread (a worker) is using the pool: run on this one.
     if (!use.owns_lock()) return fn(ctx, 0, n);
@@ -52,7 +57,9 @@ class Pool {
       ++generation_;
     }
     cv_.notify_all();
+    t_in_job = true;
     work(job);
+    t_in_job = false;
     // Every helper handles every generation, so waiting for all of them (not just for the
     // chunks) guarantees none still reads this job when the next one is posted.
     const int helpers = static_cast<int>(workers_.size());
@@ -107,6 +114,7 @@ class Pool {
   }
 
   void loop(uint64_t seen) {
+    t_in_job = true;
     for (;;) {
       Job job;
       {
