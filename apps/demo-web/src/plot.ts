@@ -8,13 +8,13 @@ export interface Series {
 
 const PAD = { left: 52, right: 10, top: 10, bottom: 26 };
 
-function extent(values: number[]): [number, number] {
+function extent(values: number[], margin: number): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return [0, 1];
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
   if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const m = (hi - lo) * 0.05;
+  const m = (hi - lo) * margin;
   return [lo - m, hi + m];
 }
 
@@ -26,8 +26,9 @@ export function plot(canvas: HTMLCanvasElement, series: readonly Series[], { log
   const { width: w, height: h } = canvas;
   ctx.clearRect(0, 0, w, h);
   const fy = (v: number) => (logY ? Math.log10(Math.max(v, 1e-12)) : v);
-  const [x0, x1] = extent(series.flatMap((s) => Array.from(s.xs)));
-  const [y0, y1] = extent(series.flatMap((s) => Array.from(s.ys, fy)));
+  // x spans the data exactly; y gets 5% room above and below the curve.
+  const [x0, x1] = extent(series.flatMap((s) => Array.from(s.xs)), 0);
+  const [y0, y1] = extent(series.flatMap((s) => Array.from(s.ys, fy)), 0.05);
   const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (w - PAD.left - PAD.right);
   const py = (y: number) => h - PAD.bottom - ((fy(y) - y0) / (y1 - y0)) * (h - PAD.top - PAD.bottom);
 
