@@ -155,6 +155,11 @@ export class WebGPUBackend implements Backend {
     return this.gpu.device;
   }
 
+  /** Kernels may use subgroup operations (the adapter offers them). */
+  get subgroups(): boolean {
+    return this.gpu?.subgroups ?? false;
+  }
+
   get limits(): GPUSupportedLimits {
     return this.device.limits;
   }
@@ -162,6 +167,11 @@ export class WebGPUBackend implements Backend {
   /** Compiled pipelines: one per kernel variant, whatever the shapes (shapes travel in uniforms). */
   get pipelineCount(): number {
     return this.pipelines.size;
+  }
+
+  /** The cached pipelines' variant keys. */
+  pipelineKeys(): string[] {
+    return [...this.pipelines.keys()];
   }
 
   /** Releases the device (tests use it to exercise loss and re-initialisation). */

@@ -16,6 +16,8 @@ export interface Acquired {
   /** How the adapter was found, for messages: "navigator.gpu", "dawn [backend=opengl] compatibility". */
   readonly source: string;
   readonly featureLevel: 'core' | 'compatibility';
+  /** The device has the `subgroups` feature (core-level adapters that offer it). */
+  readonly subgroups: boolean;
 }
 
 interface Candidate {
@@ -103,8 +105,9 @@ async function tryCandidate(c: Candidate): Promise<Acquired | string> {
   }
   for (const k of RAISED) if (have[k] !== undefined) limits[k] = Math.max(limits[k] ?? 0, have[k]!);
   try {
-    const device = await adapter.requestDevice({ requiredLimits: limits });
-    return { gpu, adapter, device, source: c.source, featureLevel: c.featureLevel };
+    const subgroups = adapter.features.has('subgroups');
+    const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [] });
+    return { gpu, adapter, device, source: c.source, featureLevel: c.featureLevel, subgroups };
   } catch (e) {
     return `requestDevice failed: ${(e as Error).message}`;
   }

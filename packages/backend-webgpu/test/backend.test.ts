@@ -85,6 +85,15 @@ describeGpu('webgpu backend: storage, readback, errors', () => {
     expect(webgpuBackend.pipelineCount).toBe(count);
   });
 
+  it('sums with subgroup operations where the adapter has them, else a workgroup tree', async () => {
+    const data = floats(300, 9);
+    const s = await fromHostArray(data, [3, 100], 'float32', 'webgpu').sum(1).data();
+    for (let r = 0; r < 3; r++) expect(s[r]).toBeCloseTo(data.slice(r * 100, r * 100 + 100).reduce((p, q) => p + q, 0), 4);
+    const variant = webgpuBackend.pipelineKeys().find((k) => k.startsWith('reduce:sum:f32'))!;
+    console.info(`adapter ${webgpuBackend.source}: subgroups ${webgpuBackend.subgroups}, sum variant ${variant}`);
+    expect(variant.includes(':subgroups')).toBe(webgpuBackend.subgroups);
+  });
+
   it('turns a shader or validation error into an exception naming the kernel', async () => {
     const t = fromHostArray(new Float32Array(4), [4], 'float32', 'webgpu');
     webgpuBackend.dispatch({

@@ -8,11 +8,12 @@ export function reduceKernel(backend: WebGPUBackend, op: ReduceOp): KernelSignat
     const [outer, r, inner] = x.shape as [number, number, number];
     const n = outer * inner;
     if (n === 0) return;
+    const subgroups = backend.subgroups && (op === 'sum' || op === 'prod');
     const meta = new Meta().set(0, n).set(1, r).set(2, inner).set(3, x.offset).set(4, out.offset);
     backend.dispatch({
       kernel: op,
-      key: `reduce:${op}:${WGSL_TYPE[x.dtype]}`,
-      source: () => reduceSource(op, x.dtype),
+      key: `reduce:${op}:${WGSL_TYPE[x.dtype]}${subgroups ? ':subgroups' : ''}`,
+      source: () => reduceSource(op, x.dtype, subgroups),
       bindings: [
         { buffer: backend.bufferOf(x, op), write: false },
         { buffer: backend.bufferOf(out, op), write: true },

@@ -15,7 +15,7 @@ import { MATH, META } from './math.wgsl.js';
 
 export const REDUCE_WG = 64;
 
-export function reduceSource(op: ReduceOp, x: DType): string {
+export function reduceSource(op: ReduceOp, x: DType, subgroups: boolean): string {
   const T = WGSL_TYPE[x];
   const isSum = op === 'sum' || op === 'prod';
   const outT = op === 'argmax' || op === 'argmin' ? 'i32' : T;
@@ -34,19 +34,30 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
   return (vb ${better} va) || (vb == va && ib < ia);
 }`;
   const identity = op === 'prod' ? `${T}(1)` : `${T}(0)`;
+  // With subgroups, each subgroup folds its partial results in registers and one
+  // invocation per subgroup hands the result on; otherwise a tree in workgroup memory.
+  const fold = subgroups
+    ? `sv[lid] = select(${identity}, subgroup${op === 'sum' ? 'Add' : 'Mul'}(acc), sid == 0u);
+  workgroupBarrier();
+  if (lid == 0u) {
+    var total = ${identity};
+    for (var k = 0u; k < ${REDUCE_WG}u; k = k + 1u) { total = combine(total, sv[k]); }
+    out[M(4u) + o] = total;
+  }`
+    : `sv[lid] = acc;
+  workgroupBarrier();
+  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sv[lid] = combine(sv[lid], sv[lid + s]); }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { out[M(4u) + o] = sv[0]; }`;
   const body = isSum
     ? /* wgsl */ `
   var acc = ${identity};
   for (var j0 = 0u; j0 < r; j0 = j0 + CHUNK) {
     for (var j = j0 + lid; j < min(r, j0 + CHUNK); j = j + ${REDUCE_WG}u) { acc = combine(acc, x[base + j * inner]); }
   }
-  sv[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sv[lid] = combine(sv[lid], sv[lid + s]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { out[M(4u) + o] = sv[0]; }`
+  ${fold}`
     : /* wgsl */ `
   var v = ${identity};
   var vi = EMPTY;
@@ -64,7 +75,8 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
     workgroupBarrier();
   }
   if (lid == 0u) { out[M(4u) + o] = ${op === 'argmax' || op === 'argmin' ? 'i32(si[0])' : 'sv[0]'}; }`;
-  return `${META}${MATH}
+  const sg = subgroups && isSum;
+  return `${sg ? 'enable subgroups;\n' : ''}${META}${MATH}
 const EMPTY: u32 = 0xffffffffu;
 // Rows are walked in chunks so no loop runs more than 65535 times (llvmpipe's limit).
 const CHUNK: u32 = ${REDUCE_WG * 65535}u;
@@ -75,7 +87,7 @@ ${combine}
 var<workgroup> sv: array<${T}, ${REDUCE_WG}>;
 var<workgroup> si: array<u32, ${REDUCE_WG}>;
 @compute @workgroup_size(${REDUCE_WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32${sg ? ', @builtin(subgroup_invocation_id) sid: u32' : ''}) {
   let o = wid.y * nwg.x + wid.x;
   if (o >= M(0u)) { return; }
   let r = M(1u);
