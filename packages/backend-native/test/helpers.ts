@@ -1,8 +1,9 @@
 import { type DType, type HostArray, type Tensor, tensor } from '@tensile/core';
 import { expect } from 'vitest';
-import { nativeBackend } from '@tensile/backend-native';
+import type { Addon } from '../src/addon.js';
+import { nativeBackend } from '../src/index.js';
 
-export const addon = () => nativeBackend.addon;
+export const addon = (): Addon => nativeBackend.addon;
 
 /** Deterministic values (mulberry32) so a failure reproduces. */
 export function values(n: number, seed: number, kind: 'float' | 'int' | 'bool' | 'special' = 'float'): number[] {

@@ -1,7 +1,7 @@
 import * as T from '@tensile/core';
 import { type DType, kernelCoverage, PRIMITIVES, type Tensor } from '@tensile/core';
 import '@tensile/backend-cpu';
-import { nativeBackend, setNumThreads } from '@tensile/backend-native';
+import { nativeBackend, setNumThreads } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeKernels } from '../src/kernels.js';
 import { addon, expectClose, make, values } from './helpers.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as T from '@tensile/core';
 import { DeviceError, DTypeError, IndexError, memory, ShapeError, type TensorView, TensileError, ValueError } from '@tensile/core';
 import '@tensile/backend-cpu';
-import { nativeBackend } from '@tensile/backend-native';
+import { nativeBackend } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ADDON_PATH } from '../src/addon.js';
 import { nativeKernels } from '../src/kernels.js';
