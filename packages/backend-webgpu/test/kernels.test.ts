@@ -227,6 +227,11 @@ describeGpu('webgpu kernels against the cpu backend', () => {
         await expectClose(gix, cix, `sort indices dim ${d} desc ${desc}`);
       }
     await expectClose(sort(gi, 0)[1], sort(ci, 0)[1], 'sort int32 ties keep order');
+    // Past one workgroup's worth: the multi-dispatch network in global memory.
+    const long = floats(2 * 700, 43).map((v) => Math.round(v * 3));
+    long[11] = NaN;
+    const [cl, gl] = pair(long, [2, 700], 'float32');
+    for (const desc of [false, true]) await expectClose(sort(gl, 1, desc)[1], sort(cl, 1, desc)[1], `sort of 700 desc ${desc}`);
     await expectClose(topk(gs, 4, 1)[1], topk(cs, 4, 1)[1], 'topk');
   });
 

@@ -1,7 +1,7 @@
 import type { KernelSignatures } from '@tensile/core';
 import { type Binding, ELEMENT_BYTES, grid, Meta, type WebGPUBackend } from '../backend.js';
 import { WGSL_TYPE } from './elementwise.wgsl.js';
-import { SCAN_BLOCK, type ScanPass, scanSource, sortFinalSource, sortInitSource, sortStepSource } from './scan.wgsl.js';
+import { SCAN_BLOCK, type ScanPass, scanSource, SORT_LOCAL, sortFinalSource, sortInitSource, sortLocalSource, sortStepSource } from './scan.wgsl.js';
 
 export function scanKernel(backend: WebGPUBackend, isProd: boolean): KernelSignatures['scan'] {
   const op = isProd ? 'cumprod' : 'cumsum';
@@ -38,7 +38,22 @@ export function sortKernel(backend: WebGPUBackend): KernelSignatures['sort'] {
     const p = 2 ** Math.ceil(Math.log2(n));
     const T = WGSL_TYPE[x.dtype];
     const meta = (count: number, k: number, j: number) =>
-      new Meta().setAll(0, [count, p, k, j, n, descending ? 1 : 0, inner, x.offset, indices.offset]).u32;
+      new Meta().setAll(0, [count, p, k, j, n, descending ? 1 : 0, inner, x.offset, indices.offset, values.offset]).u32;
+    if (p <= SORT_LOCAL) {
+      backend.dispatch({
+        kernel: 'sort',
+        key: `sortLocal:${T}`,
+        source: () => sortLocalSource(x.dtype),
+        bindings: [
+          { buffer: backend.bufferOf(x, 'sort'), write: false },
+          { buffer: backend.bufferOf(values, 'sort'), write: true },
+          { buffer: backend.bufferOf(indices, 'sort'), write: true },
+        ],
+        meta: meta(lines, 0, 0),
+        groups: grid(lines),
+      });
+      return;
+    }
     backend.withScratch([lines * p * ELEMENT_BYTES, lines * p * ELEMENT_BYTES], ([keys, ids]) => {
       backend.dispatch({
         kernel: 'sort',

@@ -20,8 +20,11 @@ import { MATH, META } from './math.wgsl.js';
  * int32 indices back. The order compares (key, position), so it is a strict
  * total order and the result is stable; NaN sorts as the largest value (last
  * ascending, first descending) and padding always last.
- * Uniform slots: [0] invocations, [1] P, [2] k, [3] j, [4] n, [5] descending,
- * [6] inner, [7] input/values offset, [8] indices offset.
+ * Lines of at most SORT_LOCAL elements run the whole network in workgroup
+ * memory in one dispatch (`sortLocal`).
+ * Uniform slots: [0] invocations (sortLocal: lines), [1] P, [2] k, [3] j,
+ * [4] n, [5] descending, [6] inner, [7] input offset (sortFinal: values
+ * offset), [8] indices offset, [9] values offset (sortLocal).
  */
 
 export const SCAN_BLOCK = 1024;
@@ -104,7 +107,8 @@ ${HEAD}
 `;
 }
 
-export function sortStepSource(dtype: DType): string {
+/** Whether (ka, ia) comes before (kb, ib) in the output: padding last, NaN last ascending and first descending, ties by position. */
+function beforeFn(dtype: DType): string {
   const T = WGSL_TYPE[dtype];
   const nanCheck =
     dtype === 'float32'
@@ -113,11 +117,7 @@ export function sortStepSource(dtype: DType): string {
   if (na != nb) { return select(nb, na, desc); }
   if (na) { return ia < ib; }`
       : '';
-  return `${META}${MATH}
-@group(0) @binding(1) var<storage, read_write> keys: array<${T}>;
-@group(0) @binding(2) var<storage, read_write> ids: array<u32>;
-// Whether (ka, ia) comes before (kb, ib) in the output.
-fn before(ka: ${T}, ia: u32, kb: ${T}, ib: u32, n: u32, desc: bool) -> bool {
+  return `fn before(ka: ${T}, ia: u32, kb: ${T}, ib: u32, n: u32, desc: bool) -> bool {
   let pa = ia >= n;
   let pb = ib >= n;
   if (pa != pb) { return pb; }
@@ -125,7 +125,69 @@ fn before(ka: ${T}, ia: u32, kb: ${T}, ib: u32, n: u32, desc: bool) -> bool {
   ${nanCheck}
   if (ka != kb) { return select((ka < kb), (ka > kb), desc); }
   return ia < ib;
+}`;
 }
+
+/** Lines of at most SORT_LOCAL elements sort in one dispatch: a workgroup per line runs the whole network in workgroup memory. */
+export const SORT_LOCAL = 512;
+const SORT_WG = 256;
+
+export function sortLocalSource(dtype: DType): string {
+  const T = WGSL_TYPE[dtype];
+  return `${META}${MATH}
+@group(0) @binding(1) var<storage, read> x: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> values: array<${T}>;
+@group(0) @binding(3) var<storage, read_write> indices: array<i32>;
+var<workgroup> keys: array<${T}, ${SORT_LOCAL}>;
+var<workgroup> ids: array<u32, ${SORT_LOCAL}>;
+${beforeFn(dtype)}
+@compute @workgroup_size(${SORT_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let line = wid.y * nwg.x + wid.x;
+  if (line >= M(0u)) { return; }
+  let p = M(1u);
+  let n = M(4u);
+  let desc = M(5u) != 0u;
+  let inner = M(6u);
+  let base = (line / inner) * n * inner + line % inner;
+  for (var j = lid; j < p; j = j + ${SORT_WG}u) {
+    ids[j] = j;
+    if (j < n) { keys[j] = x[M(7u) + base + j * inner]; } else { keys[j] = ${T}(0); }
+  }
+  workgroupBarrier();
+  for (var k = 2u; k <= p; k = k * 2u) {
+    for (var j = k / 2u; j > 0u; j = j / 2u) {
+      for (var q = lid; q < p / 2u; q = q + ${SORT_WG}u) {
+        let i = (q / j) * 2u * j + q % j;
+        let l = i + j;
+        let ka = keys[i];
+        let ia = ids[i];
+        let kb = keys[l];
+        let ib = ids[l];
+        if (select(before(ka, ia, kb, ib, n, desc), before(kb, ib, ka, ia, n, desc), (i & k) == 0u)) {
+          keys[i] = kb;
+          ids[i] = ib;
+          keys[l] = ka;
+          ids[l] = ia;
+        }
+      }
+      workgroupBarrier();
+    }
+  }
+  for (var j = lid; j < n; j = j + ${SORT_WG}u) {
+    values[M(9u) + base + j * inner] = keys[j];
+    indices[M(8u) + base + j * inner] = i32(ids[j]);
+  }
+}
+`;
+}
+
+export function sortStepSource(dtype: DType): string {
+  const T = WGSL_TYPE[dtype];
+  return `${META}${MATH}
+@group(0) @binding(1) var<storage, read_write> keys: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> ids: array<u32>;
+${beforeFn(dtype)}
 ${HEAD}
   let k = M(2u);
   let j = M(3u);
