@@ -1,30 +1,13 @@
 import { fromHostArray, getBackendObject, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
 import { type HostTensor, type Inputs, layerCount, norm2 } from '../data.js';
 import type { Workload } from '../workloads.js';
-import { type Prepared, reasonOf, type Skipped, type System, timeSteps, Unavailable } from './system.js';
+import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
 
 /** Every Tensile backend the bench knows; all but cpu are optional packages loaded if present. */
 export const TENSILE_BACKENDS = ['cpu', 'wasm', 'native', 'webgpu'] as const;
 
 /** Backends that compute on a device, not on host threads. */
 const DEVICE_BACKENDS: readonly string[] = ['webgpu'];
-
-// Written against the PyTorch-named API (nn.Linear, nn.CrossEntropyLoss, optim.Adam). Looked up by
-// name so that a piece not built yet makes its workloads "not available" instead of breaking the bench.
-type Ctor<T> = new (...args: never[]) => T;
-type LossModule = (input: Tensor, target: Tensor) => Tensor;
-type Layer = ((x: Tensor) => Tensor) & { parameters(): Tensor[] };
-interface Optimizer {
-  zeroGrad(): void;
-  step(): void;
-  dispose(): void;
-}
-
-function api<T>(ns: object, nsName: string, name: string): Ctor<T> {
-  const c = (ns as Record<string, unknown>)[name];
-  if (typeof c !== 'function') throw new Unavailable(`${nsName}.${name} is not implemented yet`);
-  return c as Ctor<T>;
-}
 
 function upload(t: HostTensor, device: string): Tensor {
   return fromHostArray(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32', device);
@@ -123,8 +106,7 @@ class TensileSystem implements System {
       case 'mse':
       case 'cross-entropy':
       case 'bce-logits': {
-        const Loss = api<LossModule>(nn, 'nn', { mse: 'MSELoss', 'cross-entropy': 'CrossEntropyLoss', 'bce-logits': 'BCEWithLogitsLoss' }[spec.kind]);
-        const lossFn = new Loss();
+        const lossFn = spec.kind === 'mse' ? new nn.MSELoss() : spec.kind === 'cross-entropy' ? new nn.CrossEntropyLoss() : new nn.BCEWithLogitsLoss();
         const input = (spec.kind === 'mse' ? up('input') : up('logits')).requiresGrad_(true);
         const target = spec.kind === 'cross-entropy' ? up('labels') : up('target');
         step = async () => {
@@ -163,18 +145,13 @@ class TensileSystem implements System {
         break;
       }
       case 'mlp-train': {
-        const Sequential = api<Layer>(nn, 'nn', 'Sequential');
-        const Linear = api<Layer>(nn, 'nn', 'Linear');
-        const ReLU = api<Layer>(nn, 'nn', 'ReLU');
-        const CrossEntropyLoss = api<LossModule>(nn, 'nn', 'CrossEntropyLoss');
-        const Adam = api<Optimizer>(optim, 'optim', 'Adam');
-        const layers: Layer[] = [];
+        const layers: nn.Module[] = [];
         const L = layerCount(spec.sizes);
         for (let i = 0; i < L; i++) {
-          layers.push(new (Linear as unknown as new (i: number, o: number) => Layer)(spec.sizes[i]!, spec.sizes[i + 1]!));
-          if (i + 1 < L) layers.push(new ReLU());
+          layers.push(new nn.Linear(spec.sizes[i]!, spec.sizes[i + 1]!));
+          if (i + 1 < L) layers.push(new nn.ReLU());
         }
-        const model = new (Sequential as unknown as new (...l: Layer[]) => Layer)(...layers);
+        const model = new nn.Sequential(...layers);
         const params = model.parameters();
         // Same starting weights as every other system: parameters() runs w0, b0, w1, b1, ... as in PyTorch.
         noGrad(() =>
@@ -186,8 +163,8 @@ class TensileSystem implements System {
         owned.push(...params);
         const x = up('x');
         const labels = up('labels');
-        const lossFn = new CrossEntropyLoss();
-        const opt = new (Adam as unknown as new (p: Tensor[], o: { lr: number }) => Optimizer)(params, { lr: spec.lr });
+        const lossFn = new nn.CrossEntropyLoss();
+        const opt = new optim.Adam(params, { lr: spec.lr });
         owned.push(opt);
         step = async () => {
           const loss = tidy(() => {
