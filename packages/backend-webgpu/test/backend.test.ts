@@ -128,7 +128,8 @@ describeGpu('webgpu backend: storage, readback, errors', () => {
   it('a lost device makes the next op throw clearly, and ready() starts a new one', async () => {
     const old = fromHostArray(Float32Array.of(1, 2), [2], 'float32', 'webgpu');
     webgpuBackend.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    // Dawn reports the loss asynchronously.
+    for (let i = 0; i < 500 && webgpuBackend.isReady; i++) await new Promise((r) => setTimeout(r, 10));
     expect(() => old.exp()).toThrow(/device was lost/);
     await ready('webgpu');
     expect(() => old.exp()).toThrow(/lost/);
