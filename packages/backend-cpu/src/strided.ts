@@ -1,35 +1,12 @@
-import type { HostArray, TensorView } from '@tensile/core';
+import { collapseDims, type HostArray, type TensorView } from '@tensile/core';
 import type { CpuStorage } from './backend.js';
 
 export function dataOf(v: TensorView): HostArray {
   return (v.storage as CpuStorage).data;
 }
 
-/**
- * Merges adjacent dims that are laid out as one (stride[i] == stride[i+1] * shape[i+1]
- * in every operand) and drops size-1 dims, so most strided loops run over 1-3 dims.
- */
-export function collapse(shape: readonly number[], stridesList: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = stridesList.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d]!;
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && stridesList.every((s, i) => outStrides[i]![last] === s[d]! * size)) {
-      outShape[last] = outShape[last]! * size;
-      stridesList.forEach((s, i) => (outStrides[i]![last] = s[d]!));
-    } else {
-      outShape.push(size);
-      stridesList.forEach((s, i) => outStrides[i]!.push(s[d]!));
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    outStrides.forEach((s) => s.push(1));
-  }
-  return { shape: outShape, strides: outStrides };
-}
+/** Dims merged where every operand lays them out as one (core's collapseDims, shared with the other backends). */
+export const collapse = collapseDims;
 
 /** Copies any strided view into a contiguous array of the same dtype (a subarray when already contiguous). */
 export function contiguousData(v: TensorView): HostArray {
