@@ -27,6 +27,7 @@ import {
   type UnaryOp,
   where,
 } from '@tensile/core';
+import { webgpuBackend } from '@tensile/backend-webgpu';
 import { bools, describeGpu, expectClose, floats, ints, pair } from './gpu.js';
 
 const UNARY = Object.keys(PRIMITIVES).filter((op) => PRIMITIVES[op as UnaryOp].kind === 'unary') as UnaryOp[];
@@ -108,6 +109,8 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     c.add_(1).mul_(c);
     g.add_(1).mul_(g);
     await expectClose(g, c, 'add_ then mul_ by itself');
+    // Read where written, without a snapshot copy.
+    expect(webgpuBackend.pipelineKeys().some((k) => k.startsWith('ew:mul:of32,of32:f32'))).toBe(true);
     const [cs, gs] = pair(floats(12, 12), [2, 6], 'float32');
     c.narrow(0, 1, 2).t().copy_(cs.t());
     g.narrow(0, 1, 2).t().copy_(gs.t());

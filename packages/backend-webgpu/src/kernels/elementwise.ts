@@ -27,20 +27,27 @@ export function run(backend: WebGPUBackend, op: string, expr: string, inputs: re
   const c = collapseDims(out.shape, [...inputs.map((x) => (typeof x === 'number' ? zero : x.strides)), out.strides]);
   if (c.shape.length > MAX_DIMS)
     throw new DeviceError(`${op}: webgpu kernels walk at most ${MAX_DIMS} non-mergeable dims, got a view of shape [${out.shape.join(', ')}]; make it contiguous first`);
-  const operands: Operand[] = inputs.map((x) => (typeof x === 'number' ? { dtype: scalarDtype, scalar: true } : { dtype: x.dtype, scalar: false }));
-  const meta = new Meta().set(0, n).set(1, c.shape.length).setAll(8, c.shape).set(7, out.offset).setAll(40, c.strides[inputs.length]!);
+  const outStrides = c.strides[inputs.length]!;
+  // An input that is exactly the output's view (in-place ops) is read where it is written: each
+  // invocation reads its element before writing it, so no copy is needed.
+  const isAlias = (x: TensorView, k: number) =>
+    custom === undefined && x.storage === out.storage && x.offset === out.offset && x.dtype === out.dtype && c.strides[k]!.every((s, d) => s === outStrides[d]);
+  const operands: Operand[] = inputs.map((x, k) =>
+    typeof x === 'number' ? { dtype: scalarDtype, scalar: true } : { dtype: x.dtype, scalar: false, alias: isAlias(x, k) },
+  );
+  const meta = new Meta().set(0, n).set(1, c.shape.length).setAll(8, c.shape).set(7, out.offset).setAll(40, outStrides);
   const bindings = [];
   for (let k = 0; k < inputs.length; k++) {
     const x = inputs[k]!;
     if (typeof x === 'number') meta.scalar(4 + k, x, scalarDtype);
-    else {
+    else if (operands[k]!.alias !== true) {
       meta.set(4 + k, x.offset).setAll(16 + 8 * k, c.strides[k]!);
       bindings.push({ buffer: backend.bufferOf(x, op), write: false });
     }
   }
   bindings.push({ buffer: custom?.buffer ?? backend.bufferOf(out, op), write: true });
   custom?.meta(meta);
-  const key = `ew:${op}:${operands.map((o) => (o.scalar ? 's' : 't') + WGSL_TYPE[o.dtype]).join(',')}:${custom?.key ?? WGSL_TYPE[out.dtype]}`;
+  const key = `ew:${op}:${operands.map((o) => (o.scalar ? 's' : o.alias ? 'o' : 't') + WGSL_TYPE[o.dtype]).join(',')}:${custom?.key ?? WGSL_TYPE[out.dtype]}`;
   backend.dispatch({
     kernel: op,
     key,

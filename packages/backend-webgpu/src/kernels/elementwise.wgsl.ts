@@ -15,6 +15,8 @@ export const WGSL_TYPE: Record<DType, string> = { float32: 'f32', int32: 'i32', 
 export interface Operand {
   readonly dtype: DType;
   readonly scalar: boolean;
+  /** The operand is the output's own view (an in-place op): read from `out` where it is written, with no binding of its own. */
+  readonly alias?: boolean;
 }
 
 const NAMES = ['a', 'b', 'c'];
@@ -43,6 +45,7 @@ export function elementwiseSource(inputs: readonly Operand[], out: DType, expr: 
   const walk: string[] = [];
   inputs.forEach((x, k) => {
     if (x.scalar) loads.push(`let ${NAMES[k]} = ${scalarLoad(x.dtype, 4 + k)};`);
+    else if (x.alias) loads.push(`let ${NAMES[k]} = out[po];`);
     else {
       decls.push(`@group(0) @binding(${binding++}) var<storage, read> in${k}: array<${WGSL_TYPE[x.dtype]}>;`);
       walk.push(`p${k} = p${k} + c * M(${16 + 8 * k}u + ud);`);
@@ -50,7 +53,7 @@ export function elementwiseSource(inputs: readonly Operand[], out: DType, expr: 
     }
   });
   decls.push(sink.decl(binding));
-  const starts = inputs.map((x, k) => (x.scalar ? '' : `var p${k} = M(${4 + k}u);`)).join(' ');
+  const starts = inputs.map((x, k) => (x.scalar || x.alias ? '' : `var p${k} = M(${4 + k}u);`)).join(' ');
   return `${META}${MATH}
 ${decls.join('\n')}
 @compute @workgroup_size(64)
