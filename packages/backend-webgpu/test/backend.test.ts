@@ -26,6 +26,13 @@ describeGpu('webgpu backend: storage, readback, errors', () => {
     expect(() => t.to('float64')).toThrow(DTypeError);
   });
 
+  it('rejects a tensor larger than one storage binding with a clear error, before allocating', () => {
+    const before = memory('webgpu');
+    const limit = webgpuBackend.limits.maxStorageBufferBindingSize;
+    expect(() => webgpuBackend.alloc('float32', Math.floor(limit / 4) + 1)).toThrow(/maxStorageBufferBindingSize/);
+    expect(memory('webgpu')).toEqual(before);
+  });
+
   it('memory() counts live tensors and their bytes', async () => {
     const before = memory('webgpu');
     const t = fromHostArray(new Float32Array(100), [100], 'float32', 'webgpu');
