@@ -155,15 +155,14 @@ export function nativeKernels(bridge: Bridge): KernelMap {
 }
 
 /**
- * Registers every primitive and the fused softmax for device 'native'; without the addon, kernels that say why (core refuses
- * to run them first). The fused logSoftmax is not registered yet: kernels-c subtracts max + log(sum) rounded to float32
- * in one step, which loses ~1e-3 at logits of 1e4 (the golden large-logit cases); core's composite keeps them exact.
+ * Registers every primitive and the fused softmax/logSoftmax for device 'native'; without the addon, kernels that say
+ * why (core refuses to run them first).
  */
 export function registerNativeKernels(bridge: Bridge | null, reason: string | undefined): void {
   const unavailable = () => {
     throw new DeviceError(`device "native" is unavailable: ${reason}`);
   };
   const table: Record<string, unknown> = bridge === null ? {} : nativeKernels(bridge);
-  for (const op of [...(Object.keys(PRIMITIVES) as PrimitiveOp[]), 'softmax'] as const)
+  for (const op of [...(Object.keys(PRIMITIVES) as PrimitiveOp[]), 'softmax', 'logSoftmax'] as const)
     registerKernel(op, 'native', (table[op] ?? unavailable) as never);
 }

@@ -24,8 +24,9 @@ type AnyFn = (...a: unknown[]) => Tensor;
 const call = (name: string) => (ins: Tensor[], o: Record<string, unknown>) => (core as unknown as Record<string, AnyFn>)[name]!(...ins, ...Object.values(o));
 
 const CHECKS: Record<string, FusedCheck> = {
-  softmax: { inputs: x2d, options: { dim: -1 }, composed: call('softmax') },
-  logSoftmax: { inputs: x2d, options: { dim: 1 }, composed: call('logSoftmax') },
+  // core.softmax itself dispatches to the fused kernel, so compare with the primitives-only forms.
+  softmax: { inputs: x2d, options: { dim: -1 }, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
+  logSoftmax: { inputs: x2d, options: { dim: 1 }, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
   logsumexp: { inputs: x2d, options: { dim: 1 }, composed: call('logsumexp') },
   mean: { inputs: x2d, options: { dim: 0 }, composed: call('mean') },
   linear: {

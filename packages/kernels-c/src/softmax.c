@@ -1,7 +1,9 @@
 /*
  * Fused softmax / log-softmax: one pass for the max, one for exp and the
  * float64 sum, one to scale. Matches core's composite (the max is taken as 0
- * when it is infinite, as core shifts by it).
+ * when it is infinite, as core shifts by it). log-softmax is (x - m) - log(sum):
+ * subtracting the max first keeps logits around 1e4 exact, where
+ * x - (m + log(sum)) would round at the logits' magnitude.
  */
 #include "strided.h"
 
@@ -30,9 +32,9 @@ static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
     sum += (double)e;
   }
   if (log) {
-    vf shift = vsplat((float)(m + tn_log(sum)));
-    for (i = 0; i + VL <= n; i += VL) vstore(o + i, vload(xr + i) - shift);
-    for (; i < n; i++) o[i] = xr[i] - shift[0];
+    vf lse = vsplat((float)tn_log(sum));
+    for (i = 0; i + VL <= n; i += VL) vstore(o + i, (vload(xr + i) - vm) - lse);
+    for (; i < n; i++) o[i] = (xr[i] - m) - lse[0];
   } else {
     vf total = vsplat((float)sum);
     for (i = 0; i + VL <= n; i += VL) vstore(o + i, vload(o + i) / total);
@@ -54,8 +56,8 @@ static void softmax_line(const float *x, float *o, tn_idx n, tn_idx stride, int 
     if (!log) o[j * stride] = e;
     sum += (double)e;
   }
-  float shift = (float)(m + tn_log(sum)), total = (float)sum;
-  for (tn_idx j = 0; j < n; j++) o[j * stride] = log ? x[j * stride] - shift : o[j * stride] / total;
+  float lse = (float)tn_log(sum), total = (float)sum;
+  for (tn_idx j = 0; j < n; j++) o[j * stride] = log ? (x[j * stride] - m) - lse : o[j * stride] / total;
 }
 
 int tn_softmax_f32(const float *x, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log) {
