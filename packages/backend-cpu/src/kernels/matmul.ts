@@ -3,9 +3,9 @@ import { dataOf } from '../strided.js';
 
 // Scratch buffers reused across calls (JS runs kernels one at a time), so
 // small matmuls allocate nothing.
-let scratchA = new Float64Array(0);
-let scratchB = new Float64Array(0);
-let scratchRow = new Float64Array(0);
+let scratchA: Float64Array = new Float64Array(0);
+let scratchB: Float64Array = new Float64Array(0);
+let scratchRow: Float64Array = new Float64Array(0);
 
 function scratch(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, buf.length * 2));
