@@ -5,6 +5,7 @@ import { gatherKernel, scatterAddKernel, scatterAssignKernel } from './kernels/i
 import { matmulKernel } from './kernels/matmul.js';
 import { REDUCE_KERNELS } from './kernels/reduce.js';
 import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
+import { softmaxKernel } from './kernels/softmax.js';
 
 export { CpuBackend } from './backend.js';
 
@@ -36,6 +37,8 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
   registerKernel('cumsum', name, cumsumKernel);
   registerKernel('cumprod', name, cumprodKernel);
   registerKernel('sort', name, sortKernel);
+  registerKernel('softmax', name, softmaxKernel(false));
+  registerKernel('logSoftmax', name, softmaxKernel(true));
 }
 
 // Importing the package is enough to get a working cpu device (keep it first if another backend is selected later).
