@@ -76,8 +76,18 @@ function gatherUnchecked(x: Tensor, d: number, index: Tensor): Tensor {
   kernel('gather', backend)(x, index, d, out);
   if (needsGrad(x)) {
     const inShape = x.shape;
-    record('gather', [x], [out], [index], (g, s) => [scatterAddUnchecked(zeros(inShape, { dtype: g.dtype, device: g.device }), d, s[0]!, g)]);
+    record('gather', [x], [out], [index], (g, s) => [gatherBackward(g, inShape, d, s[0]!)]);
   }
+  return out;
+}
+
+/** gather's gradient: g summed into zeros of the input's shape at the gathered positions (no copy of the zeros). */
+function gatherBackward(g: Tensor, shape: readonly number[], d: number, index: Tensor): Tensor {
+  const backend = g.storage.backend;
+  const out = empty(backend, shape, g.dtype);
+  kernel('fill', backend)(out, 0);
+  kernel('scatterAdd', backend)(out, index, g, d);
+  if (needsGrad(g)) record('gatherBackward', [g], [out], [index], (gg, s) => [gatherUnchecked(gg, d, s[0]!)]);
   return out;
 }
 

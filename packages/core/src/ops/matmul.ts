@@ -1,4 +1,5 @@
 import { kernel } from '../backend/registry.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { promoteTypes } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
@@ -7,6 +8,7 @@ import { broadcastShapes, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { add } from './elementwise.js';
+import { sum } from './reduce.js';
 import { deviceOf, empty } from './util.js';
 import { expand, reshape, squeeze, t as transpose2d, transpose, unsqueeze } from './view.js';
 
@@ -63,7 +65,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** x W^T + b (PyTorch's F.linear). */
+/**
+ * x W^T + b (PyTorch's F.linear). Its own gradient formula keeps every
+ * gradient contiguous in its parameter's layout (dW = g^T x, not the
+ * transpose of x^T g), so optimizers and .grad never pay for a copy.
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   deviceOf('linear', x, weight, bias ?? null);
   if (weight.ndim !== 2 && weight.ndim !== 1) throw new ShapeError(`linear: weight must be 1-D or 2-D, got shape ${fmtShape(weight.shape)}`);
@@ -72,8 +78,23 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new ShapeError(
       `linear: mat1 and mat2 shapes cannot be multiplied (${x.ndim <= 1 ? 1 : numel(x.shape.slice(0, -1))}x${x.shape[x.ndim - 1] ?? 1} and ${inF}x${weight.ndim === 2 ? weight.shape[0] : 1})`,
     );
-  return tidy(() => {
+  const b = bias ?? null;
+  const grad = weight.ndim === 2 && x.dtype === weight.dtype && (b === null || b.dtype === x.dtype) && needsGrad(x, weight, b);
+  const forward = () => tidy(() => {
     const y = matmul(x, transpose2d(weight));
-    return bias === undefined || bias === null ? y : add(y, bias);
+    return b === null ? y : add(y, b);
   });
+  if (!grad) return forward();
+  const out = noGrad(forward);
+  const outF = weight.shape[0]!;
+  record('linear', [x, weight, b], [out], [x, weight], (g, s, needs) => {
+    const [xs, ws] = s as [Tensor, Tensor];
+    const g2 = reshape(g, [-1, outF]);
+    return [
+      needs[0] ? matmul(g, ws) : null,
+      needs[1] ? matmul(transpose2d(g2), reshape(xs, [-1, inF])) : null,
+      needs[2] ? sum(g2, 0) : null,
+    ];
+  });
+  return out;
 }
