@@ -21,6 +21,12 @@ const FILE_DTYPE: Record<DType, WritableDType> = { float64: 'F64', float32: 'F32
 export interface LoadSafetensorsOptions {
   /** The device the tensors are created on (default: the active backend). */
   device?: string;
+  /**
+   * 'float32' converts F64 tensors to float32 (for a device without float64,
+   * such as WebGPU, as `model.to(...)` of a float64 checkpoint would need).
+   * Default: F64 stays float64, and a device without float64 refuses the file.
+   */
+  floatDtype?: 'float32';
 }
 
 /**
@@ -30,14 +36,21 @@ export interface LoadSafetensorsOptions {
  * nothing is created. Pass the result to `module.loadStateDict(...)`.
  */
 export function loadSafetensors(data: ArrayBuffer | ArrayBufferView, options?: LoadSafetensorsOptions): StateDict {
-  const o = checkOptions('loadSafetensors', options, ['device']);
-  return toTensors(decodeSafetensors(data).tensors, o.device);
+  const o = checkOptions('loadSafetensors', options, ['device', 'floatDtype']);
+  if (o.floatDtype !== undefined && o.floatDtype !== 'float32') throw new ValueError(`loadSafetensors: floatDtype must be 'float32', got ${String(o.floatDtype)}`);
+  return toTensors(decodeSafetensors(data).tensors, o.device, o.floatDtype);
 }
 
-function toTensors(entries: ReturnType<typeof decodeSafetensors>['tensors'], device: string | undefined): StateDict {
+function toTensors(entries: ReturnType<typeof decodeSafetensors>['tensors'], device: string | undefined, floatDtype: 'float32' | undefined): StateDict {
   const out: StateDict = {};
   try {
-    for (const [name, e] of Object.entries(entries)) out[name] = fromHostArray(e.data, e.shape, TENSILE_DTYPE[e.dtype]!, device);
+    for (const [name, e] of Object.entries(entries)) {
+      const dtype = TENSILE_DTYPE[e.dtype]!;
+      out[name] =
+        floatDtype === 'float32' && dtype === 'float64'
+          ? fromHostArray(Float32Array.from(e.data as Float64Array), e.shape, 'float32', device)
+          : fromHostArray(e.data, e.shape, dtype, device);
+    }
   } catch (err) {
     // All or nothing: a device refusing one tensor (float64 on WebGPU) leaves none behind.
     dispose(out);
@@ -107,7 +120,7 @@ async function nodeFs(op: string): Promise<NodeFs> {
 
 /** Reads a .safetensors file (Node) into tensors by name; see loadSafetensors. */
 export async function loadSafetensorsFile(path: string, options?: LoadSafetensorsOptions): Promise<StateDict> {
-  const o = checkOptions('loadSafetensorsFile', options, ['device']);
+  const o = checkOptions('loadSafetensorsFile', options, ['device', 'floatDtype']);
   const bytes = await (await nodeFs('loadSafetensorsFile')).readFile(path);
   return loadSafetensors(bytes, o);
 }
