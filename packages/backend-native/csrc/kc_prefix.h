@@ -29,7 +29,6 @@
 #define tn_elem_bytes TN_PFX_CAT(TN_PREFIX, elem_bytes)
 #define tn_to_i32 TN_PFX_CAT(TN_PREFIX, to_i32)
 #define tn_erf TN_PFX_CAT(TN_PREFIX, erf)
-#define tn_vexpf TN_PFX_CAT(TN_PREFIX, vexpf)
 #define tn_vexpm1f TN_PFX_CAT(TN_PREFIX, vexpm1f)
 #define tn_vlog1pf TN_PFX_CAT(TN_PREFIX, vlog1pf)
 #define tn_vlogf TN_PFX_CAT(TN_PREFIX, vlogf)

@@ -395,9 +395,31 @@ int tn_cast(int dtype_in, int dtype_out, int nd, const tn_idx *shape, const void
   return tn_walk(nd, shape, 2, base, strides, bytes, CAST_ROWS[dtype_in][dtype_out], 0);
 }
 
+/* Fill lines: the value, converted once, stored (the contiguous loop is left to the vectorizer). */
+#define FILL_ROW(name, T)                                                        \
+  static void name(void *const *p, const tn_idx *s, tn_idx n, const void *ctx) { \
+    T v = *(const T *)ctx, *o = p[0];                                            \
+    tn_idx os = s[0];                                                            \
+    if (os == 1)                                                                 \
+      for (tn_idx i = 0; i < n; i++) o[i] = v;                                   \
+    else                                                                         \
+      for (tn_idx i = 0; i < n; i++) o[i * os] = v;                              \
+  }
+FILL_ROW(fill_f32, float)
+FILL_ROW(fill_f64, double)
+FILL_ROW(fill_i32, int32_t)
+FILL_ROW(fill_bool, u8)
+
 int tn_fill(int dtype, int nd, const tn_idx *shape, void *out, const tn_idx *out_strides, double value) {
   if (!valid_dtype(dtype)) return TN_E_DTYPE;
-  /* The value as a one-element float64 source broadcast over out: fill is a cast from it. */
-  static const tn_idx zeros[TN_MAX_DIMS] = {0};
-  return tn_cast(TN_F64, dtype, nd, shape, &value, zeros, out, out_strides);
+  /* The value converted once, exactly as tn_cast converts a float64 (one element cast into place). */
+  union { float f32; double f64; int32_t i32; u8 b; } v;
+  static const tn_idx one[1] = {1};
+  int status = tn_cast(TN_F64, dtype, 1, one, &value, one, &v, one);
+  if (status != TN_OK) return status;
+  static const tn_row_fn FILL_ROWS[4] = {fill_f32, fill_f64, fill_i32, fill_bool};
+  void *base[1] = {out};
+  const tn_idx *strides[1] = {out_strides};
+  int bytes[1] = {tn_elem_bytes(dtype)};
+  return tn_walk(nd, shape, 1, base, strides, bytes, FILL_ROWS[dtype], &v);
 }

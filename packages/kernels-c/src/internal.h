@@ -56,6 +56,35 @@ TN_INLINE vf vround(vf x) {
 TN_INLINE vf vfloor(vf x) { vf r = vround(x); return vselect(r > x, r - 1.0f, r); }
 TN_INLINE vf vceil(vf x) { vf r = vround(x); return vselect(r < x, r + 1.0f, r); }
 TN_INLINE float vhsum(vf v) { float s = 0; for (int i = 0; i < VL; i++) s += v[i]; return s; }
+/* float64 vectors (VL / 2 lanes). */
+typedef double vd __attribute__((vector_size(TN_VECTOR_BYTES)));
+typedef double vd_u __attribute__((vector_size(TN_VECTOR_BYTES), aligned(8)));
+typedef float vfh __attribute__((vector_size(TN_VECTOR_BYTES / 2)));
+/*
+ * A float64 running total in VL lanes, as two native vectors (a single
+ * double-width vector type would live on the stack without AVX-512): float32
+ * partial sums widen into it, so totals carry float64 without a serial chain.
+ */
+typedef struct { vd lo, hi; } vdsum;
+TN_INLINE void vdsum_add(vdsum *s, vf v) {
+  union { vf v; vfh h[2]; } u = {v};
+  s->lo += __builtin_convertvector(u.h[0], vd);
+  s->hi += __builtin_convertvector(u.h[1], vd);
+}
+TN_INLINE double vdsum_total(const vdsum *s) {
+  vd t = s->lo + s->hi;
+  double r = 0;
+  for (int i = 0; i < VL / 2; i++) r += t[i];
+  return r;
+}
+/* Whether any lane of a comparison mask is set (OR of its 64-bit halves: no target intrinsics). */
+TN_INLINE int vany(vi m) {
+  typedef int64_t vl __attribute__((vector_size(TN_VECTOR_BYTES)));
+  vl t = (vl)m;
+  int64_t a = 0;
+  for (int i = 0; i < TN_VECTOR_BYTES / 8; i++) a |= t[i];
+  return a != 0;
+}
 
 TN_INLINE float tn_sqrtf(float x) { return __builtin_sqrtf(x); }
 TN_INLINE double tn_sqrt(double x) { return __builtin_sqrt(x); }
@@ -96,8 +125,28 @@ TN_INLINE double tn_cos(double x) { return cos(x); }
 TN_INLINE double tn_pow(double x, double y) { return pow(x, y); }
 #endif
 
-/* float32 vector math (mathf.c): about 1-2 ulp over the whole range, IEEE special values kept. */
-vf tn_vexpf(vf x);
+/* float32 vector math: about 1-2 ulp over the whole range, IEEE special values kept; exp here, the rest in mathf.c. */
+/* 2^n for integer lanes n in [-126, 127]. */
+TN_INLINE vf pow2i(vi n) { return vbits_f((n + 127) << 23); }
+
+/* Inline: an out-of-line call reloads every constant per vector (about a third of the work). */
+TN_INLINE vf tn_vexpf(vf x) {
+  /* Outside [-104, 89] the result is 0 or inf anyway; the clamp keeps n in range (NaN passes through). */
+  vf xc = vclamp_lo(vclamp_hi(x, 89.0f), -104.0f);
+  /* Adding 1.5 * 2^23 rounds to an integer n held in the low mantissa bits: round and convert in one add. */
+  vf t = xc * 1.44269504088896341f + 12582912.0f;
+  vf fx = t - 12582912.0f;
+  vi n = vbits_i(t) - 0x4B400000;
+  vf r = xc - fx * 0.693359375f - fx * -2.12194440e-4f;
+  vf z = r * r;
+  vf y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  y = y * z + r + 1.0f;
+  /* Two factors so that denormal results and overflow to inf come out right. */
+  vi n1 = n >> 1;
+  y = y * pow2i(n1) * pow2i(n - n1);
+  return vselect(visnan(x), x, y);
+}
+
 vf tn_vlogf(vf x);
 vf tn_vlog1pf(vf x);
 vf tn_vexpm1f(vf x);

@@ -5,26 +5,6 @@
  */
 #include "internal.h"
 
-/* 2^n for integer lanes n in [-126, 127]. */
-TN_INLINE vf pow2i(vi n) { return vbits_f((n + 127) << 23); }
-
-vf tn_vexpf(vf x) {
-  /* Outside [-104, 89] the result is 0 or inf anyway; the clamp keeps n in range (NaN passes through). */
-  vf xc = vclamp_lo(vclamp_hi(x, 89.0f), -104.0f);
-  /* Adding 1.5 * 2^23 rounds to an integer n held in the low mantissa bits: round and convert in one add. */
-  vf t = xc * 1.44269504088896341f + 12582912.0f;
-  vf fx = t - 12582912.0f;
-  vi n = vbits_i(t) - 0x4B400000;
-  vf r = xc - fx * 0.693359375f - fx * -2.12194440e-4f;
-  vf z = r * r;
-  vf y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f;
-  y = y * z + r + 1.0f;
-  /* Two factors so that denormal results and overflow to inf come out right. */
-  vi n1 = n >> 1;
-  y = y * pow2i(n1) * pow2i(n - n1);
-  return vselect(visnan(x), x, y);
-}
-
 /* log(m * 2^e) for m in [0.5, 1) (Cephes logf's reduction and polynomial). */
 TN_INLINE vf log_reduced(vf m, vf fe) {
   vi lo = m < 0.707106781186547524f;

@@ -14,7 +14,7 @@ static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
   tn_reduce(TN_AMAX, TN_F32, TN_F32, xr, 1, n, 1, &m);
   if (m == __builtin_inff() || m == -__builtin_inff()) m = 0;
   vf vm = vsplat(m);
-  double sum = 0;
+  vdsum sum = {0};
   tn_idx i = 0;
   /* Vector partial sums in short float32 blocks, carried in float64 (as tn_reduce's sums). */
   while (i + VL <= n) {
@@ -24,19 +24,24 @@ static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
       if (!log) vstore(o + i, e);
       block += e;
     }
-    for (int k = 0; k < VL; k++) sum += (double)block[k];
+    vdsum_add(&sum, block);
   }
-  for (; i < n; i++) {
-    float e = exp1(xr[i] - m);
-    if (!log) o[i] = e;
-    sum += (double)e;
+  /* The last partial vector padded with -inf, whose exp adds exactly 0. */
+  if (i < n) {
+    vf v = vsplat(-__builtin_inff());
+    for (tn_idx k = 0; i + k < n; k++) v[k] = xr[i + k];
+    vf e = tn_vexpf(v - vm);
+    if (!log)
+      for (tn_idx k = 0; i + k < n; k++) o[i + k] = e[k];
+    vdsum_add(&sum, e);
   }
+  double total_sum = vdsum_total(&sum);
   if (log) {
-    vf lse = vsplat((float)tn_log(sum));
+    vf lse = vsplat((float)tn_log(total_sum));
     for (i = 0; i + VL <= n; i += VL) vstore(o + i, (vload(xr + i) - vm) - lse);
     for (; i < n; i++) o[i] = (xr[i] - m) - lse[0];
   } else {
-    vf total = vsplat((float)sum);
+    vf total = vsplat((float)total_sum);
     for (i = 0; i + VL <= n; i += VL) vstore(o + i, vload(o + i) / total);
     for (; i < n; i++) o[i] /= total[0];
   }

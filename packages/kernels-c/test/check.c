@@ -6,6 +6,7 @@
  */
 #include "../include/tensile_kernels.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -98,6 +99,104 @@ static void check_reduce_and_softmax(void) {
   free(x);
 }
 
+/* Reference extreme of n values at stride s: NaN wins, the first extreme is kept. */
+static void ref_extreme(const float *p, tn_idx n, tn_idx s, int is_max, float *best, int *at) {
+  *best = p[0];
+  *at = 0;
+  for (tn_idx j = 1; j < n && *best == *best; j++) {
+    float v = p[j * s];
+    if (v != v || (is_max ? v > *best : v < *best)) {
+      *best = v;
+      *at = (int)j;
+    }
+  }
+}
+
+/* Rows of every length around the vector widths (ties everywhere, NaN anywhere or nowhere) and columns. */
+static void check_extremes(void) {
+  enum { R = 3, MAXN = 140 };
+  float x[R * MAXN], got[MAXN];
+  int32_t idx[MAXN];
+  for (tn_idx n = 1; n <= MAXN; n += (n < 40 ? 1 : 13))
+    for (int nan_at = -1; nan_at < n; nan_at += (nan_at < 0 ? 1 + (int)(n / 3) : 1 + (int)(n / 2))) {
+      for (int i = 0; i < R * n; i++) x[i] = floorf(value(i * 3 + (int)n));
+      if (nan_at >= 0) x[n + nan_at] = NAN; /* the middle row only */
+      for (int is_max = 0; is_max < 2; is_max++) {
+        tn_reduce(is_max ? TN_AMAX : TN_AMIN, TN_F32, TN_F32, x, R, n, 1, got);
+        tn_reduce(is_max ? TN_ARGMAX : TN_ARGMIN, TN_F32, TN_I32, x, R, n, 1, idx);
+        for (int o = 0; o < R; o++) {
+          float want;
+          int at;
+          ref_extreme(x + o * n, n, 1, is_max, &want, &at);
+          expect(close_to(got[o], want, 0, 0), is_max ? "amax row" : "amin row", got[o], want);
+          expect(idx[o] == at, is_max ? "argmax row" : "argmin row", idx[o], at);
+        }
+        /* The same data as [1, R, n]: R values per column. */
+        tn_reduce(is_max ? TN_ARGMAX : TN_ARGMIN, TN_F32, TN_I32, x, 1, R, n, idx);
+        for (tn_idx c = 0; c < n; c++) {
+          float want;
+          int at;
+          ref_extreme(x + c, R, n, is_max, &want, &at);
+          expect(idx[c] == at, is_max ? "argmax column" : "argmin column", idx[c], at);
+        }
+      }
+    }
+}
+
+/* float32 and float64 sums of rows and columns of awkward lengths against float64 references. */
+static void check_sums(void) {
+  enum { MAXN = 700 };
+  static float x[3 * MAXN];
+  static double xd[3 * MAXN];
+  float got[MAXN];
+  double gotd[3];
+  for (tn_idx n = 1; n <= MAXN; n += (n < 70 ? 1 : 97)) {
+    for (int i = 0; i < 3 * n; i++) xd[i] = x[i] = value(i + (int)n);
+    tn_reduce(TN_SUM, TN_F32, TN_F32, x, 3, n, 1, got);
+    tn_reduce(TN_SUM, TN_F64, TN_F64, xd, 3, n, 1, gotd);
+    for (int o = 0; o < 3; o++) {
+      double want = 0;
+      for (tn_idx j = 0; j < n; j++) want += x[o * n + j];
+      expect(close_to(got[o], want, 1e-6, 1e-5), "sum row f32", got[o], want);
+      expect(close_to(gotd[o], want, 1e-12, 1e-12), "sum row f64", gotd[o], want);
+    }
+    tn_reduce(TN_SUM, TN_F32, TN_F32, x, 1, 3, n, got);
+    for (tn_idx c = 0; c < n; c++) {
+      double want = (double)x[c] + x[n + c] + x[2 * n + c];
+      expect(close_to(got[c], want, 1e-6, 1e-6), "sum column f32", got[c], want);
+    }
+  }
+  /* Many rows per column: the float32 blocks and their float64 total. */
+  enum { ROWS = 1000, COLS = 70 };
+  float *m = malloc(sizeof(float) * ROWS * COLS);
+  for (int i = 0; i < ROWS * COLS; i++) m[i] = value(i) + 1000.0f;
+  tn_reduce(TN_SUM, TN_F32, TN_F32, m, 1, ROWS, COLS, got);
+  for (int c = 0; c < COLS; c++) {
+    double want = 0;
+    for (int j = 0; j < ROWS; j++) want += m[j * COLS + c];
+    expect(close_to(got[c], want, 1e-6, 0), "sum long column f32", got[c], want);
+  }
+  free(m);
+}
+
+static void check_fill(void) {
+  float f[21];
+  int32_t k[21];
+  uint8_t b[21];
+  tn_idx shape[1] = {7}, stride[1] = {3};
+  for (int i = 0; i < 21; i++) f[i] = -1, k[i] = -1, b[i] = 7;
+  tn_fill(TN_F32, 1, shape, f, stride, 0.1);
+  tn_fill(TN_I32, 1, shape, k, stride, -2.5e9);
+  tn_fill(TN_BOOL, 1, shape, b, stride, 0.5);
+  for (int i = 0; i < 21; i++) {
+    int on = i % 3 == 0;
+    expect(f[i] == (on ? 0.1f : -1.0f), "fill f32", f[i], on ? 0.1f : -1.0f);
+    /* -2.5e9 wraps modulo 2^32 as JavaScript's ToInt32 does. */
+    expect(k[i] == (on ? 1794967296 : -1), "fill i32", k[i], on ? 1794967296 : -1);
+    expect(b[i] == (on ? 1 : 7), "fill bool", b[i], on ? 1 : 7);
+  }
+}
+
 int main(void) {
   check_matmul(1, 1, 1, 0);
   check_matmul(7, 300, 21, 0);
@@ -105,6 +204,9 @@ int main(void) {
   check_matmul(130, 40, 530, 0);
   check_unary();
   check_reduce_and_softmax();
+  check_extremes();
+  check_sums();
+  check_fill();
   printf("%d failed\n", failures);
   return failures;
 }
