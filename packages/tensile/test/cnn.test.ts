@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { argmax, eq, Generator, manualSeed, mean, nn, noGrad, optim, type Tensor, tensor, tidy, utils } from "tensile";
+import '@tensile/backend-wasm';
+import { argmax, eq, Generator, manualSeed, mean, nn, noGrad, optim, ready, setBackend, type Tensor, tensor, tidy, utils } from 'tensile';
 
 /**
  * A generated image task: 8x8 images of a bright horizontal bar, vertical bar,
@@ -38,8 +39,10 @@ class SmallCNN extends nn.Module<[Tensor], Tensor> {
   }
 }
 
-describe('a small CNN trains on generated images (cpu)', () => {
-  test('reaches at least 95% test accuracy', () => {
+describe('a small CNN trains on generated images', () => {
+  test.each(['cpu', 'wasm'])('reaches at least 95 percent test accuracy on %s', async (device) => {
+    await ready(device);
+    setBackend(device);
     manualSeed(0);
     const train = makeImages(384, 1);
     const testSet = makeImages(192, 2);
