@@ -60,3 +60,6 @@ export function expectClose(what: string, got: Tensor | null | undefined, want: 
     if (!ok) expect.fail(`${what}: element ${i}: got ${x}, want ${w} (rtol ${rtol}, atol ${atol})`);
   });
 }
+
+/** The layer golden files checked by conv-rnn.golden.test.ts (the layers for real models). */
+export const ISSUE_11_LAYERS = ['AdaptiveAvgPool2d', 'AvgPool2d', 'BatchNorm2d', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'GRU', 'LSTM', 'MaxPool1d', 'MaxPool2d'];

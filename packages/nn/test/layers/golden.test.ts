@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { noGrad, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
-import { expectClose, type GoldenTensor, listGolden, readGolden, toTensor } from '../helpers/golden.js';
+import { expectClose, type GoldenTensor, ISSUE_11_LAYERS, listGolden, readGolden, toTensor } from '../helpers/golden.js';
 
 interface LayerCase {
   id: string;
