@@ -117,14 +117,37 @@ SUMLIKE(prod_cols_f64, double, double, 1, MUL)
 SUMLIKE(prod_cols_i32, int32_t, uint32_t, 1, MUL)
 
 /*
- * Extremes over columns (and rows of other than float32): NaN propagates
- * (values) or wins (indices); the first extreme is kept. Branch-free over a
- * tile of columns so the compiler vectorizes across them.
+ * Extremes other than float32 rows: NaN propagates (values) or wins
+ * (indices); the first extreme is kept. Columns (inner > 1) go branch-free
+ * over a tile of columns so the compiler vectorizes across them.
  */
 #define EXTREME(name, T, TO, BETTER, INDEX)                                              \
   static void name(const T *x, tn_idx outer, tn_idx r, tn_idx inner, TO *out) {          \
     T best[COL_TILE];                                                                    \
     int32_t bi[COL_TILE];                                                                \
+    if (inner == 1) {                                                                    \
+      /* Rows: a scalar scan whose branches predict well, stopping at a NaN. */          \
+      for (tn_idx o = 0; o < outer; o++) {                                               \
+        const T *p = x + o * r;                                                          \
+        T b = p[0];                                                                      \
+        tn_idx at = 0;                                                                   \
+        if (b == b)                                                                      \
+          for (tn_idx j = 1; j < r; j++) {                                               \
+            T v = p[j];                                                                  \
+            if (v != v) {                                                                \
+              b = v;                                                                     \
+              at = j;                                                                    \
+              break;                                                                     \
+            }                                                                            \
+            if (v BETTER b) {                                                            \
+              b = v;                                                                     \
+              at = j;                                                                    \
+            }                                                                            \
+          }                                                                              \
+        out[o] = INDEX ? (TO)at : (TO)b;                                                 \
+      }                                                                                  \
+      return;                                                                            \
+    }                                                                                    \
     for (tn_idx o = 0; o < outer; o++)                                                   \
       for (tn_idx c0 = 0; c0 < inner; c0 += COL_TILE) {                                  \
         tn_idx w = inner - c0 < COL_TILE ? inner - c0 : COL_TILE;                        \

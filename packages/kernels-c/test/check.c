@@ -131,6 +131,16 @@ static void check_extremes(void) {
           expect(close_to(got[o], want, 0, 0), is_max ? "amax row" : "amin row", got[o], want);
           expect(idx[o] == at, is_max ? "argmax row" : "argmin row", idx[o], at);
         }
+        /* float64 rows take the scalar path. */
+        double xd[R * MAXN];
+        for (int i = 0; i < R * n; i++) xd[i] = x[i];
+        tn_reduce(is_max ? TN_ARGMAX : TN_ARGMIN, TN_F64, TN_I32, xd, R, n, 1, idx);
+        for (int o = 0; o < R; o++) {
+          float want;
+          int at;
+          ref_extreme(x + o * n, n, 1, is_max, &want, &at);
+          expect(idx[o] == at, is_max ? "argmax row f64" : "argmin row f64", idx[o], at);
+        }
         /* The same data as [1, R, n]: R values per column. */
         tn_reduce(is_max ? TN_ARGMAX : TN_ARGMIN, TN_F32, TN_I32, x, 1, R, n, idx);
         for (tn_idx c = 0; c < n; c++) {
