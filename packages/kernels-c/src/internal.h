@@ -153,8 +153,8 @@ TN_INLINE vf tn_vexpf(vf x) {
   y = y * z + r + 1.0f;
   /* Two factors so that denormal results and overflow to inf come out right. */
   vi n1 = n >> 1;
-  y = y * pow2i(n1) * pow2i(n - n1);
-  return vselect(visnan(x), x, y);
+  /* NaN needs no select: the clamps pass it through (comparisons are false) and every step after keeps it. */
+  return y * pow2i(n1) * pow2i(n - n1);
 }
 
 vf tn_vlogf(vf x);
