@@ -90,7 +90,28 @@ class MlpTrain:
             return [self.loss(self.model(self.x), self.y).item()]
 
 
-KINDS = {"mse": Loss, "cross-entropy": Loss, "bce-logits": Loss, "matmul": Matmul, "mlp-train": MlpTrain}
+class Conv2d:
+    """sum(conv2d(x, w, b) * g): g is the fixed upstream gradient every system shares."""
+
+    def __init__(self, spec, arrays):
+        self.leaves = [load(arrays, n).requires_grad_(True) for n in ("x", "weight", "bias")]
+        self.g = load(arrays, "g")
+        self.padding = spec["padding"]
+
+    def step(self):
+        x, w, b = self.leaves
+        for t in self.leaves:
+            t.grad = None
+        loss = (F.conv2d(x, w, b, padding=self.padding) * self.g).sum()
+        loss.backward()
+        return loss.item()
+
+    def check(self):
+        self.step()
+        return [norm2(t.grad) for t in self.leaves]
+
+
+KINDS = {"mse": Loss, "cross-entropy": Loss, "bce-logits": Loss, "matmul": Matmul, "mlp-train": MlpTrain, "conv2d": Conv2d}
 
 
 def main():

@@ -1,4 +1,4 @@
-import type { WorkloadSpec } from './workloads.js';
+import { convOutput, type WorkloadSpec } from './workloads.js';
 
 /**
  * Inputs are made once, on the host, from a fixed seed, and handed to every
@@ -84,6 +84,17 @@ export function makeInputs(spec: WorkloadSpec, seed = 1234): Inputs {
         inputs[`b${i}`] = src.uniform([sizes[i + 1]!], -bound, bound);
       }
       return inputs;
+    }
+    case 'conv2d': {
+      const { batch, channels, height, width, outChannels, kernel } = spec;
+      // nn.Conv2d's default init range for the weight and bias; g is the loss's fixed upstream gradient.
+      const bound = 1 / Math.sqrt(channels * kernel * kernel);
+      return {
+        x: src.normal([batch, channels, height, width]),
+        weight: src.uniform([outChannels, channels, kernel, kernel], -bound, bound),
+        bias: src.uniform([outChannels], -bound, bound),
+        g: src.normal([batch, outChannels, ...convOutput(spec)]),
+      };
     }
   }
 }

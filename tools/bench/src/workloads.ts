@@ -12,12 +12,34 @@ export interface MlpSpec {
   readonly lr: number;
 }
 
+/**
+ * A 2-D convolution with bias, stride 1, in PyTorch's layouts: input [batch, channels, height, width],
+ * weight [outChannels, channels, kernel, kernel]. Its loss is sum(conv(x, w, b) * g) for a fixed tensor g
+ * of the output's shape, so every system's backward starts from the same upstream gradient.
+ */
+export interface ConvSpec {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly outChannels: number;
+  readonly kernel: number;
+  /** Zero padding on each side of both spatial dims; (kernel - 1) / 2 keeps the output the input's size. */
+  readonly padding: number;
+}
+
+/** Output height and width of a convolution spec (stride 1). */
+export function convOutput(c: ConvSpec): [number, number] {
+  return [c.height + 2 * c.padding - c.kernel + 1, c.width + 2 * c.padding - c.kernel + 1];
+}
+
 export type WorkloadSpec =
   | { readonly kind: 'mse'; readonly n: number }
   | { readonly kind: 'cross-entropy'; readonly batch: number; readonly classes: number }
   | { readonly kind: 'bce-logits'; readonly n: number }
   | { readonly kind: 'matmul'; readonly m: number; readonly k: number; readonly n: number }
-  | ({ readonly kind: 'mlp-train' } & MlpSpec);
+  | ({ readonly kind: 'mlp-train' } & MlpSpec)
+  | ({ readonly kind: 'conv2d' } & ConvSpec);
 
 export interface Workload {
   /** Row id, e.g. "W1-1M". */
@@ -30,9 +52,14 @@ export interface Workload {
   readonly memorySteps?: number;
 }
 
-/** Floating-point operations of one step, where the issue asks for a rate (W4's GFLOP/s). */
+/** Floating-point operations of one step, where a rate says more than a time (W4's and W8's GFLOP/s). */
 export function flops(spec: WorkloadSpec): number | null {
   if (spec.kind === 'matmul') return 2 * spec.m * spec.k * spec.n;
+  if (spec.kind === 'conv2d') {
+    // The forward product, the input's gradient and the weight's gradient: three of the same size.
+    const [oh, ow] = convOutput(spec);
+    return 3 * 2 * spec.batch * spec.outChannels * oh * ow * spec.channels * spec.kernel * spec.kernel;
+  }
   return null;
 }
 
@@ -43,6 +70,9 @@ export function workloads(scale: Scale): Workload[] {
   const mlp6: MlpSpec = { sizes: [2, 32, 32, 2], batch: 32, lr: 1e-3 };
   const mm = tiny ? 32 : 1024;
   const big = tiny ? 4096 : 1_048_576;
+  const conv: ConvSpec = tiny
+    ? { batch: 2, channels: 3, height: 8, width: 8, outChannels: 4, kernel: 3, padding: 1 }
+    : { batch: 32, channels: 64, height: 32, width: 32, outChannels: 64, kernel: 3, padding: 1 };
   return [
     { id: 'W1-1M', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(big)} elements`, spec: { kind: 'mse', n: big } },
     { id: 'W1-4K', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(tiny ? 64 : 4096)} elements`, spec: { kind: 'mse', n: tiny ? 64 : 4096 } },
@@ -62,6 +92,12 @@ export function workloads(scale: Scale): Workload[] {
       title: `W3's MLP for ${tiny ? 5 : 20} steps: memory must not grow`,
       spec: { kind: 'mlp-train', ...mlp3 },
       memorySteps: tiny ? 5 : 20,
+    },
+    {
+      id: 'W8',
+      group: 'W8',
+      title: `conv2d ${conv.kernel}x${conv.kernel} fwd+bwd (padding ${conv.padding}, bias), ${conv.batch} x ${conv.channels} x ${conv.height} x ${conv.width} -> ${conv.outChannels} channels`,
+      spec: { kind: 'conv2d', ...conv },
     },
   ];
 }

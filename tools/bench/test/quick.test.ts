@@ -22,13 +22,17 @@ describe('bench --quick (the smoke test CI runs)', () => {
     const r = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
     expect(r.problems).toEqual([]);
     expect(code).toBe(0);
-    expect(r.workloads.map((w) => w.workload.id)).toEqual(['W1-1M', 'W1-4K', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7']);
+    expect(r.workloads.map((w) => w.workload.id)).toEqual(['W1-1M', 'W1-4K', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']);
     // Not vacuous: Tensile's cpu backend and the in-process peers always run here, and matmul needs nothing
     // beyond core, so at least W4 is compared across three systems.
     const ran = r.systems.filter((s) => s.skipped === undefined).map((s) => s.id);
     expect(ran).toEqual(expect.arrayContaining(['cpu', 'tfjs-cpu', 'tfjs-wasm']));
     const w4 = r.workloads.find((w) => w.workload.id === 'W4')!;
     for (const id of ['cpu', 'tfjs-cpu', 'tfjs-wasm']) expect(w4.cells[id]!.status).toBe('ok');
+    // The convolution too: Tensile's im2col path against tfjs-cpu's own NHWC kernels.
+    const w8 = r.workloads.find((w) => w.workload.id === 'W8')!;
+    for (const id of ['cpu', 'tfjs-cpu']) expect(w8.cells[id]!.status).toBe('ok');
+    expect(w8.cells.cpu!.values).toHaveLength(4); // the loss and three gradient norms
     // Every workload that ran anywhere was compared (a peer may differ: its float32 arithmetic is reported, not
     // failed; a Tensile backend that differs is a problem, checked above), and a system that did not run says why.
     const ours = new Set(r.systems.filter((s) => s.ours).map((s) => s.id));

@@ -11,8 +11,9 @@ export interface Prepared {
   run(reps: number): Promise<{ ms: number; value: number | null }>;
   /**
    * Untimed checksums compared across systems: the gradient's norm for a
-   * loss, the loss after the optimizer's step for training, the output's norm
-   * for matmul.
+   * loss (conv2d: the norms of the input's, the weight's and the bias's
+   * gradients), the loss after the optimizer's step for training, the
+   * output's norm for matmul.
    */
   check(): Promise<number[]>;
   /** Bytes the system's allocator holds now, or null where it has no counter. */

@@ -1,4 +1,4 @@
-import { fromHostArray, getBackendObject, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
+import { F, fromHostArray, getBackendObject, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
 import { type HostTensor, type Inputs, layerCount, norm2 } from '../data.js';
 import type { Workload } from '../workloads.js';
 import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
@@ -8,6 +8,15 @@ export const TENSILE_BACKENDS = ['cpu', 'wasm', 'native', 'webgpu'] as const;
 
 /** Backends that compute on a device, not on host threads. */
 const DEVICE_BACKENDS: readonly string[] = ['webgpu'];
+
+/** Frees the gradients the last step left, so the next backward starts afresh instead of adding to them (PyTorch's `grad = None`). */
+function dropGrads(ts: readonly Tensor[]): void {
+  for (const t of ts)
+    if (t.grad !== null) {
+      t.grad.dispose();
+      t.grad = null;
+    }
+}
 
 function upload(t: HostTensor, device: string): Tensor {
   return fromHostArray(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32', device);
@@ -110,10 +119,7 @@ class TensileSystem implements System {
         const input = (spec.kind === 'mse' ? up('input') : up('logits')).requiresGrad_(true);
         const target = spec.kind === 'cross-entropy' ? up('labels') : up('target');
         step = async () => {
-          if (input.grad !== null) {
-            input.grad.dispose();
-            input.grad = null;
-          }
+          dropGrads([input]);
           const loss = tidy(() => {
             const l = lossFn(input, target);
             l.backward();
@@ -141,6 +147,30 @@ class TensileSystem implements System {
           const n = norm2(await c.data());
           c.dispose();
           return [n];
+        };
+        break;
+      }
+      case 'conv2d': {
+        const x = up('x').requiresGrad_(true);
+        const weight = up('weight').requiresGrad_(true);
+        const bias = up('bias').requiresGrad_(true);
+        const g = up('g');
+        const leaves = [x, weight, bias];
+        step = async () => {
+          dropGrads(leaves);
+          const loss = tidy(() => {
+            const l = F.conv2d(x, weight, bias, { padding: spec.padding }).mul(g).sum();
+            l.backward();
+            return l;
+          });
+          const v = await loss.item();
+          loss.dispose();
+          return v;
+        };
+        check = async () => {
+          const norms: number[] = [];
+          for (const t of leaves) norms.push(norm2(await t.grad!.data()));
+          return norms;
         };
         break;
       }

@@ -1,10 +1,11 @@
 import { type Inputs, layerCount, norm2 } from '../data.js';
 import type { Workload } from '../workloads.js';
-import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
+import { type Prepared, reasonOf, type Skipped, type System, timeSteps, Unavailable } from './system.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type TfTensor = import('@tensorflow/tfjs').Tensor;
 type TfScalar = import('@tensorflow/tfjs').Scalar;
+type Tf4D = import('@tensorflow/tfjs').Tensor4D;
 
 export const TFJS_SYSTEMS = ['tfjs-cpu', 'tfjs-wasm'] as const;
 
@@ -111,6 +112,34 @@ class TfjsSystem implements System {
           return null;
         };
         check = () => tf.tidy(() => [norm2(tf.matMul(a, b).dataSync())]);
+        break;
+      }
+      case 'conv2d': {
+        // tfjs-backend-wasm 4.22 registers Conv2D and Conv2DBackpropInput but not the filter's gradient: it cannot
+        // train a convolution, so the cell says so instead of failing mid-step.
+        for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'])
+          if (tf.getKernel(kernel, this.backend) === undefined)
+            throw new Unavailable(`TensorFlow.js ${tf.version.tfjs} backend "${this.backend}" has no ${kernel} kernel (no convolution backward)`);
+        // tfjs convolves NHWC input with an HWIO filter: the shared NCHW / OIHW bytes are transposed once, here,
+        // so the math is the same as every other system's (gradient norms do not depend on the layout).
+        const nhwc = (t: TfTensor): TfTensor => tf.tidy(() => t.transpose([0, 2, 3, 1]));
+        const x = nhwc(up('x'));
+        const filter = tf.tidy(() => up('weight').transpose([2, 3, 1, 0]));
+        const bias = up('bias');
+        const g = nhwc(up('g'));
+        owned.push(x, filter, g);
+        const pad = spec.padding;
+        const padding: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+        const vg = tf.valueAndGrads((xv: TfTensor, fv: TfTensor, bv: TfTensor) =>
+          tf.fused.conv2d({ x: xv as Tf4D, filter: fv as Tf4D, strides: 1, pad: padding, bias: bv }).mul(g).sum(),
+        );
+        step = () =>
+          tf.tidy(() => {
+            const { value, grads } = vg([x, filter, bias]);
+            for (const gr of grads) gr.dataSync(); // eager backends: only keeps the gradients from looking unused
+            return value.dataSync()[0]!;
+          });
+        check = () => tf.tidy(() => vg([x, filter, bias]).grads.map((gr) => norm2(gr.dataSync())));
         break;
       }
       case 'mlp-train': {
