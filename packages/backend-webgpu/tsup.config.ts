@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { library } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  // The declarations name WebGPU types (GPUBuffer, GPUDevice): consumers get them from @webgpu/types.
-  dts: { banner: '/// <reference types="@webgpu/types" />' },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+// The declarations name WebGPU types (GPUBuffer, GPUDevice): consumers get them from @webgpu/types.
+export default library({ dts: { banner: '/// <reference types="@webgpu/types" />' } });

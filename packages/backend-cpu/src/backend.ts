@@ -1,20 +1,7 @@
-import { type Backend, type DType, type HostArray, type MemoryInfo, type Storage, bytesPerElement, DeviceError } from '@tensile/core';
+import { arrayFor, type Backend, type DType, type HostArray, type MemoryInfo, type Storage, bytesPerElement, DeviceError } from '@tensile/core';
 
 export interface CpuStorage extends Storage {
   data: HostArray;
-}
-
-function arrayFor(dtype: DType, size: number): HostArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
 }
 
 /** Storage is a typed array in JS memory; readback is a copy. */

@@ -2,7 +2,7 @@ import './methods.js';
 
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
 export type { DType, FloatDType, HostArray } from './dtype.js';
-export { isFloat, promoteTypes, bytesPerElement, DTYPES } from './dtype.js';
+export { isFloat, promoteTypes, bytesPerElement, DTYPES, arrayFor } from './dtype.js';
 export { TensileError, ShapeError, DTypeError, DeviceError, IndexError, ValueError, fmtShape } from './errors.js';
 export { checkOptions } from './options.js';
 export * from './shape.js';
