@@ -1,5 +1,5 @@
 import { type Inputs, layerCount, norm2 } from '../data.js';
-import type { Workload } from '../workloads.js';
+import { flops, type Workload } from '../workloads.js';
 import { type Prepared, reasonOf, type Skipped, type System, timeSteps, Unavailable } from './system.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -120,6 +120,11 @@ class TfjsSystem implements System {
         for (const kernel of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'])
           if (tf.getKernel(kernel, this.backend) === undefined)
             throw new Unavailable(`TensorFlow.js ${tf.version.tfjs} backend "${this.backend}" has no ${kernel} kernel (no convolution backward)`);
+        // tfjs-backend-cpu's filter gradient is a scalar loop: one full-size W8 step took about 270 s here, which
+        // would keep `npm run bench` busy for over half an hour (8 steps at least); above a budget it is skipped, saying why.
+        const work = flops(spec);
+        if (this.backend === 'cpu' && work !== null && work > 1e9)
+          throw new Unavailable(`TensorFlow.js ${tf.version.tfjs} backend "cpu" needs minutes per step at this size (its Conv2DBackpropFilter is a scalar loop; about 270 s measured here), over the bench's time budget`);
         // tfjs convolves NHWC input with an HWIO filter: the shared NCHW / OIHW bytes are transposed once, here,
         // so the math is the same as every other system's (gradient norms do not depend on the layout).
         const nhwc = (t: TfTensor): TfTensor => tf.tidy(() => t.transpose([0, 2, 3, 1]));
