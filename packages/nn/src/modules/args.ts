@@ -1,6 +1,9 @@
 // Constructor arguments shared by the layers: PyTorch's keyword arguments
 // become an options object whose unknown keys are errors.
 import { checkOptions, type DType, full, type Tensor, ValueError } from '@tensile/core';
+import type { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { uniform_ } from '../init.js';
 
 /** Where a layer creates its parameters and buffers (PyTorch's factory kwargs). */
 export interface FactoryOptions {
@@ -56,4 +59,21 @@ export function layerArgs<O extends object>(op: string, args: readonly unknown[]
   }
   for (const name of required) if (merged[name] === undefined) throw new ValueError(`${op}: missing required argument ${name}`);
   return merged as O;
+}
+
+/**
+ * A layer's bias: a zero Parameter of `size`, or, when disabled, null
+ * registered under 'bias' (so stateDict and PyTorch's names agree).
+ */
+export function biasParameter(m: Module, enabled: boolean, size: number, o: FactoryOptions): Parameter | null {
+  if (enabled) return new Parameter(factoryFull([size], 0, o));
+  m.registerParameter('bias', null);
+  return null;
+}
+
+/** PyTorch's default bias initialisation: U(-1/sqrt(fanIn), 1/sqrt(fanIn)), 0 bounds for an empty fan-in. */
+export function initBias(bias: Tensor | null, fanIn: number): void {
+  if (bias === null) return;
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  uniform_(bias, -bound, bound);
 }

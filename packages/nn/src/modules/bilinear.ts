@@ -2,7 +2,7 @@ import { add, fmtShape, matmul, mul, reshape, ShapeError, sum, type Tensor, tidy
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+import { biasParameter, checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
 
 export interface BilinearOptions extends FactoryOptions {
   bias?: boolean;
@@ -52,11 +52,7 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
     this.in2Features = checkSize('Bilinear', 'in2Features', o.in2Features);
     this.outFeatures = checkSize('Bilinear', 'outFeatures', o.outFeatures);
     this.weight = new Parameter(factoryFull([this.outFeatures, this.in1Features, this.in2Features], 0, o));
-    if (o.bias ?? true) this.bias = new Parameter(factoryFull([this.outFeatures], 0, o));
-    else {
-      this.bias = null;
-      this.registerParameter('bias', null);
-    }
+    this.bias = biasParameter(this, o.bias ?? true, this.outFeatures, o);
     const bound = 1 / Math.sqrt(this.in1Features);
     uniform_(this.weight, -bound, bound);
     if (this.bias !== null) uniform_(this.bias, -bound, bound);

@@ -1,10 +1,10 @@
 import type { Tensor } from '@tensile/core';
 import { ValueError } from '@tensile/core';
 import * as F from '../functional/conv.js';
-import { kaimingUniform_, uniform_ } from '../init.js';
+import { kaimingUniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+import { biasParameter, checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, initBias, layerArgs } from './args.js';
 
 export interface ConvOptions extends FactoryOptions {
   stride?: F.SizeArg;
@@ -50,21 +50,13 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
       ? [this.inChannels, this.outChannels / this.groups, ...this.kernelSize]
       : [this.outChannels, this.inChannels / this.groups, ...this.kernelSize];
     this.weight = new Parameter(factoryFull(shape, 0, o));
-    if (o.bias ?? true) this.bias = new Parameter(factoryFull([this.outChannels], 0, o));
-    else {
-      this.bias = null;
-      this.registerParameter('bias', null);
-    }
+    this.bias = biasParameter(this, o.bias ?? true, this.outChannels, o);
     this.resetParameters();
   }
 
   resetParameters(): void {
     kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const fanIn = this.weight.shape[1]! * this.kernelSize.reduce((a, b) => a * b, 1);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    initBias(this.bias, this.weight.shape[1]! * this.kernelSize.reduce((a, b) => a * b, 1));
   }
 }
 
@@ -74,15 +66,22 @@ function convArgs(op: string, args: ConvCtorArgs): ConvArgs {
   return layerArgs<ConvArgs>(op, args, ['inChannels', 'outChannels', 'kernelSize'], CONV_KEYS);
 }
 
-/** 1-D convolution over (N, C, L) (PyTorch's nn.Conv1d). */
-export class Conv1d extends ConvNd {
+/** Conv1d and Conv2d: the functional options from the constructor's, and a forward through the matching F.conv. */
+abstract class ConvForward extends ConvNd {
   readonly options: F.ConvOptions;
+  constructor(op: string, d: 1 | 2, args: ConvCtorArgs) {
+    const o = convArgs(op, args);
+    super(op, d, false, o);
+    this.options = { stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: o.dilation ?? 1, groups: o.groups ?? 1 };
+  }
+}
+
+/** 1-D convolution over (N, C, L) (PyTorch's nn.Conv1d). */
+export class Conv1d extends ConvForward {
   constructor(inChannels: number, outChannels: number, kernelSize: F.SizeArg, options?: ConvOptions);
   constructor(options: ConvArgs);
   constructor(...args: ConvCtorArgs) {
-    const o = convArgs('Conv1d', args);
-    super('Conv1d', 1, false, o);
-    this.options = { stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: o.dilation ?? 1, groups: o.groups ?? 1 };
+    super('Conv1d', 1, args);
   }
   forward(x: Tensor): Tensor {
     return F.conv1d(x, this.weight, this.bias, this.options);
@@ -90,14 +89,11 @@ export class Conv1d extends ConvNd {
 }
 
 /** 2-D convolution over (N, C, H, W) (PyTorch's nn.Conv2d). */
-export class Conv2d extends ConvNd {
-  readonly options: F.ConvOptions;
+export class Conv2d extends ConvForward {
   constructor(inChannels: number, outChannels: number, kernelSize: F.SizeArg, options?: ConvOptions);
   constructor(options: ConvArgs);
   constructor(...args: ConvCtorArgs) {
-    const o = convArgs('Conv2d', args);
-    super('Conv2d', 2, false, o);
-    this.options = { stride: o.stride ?? 1, padding: o.padding ?? 0, dilation: o.dilation ?? 1, groups: o.groups ?? 1 };
+    super('Conv2d', 2, args);
   }
   forward(x: Tensor): Tensor {
     return F.conv2d(x, this.weight, this.bias, this.options);

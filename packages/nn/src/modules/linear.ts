@@ -1,8 +1,8 @@
 import { linear, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { kaimingUniform_, uniform_ } from '../init.js';
-import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
+import { kaimingUniform_ } from '../init.js';
+import { biasParameter, checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, initBias, layerArgs } from './args.js';
 
 /** Returns its input unchanged (a placeholder, as PyTorch's nn.Identity). */
 export class Identity extends Module<[Tensor], Tensor> {
@@ -35,20 +35,13 @@ export class Linear extends Module<[Tensor], Tensor> {
     const inFeatures = (this.inFeatures = checkSize('Linear', 'inFeatures', o.inFeatures, true));
     const outFeatures = (this.outFeatures = checkSize('Linear', 'outFeatures', o.outFeatures, true));
     this.weight = new Parameter(factoryFull([outFeatures, inFeatures], 0, o));
-    if (o.bias ?? true) this.bias = new Parameter(factoryFull([outFeatures], 0, o));
-    else {
-      this.bias = null;
-      this.registerParameter('bias', null);
-    }
+    this.bias = biasParameter(this, o.bias ?? true, outFeatures, o);
     this.resetParameters();
   }
 
   resetParameters(): void {
     kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    initBias(this.bias, this.inFeatures);
   }
 
   forward(x: Tensor): Tensor {
