@@ -6,6 +6,7 @@
       "csrc/kc/kc_index.c",
       "csrc/kc/kc_mathf.c",
       "csrc/kc/kc_matmul.c",
+      "csrc/kc/kc_optim.c",
       "csrc/kc/kc_reduce.c",
       "csrc/kc/kc_scan.c",
       "csrc/kc/kc_softmax.c",

@@ -5,7 +5,8 @@ import { gatherKernel, scatterAddKernel, scatterAssignKernel } from './kernels/i
 import { matmulKernel } from './kernels/matmul.js';
 import { REDUCE_KERNELS } from './kernels/reduce.js';
 import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
-import { softmaxKernel } from './kernels/softmax.js';
+import { adamKernel } from './kernels/adam.js';
+import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
 export { CpuBackend } from './backend.js';
 
@@ -39,6 +40,9 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
   registerKernel('sort', name, sortKernel);
   registerKernel('softmax', name, softmaxKernel(false));
   registerKernel('logSoftmax', name, softmaxKernel(true));
+  registerKernel('softmaxBackward', name, softmaxBackwardKernel(false));
+  registerKernel('logSoftmaxBackward', name, softmaxBackwardKernel(true));
+  registerKernel('adamStep', name, adamKernel);
 }
 
 // Importing the package is enough to get a working cpu device (keep it first if another backend is selected later).

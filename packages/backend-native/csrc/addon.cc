@@ -303,23 +303,88 @@ napi_value Sort(napi_env env, napi_callback_info info) {
   });
 }
 
+// The [outer, n, inner] lines of a softmax-like call, read before its views.
+struct Lines {
+  int64_t outer, n, inner;
+};
+Lines read_lines(Args& a) {
+  constexpr int64_t LIM = int64_t(1) << 40;
+  const int64_t outer = a.integer("outer", 0, LIM), n = a.integer("n", 0, LIM), inner = a.integer("inner", 0, LIM);
+  return {outer, n, inner};
+}
+
+// Contiguous float32 views of one shape that the lines cover exactly.
+void require_lines(const char* name, const Lines& l, std::initializer_list<std::pair<const char*, const View*>> views) {
+  const View& first = *views.begin()->second;
+  for (const auto& [what, v] : views) {
+    require_same_shape(name, first, *v);
+    require_contiguous(name, what, *v);
+    require_dtype(name, what, *v, F32);
+  }
+  if (__int128(l.outer) * l.n * l.inner != first.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(first));
+}
+
+// softmax(log, outer, n, inner, x, out)
 napi_value Softmax(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a = args_of(in);
     const bool log = a.integer("log", 0, 1) == 1;
     const char* name = log ? "logSoftmax" : "softmax";
-    constexpr int64_t LIM = int64_t(1) << 40;
-    const int64_t outer = a.integer("outer", 0, LIM), n = a.integer("n", 0, LIM), inner = a.integer("inner", 0, LIM);
+    const Lines l = read_lines(a);
     View x = a.view(name, "input");
     View out = a.out(name, "out");
-    require_same_shape(name, x, out);
-    require_contiguous(name, "input", x);
-    require_contiguous(name, "out", out);
-    require_dtype(name, "input", x, F32);
-    require_dtype(name, "out", out, F32);
-    if (__int128(outer) * n * inner != x.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(x));
-    if (x.numel > 0) softmax(log, x, out, outer, n, inner);
+    require_lines(name, l, {{"input", &x}, {"out", &out}});
+    if (x.numel > 0) softmax(log, x, out, l.outer, l.n, l.inner);
+    return nullptr;
+  });
+}
+
+// softmaxBackward(log, outer, n, inner, grad, output, out)
+napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    Args a = args_of(in);
+    const bool log = a.integer("log", 0, 1) == 1;
+    const char* name = log ? "logSoftmaxBackward" : "softmaxBackward";
+    const Lines l = read_lines(a);
+    View g = a.view(name, "grad");
+    View y = a.view(name, "output");
+    View out = a.out(name, "out");
+    require_lines(name, l, {{"grad", &g}, {"output", &y}, {"out", &out}});
+    if (y.numel > 0) softmax_backward(log, g, y, out, l.outer, l.n, l.inner);
+    return nullptr;
+  });
+}
+
+// adam(lr, beta1, beta2, eps, weightDecay, stepSize, bias2Sqrt, decoupled, maximize, count, param, grad, expAvg, expAvgSq[, maxExpAvgSq])
+napi_value Adam(napi_env env, napi_callback_info info) {
+  Instance* in = instance_of(env, info);
+  return guarded(in, [&]() -> napi_value {
+    const char* name = "adamStep";
+    Args a = args_of(in);
+    tn_adam_options o{};
+    o.lr = a.number("lr");
+    o.beta1 = a.number("beta1");
+    o.beta2 = a.number("beta2");
+    o.eps = a.number("eps");
+    o.weight_decay = a.number("weightDecay");
+    o.step_size = a.number("stepSize");
+    o.bias2_sqrt = a.number("bias2Sqrt");
+    o.decoupled = int32_t(a.integer("decoupled", 0, 1));
+    o.maximize = int32_t(a.integer("maximize", 0, 1));
+    const bool amsgrad = a.integer("tensor count", 4, 5) == 5;
+    View p = a.out(name, "param");
+    View g = a.view(name, "grad");
+    View m = a.out(name, "expAvg");
+    View v = a.out(name, "expAvgSq");
+    View mx = amsgrad ? a.out(name, "maxExpAvgSq") : p;
+    for (const auto& [what, t] : {std::pair<const char*, const View*>{"param", &p}, {"grad", &g}, {"expAvg", &m}, {"expAvgSq", &v}, {"maxExpAvgSq", &mx}}) {
+      require_same_shape(name, p, *t);
+      require_contiguous(name, what, *t);
+      require_dtype(name, what, *t, F32);
+    }
+    if (p.numel > 0) adam(p, g, m, v, amsgrad ? &mx : nullptr, o);
     return nullptr;
   });
 }
@@ -445,7 +510,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   };
   const Raw raw[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},     {"cast", Cast},   {"fill", Fill},
                      {"reduce", Reduce}, {"matmul", Matmul}, {"gather", Gather},   {"scatter", Scatter}, {"scan", Scan},
-                     {"sort", Sort},     {"softmax", Softmax}, {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
+                     {"sort", Sort},     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"adam", Adam}, {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
   for (const Raw& r : raw) {
     napi_value fn;
     napi_create_function(env, r.name, NAPI_AUTO_LENGTH, r.cb, in, &fn);

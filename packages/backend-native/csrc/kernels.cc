@@ -26,7 +26,7 @@
 
 // ---- the two builds of kernels-c (symbols renamed by kc_prefix.h) -----------------
 
-#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace) X(softmax_f32)
+#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace) X(softmax_f32) X(softmax_backward_f32) X(adam_f32)
 
 extern "C" {
 #define TN_DECL(n) decltype(tn_##n) tn_base_##n;
@@ -484,6 +484,30 @@ void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n,
   const int64_t work = n * inner > 0 ? n * inner : 1;
   parallel_for(outer, GRAIN / work > 0 ? GRAIN / work : 1, [&](int64_t lo, int64_t hi) {
     ks->softmax_f32(X + lo * n * inner, O + lo * n * inner, hi - lo, n, inner, log ? 1 : 0);
+  });
+}
+
+void softmax_backward(bool log, const View& g, const View& y, const View& out, int64_t outer, int64_t n, int64_t inner) {
+  const KernelSet* ks = g_set;
+  const float* G = g.ptr<float>();
+  const float* Y = y.ptr<float>();
+  float* O = out.ptr<float>();
+  const int64_t work = n * inner > 0 ? n * inner : 1;
+  parallel_for(outer, GRAIN / work > 0 ? GRAIN / work : 1, [&](int64_t lo, int64_t hi) {
+    const int64_t at = lo * n * inner;
+    ks->softmax_backward_f32(G + at, Y + at, O + at, hi - lo, n, inner, log ? 1 : 0);
+  });
+}
+
+void adam(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const View* max_sq, const tn_adam_options& o) {
+  const KernelSet* ks = g_set;
+  float* P = param.ptr<float>();
+  const float* G = grad.ptr<float>();
+  float* M = exp_avg.ptr<float>();
+  float* V = exp_avg_sq.ptr<float>();
+  float* X = max_sq == nullptr ? nullptr : max_sq->ptr<float>();
+  parallel_for(param.numel, GRAIN, [&](int64_t lo, int64_t hi) {
+    ks->adam_f32(P + lo, G + lo, M + lo, V + lo, X == nullptr ? nullptr : X + lo, hi - lo, &o);
   });
 }
 

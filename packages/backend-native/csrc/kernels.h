@@ -6,6 +6,7 @@
 // kernels-c status codes into Errors.
 #pragma once
 #include "common.h"
+#include "tensile_kernels.h"
 
 namespace tn {
 
@@ -27,6 +28,10 @@ void scan(bool prod, const View& x, const View& out);
 void sort(const View& x, const View& values, const View& indices, bool descending);
 // Fused softmax / log-softmax along the middle axis of contiguous float32 [outer, n, inner] (out may be x).
 void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n, int64_t inner);
+// Their gradients from grad and the forward's output, same layout (out may be grad).
+void softmax_backward(bool log, const View& g, const View& y, const View& out, int64_t outer, int64_t n, int64_t inner);
+// One Adam step in place over contiguous float32 views of one size (max_sq null without amsgrad).
+void adam(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const View* max_sq, const tn_adam_options& o);
 
 bool cpu_has_avx2_fma();
 // The ISA in use ("avx2" or "base"); `select_isa` switches ("avx2" only where the CPU has it).

@@ -24,6 +24,8 @@ export interface Addon {
   scan(): void;
   sort(): void;
   softmax(): void;
+  softmaxBackward(): void;
+  adam(): void;
   alloc(dtype: number, size: number): number | undefined;
   free(handle: number): void;
   read(handle: number, offset: number, count: number): Float32Array | Float64Array | Int32Array | Uint8Array | undefined;
@@ -73,7 +75,7 @@ function staleness(addon: Addon): string | null {
     const list = spec.kind === 'unary' ? addon.ops?.unary : spec.kind === 'binary' ? addon.ops?.binary : spec.kind === 'reduce' ? addon.ops?.reduce : null;
     if (list !== null && !list?.includes(op)) return `no kernel for ${op}`;
   }
-  for (const fn of ['unary', 'binary', 'where', 'cast', 'fill', 'reduce', 'matmul', 'gather', 'scatter', 'scan', 'sort', 'softmax', 'emptyCache'] as const)
+  for (const fn of ['unary', 'binary', 'where', 'cast', 'fill', 'reduce', 'matmul', 'gather', 'scatter', 'scan', 'sort', 'softmax', 'softmaxBackward', 'adam', 'emptyCache'] as const)
     if (typeof addon[fn] !== 'function') return `no entry point ${fn}`;
   return null;
 }

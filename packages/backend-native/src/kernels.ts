@@ -1,7 +1,21 @@
-import { DeviceError, type FusedKernel, isContiguous, type KernelSignatures, type PrimitiveOp, PRIMITIVES, registerKernel, ValueError } from '@tensile/core';
+import {
+  type AdamStepOptions,
+  adamBiasCorrections,
+  DeviceError,
+  type FusedKernel,
+  isContiguous,
+  type KernelSignatures,
+  type PrimitiveOp,
+  PRIMITIVES,
+  registerKernel,
+  splitAtDim,
+  ValueError,
+} from '@tensile/core';
 import type { Bridge } from './bridge.js';
 
-type KernelMap = { [O in PrimitiveOp]: unknown } & { softmax: FusedKernel; logSoftmax: FusedKernel };
+/** The composites this backend fuses. */
+const FUSED = ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'adamStep'] as const;
+type KernelMap = { [O in PrimitiveOp]: unknown } & { [O in (typeof FUSED)[number]]: FusedKernel };
 
 function codes(names: readonly string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
@@ -109,36 +123,55 @@ export function nativeKernels(bridge: Bridge): KernelMap {
 
   // Fused softmax / logSoftmax (kernels-c's three-pass rows) along options.dim; a strided x is first copied into out.
   const copy = castLike('copy');
+  const putLines = (op: string, shape: readonly number[], dim: unknown): number => {
+    const { outer, n, inner } = splitAtDim(op, shape, (dim as number | undefined) ?? -1);
+    P[2] = outer;
+    P[3] = n;
+    P[4] = inner;
+    return 5;
+  };
   const softmax =
     (log: boolean): FusedKernel =>
     (inputs, options, out) => {
       const op = log ? 'logSoftmax' : 'softmax';
       const x = inputs[0]!;
-      const nd = x.shape.length;
-      const dim = (options.dim as number | undefined) ?? -1;
-      const d = dim < 0 ? dim + Math.max(nd, 1) : dim;
-      if (!Number.isInteger(d) || d < 0 || d >= Math.max(nd, 1)) throw new ValueError(`${op}: dim ${dim} out of range for a ${nd}-d tensor`);
-      let outer = 1;
-      let inner = 1;
-      for (let i = 0; i < d; i++) outer *= x.shape[i]!;
-      for (let i = d + 1; i < nd; i++) inner *= x.shape[i]!;
       let src = x;
       if (!isContiguous(x.shape, x.strides)) {
         copy(x, out);
         src = out;
       }
       P[1] = log ? 1 : 0;
-      P[2] = outer;
-      P[3] = nd === 0 ? 1 : x.shape[d]!;
-      P[4] = inner;
-      bridge.put(op, out, bridge.put(op, src, 5));
+      bridge.put(op, out, bridge.put(op, src, putLines(op, x.shape, options.dim)));
       addon.softmax();
       bridge.check();
     };
+  // Their gradients from contiguous (g, y), as core passes them.
+  const softmaxBackward =
+    (log: boolean): FusedKernel =>
+    (inputs, options, out) => {
+      const op = log ? 'logSoftmaxBackward' : 'softmaxBackward';
+      const [g, y] = inputs;
+      P[1] = log ? 1 : 0;
+      bridge.put(op, out, bridge.put(op, y!, bridge.put(op, g!, putLines(op, y!.shape, options.dim))));
+      addon.softmaxBackward();
+      bridge.check();
+    };
+  const adamStep: FusedKernel = (inputs, options, out) => {
+    const o = options as unknown as AdamStepOptions;
+    const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+    P.set([o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, stepSize, bias2Sqrt, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, inputs.length], 1);
+    let i = 11;
+    for (const t of [out, ...inputs.slice(1)]) i = bridge.put('adamStep', t, i);
+    addon.adam();
+    bridge.check();
+  };
 
   Object.assign(table, {
     softmax: softmax(false),
     logSoftmax: softmax(true),
+    softmaxBackward: softmaxBackward(false),
+    logSoftmaxBackward: softmaxBackward(true),
+    adamStep,
     where,
     cast: castLike('cast'),
     copy,
@@ -155,7 +188,7 @@ export function nativeKernels(bridge: Bridge): KernelMap {
 }
 
 /**
- * Registers every primitive and the fused softmax/logSoftmax for device 'native'; without the addon, kernels that say
+ * Registers every primitive and the fused composites for device 'native'; without the addon, kernels that say
  * why (core refuses to run them first).
  */
 export function registerNativeKernels(bridge: Bridge | null, reason: string | undefined): void {
@@ -163,6 +196,6 @@ export function registerNativeKernels(bridge: Bridge | null, reason: string | un
     throw new DeviceError(`device "native" is unavailable: ${reason}`);
   };
   const table: Record<string, unknown> = bridge === null ? {} : nativeKernels(bridge);
-  for (const op of [...(Object.keys(PRIMITIVES) as PrimitiveOp[]), 'softmax', 'logSoftmax'] as const)
+  for (const op of [...(Object.keys(PRIMITIVES) as PrimitiveOp[]), ...FUSED])
     registerKernel(op, 'native', (table[op] ?? unavailable) as never);
 }

@@ -82,6 +82,21 @@ const ENTRIES = {
     for (let k = 1; k <= 3; k++) P[i + k] = num(0.2);
     return view(view(i + 4));
   },
+  softmaxBackward: (i) => {
+    P[i] = pick([0, 1, 2]);
+    for (let k = 1; k <= 3; k++) P[i + k] = num(0.2);
+    return view(view(view(i + 4)));
+  },
+  adam: (i) => {
+    for (let k = 0; k < 7; k++) P[i + k] = rand() < 0.2 ? pick([NaN, -1, 1e300, 0]) : rand();
+    P[i + 7] = pick([0, 1, 2, NaN]);
+    P[i + 8] = pick([0, 1, -1]);
+    const count = pick([4, 5, 3, 6, NaN]);
+    P[i + 9] = count;
+    let j = i + 10;
+    for (let k = 0; k < (count === 5 ? 5 : 4); k++) j = view(j);
+    return j;
+  },
 };
 
 const iterations = Number(iterationsArg ?? 2000);

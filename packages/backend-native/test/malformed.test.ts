@@ -129,12 +129,34 @@ describe('the native kernel table rejects malformed views before and inside the 
       expect(() => kernels.gather!(f([4]), ints([0], [1]), 3, f([1]))).toThrow(TensileError);
       expect(() => kernels.argmax!(T.reshape(f([0]), [1, 0, 1]), ints([0], [1, 1]))).toThrow(IndexError);
       expect(() => kernels.softmax!([ints([1, 2], [2])], { dim: 0 }, ints([0, 0], [2]))).toThrow(DTypeError);
-      expect(() => kernels.softmax!([f([2, 3])], { dim: 2 }, f([2, 3]))).toThrow(ValueError);
+      expect(() => kernels.softmax!([f([2, 3])], { dim: 2 }, f([2, 3]))).toThrow(IndexError);
       expect(() => kernels.logSoftmax!([f([2, 3])], { dim: 1 }, f([3, 2]))).toThrow(ShapeError);
       for (const [what, bad] of liars()) {
         expect(() => kernels.softmax!([bad], { dim: 0 }, f([1])), `softmax input with ${what}`).toThrow(TensileError);
         expect(() => kernels.softmax!([f([1])], { dim: 0 }, bad), `softmax out with ${what}`).toThrow(TensileError);
       }
+      // The fused gradients and the Adam step: wrong shapes, dtypes, layouts and lying views, each refused.
+      for (const op of ['softmaxBackward', 'logSoftmaxBackward']) {
+        expect(() => kernels[op]!([f([2, 3]), f([3, 2])], { dim: 1 }, f([2, 3])), `${op} shapes`).toThrow(ShapeError);
+        expect(() => kernels[op]!([f([2, 3]), ints([1, 2, 3, 4, 5, 6], [2, 3])], { dim: 1 }, f([2, 3])), `${op} dtype`).toThrow(DTypeError);
+        expect(() => kernels[op]!([x.t(), f([3, 2])], { dim: 1 }, f([3, 2])), `${op} layout`).toThrow(ValueError);
+        expect(() => kernels[op]!([f([2, 3]), f([2, 3])], { dim: 2 }, f([2, 3])), `${op} dim`).toThrow(IndexError);
+        for (const [what, bad] of liars())
+          for (const args of [[[bad, f([1])], f([1])], [[f([1]), bad], f([1])], [[f([1]), f([1])], bad]] as const)
+            expect(() => kernels[op]!(args[0], { dim: 0 }, args[1]), `${op} with ${what}`).toThrow(TensileError);
+      }
+      const adam = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 };
+      const p = f([6]);
+      const before = p.dataSync();
+      expect(() => kernels.adamStep!([p, f([6]), f([6]), f([5])], adam, p)).toThrow(ShapeError);
+      expect(() => kernels.adamStep!([p, f([6]), ints([0, 0, 0, 0, 0, 0], [6]), f([6])], adam, p)).toThrow(DTypeError);
+      for (const [what, bad] of liars())
+        for (let k = 0; k < 5; k++) {
+          const ts = [p, f([6]), f([6]), f([6]), f([6])];
+          ts[k] = bad;
+          expect(() => kernels.adamStep!(ts, adam, ts[0]), `adamStep tensor ${k} with ${what}`).toThrow(TensileError);
+        }
+      expect(p.dataSync()).toEqual(before); // checked before the first write
     });
   });
 });

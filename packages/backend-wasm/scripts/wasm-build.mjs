@@ -31,6 +31,8 @@ const EXPORTS = [
   'tn_sort_workspace',
   'tn_sort',
   'tn_softmax_f32',
+  'tn_softmax_backward_f32',
+  'tn_adam_f32',
   '__heap_base',
 ];
 

@@ -5,7 +5,8 @@ import { indexingKernels } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
-import { softmaxKernel } from './kernels/softmax.js';
+import { adamKernel } from './kernels/adam.js';
+import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
 export { WasmBackend, type WasmStorage } from './backend.js';
 
@@ -16,7 +17,7 @@ export { WasmBackend, type WasmStorage } from './backend.js';
  */
 export const wasmBackend = new WasmBackend();
 
-/** Registers the wasm backend and a kernel for every primitive (plus fused softmax/logSoftmax); `select` (default true) makes it the default device. */
+/** Registers the wasm backend and a kernel for every primitive (plus fused softmax/logSoftmax, their gradients and the Adam step); `select` (default true) makes it the default device. */
 export function registerWasmBackend(options: { select?: boolean } = {}): void {
   registerBackend(wasmBackend, options);
   const ew = elementwiseKernels(wasmBackend);
@@ -40,6 +41,9 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
   registerKernel('sort', 'wasm', sc.sort);
   registerKernel('softmax', 'wasm', softmaxKernel(wasmBackend, false, ew.copy));
   registerKernel('logSoftmax', 'wasm', softmaxKernel(wasmBackend, true, ew.copy));
+  registerKernel('softmaxBackward', 'wasm', softmaxBackwardKernel(wasmBackend, false));
+  registerKernel('logSoftmaxBackward', 'wasm', softmaxBackwardKernel(wasmBackend, true));
+  registerKernel('adamStep', 'wasm', adamKernel(wasmBackend));
 }
 
 // Importing the package registers and selects "wasm"; start-up begins at once.

@@ -21,6 +21,8 @@ export interface KernelExports {
   tn_sort_workspace(n: number): number;
   tn_sort(dt: number, x: number, outer: number, n: number, inner: number, descending: number, values: number, indices: number, ws: number): number;
   tn_softmax_f32(x: number, out: number, outer: number, n: number, inner: number, log: number): number;
+  tn_softmax_backward_f32(g: number, y: number, out: number, outer: number, n: number, inner: number, log: number): number;
+  tn_adam_f32(param: number, grad: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, n: number, options: number): number;
 }
 
 /** The C API version this TypeScript side was written against (TN_API_VERSION). */

@@ -14,28 +14,71 @@ import { withLeakCheck } from './leak.js';
  */
 
 interface FusedCheck {
-  inputs: (device: string, seed: number) => Tensor[];
-  options: Record<string, unknown>;
-  composed: (inputs: Tensor[], options: Record<string, unknown>) => Tensor;
+  inputs: (device: string, seed: number, options: Record<string, unknown>) => Tensor[];
+  /** One run per options object. */
+  variants: Record<string, unknown>[];
+  /** Out-of-place: returns the result. In place (`mutates` set): updates its inputs. */
+  composed: (inputs: Tensor[], options: Record<string, unknown>) => Tensor | void;
+  /** Indices of the inputs an in-place kernel updates (out is inputs[0]); each is compared after a run on copies. */
+  mutates?: number[];
 }
 
-const x2d = (device: string, seed: number, shape = [5, 7]) => [randn(shape, { device, generator: new core.Generator(seed) })];
+const normal = (device: string, seed: number, shape = [5, 7]) => randn(shape, { device, generator: new core.Generator(seed) });
+const x2d = (device: string, seed: number) => [normal(device, seed)];
 type AnyFn = (...a: unknown[]) => Tensor;
 const call = (name: string) => (ins: Tensor[], o: Record<string, unknown>) => (core as unknown as Record<string, AnyFn>)[name]!(...ins, ...Object.values(o));
+const pair = (device: string, seed: number) => [normal(device, seed), normal(device, seed + 1)];
+
+const ADAM = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 };
+type AdamOptions = typeof ADAM & { amsgrad?: boolean };
 
 const CHECKS: Record<string, FusedCheck> = {
   // core.softmax itself dispatches to the fused kernel, so compare with the primitives-only forms.
-  softmax: { inputs: x2d, options: { dim: -1 }, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
-  logSoftmax: { inputs: x2d, options: { dim: 1 }, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
-  logsumexp: { inputs: x2d, options: { dim: 1 }, composed: call('logsumexp') },
-  mean: { inputs: x2d, options: { dim: 0 }, composed: call('mean') },
+  softmax: { inputs: x2d, variants: [{ dim: -1 }], composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
+  logSoftmax: { inputs: x2d, variants: [{ dim: 1 }], composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
+  // Inputs (g, y) as autograd passes them; the formulas hold for any y, so plain normals serve.
+  softmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.softmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
+  logSoftmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.logSoftmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
+  adamStep: {
+    // param, grad, expAvg, then the second moments (non-negative, as they are in a run).
+    inputs: (device, seed, o) => [0, 1, 2, 3, 4].slice(0, (o as AdamOptions).amsgrad ? 5 : 4).map((i) => (i < 3 ? normal(device, seed + i) : normal(device, seed + i).abs())),
+    variants: [
+      { ...ADAM, step: 1 },
+      { ...ADAM, step: 7, weightDecay: 0.1 },
+      { ...ADAM, step: 3, weightDecay: 0.01, decoupled: true, maximize: true },
+      { ...ADAM, step: 2, amsgrad: true },
+    ],
+    composed: (ins, o) => {
+      const { amsgrad: _, ...step } = o as AdamOptions;
+      core.adamStepComposed(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4] ?? null, step);
+    },
+    mutates: [0, 2, 3, 4],
+  },
+  logsumexp: { inputs: x2d, variants: [{ dim: 1 }], composed: call('logsumexp') },
+  mean: { inputs: x2d, variants: [{ dim: 0 }], composed: call('mean') },
   linear: {
-    inputs: (device, seed) => [x2d(device, seed, [4, 6])[0]!, x2d(device, seed + 1, [3, 6])[0]!, x2d(device, seed + 2, [3])[0]!],
-    options: {},
+    inputs: (device, seed) => [normal(device, seed, [4, 6]), normal(device, seed + 1, [3, 6]), normal(device, seed + 2, [3])],
+    variants: [{}],
     composed: (ins) => core.linear(ins[0]!, ins[1]!, ins[2]!),
   },
-  clamp: { inputs: x2d, options: { min: -0.5, max: 0.5 }, composed: call('clamp') },
+  clamp: { inputs: x2d, variants: [{ min: -0.5, max: 0.5 }], composed: call('clamp') },
 };
+
+/** Runs the kernel and the composite on the same inputs; the pairs of results to compare. */
+async function fusedVsComposed(check: FusedCheck, kernel: FusedKernel, backend: string, seed: number, options: Record<string, unknown>): Promise<[string, Tensor, Tensor][]> {
+  const ins = check.inputs(backend, seed, options);
+  const { amsgrad: _, ...kernelOptions } = options;
+  if (check.mutates === undefined) {
+    const composed = check.composed(ins, options) as Tensor;
+    const out = zerosLike(composed);
+    kernel(ins, kernelOptions, out);
+    return [['', out, composed]];
+  }
+  const copies = ins.map((t) => t.clone());
+  check.composed(copies, options);
+  kernel(ins, kernelOptions, ins[0]!);
+  return check.mutates.filter((i) => i < ins.length).map((i) => [` input ${i}`, ins[i]!, copies[i]!]);
+}
 
 export async function runFusedChecks(backend: string, options: { seed: number; filter?: (id: string) => boolean }): Promise<CaseResult[]> {
   const fused = kernelCoverage(backend).fused;
@@ -55,13 +98,15 @@ export async function runFusedChecks(backend: string, options: { seed: number; f
           tidyAsync(async () => {
             core.setTrace(trace);
             try {
-              const ins = check.inputs(backend, seed);
-              const composed = check.composed(ins, check.options);
-              const out = zerosLike(composed);
-              kernel(ins, check.options, out);
-              trace.phase = 'check';
-              const m = compareValues(`${name} fused vs composed`, await out.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
-              if (m) failures.push({ ...m, message: `${m.message} (seed ${seed})` });
+              for (const variant of check.variants) {
+                const pairs = await fusedVsComposed(check, kernel, backend, seed, variant);
+                trace.phase = 'check';
+                for (const [what, fused, composed] of pairs) {
+                  const m = compareValues(`${name}${what} fused vs composed`, await fused.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
+                  if (m) failures.push({ ...m, message: `${m.message} (options ${JSON.stringify(variant)}, seed ${seed})` });
+                }
+                trace.phase = 'compute';
+              }
             } finally {
               core.setTrace(null);
             }

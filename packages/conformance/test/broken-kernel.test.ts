@@ -29,11 +29,11 @@ const sloppyExp: Unary = (x, out) => {
 scratchBackend('sloppy', { exp: sloppyExp });
 
 test('a wrong exp kernel fails the golden exp cases and the composites built on exp', async () => {
-  const r = await runConformance({ backend: 'sloppy', kinds: ['ops'], differential: false, filter: '/^(exp|logsumexp|log_softmax|add)\\//' });
+  const r = await runConformance({ backend: 'sloppy', kinds: ['ops'], differential: false, filter: '/^(exp|logsumexp|add)\\//' });
   const failed = r.cases.filter((c) => c.status === 'failed').map((c) => c.id);
   expect(failed).toContain('exp/2d');
+  // logsumexp is composed from exp; (log)softmax would not show it, having fused forward and backward kernels here.
   expect(failed).toContain('logsumexp/dim1');
-  expect(failed).toContain('log_softmax/3d-dim1');
   // Ops that never call exp still pass on the same backend.
   expect(r.cases.filter((c) => c.id.startsWith('add/')).every((c) => c.status === 'passed')).toBe(true);
   const f = r.cases.find((c) => c.id === 'exp/2d')!.failures[0]!;

@@ -36,9 +36,19 @@ export * from './ops/reduce.js';
 export * from './ops/view.js';
 export * from './ops/indexing.js';
 export * from './ops/scan.js';
-export * from './ops/inplace.js';
+export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_ } from './ops/inplace.js';
+export { adamStep_, adamStepComposed, adamBiasCorrections, type AdamStepOptions } from './ops/optim.js';
 export { matmul, linear } from './ops/matmul.js';
-export { softmax, logSoftmax, softmaxComposed, logSoftmaxComposed } from './ops/softmax.js';
+export {
+  softmax,
+  logSoftmax,
+  softmaxComposed,
+  logSoftmaxComposed,
+  softmaxBackward,
+  logSoftmaxBackward,
+  softmaxBackwardComposed,
+  logSoftmaxBackwardComposed,
+} from './ops/softmax.js';
 export { rawView, deviceOf, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
 export type { Loss, Reduction } from './loss.js';
 export { unfoldWindows, foldWindows, padSpatial, windowTable, type WindowSpec } from './ops/window.js';

@@ -76,6 +76,20 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
+/**
+ * A contiguous shape seen as [outer, n, inner] around dim (checked, negative
+ * dims count from the end; a 0-d shape is one line of one): how kernels that
+ * work along one dim (softmax and its gradient) walk it.
+ */
+export function splitAtDim(op: string, shape: readonly number[], dim: number): { outer: number; n: number; inner: number } {
+  const d = normalizeDim(op, dim, shape.length);
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < d; i++) outer *= shape[i]!;
+  for (let i = d + 1; i < shape.length; i++) inner *= shape[i]!;
+  return { outer, n: shape.length === 0 ? 1 : shape[d]!, inner };
+}
+
 /** Normalizes one dim or a list of dims; `undefined`/empty list means every dim. Rejects repeats. */
 export function normalizeDims(op: string, dim: number | readonly number[] | undefined | null, ndim: number): number[] {
   if (dim === undefined || dim === null) return range(ndim);

@@ -168,6 +168,31 @@ int tn_sort(int dtype, const void *x, tn_idx outer, tn_idx n, tn_idx inner, int 
  */
 int tn_softmax_f32(const float *x, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log);
 
+/*
+ * The gradient of softmax, y * (g - sum(g * y)), or of log_softmax,
+ * g - exp(y) * sum(g) (when `log`), from the upstream gradient g and the
+ * forward's output y, along the middle axis of contiguous float32
+ * [outer, n, inner] blocks; out may be g. The sums accumulate in float64 and
+ * every other step rounds to float32, as core's composite.
+ */
+int tn_softmax_backward_f32(const float *g, const float *y, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log);
+
+/* One Adam step's hyperparameters: core's AdamStepOptions with its bias corrections worked out (core's adamBiasCorrections). */
+typedef struct {
+  double lr, beta1, beta2, eps, weight_decay;
+  double step_size;  /* lr / (1 - beta1^step) */
+  double bias2_sqrt; /* sqrt(1 - beta2^step) */
+  int32_t decoupled, maximize;
+} tn_adam_options;
+
+/*
+ * One Adam/AdamW step in place over n contiguous float32 elements of param,
+ * exp_avg, exp_avg_sq and, with amsgrad, max_exp_avg_sq (else NULL), op by op
+ * in float32 as core's composite (the scalars rounded to float32, as the
+ * binary kernels take them).
+ */
+int tn_adam_f32(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float *max_exp_avg_sq, tn_idx n, const tn_adam_options *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -73,3 +73,52 @@ int tn_softmax_f32(const float *x, float *out, tn_idx outer, tn_idx n, tn_idx in
       for (tn_idx c = 0; c < inner; c++) softmax_line(x + o * n * inner + c, out + o * n * inner + c, n, inner, log);
   return TN_OK;
 }
+
+/* sum(g * y) (softmax) or sum(g) (log-softmax) over a row, float32 vector blocks carried in float64 as above. */
+static float grad_row_sum(const float *g, const float *y, tn_idx n, int log) {
+  vdsum sum = {0};
+  tn_idx i = 0;
+  while (i + VL <= n) {
+    vf block = vsplat(0.0f);
+    for (int b = 0; b < 16 && i + VL <= n; b++, i += VL) block += log ? vload(g + i) : vload(g + i) * vload(y + i);
+    vdsum_add(&sum, block);
+  }
+  double total = vdsum_total(&sum);
+  for (; i < n; i++) total += log ? (double)g[i] : (double)(g[i] * y[i]);
+  return (float)total;
+}
+
+static void softmax_backward_row(const float *g, const float *y, float *o, tn_idx n, int log) {
+  float s = grad_row_sum(g, y, n, log);
+  vf vs = vsplat(s);
+  tn_idx i = 0;
+  if (log) {
+    for (; i + VL <= n; i += VL) vstore(o + i, vload(g + i) - tn_vexpf(vload(y + i)) * vs);
+    for (; i < n; i++) o[i] = g[i] - exp1(y[i]) * s;
+  } else {
+    for (; i + VL <= n; i += VL) vstore(o + i, vload(y + i) * (vload(g + i) - vs));
+    for (; i < n; i++) o[i] = y[i] * (g[i] - s);
+  }
+}
+
+static void softmax_backward_line(const float *g, const float *y, float *o, tn_idx n, tn_idx stride, int log) {
+  double sum = 0;
+  for (tn_idx j = 0; j < n; j++) sum += log ? (double)g[j * stride] : (double)(g[j * stride] * y[j * stride]);
+  float s = (float)sum;
+  for (tn_idx j = 0; j < n; j++) {
+    tn_idx k = j * stride;
+    o[k] = log ? g[k] - exp1(y[k]) * s : y[k] * (g[k] - s);
+  }
+}
+
+int tn_softmax_backward_f32(const float *g, const float *y, float *out, tn_idx outer, tn_idx n, tn_idx inner, int log) {
+  if (n == 0) return TN_OK;
+  for (tn_idx o = 0; o < outer; o++)
+    if (inner == 1) softmax_backward_row(g + o * n, y + o * n, out + o * n, n, log);
+    else
+      for (tn_idx c = 0; c < inner; c++) {
+        tn_idx at = o * n * inner + c;
+        softmax_backward_line(g + at, y + at, out + at, n, inner, log);
+      }
+  return TN_OK;
+}

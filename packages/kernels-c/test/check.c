@@ -207,6 +207,58 @@ static void check_fill(void) {
   }
 }
 
+/* Both softmax gradients on rows (inner 1, vector path plus tail) and on strided lines (inner 3), against double references. */
+static void check_softmax_backward(void) {
+  enum { OUTER = 2, N = 37, INNER = 3, TOTAL = OUTER * N * INNER };
+  float g[TOTAL], y[TOTAL], out[TOTAL];
+  for (int i = 0; i < TOTAL; i++) g[i] = value(i), y[i] = value(i + 11) / 4;
+  for (int log = 0; log <= 1; log++)
+    for (int inner = 1; inner <= INNER; inner += INNER - 1) {
+      tn_idx outer = TOTAL / (N * inner);
+      expect(tn_softmax_backward_f32(g, y, out, outer, N, inner, log) == TN_OK, "softmax backward status", 0, 0);
+      for (tn_idx o = 0; o < outer; o++)
+        for (tn_idx c = 0; c < inner; c++) {
+          double s = 0;
+          for (int j = 0; j < N; j++) {
+            tn_idx k = o * N * inner + c + j * inner;
+            s += log ? g[k] : (double)g[k] * y[k];
+          }
+          for (int j = 0; j < N; j++) {
+            tn_idx k = o * N * inner + c + j * inner;
+            double want = log ? g[k] - exp(y[k]) * s : y[k] * (g[k] - s);
+            expect(close_to(out[k], want, 1e-5, 1e-5), log ? "log_softmax backward" : "softmax backward", out[k], want);
+          }
+        }
+    }
+}
+
+/* Adam and AdamW (with amsgrad and maximize) over 13 elements, vector path plus tail, against a double reference. */
+static void check_adam(void) {
+  enum { N = 13 };
+  for (int variant = 0; variant < 2; variant++) {
+    float p[N], g[N], m[N], v[N], mx[N];
+    for (int i = 0; i < N; i++) p[i] = value(i), g[i] = value(i + 3), m[i] = value(i + 5) / 10, v[i] = fabsf(value(i + 7)) / 10, mx[i] = i % 2 ? 0 : 1;
+    tn_adam_options o = {.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.1, .decoupled = variant, .maximize = variant};
+    o.step_size = o.lr / (1 - pow(o.beta1, 3));
+    o.bias2_sqrt = sqrt(1 - pow(o.beta2, 3));
+    float p0[N], m0[N], v0[N], mx0[N];
+    for (int i = 0; i < N; i++) p0[i] = p[i], m0[i] = m[i], v0[i] = v[i], mx0[i] = mx[i];
+    expect(tn_adam_f32(p, g, m, v, variant ? mx : NULL, N, &o) == TN_OK, "adam status", 0, 0);
+    for (int i = 0; i < N; i++) {
+      double d = variant ? -g[i] : g[i], pp = p0[i];
+      if (variant) pp *= 1 - o.lr * o.weight_decay;
+      else d += o.weight_decay * pp;
+      double mm = o.beta1 * m0[i] + (1 - o.beta1) * d, vv = o.beta2 * v0[i] + (1 - o.beta2) * d * d;
+      double second = variant ? fmax(mx0[i], vv) : vv;
+      double want = pp - o.step_size * mm / (sqrt(second) / o.bias2_sqrt + o.eps);
+      expect(close_to(m[i], mm, 1e-5, 1e-7), "adam exp_avg", m[i], mm);
+      expect(close_to(v[i], vv, 1e-5, 1e-7), "adam exp_avg_sq", v[i], vv);
+      if (variant) expect(close_to(mx[i], second, 1e-5, 1e-7), "adam max_exp_avg_sq", mx[i], second);
+      expect(close_to(p[i], want, 1e-5, 1e-6), "adam param", p[i], want);
+    }
+  }
+}
+
 int main(void) {
   check_matmul(1, 1, 1, 0);
   check_matmul(7, 300, 21, 0);
@@ -214,6 +266,8 @@ int main(void) {
   check_matmul(130, 40, 530, 0);
   check_unary();
   check_reduce_and_softmax();
+  check_softmax_backward();
+  check_adam();
   check_extremes();
   check_sums();
   check_fill();

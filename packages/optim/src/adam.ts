@@ -1,6 +1,5 @@
-import { keep, maximum, type Tensor, ValueError, zerosLike } from '@tensile/core';
+import { adamStep_, keep, type Tensor, ValueError, zerosLike } from '@tensile/core';
 import { checkBoolean, checkNumber } from './check.js';
-import { addcdiv_, addcmul_ } from './compose.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -30,11 +29,11 @@ export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamO
 }
 
 /**
- * One Adam step (PyTorch 1.13's single-tensor form). AdamW decays the weights
- * directly (`decoupled`); Adam adds weightDecay * param to the gradient.
+ * One Adam step (PyTorch 1.13's single-tensor form) by core's adamStep_, which
+ * a backend may run as one fused kernel. AdamW decays the weights directly
+ * (`decoupled`); Adam adds weightDecay * param to the gradient.
  */
 export function adamUpdate(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState, decoupled: boolean): void {
-  const [beta1, beta2] = g.betas;
   if (state.step === undefined) {
     state.step = 0;
     state.expAvg = keep(zerosLike(p));
@@ -43,25 +42,18 @@ export function adamUpdate(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, 
   if (g.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = keep(zerosLike(p));
   const step = (state.step as number) + 1;
   state.step = step;
-  let d = g.maximize ? grad.neg() : grad;
-  if (g.weightDecay !== 0) {
-    if (decoupled) p.mul_(1 - g.lr * g.weightDecay);
-    else d = d.add(p, g.weightDecay);
-  }
-  const expAvg = state.expAvg as Tensor;
-  const expAvgSq = state.expAvgSq as Tensor;
-  expAvg.mul_(beta1).add_(d, 1 - beta1);
-  addcmul_(expAvgSq.mul_(beta2), d, d, 1 - beta2);
-  const stepSize = g.lr / (1 - beta1 ** step);
-  const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
-  let second = expAvgSq;
-  if (g.amsgrad) {
-    const maxSq = state.maxExpAvgSq as Tensor;
-    maxSq.copy_(maximum(maxSq, expAvgSq));
-    second = maxSq;
-  }
-  const denom = second.sqrt().div_(bias2Sqrt).add_(g.eps);
-  addcdiv_(p, expAvg, denom, -stepSize);
+  const [beta1, beta2] = g.betas;
+  const maxSq = g.amsgrad ? (state.maxExpAvgSq as Tensor) : null;
+  adamStep_(p, grad, state.expAvg as Tensor, state.expAvgSq as Tensor, maxSq, {
+    lr: g.lr,
+    beta1,
+    beta2,
+    eps: g.eps,
+    weightDecay: g.weightDecay,
+    decoupled,
+    maximize: g.maximize,
+    step,
+  });
 }
 
 /** Adam, as `torch.optim.Adam` (L2 weight decay added to the gradient). */

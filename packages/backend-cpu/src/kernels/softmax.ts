@@ -1,4 +1,4 @@
-import type { FusedKernel } from '@tensile/core';
+import { type FusedKernel, splitAtDim } from '@tensile/core';
 import { contiguousData, dataOf } from '../strided.js';
 
 /**
@@ -13,13 +13,7 @@ export function softmaxKernel(log: boolean): FusedKernel {
     const X = contiguousData(x);
     const O = dataOf(out);
     const oo = out.offset;
-    const nd = x.shape.length;
-    const dim = nd === 0 ? 0 : (options.dim as number) < 0 ? (options.dim as number) + nd : (options.dim as number);
-    let outer = 1;
-    let inner = 1;
-    for (let i = 0; i < dim; i++) outer *= x.shape[i]!;
-    for (let i = dim + 1; i < nd; i++) inner *= x.shape[i]!;
-    const n = nd === 0 ? 1 : x.shape[dim]!;
+    const { outer, n, inner } = splitAtDim('softmax', x.shape, options.dim as number);
     for (let o = 0; o < outer; o++)
       for (let c = 0; c < inner; c++) {
         const base = o * n * inner + c;
@@ -35,6 +29,37 @@ export function softmaxKernel(log: boolean): FusedKernel {
           const lse = Math.log(sum);
           for (let j = 0; j < n; j++) O[oo + base + j * inner] = X[base + j * inner]! - m - lse;
         } else for (let j = 0; j < n; j++) O[oo + base + j * inner] = Math.exp(X[base + j * inner]! - m) / sum;
+      }
+  };
+}
+
+/**
+ * Fused gradients of softmax (y * (g - sum(g * y))) and logSoftmax
+ * (g - exp(y) * sum(g)) along options.dim, from contiguous g and y: one pass
+ * for the float64 sum, one to write, rounding each step to float32 as the
+ * composite's kernels do.
+ */
+export function softmaxBackwardKernel(log: boolean): FusedKernel {
+  const f = Math.fround;
+  return (inputs, options, out) => {
+    const G = contiguousData(inputs[0]!);
+    const Y = contiguousData(inputs[1]!);
+    const O = dataOf(out);
+    const oo = out.offset;
+    const { outer, n, inner } = splitAtDim('softmaxBackward', inputs[1]!.shape, options.dim as number);
+    for (let o = 0; o < outer; o++)
+      for (let c = 0; c < inner; c++) {
+        const base = o * n * inner + c;
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const i = base + j * inner;
+          sum += log ? G[i]! : f(G[i]! * Y[i]!);
+        }
+        const s = f(sum);
+        for (let j = 0; j < n; j++) {
+          const i = base + j * inner;
+          O[oo + i] = log ? G[i]! - f(f(Math.exp(Y[i]!)) * s) : Y[i]! * f(G[i]! - s);
+        }
       }
   };
 }

@@ -1,6 +1,6 @@
-import { type FusedKernel, isContiguous, type TensorView } from '@tensile/core';
+import { DeviceError, type FusedKernel, isContiguous, splitAtDim, type TensorView } from '@tensile/core';
 import type { WasmBackend } from '../backend.js';
-import { DTYPE_CODE, failure, ptr } from './call.js';
+import { failure, ptr } from './call.js';
 
 /**
  * Fused softmax / logSoftmax along options.dim (default last) of a float32
@@ -12,14 +12,7 @@ export function softmaxKernel(backend: WasmBackend, log: boolean, copy: (src: Te
   return (inputs, options, out) => {
     const x = inputs[0]!;
     if (x.dtype !== 'float32' || out.dtype !== 'float32') throw failure(-1, op, [x, out]);
-    const nd = x.shape.length;
-    const dimOpt = (options.dim as number | undefined) ?? -1;
-    const dim = nd === 0 ? 0 : dimOpt < 0 ? dimOpt + nd : dimOpt;
-    let outer = 1;
-    let inner = 1;
-    for (let i = 0; i < dim; i++) outer *= x.shape[i]!;
-    for (let i = dim + 1; i < nd; i++) inner *= x.shape[i]!;
-    const n = nd === 0 ? 1 : x.shape[dim]!;
+    const { outer, n, inner } = splitAtDim(op, x.shape, (options.dim as number | undefined) ?? -1);
     let src = x;
     if (!isContiguous(x.shape, x.strides)) {
       copy(x, out);
@@ -27,5 +20,20 @@ export function softmaxKernel(backend: WasmBackend, log: boolean, copy: (src: Te
     }
     const s = backend.kernels.tn_softmax_f32(ptr(src), ptr(out), outer, n, inner, log ? 1 : 0);
     if (s !== 0) throw failure(s, op, [x, out]);
+  };
+}
+
+/** The fused gradient of softmax / logSoftmax along options.dim, from contiguous float32 (g, y) as core passes them. */
+export function softmaxBackwardKernel(backend: WasmBackend, log: boolean): FusedKernel {
+  const op = log ? 'logSoftmaxBackward' : 'softmaxBackward';
+  return (inputs, options, out) => {
+    const [g, y] = inputs as [TensorView, TensorView];
+    const operands = [g, y, out];
+    if (operands.some((t) => t.dtype !== 'float32')) throw failure(-1, op, operands);
+    if (operands.some((t) => !isContiguous(t.shape, t.strides) || t.shape.join() !== y.shape.join()))
+      throw new DeviceError(`${op}: expects contiguous g, y and out of one shape, got ${operands.map((t) => `[${t.shape.join(', ')}]`).join(', ')}`);
+    const { outer, n, inner } = splitAtDim(op, y.shape, options.dim as number);
+    const s = backend.kernels.tn_softmax_backward_f32(ptr(g), ptr(y), ptr(out), outer, n, inner, log ? 1 : 0);
+    if (s !== 0) throw failure(s, op, operands);
   };
 }

@@ -56,3 +56,53 @@ describe('fused softmax / logSoftmax dispatch', () => {
     expect(calls).toBe(before);
   });
 });
+
+describe('fused softmax / logSoftmax gradients', () => {
+  /** Kernel names the backend ran while fn did. */
+  function traced(fn: () => void): string[] {
+    const ops: string[] = [];
+    T.setTrace({ kernel: (op) => void ops.push(op), transfer: () => {} });
+    try {
+      fn();
+    } finally {
+      T.setTrace(null);
+    }
+    return ops;
+  }
+
+  for (const op of ['softmax', 'logSoftmax'] as const) {
+    const backwardOp = `${op}Backward` as const;
+    const composed = op === 'softmax' ? T.softmaxBackwardComposed : T.logSoftmaxBackwardComposed;
+
+    test(`${op}: a plain backward runs the fused ${backwardOp} kernel once and gives the composite's gradient, for any upstream layout`, () => {
+      T.manualSeed(5);
+      const x = T.randn([4, 6]).requiresGrad_(true);
+      const w = T.randn([6, 4]);
+      // sum() sends y a broadcast (zero-stride) gradient, y.t() a transposed one: the kernel gets both contiguous.
+      const upstreams: [(y: T.Tensor) => T.Tensor, T.Tensor][] = [
+        [(y) => y.sum(), T.ones([4, 6])],
+        [(y) => T.mul(y.t(), w).sum(), w.t()],
+      ];
+      for (const [loss, u] of upstreams) {
+        x.grad = null;
+        let y!: T.Tensor;
+        const ops = traced(() => {
+          y = T[op](x, 0);
+          loss(y).backward();
+        });
+        expect(ops.filter((o) => o === backwardOp)).toHaveLength(1);
+        const want = composed(u, y.detach(), 0).dataSync();
+        Array.from(x.grad!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+      }
+    });
+
+    test(`${op}: with createGraph the gradient stays differentiable (the fused ${backwardOp} kernel is not used)`, () => {
+      const x = T.randn([3, 5]).requiresGrad_(true);
+      const ops = traced(() => {
+        const [g] = T.grad([T[op](x, 1)], [x], [T.randn([3, 5])], { createGraph: true });
+        expect(g!.requiresGrad).toBe(true);
+      });
+      expect(ops).not.toContain(backwardOp);
+    });
+  }
+});

@@ -12,7 +12,8 @@ import type { BinaryOp } from './table.js';
 import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
 import { expand } from './view.js';
 
-function checkWritable(op: string, t: Tensor): void {
+/** In-place writes need a live tensor and, under autograd, not a leaf that requires grad. */
+export function checkWritable(op: string, t: Tensor): void {
   t._live(op);
   if (isGradEnabled() && t._requiresGrad && t.isLeaf)
     throw new ValueError(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad() or use an out-of-place op`);

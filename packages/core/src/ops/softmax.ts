@@ -2,11 +2,12 @@ import { fusedKernelCall } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { tidy } from '../memory.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, exp, isinf, log, mul, sub, where } from './elementwise.js';
 import { amax, logsumexp, sum } from './reduce.js';
 import { empty, requireFloat } from './util.js';
+import { contiguous } from './view.js';
 
 /** The max along dim (kept), 0 where it is infinite, outside autograd: the shift that keeps exp() in range. */
 function maxShift(x: Tensor, d: number): Tensor {
@@ -27,12 +28,40 @@ function viaFused(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor | 
   if (k === undefined) return null;
   const out = empty(x.storage.backend, x.shape, x.dtype);
   k([x], { dim: d }, out);
-  if (needsGrad(x))
-    record(op, [x], [out], [out], (g, s) => {
-      const y = s[0]!;
-      return op === 'softmax' ? [mul(y, sub(g, sum(mul(g, y), d, true)))] : [sub(g, mul(exp(y), sum(g, d, true)))];
-    });
+  if (needsGrad(x)) record(op, [x], [out], [out], (g, s) => [(op === 'softmax' ? softmaxBackward : logSoftmaxBackward)(g, s[0]!, d)]);
   return out;
+}
+
+/**
+ * A gradient by the backend's fused kernel where no graph of it is needed
+ * (float32, neither g nor y requiring grad), else by the differentiable formula.
+ */
+function backwardViaFused(op: 'softmaxBackward' | 'logSoftmaxBackward', g: Tensor, y: Tensor, d: number, composed: () => Tensor): Tensor {
+  const k = g.dtype === 'float32' && y.dtype === 'float32' && !needsGrad(g, y) && shapesEqual(g.shape, y.shape) ? fusedKernelCall(op, y.storage.backend) : undefined;
+  if (k === undefined) return composed();
+  return tidy(() => {
+    const out = empty(y.storage.backend, y.shape, y.dtype);
+    k([contiguous(g), contiguous(y)], { dim: d }, out);
+    return out;
+  });
+}
+
+/** softmax's gradient from its output y: y * (g - sum(g * y, dim)). */
+export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
+  return backwardViaFused('softmaxBackward', g, y, dim, () => softmaxBackwardComposed(g, y, dim));
+}
+
+/** logSoftmax's gradient from its output y: g - exp(y) * sum(g, dim). */
+export function logSoftmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
+  return backwardViaFused('logSoftmaxBackward', g, y, dim, () => logSoftmaxBackwardComposed(g, y, dim));
+}
+
+export function softmaxBackwardComposed(g: Tensor, y: Tensor, dim: number): Tensor {
+  return tidy(() => mul(y, sub(g, sum(mul(g, y), dim, true))));
+}
+
+export function logSoftmaxBackwardComposed(g: Tensor, y: Tensor, dim: number): Tensor {
+  return tidy(() => sub(g, mul(exp(y), sum(g, dim, true))));
 }
 
 /** exp(x) / sum(exp(x)) along dim, shifted by the max for stability. */

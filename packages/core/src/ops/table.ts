@@ -33,7 +33,7 @@ export type OpKind =
 
 export interface OpSpec {
   readonly kind: OpKind;
-  readonly group: 'elementwise' | 'reduce' | 'matmul' | 'index' | 'scan' | 'memory' | 'nn' | 'shape';
+  readonly group: 'elementwise' | 'reduce' | 'matmul' | 'index' | 'scan' | 'memory' | 'nn' | 'shape' | 'optim';
   readonly dtype: DTypeRule;
   readonly arity: number;
   /** Whether autograd can flow through it (integer results never carry gradients). */
@@ -124,7 +124,7 @@ export type ReduceOp = OpsOfKind<'reduce'>;
 export type ScanOp = OpsOfKind<'scan'>;
 export type ScatterOp = OpsOfKind<'scatter'>;
 
-const composite = (group: OpSpec['group'], doc: string, arity = 1): OpSpec => ({ kind: 'composite', group, dtype: 'float', arity, differentiable: true, doc });
+const composite = (group: OpSpec['group'], doc: string, arity = 1, differentiable = true): OpSpec => ({ kind: 'composite', group, dtype: 'float', arity, differentiable, doc });
 
 /** Composite ops: built in core from primitives, so every backend has them. */
 export const COMPOSITES = {
@@ -137,6 +137,9 @@ export const COMPOSITES = {
   min: composite('reduce', 'min, or values and indices along a dim'),
   softmax: composite('nn', 'exp(x - logsumexp(x))'),
   logSoftmax: composite('nn', 'x - logsumexp(x)'),
+  // The two gradients below take contiguous (g, y) from core; core uses a fused kernel only where no graph of the gradient is needed.
+  softmaxBackward: composite('nn', "softmax's gradient from its output y: y * (g - sum(g * y)) along dim", 2),
+  logSoftmaxBackward: composite('nn', "logSoftmax's gradient from its output y: g - exp(y) * sum(g) along dim", 2),
   linear: composite('matmul', 'x W^T + b', 3),
   clamp: composite('elementwise', 'min(max(x, lo), hi); gradient passes at the bounds'),
   indexSelect: composite('index', 'select entries along a dim by an index list', 2),
@@ -150,6 +153,12 @@ export const COMPOSITES = {
   unfold: composite('index', 'sliding windows (im2col) by gather with a cached index table'),
   fold: composite('index', 'sum of windows back into a plane (col2im) by scatterAdd'),
   stack: composite('shape', 'stack along a new dim'),
+  adamStep: composite(
+    'optim',
+    'one Adam/AdamW step in place on contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]), op by op in float32 as the composite (PyTorch 1.13 single-tensor Adam)',
+    5,
+    false,
+  ),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;
