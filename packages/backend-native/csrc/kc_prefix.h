@@ -34,6 +34,4 @@
 #define tn_vexpm1f TN_PFX_CAT(TN_PREFIX, vexpm1f)
 #define tn_vlog1pf TN_PFX_CAT(TN_PREFIX, vlog1pf)
 #define tn_vlogf TN_PFX_CAT(TN_PREFIX, vlogf)
-#define tn_vsigmoidf TN_PFX_CAT(TN_PREFIX, vsigmoidf)
-#define tn_vsoftplusf TN_PFX_CAT(TN_PREFIX, vsoftplusf)
 #define tn_vtanhf TN_PFX_CAT(TN_PREFIX, vtanhf)

@@ -157,12 +157,38 @@ TN_INLINE vf tn_vexpf(vf x) {
   return y * pow2i(n1) * pow2i(n - n1);
 }
 
+/* Inline for the same reason as tn_vexpf: sigmoid and softplus are hot in the losses' loops. */
+TN_INLINE vf tn_vsigmoidf(vf x) { return 1.0f / (1.0f + tn_vexpf(-x)); }
+
+/* log(m * 2^e) for m in [0.5, 1) (Cephes logf's reduction and polynomial). */
+TN_INLINE vf tn_log_reduced(vf m, vf fe) {
+  vi lo = m < 0.707106781186547524f;
+  fe = vselect(lo, fe - 1.0f, fe);
+  m = vselect(lo, m + m, m) - 1.0f;
+  vf z = m * m;
+  vf y = ((((((((7.0376836292e-2f * m - 1.1514610310e-1f) * m + 1.1676998740e-1f) * m - 1.2420140846e-1f) * m + 1.4249322787e-1f) * m -
+             1.6668057665e-1f) * m + 2.0000714765e-1f) * m - 2.4999993993e-1f) * m + 3.3333331174e-1f) * m * z;
+  y = y + fe * -2.12194440e-4f - 0.5f * z;
+  return m + y + fe * 0.693359375f;
+}
+
+/*
+ * log(1 + e^x), linear above 20 as PyTorch's threshold, computed as
+ * max(x, 0) + log1p(e^-|x|). For e in [0, 1], log1p(e) = log(1 + e) minus the
+ * rounding error of 1 + e, to about 1 ulp without log1p's division.
+ */
+TN_INLINE vf tn_vsoftplusf(vf x) {
+  vf e = tn_vexpf(-vabs(x));
+  vf w = 1.0f + e;
+  /* w is in [1, 2]: log needs no special values, w = (w / 2) * 2^1. */
+  vf l = tn_log_reduced(w * 0.5f, vsplat(1.0f)) - ((w - 1.0f) - e);
+  return vselect(x > 20.0f, x, vselect(x > 0.0f, x, vsplat(0.0f)) + l);
+}
+
 vf tn_vlogf(vf x);
 vf tn_vlog1pf(vf x);
 vf tn_vexpm1f(vf x);
 vf tn_vtanhf(vf x);
-vf tn_vsigmoidf(vf x);
-vf tn_vsoftplusf(vf x);
 double tn_erf(double x);
 
 /* Merges dims laid out as one in every operand and drops size-1 dims; returns the new nd (>= 1). */

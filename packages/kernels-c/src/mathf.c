@@ -5,24 +5,12 @@
  */
 #include "internal.h"
 
-/* log(m * 2^e) for m in [0.5, 1) (Cephes logf's reduction and polynomial). */
-TN_INLINE vf log_reduced(vf m, vf fe) {
-  vi lo = m < 0.707106781186547524f;
-  fe = vselect(lo, fe - 1.0f, fe);
-  m = vselect(lo, m + m, m) - 1.0f;
-  vf z = m * m;
-  vf y = ((((((((7.0376836292e-2f * m - 1.1514610310e-1f) * m + 1.1676998740e-1f) * m - 1.2420140846e-1f) * m + 1.4249322787e-1f) * m -
-             1.6668057665e-1f) * m + 2.0000714765e-1f) * m - 2.4999993993e-1f) * m + 3.3333331174e-1f) * m * z;
-  y = y + fe * -2.12194440e-4f - 0.5f * z;
-  return m + y + fe * 0.693359375f;
-}
-
 vf tn_vlogf(vf x) {
   vi tiny = (x < 1.17549435e-38f) & (x > 0.0f);
   vf xs = vselect(tiny, x * 8388608.0f, x);
   vi bits = vbits_i(xs);
   vi e = ((bits >> 23) & 0xff) - 126 - (tiny & 23);
-  vf r = log_reduced(vbits_f((bits & 0x007fffff) | 0x3f000000), __builtin_convertvector(e, vf));
+  vf r = tn_log_reduced(vbits_f((bits & 0x007fffff) | 0x3f000000), __builtin_convertvector(e, vf));
   /* Outside (0, inf): log 0 = -inf, log inf = inf, negative or NaN gives NaN. */
   vf special = vselect(x == 0.0f, vsplat(-__builtin_inff()), vselect(x == __builtin_inff(), x, vsplat(__builtin_nanf(""))));
   return vselect((x > 0.0f) & (x < __builtin_inff()), r, special);
@@ -49,21 +37,6 @@ vf tn_vtanhf(vf x) {
   vf small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
   vf big = vcopysign(1.0f - 2.0f / (tn_vexpf(ax + ax) + 1.0f), x);
   return vselect(ax < 0.625f, small, big);
-}
-
-vf tn_vsigmoidf(vf x) { return 1.0f / (1.0f + tn_vexpf(-x)); }
-
-/*
- * log(1 + e^x), linear above 20 as PyTorch's threshold, computed as
- * max(x, 0) + log1p(e^-|x|). For e in [0, 1], log1p(e) = log(1 + e) minus the
- * rounding error of 1 + e, to about 1 ulp without log1p's division.
- */
-vf tn_vsoftplusf(vf x) {
-  vf e = tn_vexpf(-vabs(x));
-  vf w = 1.0f + e;
-  /* w is in [1, 2]: log needs no special values, w = (w / 2) * 2^1. */
-  vf l = log_reduced(w * 0.5f, vsplat(1.0f)) - ((w - 1.0f) - e);
-  return vselect(x > 20.0f, x, vselect(x > 0.0f, x, vsplat(0.0f)) + l);
 }
 
 /* erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails (as backend-cpu). */

@@ -1,4 +1,4 @@
-import { type Tensor, add, mul, neg, softplus, sub, tidy } from '@tensile/core';
+import { type Tensor, add, mul, needsGrad, neg, noGrad, record, sigmoid, softplus, sub, tidy } from '@tensile/core';
 import { floatArg, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
@@ -14,7 +14,11 @@ export const BCE_WITH_LOGITS_LOSS_KEYS = ['reduction', 'weight', 'posWeight'] as
 /**
  * Binary cross-entropy on logits, stable for any logit:
  * (1 - t) x + (1 + (posWeight - 1) t) softplus(-x), since -log sigmoid(x) =
- * softplus(-x) (PyTorch's F.binary_cross_entropy_with_logits).
+ * softplus(-x) (PyTorch's F.binary_cross_entropy_with_logits). Where only the
+ * input needs a gradient, it is PyTorch's own formula,
+ * ((1 + (posWeight - 1) t) sigmoid(x) - posWeight t) w g, three passes instead
+ * of the composite's seven, written with differentiable ops so it
+ * differentiates again.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BCEWithLogitsLossOptions): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
@@ -27,11 +31,26 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   requireSameShape(op, input, target);
   if (weight !== null) requireBroadcastsTo(op, weight, input.shape, 'weight');
   if (posWeight !== null) requireBroadcastsTo(op, posWeight, input.shape, 'posWeight');
-  return tidy(() => {
-    const logSigmoidNeg = softplus(neg(input));
-    const positive = posWeight === null ? logSigmoidNeg : mul(add(mul(sub(posWeight, 1), target), 1), logSigmoidNeg);
-    let loss = add(mul(sub(1, target), input), positive);
-    if (weight !== null) loss = mul(loss, weight);
-    return applyReduction(loss, reduction);
-  });
+  const forward = () =>
+    tidy(() => {
+      const logSigmoidNeg = softplus(neg(input));
+      const positive = posWeight === null ? logSigmoidNeg : mul(add(mul(sub(posWeight, 1), target), 1), logSigmoidNeg);
+      let loss = add(mul(sub(1, target), input), positive);
+      if (weight !== null) loss = mul(loss, weight);
+      return applyReduction(loss, reduction);
+    });
+  if (!needsGrad(input) || needsGrad(target, weight, posWeight)) return forward();
+  const out = noGrad(forward);
+  const scale = reduction === 'mean' ? 1 / input.numel() : 1;
+  record(op, [input], [out], [input], (g, [x]) =>
+    tidy(() => {
+      const p = sigmoid(x!);
+      let d = posWeight === null ? sub(p, target) : sub(mul(add(mul(sub(posWeight, 1), target), 1), p), mul(posWeight, target));
+      if (weight !== null) d = mul(d, weight);
+      const dx = mul(d, scale === 1 ? g : mul(g, scale));
+      // A float64 target or weight promotes the loss; the gradient keeps the input's dtype.
+      return [dx.dtype === x!.dtype ? dx : dx.to(x!.dtype)];
+    }),
+  );
+  return out;
 }
