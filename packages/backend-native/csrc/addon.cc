@@ -313,14 +313,22 @@ Lines read_lines(Args& a) {
   return {outer, n, inner};
 }
 
-// Contiguous float32 views of one shape that the lines cover exactly.
-void require_lines(const char* name, const Lines& l, std::initializer_list<std::pair<const char*, const View*>> views) {
+using NamedViews = std::initializer_list<std::pair<const char*, const View*>>;
+
+// Contiguous float32 views, all of the first one's shape (the fused kernels' operands).
+void require_f32_alike(const char* name, NamedViews views) {
   const View& first = *views.begin()->second;
   for (const auto& [what, v] : views) {
     require_same_shape(name, first, *v);
     require_contiguous(name, what, *v);
     require_dtype(name, what, *v, F32);
   }
+}
+
+// ... that the lines cover exactly.
+void require_lines(const char* name, const Lines& l, NamedViews views) {
+  require_f32_alike(name, views);
+  const View& first = *views.begin()->second;
   if (__int128(l.outer) * l.n * l.inner != first.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(first));
 }
 
@@ -379,11 +387,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
     View m = a.out(name, "expAvg");
     View v = a.out(name, "expAvgSq");
     View mx = amsgrad ? a.out(name, "maxExpAvgSq") : p;
-    for (const auto& [what, t] : {std::pair<const char*, const View*>{"param", &p}, {"grad", &g}, {"expAvg", &m}, {"expAvgSq", &v}, {"maxExpAvgSq", &mx}}) {
-      require_same_shape(name, p, *t);
-      require_contiguous(name, what, *t);
-      require_dtype(name, what, *t, F32);
-    }
+    require_f32_alike(name, {{"param", &p}, {"grad", &g}, {"expAvg", &m}, {"expAvgSq", &v}, {"maxExpAvgSq", &mx}});
     if (p.numel > 0) adam(p, g, m, v, amsgrad ? &mx : nullptr, o);
     return nullptr;
   });

@@ -1,5 +1,17 @@
 import '@tensile/backend-cpu';
-import { backward, cat, grad, noGrad, tensor, type Tensor } from '@tensile/core';
+import { backward, cat, grad, noGrad, setTrace, tensor, type Tensor } from '@tensile/core';
+
+/** The kernel names the backends ran while fn did (core's trace hook). */
+export function kernelsRun(fn: () => void): string[] {
+  const ops: string[] = [];
+  setTrace({ kernel: (op) => void ops.push(op), transfer: () => {} });
+  try {
+    fn();
+  } finally {
+    setTrace(null);
+  }
+  return ops;
+}
 
 /** Deterministic float64 inputs in [lo, hi) from a small LCG (independent of the library's generator). */
 export function values(n: number, seed = 1, lo = -1, hi = 1): Float64Array {

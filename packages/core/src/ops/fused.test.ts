@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CpuBackend, registerCpuBackend } from '@tensile/backend-cpu';
 import * as T from '@tensile/core';
+import { kernelsRun } from '../../test/helpers.js';
 
 /**
  * A backend may register a fused kernel for softmax/logSoftmax; core then
@@ -58,18 +59,6 @@ describe('fused softmax / logSoftmax dispatch', () => {
 });
 
 describe('fused softmax / logSoftmax gradients', () => {
-  /** Kernel names the backend ran while fn did. */
-  function traced(fn: () => void): string[] {
-    const ops: string[] = [];
-    T.setTrace({ kernel: (op) => void ops.push(op), transfer: () => {} });
-    try {
-      fn();
-    } finally {
-      T.setTrace(null);
-    }
-    return ops;
-  }
-
   for (const op of ['softmax', 'logSoftmax'] as const) {
     const backwardOp = `${op}Backward` as const;
     const composed = op === 'softmax' ? T.softmaxBackwardComposed : T.logSoftmaxBackwardComposed;
@@ -86,7 +75,7 @@ describe('fused softmax / logSoftmax gradients', () => {
       for (const [loss, u] of upstreams) {
         x.grad = null;
         let y!: T.Tensor;
-        const ops = traced(() => {
+        const ops = kernelsRun(() => {
           y = T[op](x, 0);
           loss(y).backward();
         });
@@ -98,7 +87,7 @@ describe('fused softmax / logSoftmax gradients', () => {
 
     test(`${op}: with createGraph the gradient stays differentiable (the fused ${backwardOp} kernel is not used)`, () => {
       const x = T.randn([3, 5]).requiresGrad_(true);
-      const ops = traced(() => {
+      const ops = kernelsRun(() => {
         const [g] = T.grad([T[op](x, 1)], [x], [T.randn([3, 5])], { createGraph: true });
         expect(g!.requiresGrad).toBe(true);
       });

@@ -1,19 +1,9 @@
 import { expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
+import { kernelsRun } from '../../test/helpers.js';
 
 const OPTS: T.AdamStepOptions = { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: false, maximize: false, step: 2 };
-
-function kernelsRun(fn: () => void): string[] {
-  const ops: string[] = [];
-  T.setTrace({ kernel: (op) => void ops.push(op), transfer: () => {} });
-  try {
-    fn();
-  } finally {
-    T.setTrace(null);
-  }
-  return ops;
-}
 
 function state(seed: number, shape: number[]) {
   const g = new T.Generator(seed);
