@@ -147,14 +147,17 @@ describe('wasm kernels match cpu', () => {
 
   it('matmul across blocking edges, strides and batch broadcast', () => {
     let seed = 600;
-    // Sizes straddle the micro-tile (6 x 8), the k panel (256) and the row block (96).
-    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [33, 65, 17], [97, 257, 70], [4, 0, 3], [0, 4, 3]]) {
+    // Sizes straddle wasm's micro-tile (4 x 8), its k panel (512), row block (96) and column panel (1024).
+    for (const [M, K, N] of [[1, 1, 1], [5, 7, 3], [33, 65, 17], [97, 257, 70], [9, 515, 1030], [4, 0, 3], [0, 4, 3]]) {
       for (const dtype of ['float32', 'float64', 'int32'] as DType[]) {
         const [a, aw] = pair([2, M!, K!], dtype, seed++, false);
         const [b, bw] = pair([K!, N!], dtype, seed++, false);
         const tol = dtype === 'float32' ? 1e-4 : 1e-12;
-        same(`matmul ${dtype} ${M}x${K}x${N}`, ([x, y]) => matmul(x!, y!), [a, b], [aw, bw], tol, 1e-4);
-        same(`matmul ${dtype} ${M}x${K}x${N} transposed`, ([x, y]) => matmul(transpose(y!, 0, 1), transpose(x!, 1, 2)), [a, b], [aw, bw], tol, 1e-4);
+        // cpu accumulates float32 products in float64, wasm in float32: over K = 515 terms of up to 16 the
+        // float32 sum is off by a few ulps of its ~2000 absolute size (measured up to 2.6e-7 of it), 1e-3 where cancellation leaves a small result.
+        const atol = dtype === 'float32' && K! > 300 ? 1e-3 : 1e-4;
+        same(`matmul ${dtype} ${M}x${K}x${N}`, ([x, y]) => matmul(x!, y!), [a, b], [aw, bw], tol, atol);
+        same(`matmul ${dtype} ${M}x${K}x${N} transposed`, ([x, y]) => matmul(transpose(y!, 0, 1), transpose(x!, 1, 2)), [a, b], [aw, bw], tol, atol);
       }
     }
   });
