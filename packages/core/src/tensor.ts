@@ -8,7 +8,7 @@ import type { TensorOrScalar } from './ops/util.js';
 
 import { type DType, type HostArray, isFloat } from './dtype.js';
 import { DeviceError, DTypeError, ValueError, fmtShape } from './errors.js';
-import { release, retain, track, unwatch } from './memory.js';
+import { release, retain, track, unwatch, watch } from './memory.js';
 import { contiguousStrides, isContiguous, numel } from './shape.js';
 
 export type NestedArray = number | boolean | NestedArray[];
@@ -278,6 +278,29 @@ export class Tensor implements TensorView {
   _live(op: string): this {
     if (this._disposed) throw new ValueError(`${op}: tensor of shape ${fmtShape(this.shape)} was disposed`);
     return this;
+  }
+
+  /**
+   * @internal Points this handle at src's data, as PyTorch's `t.data = src`:
+   * the same object (so an optimizer's list of parameters follows it to a new
+   * device), with its autograd identity; graphs that saved the old data keep
+   * their own references to it.
+   */
+  _setData(src: Tensor): void {
+    this._live('setData');
+    src._live('setData');
+    if (src.dtype !== this.dtype) throw new DTypeError(`setData: expected data of dtype ${this.dtype}, got ${src.dtype}`);
+    const watched = this._watched;
+    unwatch(this);
+    retain(src.storage);
+    release(this.storage);
+    const self = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset']: Tensor[K] };
+    self.storage = src.storage;
+    self.shape = src.shape.slice();
+    self.strides = src.strides.slice();
+    self.offset = src.offset;
+    this._host = null;
+    if (watched) watch(this);
   }
 
   /** @internal A new handle on the same view, with the same autograd identity (used for saved tensors). */

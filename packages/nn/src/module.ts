@@ -206,14 +206,19 @@ export abstract class Module<A extends unknown[] = any[], R = any> {
   /** Moves every parameter and buffer to a device (in place on the module, as PyTorch). */
   to(device: string): this {
     for (const m of this.modules()) {
-      for (const [n, p] of m._parameters) {
+      // Parameters move in place (PyTorch's param.data = ...), with their gradients: whatever holds them, an optimizer say, follows.
+      for (const p of m._parameters.values()) {
         if (p === null || p.device === device) continue;
-        const moved = noGrad(() => p.to(device));
-        const np = new Parameter(moved, p.requiresGrad);
-        moved.dispose();
-        p.dispose();
-        m._parameters.set(n, np);
-        Reflect.set(m, n, np);
+        noGrad(() => {
+          const moved = p.to(device);
+          p._setData(moved);
+          moved.dispose();
+          if (p.grad !== null) {
+            const g = keep(p.grad.to(device));
+            p.grad.dispose();
+            p.grad = g;
+          }
+        });
       }
       for (const [n, b] of m._buffers) {
         if (b === null || b.device === device) continue;
