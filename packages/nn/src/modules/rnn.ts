@@ -20,6 +20,8 @@ import {
   ValueError,
   zeros,
 } from '@tensile/core';
+import { dropout } from '../functional/layers.js';
+import { checkDropoutP } from '../functional/layer-checks.js';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -77,7 +79,7 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
     this.batchFirst = o.batchFirst ?? false;
     this.bidirectional = o.bidirectional ?? false;
     this.dropout = o.dropout ?? 0;
-    if (this.dropout !== 0) throw new ValueError(`${op}: dropout between recurrent layers is not supported yet; use dropout 0`);
+    checkDropoutP(op, this.dropout);
     const H = this.hiddenSize;
     for (let l = 0; l < this.numLayers; l++)
       for (const suffix of this.bidirectional ? ['', '_reverse'] : ['']) {
@@ -142,6 +144,8 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
           state.forEach((st, i) => finals[i]!.push(st));
         }
         x = dirs === 1 ? outs[0]! : cat(outs, 2);
+        // As PyTorch: in training, dropout on every layer's output but the last.
+        if (l < this.numLayers - 1) x = dropout(x, this.dropout, this.training);
       }
       let output = unbatched ? squeeze(x, 1) : this.batchFirst ? transpose(x, 0, 1) : x;
       const states = finals.map((f) => {
