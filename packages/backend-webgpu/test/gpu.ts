@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { type DType, fromHostArray, type HostArray, ready, type Tensor } from '@tensile/core';
+import { type DType, fromHostArray, Generator, type HostArray, ready, type Tensor } from '@tensile/core';
 import '@tensile/backend-cpu';
 import { webgpuBackend } from '@tensile/backend-webgpu';
 
@@ -17,31 +17,21 @@ export function describeGpu(name: string, fn: () => void): void {
   else describe.skip(`${name} (skipped: ${unavailable})`, fn);
 }
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** n uniform numbers in [0, 1) from core's Philox generator, so failures reproduce from the seed. */
+function uniform(n: number, seed: number): Float64Array {
+  return new Generator(seed).uniform(n);
 }
 
 export function floats(n: number, seed: number, lo = -3, hi = 3): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+  return Float32Array.from(uniform(n, seed), (u) => lo + (hi - lo) * u);
 }
 
 export function ints(n: number, seed: number, lo = -5, hi = 5): Int32Array {
-  const r = rng(seed);
-  return Int32Array.from({ length: n }, () => lo + Math.floor((hi - lo + 1) * r()));
+  return Int32Array.from(uniform(n, seed), (u) => lo + Math.floor((hi - lo + 1) * u));
 }
 
 export function bools(n: number, seed: number): Uint8Array {
-  const r = rng(seed);
-  return Uint8Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
+  return Uint8Array.from(uniform(n, seed), (u) => (u < 0.5 ? 1 : 0));
 }
 
 /** The same data on cpu and on webgpu. */

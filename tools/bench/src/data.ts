@@ -1,3 +1,4 @@
+import { Generator } from 'tensile';
 import { convOutput, type WorkloadSpec } from './workloads.js';
 
 /**
@@ -14,46 +15,24 @@ export interface HostTensor {
 /** Named inputs of one workload. MLP weights use PyTorch's nn.Linear layout: `w<i>` is [out, in], `b<i>` is [out]. */
 export type Inputs = Record<string, HostTensor>;
 
-/** mulberry32: small, fast and the same everywhere; quality is ample for benchmark data. */
-function uniformSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Deterministic inputs from Tensile's own Philox generator: the same bytes go to every system. */
 class Source {
-  private readonly next: () => number;
+  private readonly g: Generator;
   constructor(seed: number) {
-    this.next = uniformSource(seed);
+    this.g = new Generator(seed);
   }
 
-  /** Standard normal samples (Box-Muller). */
+  /** Standard normal samples. */
   normal(shape: readonly number[]): HostTensor {
-    const out = new Float32Array(count(shape));
-    for (let i = 0; i < out.length; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - this.next()));
-      const th = 2 * Math.PI * this.next();
-      out[i] = r * Math.cos(th);
-      if (i + 1 < out.length) out[i + 1] = r * Math.sin(th);
-    }
-    return { data: out, shape };
+    return { data: Float32Array.from(this.g.normal(count(shape))), shape };
   }
 
   uniform(shape: readonly number[], lo: number, hi: number): HostTensor {
-    const out = new Float32Array(count(shape));
-    for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * this.next();
-    return { data: out, shape };
+    return { data: Float32Array.from(this.g.uniform(count(shape)), (u) => lo + (hi - lo) * u), shape };
   }
 
   labels(n: number, classes: number): HostTensor {
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = Math.min(classes - 1, Math.floor(this.next() * classes));
-    return { data: out, shape: [n] };
+    return { data: Int32Array.from(this.g.uniform(n), (u) => Math.min(classes - 1, Math.floor(u * classes))), shape: [n] };
   }
 }
 
