@@ -5,6 +5,7 @@ import { deferCheck } from './kernels/check.js';
 import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
+import { adamKernel } from './kernels/optim.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernel, sortKernel } from './kernels/scan.js';
 
@@ -34,6 +35,7 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
   registerKernel('cumsum', 'webgpu', scanKernel(b, false));
   registerKernel('cumprod', 'webgpu', scanKernel(b, true));
   registerKernel('sort', 'webgpu', sortKernel(b));
+  registerKernel('adamStep', 'webgpu', adamKernel(b));
 }
 
 registerWebGPUBackend();
