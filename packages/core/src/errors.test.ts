@@ -71,6 +71,12 @@ describe('bad input raises the exported error class, naming the op, and changes 
     const five = T.tensor([0, 5], { dtype: 'int32' });
     expectRejected(() => T.indexSelect(x, 0, three), T.IndexError, /indexSelect/, [x]);
     expectRejected(() => T.oneHot(five, 3), T.IndexError, /oneHot/, [x]);
+    // A broadcast index is checked once per distinct element (its zero-stride dims read at size 1), still catching a bad one.
+    const src = T.randn(5, 3, 4);
+    const wide = T.tensor([[[0, 1, 2, 7]]], { dtype: 'int32' }).expand([5, 3, 4]);
+    expectRejected(() => T.gather(src, 2, wide), T.IndexError, /gather: index 7 is out of bounds for dimension 2 with size 4/, [src, wide]);
+    const ok = T.tensor([[[3, 0]]], { dtype: 'int32' }).expand([5, 3, 2]);
+    expect(T.gather(src, 2, ok).shape).toEqual([5, 3, 2]);
   });
 
   test('ValueError: unknown option keys list the valid ones; int64 out of range', () => {

@@ -30,9 +30,29 @@ export function hostIndices(t: Tensor): HostArray | null {
   return v;
 }
 
+/**
+ * hostIndices for checks that only need the set of values: a broadcast
+ * (zero-stride) dim repeats them, so it is read at size 1 (an expanded index
+ * table is checked once, not once per batch row).
+ */
+function hostValuesOnce(t: Tensor): HostArray | null {
+  let v = t;
+  for (let d = 0; d < t.ndim; d++)
+    if (t.strides[d] === 0 && t.shape[d]! > 1) {
+      const next = narrow(v, d, 0, 1);
+      if (v !== t) v.dispose();
+      v = next;
+    }
+  try {
+    return hostIndices(v);
+  } finally {
+    if (v !== t) v.dispose();
+  }
+}
+
 /** Throws IndexError unless every index is in [lo, hi). */
 export function checkIndexRange(op: string, index: Tensor, lo: number, hi: number, what: (v: number) => string): void {
-  const v = hostIndices(index);
+  const v = hostValuesOnce(index);
   if (v === null) return;
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
@@ -52,7 +72,7 @@ export function failsCheck(v: number, check: ValueCheck): boolean {
  * device, else on the device, whose next readback or ready() throws the error.
  */
 export function checkValues(t: Tensor, check: ValueCheck, error: (value: number) => Error): void {
-  const v = hostIndices(t);
+  const v = hostValuesOnce(t);
   if (v !== null) {
     for (let i = 0; i < v.length; i++) if (failsCheck(v[i]!, check)) throw error(v[i]!);
     return;
