@@ -161,6 +161,10 @@ for (const dt of ['float32', 'float64', 'int32', 'bool'] as DType[]) {
   add(`scatter ${dt}`, (d) => T.scatter(typed([5, 6], 92, dt, d), 0, idx(randIdx(12, 5, 3), [2, 6], d), typed([3, 6], 93, dt, d)));
   add(`scatterAdd ${dt}`, (d) => T.scatterAdd(typed([5, 6], 94, dt, d), 1, idx(randIdx(30, 6, 4), [5, 6], d), typed([5, 6], 95, dt, d)));
 }
+// One index line shared by every row (an expanded table, as convolution windows use): the kernels' row fast path.
+const line = [4, 0, 2, 2, 5, 1, 3, 0, 5];
+add('gather shared line', (d) => T.gather(f32([3, 4, 6], 98, d), 2, T.expand(idx(line, [1, 1, 9], d), [3, 4, 9])));
+add('scatterAdd shared line', (d) => T.scatterAdd(f32([3, 4, 6], 99, d), 2, T.expand(idx(line, [1, 1, 9], d), [3, 4, 9]), f32([3, 4, 9], 100, d)));
 add('gather 0-d index from 1-d', (d) => T.gather(f32([4], 96, d), 0, idx([2], [], d)));
 add('gather size 0', (d) => T.gather(f32([3, 4], 97, d), 1, idx([], [3, 0], d)));
 

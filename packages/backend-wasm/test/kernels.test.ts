@@ -145,6 +145,20 @@ describe('wasm kernels match cpu', () => {
     }
   });
 
+  it('gather and scatterAdd through one index line shared by every row (an expanded table, as convolution windows use)', () => {
+    const line = Int32Array.from([4, 0, 2, 2, 5, 1, 3, 0, 5]);
+    const [lc, lw] = [fromHostArray(line, [1, 1, 9], 'int32', 'cpu'), fromHostArray(line, [1, 1, 9], 'int32', 'wasm')];
+    const [x, xw] = pair([3, 4, 6], 'float32', 520);
+    const [src, srcW] = pair([3, 4, 9], 'float32', 521);
+    const wide = (i: Tensor) => expand(i, [3, 4, 9]);
+    same('gather shared line', ([t, i]) => gather(t!, 2, wide(i!)), [x, lc], [xw, lw]);
+    same('gather shared line, strided rows', ([t, i]) => gather(transpose(t!, 0, 1), 2, expand(i!, [4, 3, 9])), [x, lc], [xw, lw]);
+    same('scatterAdd shared line (repeated positions accumulate in order)', ([t, i, s]) => scatterAdd(t!, 2, wide(i!), s!), [x, lc, src], [xw, lw, srcW], 1e-6, 1e-6);
+    same('scatter shared line', ([t, i, s]) => scatter(t!, 2, wide(i!), s!), [x, lc, src], [xw, lw, srcW]);
+    const bad = fromHostArray(Int32Array.from([0, 1, 6]), [1, 1, 3], 'int32', 'wasm');
+    expect(() => gather(xw, 2, expand(bad, [3, 4, 3]))).toThrow(/index 6 is out of bounds/);
+  });
+
   it('matmul across blocking edges, strides and batch broadcast', () => {
     let seed = 600;
     // Sizes straddle wasm's micro-tile (4 x 8), its k panel (512), row block (96) and column panel (1024).

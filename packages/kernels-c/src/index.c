@@ -25,16 +25,31 @@ static tn_idx count(int nd, const tn_idx *shape) {
   return n;
 }
 
+/* Dims where the index repeats (stride 0) hold no new values: each distinct index is checked once. */
 static int check(int nd, const tn_idx *shape, const int32_t *index, const tn_idx *is, tn_idx dim_size) {
   static const tn_idx zero[TN_MAX_DIMS] = {0};
+  tn_idx distinct[TN_MAX_DIMS];
+  for (int d = 0; d < nd; d++) distinct[d] = is[d] == 0 ? 1 : shape[d];
   tn_idx idx[TN_MAX_DIMS] = {0}, io = 0, unused = 0;
-  tn_idx n = count(nd, shape);
+  tn_idx n = count(nd, distinct);
   for (tn_idx t = 0; t < n; t++) {
     int32_t v = index[io];
     if (v < 0 || v >= dim_size) return TN_E_INDEX;
-    step(nd, shape, idx, -1, &unused, zero, &io, is, &unused, zero);
+    step(nd, distinct, idx, -1, &unused, zero, &io, is, &unused, zero);
   }
   return TN_OK;
+}
+
+/*
+ * One index line shared by every row: dim is the last dim and the index
+ * repeats over the others (an expanded table, as convolution's windows). Rows
+ * then run as tight loops through the table instead of the N-d walk.
+ */
+static int shared_line(int nd, int dim, const tn_idx *is) {
+  if (dim != nd - 1) return 0;
+  for (int d = 0; d < nd - 1; d++)
+    if (is[d] != 0) return 0;
+  return 1;
 }
 
 #define GATHER(name, T)                                                                                            \
@@ -42,6 +57,14 @@ static int check(int nd, const tn_idx *shape, const int32_t *index, const tn_idx
     static const tn_idx zero[TN_MAX_DIMS] = {0};                                                                   \
     tn_idx idx[TN_MAX_DIMS] = {0}, xo = 0, io = 0, unused = 0;                                                     \
     tn_idx n = count(nd, shape), step_dim = xs[dim];                                                               \
+    if (shared_line(nd, dim, is)) {                                                                                \
+      tn_idx len = shape[dim], il = is[dim], rows = count(nd - 1, shape);                                          \
+      for (tn_idx r = 0; r < rows; r++, out += len) {                                                              \
+        for (tn_idx j = 0; j < len; j++) out[j] = x[xo + index[j * il] * step_dim];                                \
+        step(nd - 1, shape, idx, -1, &xo, xs, &unused, zero, &unused, zero);                                       \
+      }                                                                                                            \
+      return;                                                                                                      \
+    }                                                                                                              \
     for (tn_idx t = 0; t < n; t++) {                                                                               \
       out[t] = x[xo + index[io] * step_dim];                                                                       \
       step(nd, shape, idx, dim, &xo, xs, &io, is, &unused, zero);                                                  \
@@ -52,6 +75,18 @@ static int check(int nd, const tn_idx *shape, const int32_t *index, const tn_idx
   static void name(int acc, int nd, const tn_idx *shape, int dim, T *dst, const tn_idx *ds, const int32_t *index, const tn_idx *is, const T *src, const tn_idx *ss) { \
     tn_idx idx[TN_MAX_DIMS] = {0}, doff = 0, io = 0, so = 0;                                                       \
     tn_idx n = count(nd, shape), step_dim = ds[dim];                                                               \
+    if (shared_line(nd, dim, is)) {                                                                                \
+      static const tn_idx zero[TN_MAX_DIMS] = {0};                                                                 \
+      tn_idx len = shape[dim], il = is[dim], sl = ss[dim], rows = count(nd - 1, shape), unused = 0;                \
+      for (tn_idx r = 0; r < rows; r++) {                                                                          \
+        for (tn_idx j = 0; j < len; j++) {                                                                         \
+          T *at = dst + doff + index[j * il] * step_dim;                                                           \
+          *at = acc ? ADD(*at, src[so + j * sl]) : src[so + j * sl];                                               \
+        }                                                                                                          \
+        step(nd - 1, shape, idx, -1, &doff, ds, &so, ss, &unused, zero);                                           \
+      }                                                                                                            \
+      return;                                                                                                      \
+    }                                                                                                              \
     for (tn_idx t = 0; t < n; t++) {                                                                               \
       T *at = dst + doff + index[io] * step_dim;                                                                   \
       *at = acc ? ADD(*at, src[so]) : src[so];                                                                      \
