@@ -6,6 +6,7 @@ import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKer
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { adamKernel } from './kernels/optim.js';
+import { softmaxKernel } from './kernels/softmax.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernel, sortKernel } from './kernels/scan.js';
 
@@ -36,6 +37,7 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
   registerKernel('cumprod', 'webgpu', scanKernel(b, true));
   registerKernel('sort', 'webgpu', sortKernel(b));
   registerKernel('adamStep', 'webgpu', adamKernel(b));
+  for (const variant of ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward'] as const) registerKernel(variant, 'webgpu', softmaxKernel(b, variant));
 }
 
 registerWebGPUBackend();

@@ -13,12 +13,15 @@ import {
   fromHostArray,
   gather,
   IndexError,
+  grad,
   kernelCoverage,
+  logSoftmax,
   matmul,
   PRIMITIVES,
   prod,
   scatter,
   scatterAdd,
+  softmax,
   sort,
   sum,
   type Tensor,
@@ -160,6 +163,25 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     for (const f of [sum, prod, amax, amin, argmax, argmin] as const) await expectClose(f(gi, 1), f(ci, 1), `${f.name} int32`);
     const [cb, gb] = pair(bools(30, 18), [3, 10], 'bool');
     await expectClose(sum(gb, 1), sum(cb, 1), 'sum bool');
+  });
+
+  it('fused softmax and logSoftmax, forward and gradient, along every dim, on strided views and with NaN, infinities and huge logits', async () => {
+    expect(kernelCoverage('webgpu').fused.sort()).toEqual(['adamStep', 'logSoftmax', 'logSoftmaxBackward', 'softmax', 'softmaxBackward']);
+    const data = special(4 * 70 * 3, 30);
+    data.fill(1e4, 300, 310); // large logits: the shift by the max keeps them exact
+    const [c, g] = pair(data, [4, 70, 3], 'float32');
+    const [cw, gw] = pair(floats(4 * 70 * 3, 31), [4, 70, 3], 'float32');
+    for (const f of [softmax, logSoftmax])
+      for (const dim of [0, 1, 2, -1]) {
+        await expectClose(f(g, dim), f(c, dim), `${f.name} dim ${dim}`, 1e-5, 1e-6);
+        await expectClose(f(g.transpose(0, 2), dim), f(c.transpose(0, 2), dim), `${f.name} of a transposed view, dim ${dim}`, 1e-5, 1e-6);
+        // The gradient with the upstream gradient w: the fused backward kernel on webgpu.
+        const gx = g.detach().requiresGrad_(true);
+        const cx = c.detach().requiresGrad_(true);
+        const [dg] = grad([f(gx, dim)], [gx], [gw]);
+        const [dc] = grad([f(cx, dim)], [cx], [cw]);
+        await expectClose(dg!, dc!, `${f.name} gradient, dim ${dim}`, 1e-5, 1e-5);
+      }
   });
 
   it('a reduction row longer than 64 x 65535 elements (walked in nested chunks: Mesa 22 llvmpipe ends loops at 65535 iterations)', async () => {
