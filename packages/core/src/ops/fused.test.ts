@@ -95,3 +95,13 @@ describe('fused softmax / logSoftmax gradients', () => {
     });
   }
 });
+
+test('softmaxBackward / logSoftmaxBackward reject a gradient of another shape, a bad dim and integer tensors', () => {
+  const y = T.randn([2, 3]);
+  for (const f of [T.softmaxBackward, T.logSoftmaxBackward]) {
+    expect(() => f(T.randn([3, 2]), y, 1)).toThrow(T.ShapeError);
+    expect(() => f(T.randn([2, 3]), y, 2)).toThrow(T.IndexError);
+    expect(() => f(T.zeros([2, 3], { dtype: 'int32' }), y, 1)).toThrow(T.DTypeError);
+    expect(f(T.randn([2, 3]), y, -1).shape).toEqual([2, 3]);
+  }
+});

@@ -1,6 +1,7 @@
 import { fusedKernelCall } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -37,7 +38,7 @@ function viaFused(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor | 
  * (float32, neither g nor y requiring grad), else by the differentiable formula.
  */
 function backwardViaFused(op: 'softmaxBackward' | 'logSoftmaxBackward', g: Tensor, y: Tensor, d: number, composed: () => Tensor): Tensor {
-  const k = g.dtype === 'float32' && y.dtype === 'float32' && !needsGrad(g, y) && shapesEqual(g.shape, y.shape) ? fusedKernelCall(op, y.storage.backend) : undefined;
+  const k = g.dtype === 'float32' && y.dtype === 'float32' && !needsGrad(g, y) ? fusedKernelCall(op, y.storage.backend) : undefined;
   if (k === undefined) return composed();
   return tidy(() => {
     const out = empty(y.storage.backend, y.shape, y.dtype);
@@ -46,14 +47,24 @@ function backwardViaFused(op: 'softmaxBackward' | 'logSoftmaxBackward', g: Tenso
   });
 }
 
+/** The checked dim of a softmax gradient call: g and y float, of one shape. */
+function backwardDim(op: string, g: Tensor, y: Tensor, dim: number): number {
+  requireFloat(op, g);
+  requireFloat(op, y);
+  if (!shapesEqual(g.shape, y.shape)) throw new ShapeError(`${op}: the gradient's shape ${fmtShape(g.shape)} must be the output's, ${fmtShape(y.shape)}`);
+  return normalizeDim(op, dim, Math.max(y.ndim, 1));
+}
+
 /** softmax's gradient from its output y: y * (g - sum(g * y, dim)). */
 export function softmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
-  return backwardViaFused('softmaxBackward', g, y, dim, () => softmaxBackwardComposed(g, y, dim));
+  const d = backwardDim('softmaxBackward', g, y, dim);
+  return backwardViaFused('softmaxBackward', g, y, d, () => softmaxBackwardComposed(g, y, d));
 }
 
 /** logSoftmax's gradient from its output y: g - exp(y) * sum(g, dim). */
 export function logSoftmaxBackward(g: Tensor, y: Tensor, dim: number): Tensor {
-  return backwardViaFused('logSoftmaxBackward', g, y, dim, () => logSoftmaxBackwardComposed(g, y, dim));
+  const d = backwardDim('logSoftmaxBackward', g, y, dim);
+  return backwardViaFused('logSoftmaxBackward', g, y, d, () => logSoftmaxBackwardComposed(g, y, d));
 }
 
 export function softmaxBackwardComposed(g: Tensor, y: Tensor, dim: number): Tensor {
