@@ -28,14 +28,22 @@ const x2d = (device: string, seed: number) => [normal(device, seed)];
 type AnyFn = (...a: unknown[]) => Tensor;
 const call = (name: string) => (ins: Tensor[], o: Record<string, unknown>) => (core as unknown as Record<string, AnyFn>)[name]!(...ins, ...Object.values(o));
 const pair = (device: string, seed: number) => [normal(device, seed), normal(device, seed + 1)];
+/** Logits of `shape` (default [5, 7]); `transposed`: a strided view (the transpose of a contiguous [7, 5]), which kernels must read through its strides. */
+const logits = (device: string, seed: number, o: Record<string, unknown>) => {
+  if (o.transposed === true) return [normal(device, seed, [7, 5]).t()];
+  return [normal(device, seed, (o.shape as number[] | undefined) ?? [5, 7])];
+};
+/** Variant keys that shape the inputs and are not the kernel's options. */
+const INPUT_KEYS = new Set(['amsgrad', 'transposed', 'shape']);
+const SOFTMAX_VARIANTS = [{ dim: -1 }, { dim: 0 }, { dim: 1, transposed: true }, { dim: 0, transposed: true }, { dim: 1, shape: [3, 4, 5] }];
 
 const ADAM = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 };
 type AdamOptions = typeof ADAM & { amsgrad?: boolean };
 
 const CHECKS: Record<string, FusedCheck> = {
   // core.softmax itself dispatches to the fused kernel, so compare with the primitives-only forms.
-  softmax: { inputs: x2d, variants: [{ dim: -1 }], composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
-  logSoftmax: { inputs: x2d, variants: [{ dim: 1 }], composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
+  softmax: { inputs: logits, variants: SOFTMAX_VARIANTS, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
+  logSoftmax: { inputs: logits, variants: SOFTMAX_VARIANTS, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
   // Inputs (g, y) as autograd passes them; the formulas hold for any y, so plain normals serve.
   softmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.softmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
   logSoftmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.logSoftmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
@@ -67,7 +75,7 @@ const CHECKS: Record<string, FusedCheck> = {
 /** Runs the kernel and the composite on the same inputs; the pairs of results to compare. */
 async function fusedVsComposed(check: FusedCheck, kernel: FusedKernel, backend: string, seed: number, options: Record<string, unknown>): Promise<[string, Tensor, Tensor][]> {
   const ins = check.inputs(backend, seed, options);
-  const { amsgrad: _, ...kernelOptions } = options;
+  const kernelOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !INPUT_KEYS.has(k)));
   if (check.mutates === undefined) {
     const composed = check.composed(ins, options) as Tensor;
     const out = zerosLike(composed);

@@ -1,23 +1,21 @@
 import { expect, test } from 'vitest';
-import { type FusedKernel, registerKernel, type TensorView } from '@tensile/core';
+import { add, type FusedKernel, noGrad, registerKernel, softmaxComposed, Tensor, type TensorView } from '@tensile/core';
 import { runConformance } from '@tensile/conformance';
 import { scratchBackend } from './scratch.js';
 
-type HostView = TensorView & { storage: TensorView['storage'] & { data: Float32Array } };
-
-/** A fused softmax over the last dim of a contiguous input; `skew` plants an error. */
+/** A fused softmax standing in for a backend's: the composite on the same device, then `skew` added (a planted error). */
 function fusedSoftmax(skew: number): FusedKernel {
-  return (inputs, _options, out) => {
-    const x = inputs[0] as HostView;
-    const o = out as HostView;
-    const n = x.shape[x.shape.length - 1]!;
-    for (let r = 0; r < x.storage.size / n; r++) {
-      let m = -Infinity;
-      for (let i = 0; i < n; i++) m = Math.max(m, x.storage.data[x.offset + r * n + i]!);
-      let s = 0;
-      for (let i = 0; i < n; i++) s += Math.exp(x.storage.data[x.offset + r * n + i]! - m);
-      for (let i = 0; i < n; i++) o.storage.data[o.offset + r * n + i] = Math.exp(x.storage.data[x.offset + r * n + i]! - m) / s + skew;
-    }
+  return (inputs, options, out) => {
+    const view = (v: TensorView) => new Tensor(v.storage, v.shape, v.strides, v.offset);
+    const x = view(inputs[0]!);
+    const o = view(out);
+    noGrad(() => {
+      const y = add(softmaxComposed(x, options.dim as number), skew);
+      o.copy_(y);
+      y.dispose();
+    });
+    x.dispose();
+    o.dispose();
   };
 }
 
