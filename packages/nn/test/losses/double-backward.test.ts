@@ -3,7 +3,7 @@
 // kinks (hinges, Huber's delta) where finite differences are meaningless.
 import { describe, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { softmax, tensor, type Tensor } from '@tensile/core';
+import { logSoftmax, softmax, tensor, type Tensor } from '@tensile/core';
 import { functional as F } from '@tensile/nn';
 import { f64, gradcheck, gradgradcheck } from '../../../core/test/helpers.js';
 
@@ -33,6 +33,21 @@ describe('double backward against finite differences (float64)', () => {
     const w = tensor([[0.5], [2], [1]], { dtype: 'float64' });
     const pw = tensor([3, 0.5, 1, 2], { dtype: 'float64' });
     check((x, t) => F.binaryCrossEntropyWithLogits(x, t, { weight: w, posWeight: pw }), [f64([3, 4], 9, -3, 3), f64([3, 4], 10, 0, 1)]);
+  });
+
+  test('BCEWithLogitsLoss where only the input requires grad (its own gradient formula)', () => {
+    const t = f64([3, 4], 31, 0, 1);
+    const w = tensor([[0.5], [2], [1]], { dtype: 'float64' });
+    const pw = tensor([3, 0.5, 1, 2], { dtype: 'float64' });
+    check((x) => F.binaryCrossEntropyWithLogits(x, t), [f64([3, 4], 32, -3, 3)]);
+    check((x) => F.binaryCrossEntropyWithLogits(x, t, { weight: w, posWeight: pw, reduction: 'sum' }), [f64([3, 4], 33, -3, 3)]);
+    check((x) => F.binaryCrossEntropyWithLogits(x, t, { posWeight: pw, reduction: 'none' }), [f64([3, 4], 34, -3, 3)]);
+  });
+
+  test('CTCLoss (second derivative through its log-sum-exp recursion)', () => {
+    const targets = tensor(new Int32Array([1, 2, 3, 1]), { shape: [2, 2] });
+    for (const reduction of ['mean', 'sum'] as const)
+      check((x) => F.ctcLoss(logSoftmax(x, 2), targets, [5, 4], [2, 2], { reduction }), [f64([5, 2, 4], 35, -2, 2)]);
   });
 
   test('BCELoss (its own gradient formula)', () => {

@@ -86,7 +86,10 @@ function logSumExpInf(x: Tensor): Tensor {
     record('ctcLogSumExp', [x], [out], [x, out], (g, s) => {
       const [xs, o] = s as [Tensor, Tensor];
       const ok = unsqueeze(o, -1);
-      return [where(isinf(ok), 0, mul(unsqueeze(g, -1), exp(sub(xs, ok))))];
+      const dead = isinf(ok);
+      // exp(x - out) with out 0 on dead rows: the branch where() drops must stay finite, or its 0 gradient
+      // times NaN would make the second derivative NaN.
+      return [where(dead, 0, mul(unsqueeze(g, -1), exp(sub(xs, where(dead, 0, ok)))))];
     });
   return out;
 }
