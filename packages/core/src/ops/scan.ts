@@ -3,7 +3,7 @@ import { needsGrad, record } from '../autograd/record.js';
 import { isFloat } from '../dtype.js';
 import { IndexError, ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
-import { contiguousStrides, normalizeDim, numel } from '../shape.js';
+import { contiguousStrides, normalizeDim, splitAtDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
 import { castTo } from './cast.js';
@@ -14,8 +14,10 @@ import type { ScanOp } from './table.js';
 import { deviceOf, empty, rawView } from './util.js';
 import { contiguous, narrow } from './view.js';
 
-function layout(x: Tensor, d: number): [number, number, number] {
-  return [numel(x.shape.slice(0, d)), x.shape[d] ?? 1, numel(x.shape.slice(d + 1))];
+/** x as the [outer, n, inner] lines the scan and sort kernels walk along d. */
+function layout(op: string, x: Tensor, d: number): [number, number, number] {
+  const { outer, n, inner } = splitAtDim(op, x.shape, d);
+  return [outer, n, inner];
 }
 
 function runScan(op: ScanOp, x: Tensor, d: number): Tensor {
@@ -23,7 +25,7 @@ function runScan(op: ScanOp, x: Tensor, d: number): Tensor {
   const c0 = contiguous(x);
   const c = !isFloat(c0.dtype) && c0.dtype !== 'int32' ? castTo(c0, 'int32') : c0;
   const out = empty(backend, x.shape, c.dtype);
-  const l = layout(x, d);
+  const l = layout(op, x, d);
   kernel(op, backend)(rawView(c, l, contiguousStrides(l)), rawView(out, l, contiguousStrides(l), 0));
   if (c !== c0) c.dispose();
   if (c0 !== x) c0.dispose();
@@ -81,7 +83,7 @@ export function sort(x: Tensor, dimOrOpts: number | SortOptions = -1, descending
   const c = contiguous(x);
   const values = empty(backend, x.shape, x.dtype);
   const indices = empty(backend, x.shape, 'int32');
-  const l = layout(x, d);
+  const l = layout('sort', x, d);
   const st = contiguousStrides(l);
   kernel('sort', backend)(rawView(c, l, st), rawView(values, l, st, 0), rawView(indices, l, st, 0), o.descending ?? false);
   if (c !== x) c.dispose();
