@@ -15,6 +15,25 @@ import { MATH, META } from './math.wgsl.js';
 
 export const REDUCE_WG = 64;
 
+/** Rows are walked in chunks so no loop runs more than 65535 times (llvmpipe's limit). */
+export const CHUNK_DECL = `const CHUNK: u32 = ${REDUCE_WG * 65535}u;`;
+
+/** Each invocation's strided share of a line of `n` elements (chunked, see CHUNK_DECL); `body` sees j. */
+export function lineShare(n: string, body: string): string {
+  return `for (var j0 = 0u; j0 < ${n}; j0 = j0 + CHUNK) {
+    for (var j = j0 + lid; j < min(${n}, j0 + CHUNK); j = j + ${REDUCE_WG}u) { ${body} }
+  }`;
+}
+
+/** Folds the workgroup's partial results sv[lid] pairwise into sv[0] (so float sums drift like log2 of the line). */
+export function treeFold(combine: (a: string, b: string) => string): string {
+  return `workgroupBarrier();
+  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sv[lid] = ${combine('sv[lid]', 'sv[lid + s]')}; }
+    workgroupBarrier();
+  }`;
+}
+
 export function reduceSource(op: ReduceOp, x: DType, subgroups: boolean): string {
   const T = WGSL_TYPE[x];
   const isSum = op === 'sum' || op === 'prod';
@@ -45,28 +64,17 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
     out[M(4u) + o] = total;
   }`
     : `sv[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sv[lid] = combine(sv[lid], sv[lid + s]); }
-    workgroupBarrier();
-  }
+  ${treeFold((a, b) => `combine(${a}, ${b})`)}
   if (lid == 0u) { out[M(4u) + o] = sv[0]; }`;
   const body = isSum
     ? /* wgsl */ `
   var acc = ${identity};
-  for (var j0 = 0u; j0 < r; j0 = j0 + CHUNK) {
-    for (var j = j0 + lid; j < min(r, j0 + CHUNK); j = j + ${REDUCE_WG}u) { acc = combine(acc, x[base + j * inner]); }
-  }
+  ${lineShare('r', 'acc = combine(acc, x[base + j * inner]);')}
   ${fold}`
     : /* wgsl */ `
   var v = ${identity};
   var vi = EMPTY;
-  for (var j0 = 0u; j0 < r; j0 = j0 + CHUNK) {
-    for (var j = j0 + lid; j < min(r, j0 + CHUNK); j = j + ${REDUCE_WG}u) {
-      let y = x[base + j * inner];
-      if (prefer(v, vi, y, j)) { v = y; vi = j; }
-    }
-  }
+  ${lineShare('r', 'let y = x[base + j * inner]; if (prefer(v, vi, y, j)) { v = y; vi = j; }')}
   sv[lid] = v;
   si[lid] = vi;
   workgroupBarrier();
@@ -78,8 +86,7 @@ fn prefer(va: ${T}, ia: u32, vb: ${T}, ib: u32) -> bool {
   const sg = subgroups && isSum;
   return `${sg ? 'enable subgroups;\n' : ''}${META}${MATH}
 const EMPTY: u32 = 0xffffffffu;
-// Rows are walked in chunks so no loop runs more than 65535 times (llvmpipe's limit).
-const CHUNK: u32 = ${REDUCE_WG * 65535}u;
+${CHUNK_DECL}
 fn no_nan(v: ${T}) -> bool { return false; }
 ${combine}
 @group(0) @binding(1) var<storage, read> x: array<${T}>;

@@ -1,4 +1,4 @@
-import { REDUCE_WG } from './reduce.wgsl.js';
+import { CHUNK_DECL, lineShare, REDUCE_WG, treeFold } from './reduce.wgsl.js';
 import { MATH, META } from './math.wgsl.js';
 
 export type SoftmaxVariant = 'softmax' | 'logSoftmax' | 'softmaxBackward' | 'logSoftmaxBackward';
@@ -26,42 +26,32 @@ export function softmaxSource(variant: SoftmaxVariant, inPlace: boolean): string
   const outBinding = inPlace ? 1 : backward ? 3 : 2;
   const at = (arr: string, slot: number) => `${arr}[M(${slot}u) + base + j * inner]`;
   // The line's partial results (in a block of its own): a fold over a strided share, then the tree; sv[0] holds the total.
-  const total = (init: string, step: string, fold: string) => `{
+  const total = (init: string, step: string, combine: (a: string, b: string) => string) => `{
   var acc = ${init};
-  for (var j0 = 0u; j0 < n; j0 = j0 + CHUNK) {
-    for (var j = j0 + lid; j < min(n, j0 + CHUNK); j = j + ${REDUCE_WG}u) { ${step} }
-  }
+  ${lineShare('n', step)}
   sv[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${REDUCE_WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sv[lid] = ${fold}; }
-    workgroupBarrier();
-  }
-  }`;
-  const each = (body: string) => `
-  for (var j0 = 0u; j0 < n; j0 = j0 + CHUNK) {
-    for (var j = j0 + lid; j < min(n, j0 + CHUNK); j = j + ${REDUCE_WG}u) { ${body} }
+  ${treeFold(combine)}
   }`;
   let body: string;
   if (!backward) {
     const xj = at(X, 4);
-    body = `${total('-f_inf()', `acc = t_max(acc, ${xj});`, 't_max(sv[lid], sv[lid + s])')}
+    body = `${total('-f_inf()', `acc = t_max(acc, ${xj});`, (a, b) => `t_max(${a}, ${b})`)}
   var m = sv[0];
   if (is_inf(m)) { m = 0.0; }
   workgroupBarrier();
-  ${total('0.0', `acc = acc + t_exp(${xj} - m);`, 'sv[lid] + sv[lid + s]')}
+  ${total('0.0', `acc = acc + t_exp(${xj} - m);`, (a, b) => `${a} + ${b}`)}
   let sum = sv[0];
   ${log ? 'let lse = t_log(sum);' : ''}
-  ${each(log ? `out[M(3u) + base + j * inner] = (${xj} - m) - lse;` : `out[M(3u) + base + j * inner] = t_div(t_exp(${xj} - m), sum);`)}`;
+  ${lineShare('n', log ? `out[M(3u) + base + j * inner] = (${xj} - m) - lse;` : `out[M(3u) + base + j * inner] = t_div(t_exp(${xj} - m), sum);`)}`;
   } else {
     const g = at('x', 4);
     const y = at('y', 5);
-    body = `${total('0.0', log ? `acc = acc + ${g};` : `acc = acc + ${g} * ${y};`, 'sv[lid] + sv[lid + s]')}
+    body = `${total('0.0', log ? `acc = acc + ${g};` : `acc = acc + ${g} * ${y};`, (a, b) => `${a} + ${b}`)}
   let sum = sv[0];
-  ${each(log ? `out[M(3u) + base + j * inner] = ${g} - t_exp(${y}) * sum;` : `out[M(3u) + base + j * inner] = ${y} * (${g} - sum);`)}`;
+  ${lineShare('n', log ? `out[M(3u) + base + j * inner] = ${g} - t_exp(${y}) * sum;` : `out[M(3u) + base + j * inner] = ${y} * (${g} - sum);`)}`;
   }
   return `${META}${MATH}
-const CHUNK: u32 = ${REDUCE_WG * 65535}u;
+${CHUNK_DECL}
 ${inputs}
 @group(0) @binding(${outBinding}) var<storage, read_write> out: array<f32>;
 var<workgroup> sv: array<f32, ${REDUCE_WG}>;
