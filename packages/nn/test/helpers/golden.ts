@@ -63,3 +63,20 @@ export function expectClose(what: string, got: Tensor | null | undefined, want: 
 
 /** The layer golden files checked by conv-rnn.golden.test.ts (the layers for real models). */
 export const ISSUE_11_LAYERS = ['AdaptiveAvgPool2d', 'AvgPool2d', 'BatchNorm2d', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'GRU', 'LSTM', 'MaxPool1d', 'MaxPool2d'];
+
+/** A layer case of the golden files (layers/*.json); recurrent layers have several outputs and gradOutputs. */
+export interface LayerCase {
+  id: string;
+  layer: string;
+  options: Record<string, unknown>;
+  mode: 'train' | 'eval';
+  params: Record<string, GoldenTensor>;
+  args: { name: string; tensor: GoldenTensor; requiresGrad: boolean }[];
+  gradOutput?: GoldenTensor | (GoldenTensor | null)[];
+  output?: GoldenTensor | GoldenTensor[];
+  grads?: Record<string, GoldenTensor>;
+  buffersAfter?: Record<string, GoldenTensor>;
+  error?: string;
+  rtol?: number;
+  atol?: number;
+}

@@ -5,23 +5,8 @@ import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { backward, memory, TensileError, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
-import { expectClose, type GoldenTensor, ISSUE_11_LAYERS, readGolden, toTensor } from '../helpers/golden.js';
+import { expectClose, type GoldenTensor, ISSUE_11_LAYERS, type LayerCase, readGolden, toTensor } from '../helpers/golden.js';
 
-interface LayerCase {
-  id: string;
-  layer: string;
-  options: Record<string, unknown>;
-  mode: 'train' | 'eval';
-  params: Record<string, GoldenTensor>;
-  args: { name: string; tensor: GoldenTensor; requiresGrad: boolean }[];
-  gradOutput?: GoldenTensor | (GoldenTensor | null)[];
-  output?: GoldenTensor | GoldenTensor[];
-  grads?: Record<string, GoldenTensor>;
-  buffersAfter?: Record<string, GoldenTensor>;
-  error?: string;
-  rtol?: number;
-  atol?: number;
-}
 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,23 +5,8 @@ import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { noGrad, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
-import { expectClose, type GoldenTensor, ISSUE_11_LAYERS, listGolden, readGolden, toTensor } from '../helpers/golden.js';
+import { expectClose, type GoldenTensor, ISSUE_11_LAYERS, type LayerCase, listGolden, readGolden, toTensor } from '../helpers/golden.js';
 
-interface LayerCase {
-  id: string;
-  layer: string;
-  options: Record<string, unknown>;
-  mode: 'train' | 'eval';
-  params: Record<string, GoldenTensor>;
-  args: { name: string; tensor: GoldenTensor; requiresGrad: boolean }[];
-  gradOutput?: GoldenTensor;
-  output?: GoldenTensor;
-  grads?: Record<string, GoldenTensor>;
-  buffersAfter?: Record<string, GoldenTensor>;
-  error?: string;
-  rtol?: number;
-  atol?: number;
-}
 
 const COVERED = ['BatchNorm1d', 'ELU', 'Embedding', 'GELU', 'Hardtanh', 'LayerNorm', 'LeakyReLU', 'Linear', 'Mish', 'SiLU', 'Softplus'];
 // Convolutions, pools, recurrent layers, BatchNorm2d and Bilinear: issue 11, checked by conv-rnn.golden.test.ts.
@@ -72,8 +57,8 @@ for (const layer of COVERED) {
         const out = m(...args) as Tensor;
         const rtol = c.rtol ?? 1e-4;
         const atol = c.atol ?? 1e-5;
-        expectClose('output', out, c.output!, rtol, atol);
-        out.backward(toTensor(c.gradOutput!));
+        expectClose('output', out, c.output as GoldenTensor, rtol, atol);
+        out.backward(toTensor(c.gradOutput as GoldenTensor));
         const params = m.stateDict();
         for (const [k, want] of Object.entries(c.grads!)) {
           const got = k.startsWith('param:') ? params[k.slice(6)]!.grad : args[c.args.findIndex((a) => a.name === k)]!.grad;
