@@ -29,8 +29,7 @@ import {
 } from '@tensile/core';
 import * as core from '@tensile/core';
 import { compareValues, type Mismatch, type Tolerance } from './compare.js';
-import { describeError } from './expect-error.js';
-import { withLeakCheck } from './leak.js';
+import { collectFailures } from './leak.js';
 import { type Distribution, hashName, Rng, sample } from './random.js';
 import type { CaseResult } from './results.js';
 import { CaseTrace, honestyProblems } from './trace.js';
@@ -469,21 +468,15 @@ export async function runDifferential(backend: string, options: DifferentialOpti
     const failures: Mismatch[] = [];
     const trials = trialsFor(op, new Rng(seed), float64);
     if (trials === null) failures.push({ what: 'not implemented', message: `the differential suite has no generator for primitive ${op}` });
-    else {
-      try {
-        const { leak } = await withLeakCheck(backend, async () => {
-          for (const t of trials) {
-            const ref = await execute(t, reference, null);
-            const got = await execute(t, backend, trace);
-            const m = compareOutcomes(t.label, ref, got, t.tol ?? TOL);
-            if (m) failures.push({ ...m, message: `${m.message} (seed ${seed})` });
-          }
-        });
-        if (leak) failures.push(leak);
-      } catch (e) {
-        failures.push({ what: 'exception', message: `${describeError(e)} (seed ${seed})` });
-      }
-    }
+    else
+      await collectFailures(backend, seed, failures, async () => {
+        for (const t of trials) {
+          const ref = await execute(t, reference, null);
+          const got = await execute(t, backend, trace);
+          const m = compareOutcomes(t.label, ref, got, t.tol ?? TOL);
+          if (m) failures.push({ ...m, message: `${m.message} (seed ${seed})` });
+        }
+      });
     for (const p of honestyProblems(trace.counts, backend)) failures.push({ what: 'honesty', message: p });
     results.push({ id, kind: 'differential', subject: op, file: 'differential', backend, status: failures.length ? 'failed' : 'passed', failures, maxRelError: 0, counts: trace.counts, seed });
   }

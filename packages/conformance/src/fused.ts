@@ -1,11 +1,10 @@
 import * as core from '@tensile/core';
-import { type FusedKernel, fusedKernel, getBackendObject, kernelCoverage, randn, type Tensor, tidyAsync, zerosLike } from '@tensile/core';
+import { type FusedKernel, fusedKernel, getBackendObject, kernelCoverage, randn, type Tensor, zerosLike } from '@tensile/core';
 import { compareValues, type Mismatch } from './compare.js';
 import { hashName } from './random.js';
 import type { CaseResult } from './results.js';
 import { CaseTrace, honestyProblems } from './trace.js';
-import { describeError } from './expect-error.js';
-import { withLeakCheck } from './leak.js';
+import { collectFailures } from './leak.js';
 
 /**
  * Fused-vs-composed agreement: for every composite a backend registers a
@@ -100,31 +99,23 @@ export async function runFusedChecks(backend: string, options: { seed: number; f
     const check = CHECKS[name];
     const kernel = fusedKernelOf(backend, name);
     if (check === undefined || kernel === undefined) failures.push({ what: 'not implemented', message: `no fused-vs-composed check is defined for ${name}` });
-    else {
-      try {
-        const { leak } = await withLeakCheck(backend, () =>
-          tidyAsync(async () => {
-            core.setTrace(trace);
-            try {
-              for (const variant of check.variants) {
-                const pairs = await fusedVsComposed(check, kernel, backend, seed, variant);
-                trace.phase = 'check';
-                for (const [what, fused, composed] of pairs) {
-                  const m = compareValues(`${name}${what} fused vs composed`, await fused.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
-                  if (m) failures.push({ ...m, message: `${m.message} (options ${JSON.stringify(variant)}, seed ${seed})` });
-                }
-                trace.phase = 'compute';
-              }
-            } finally {
-              core.setTrace(null);
+    else
+      await collectFailures(backend, seed, failures, async () => {
+        core.setTrace(trace);
+        try {
+          for (const variant of check.variants) {
+            const pairs = await fusedVsComposed(check, kernel, backend, seed, variant);
+            trace.phase = 'check';
+            for (const [what, fused, composed] of pairs) {
+              const m = compareValues(`${name}${what} fused vs composed`, await fused.data(), await composed.data(), { rtol: 1e-5, atol: 1e-6 });
+              if (m) failures.push({ ...m, message: `${m.message} (options ${JSON.stringify(variant)}, seed ${seed})` });
             }
-          }),
-        );
-        if (leak) failures.push(leak);
-      } catch (e) {
-        failures.push({ what: 'exception', message: `${describeError(e)} (seed ${seed})` });
-      }
-    }
+            trace.phase = 'compute';
+          }
+        } finally {
+          core.setTrace(null);
+        }
+      });
     for (const p of honestyProblems(trace.counts, backend)) failures.push({ what: 'honesty', message: p });
     results.push({ id, kind: 'fused', subject: name, file: 'fused', backend, status: failures.length ? 'failed' : 'passed', failures, maxRelError: 0, counts: trace.counts, seed });
   }

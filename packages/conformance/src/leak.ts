@@ -1,5 +1,6 @@
 import { keep, memory, tidyAsync, zeros } from '@tensile/core';
 import type { Mismatch } from './compare.js';
+import { describeError } from './expect-error.js';
 
 export interface LeakCheck<T> {
   value: T;
@@ -24,6 +25,20 @@ export async function withLeakCheck<T>(backend: string, fn: () => Promise<T>): P
       }
     : null;
   return { value, leak };
+}
+
+/**
+ * Runs a randomized check's body under withLeakCheck, recording a leak, or a
+ * thrown error with the seed that reproduces it, in `failures` instead of
+ * ending the run.
+ */
+export async function collectFailures(backend: string, seed: number, failures: Mismatch[], body: () => Promise<void>): Promise<void> {
+  try {
+    const { leak } = await withLeakCheck(backend, body);
+    if (leak) failures.push(leak);
+  } catch (e) {
+    failures.push({ what: 'exception', message: `${describeError(e)} (seed ${seed})` });
+  }
 }
 
 /** A case that leaks one tensor on purpose (kept, so no scope frees it): proves withLeakCheck can fire. Frees it afterwards. */
