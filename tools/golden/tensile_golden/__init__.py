@@ -1,0 +1,1 @@
+"""Tensile's PyTorch oracle: writes the golden set that ships in @tensile/conformance."""
