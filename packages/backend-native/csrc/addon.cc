@@ -202,7 +202,9 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     if (x.shape[0] != y.shape[0] || x.shape[2] != y.shape[1] || out.shape[0] != x.shape[0] || out.shape[1] != x.shape[1] || out.shape[2] != y.shape[2])
       fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
     // A K longer than both operands' storages repeats elements along K in both: never a real product, only a very long loop.
-    if (x.shape[2] > x.storage_size && x.shape[2] > y.storage_size) fail(E_VALUE, "matmul: inner dimension exceeds both operands' storage");
+    // (An empty output does no work at all, whatever K is.)
+    const bool work = x.shape[0] > 0 && x.shape[1] > 0 && y.shape[2] > 0;
+    if (work && x.shape[2] > x.storage_size && x.shape[2] > y.storage_size) fail(E_VALUE, "matmul: inner dimension exceeds both operands' storage");
     require_dtype("matmul", "other", y, x.dtype);
     require_dtype("matmul", "out", out, x.dtype);
     matmul(x, y, out);
@@ -255,7 +257,12 @@ napi_value Scatter(napi_env env, napi_callback_info info) {
     if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
       fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
     check_index_shape(name, dst, index, dim, &src);
-    if (index.numel > index.storage_size && index.numel > src.storage_size) fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
+    // Broadcast index and src may each repeat along the other's dims (the gradient of a sum over
+    // windows scatters an expanded gradient through an expanded window table), so the bound is
+    // what the two storages can pair up, or the destination itself.
+    const double pairs = double(index.storage_size) * double(src.storage_size);
+    if (double(index.numel) > pairs && index.numel > dst.storage_size)
+      fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
     require_dtype(name, "src", src, dst.dtype);
     scatter(accumulate, dst, index, src, dim);
     return nullptr;

@@ -20,7 +20,8 @@ const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; gra
   neg: { save: 'none', grad: (g) => neg(g) },
   abs: { save: 'x', grad: (g, x) => mul(g, sign(x)) },
   sign: { save: 'none', grad: (g) => mul(g, 0) },
-  relu: { save: 'out', grad: (g, _x, out) => where(gt(out, 0), g, 0) },
+  // As PyTorch's threshold_backward: 0 where out <= 0, g elsewhere (NaN included).
+  relu: { save: 'out', grad: (g, _x, out) => where(le(out, 0), 0, g) },
   floor: { save: 'none', grad: (g) => mul(g, 0) },
   ceil: { save: 'none', grad: (g) => mul(g, 0) },
   round: { save: 'none', grad: (g) => mul(g, 0) },

@@ -89,10 +89,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const outF = weight.shape[0]!;
   record('linear', [x, weight, b], [out], [x, weight], (g, s, needs) => {
     const [xs, ws] = s as [Tensor, Tensor];
-    const g2 = reshape(g, [-1, outF]);
+    // Rows counted, not inferred: -1 is ambiguous when inF or outF is 0.
+    const rows = numel(xs.shape.slice(0, -1));
+    const g2 = reshape(g, [rows, outF]);
     return [
       needs[0] ? matmul(g, ws) : null,
-      needs[1] ? matmul(transpose2d(g2), reshape(xs, [-1, inF])) : null,
+      needs[1] ? matmul(transpose2d(g2), reshape(xs, [rows, inF])) : null,
       needs[2] ? sum(g2, 0) : null,
     ];
   });

@@ -2,6 +2,8 @@ import {
   checkOptions,
   deviceOf,
   foldWindows,
+  fromHostArray,
+  indexSelect,
   matmul,
   padSpatial,
   reshape,
@@ -67,11 +69,13 @@ function convNd(op: string, d: number, input: Tensor, weight: Tensor, bias: Tens
   const stride = tuple(op, 'stride', o.stride ?? 1, d);
   const dilation = tuple(op, 'dilation', o.dilation ?? 1, d);
   if (stride.some((s) => s <= 0)) throw new ValueError(`${op}: non-positive stride is not supported`);
+  if (dilation.some((s) => s <= 0)) throw new ValueError(`${op}: non-positive dilation is not supported`);
   if (weight.ndim !== d + 2) throw new ShapeError(`${op}: weight must be ${d + 2}-D, got shape ${fmtShape(weight.shape)}`);
   const [x, unbatch] = batchify(op, input, d);
   const [N, C] = x.shape as [number, number];
   const [O, Cg] = weight.shape as [number, number];
   const kernel = weight.shape.slice(2);
+  if (kernel.some((k) => k <= 0)) throw new ShapeError(`${op}: kernel size should be greater than zero, but got weight of size ${fmtShape(weight.shape)}`);
   if (Cg * groups !== C)
     throw new ShapeError(
       `${op}: Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x.shape)} to have ${Cg * groups} channels, but got ${C} channels instead`,
@@ -126,27 +130,30 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   return convNd('conv2d', 2, input, weight, bias, options);
 }
 
-/** Transposed 2-D convolution (PyTorch's F.conv_transpose2d); weight is [Cin, Cout / groups, kH, kW]. */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTransposeOptions): Tensor {
-  const op = 'convTranspose2d';
-  const d = 2;
+function convTransposeNd(op: string, d: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvTransposeOptions | undefined): Tensor {
   const o = checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   deviceOf(op, input, weight, bias ?? null);
   requireFloat(op, input);
   const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: non-positive groups is not supported`);
   const stride = tuple(op, 'stride', o.stride ?? 1, d);
   const padding = tuple(op, 'padding', o.padding ?? 0, d);
   const outputPadding = tuple(op, 'outputPadding', o.outputPadding ?? 0, d);
   const dilation = tuple(op, 'dilation', o.dilation ?? 1, d);
+  if (stride.some((s) => s <= 0)) throw new ValueError(`${op}: non-positive stride is not supported`);
+  if (dilation.some((s) => s <= 0)) throw new ValueError(`${op}: non-positive dilation is not supported`);
+  if (padding.some((p) => p < 0)) throw new ValueError(`${op}: negative padding is not supported`);
+  if (outputPadding.some((p) => p < 0)) throw new ValueError(`${op}: negative output padding is not supported`);
   if (outputPadding.some((p, i) => p >= stride[i]! && p >= dilation[i]!))
     throw new ValueError(
-      `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outputPadding[0]} output_padding_width: ${outputPadding[1]} stride_height: ${stride[0]} stride_width: ${stride[1]} dilation_height: ${dilation[0]} dilation_width: ${dilation[1]}`,
+      `${op}: output padding must be smaller than either stride or dilation, but got outputPadding ${fmtShape(outputPadding)}, stride ${fmtShape(stride)} and dilation ${fmtShape(dilation)}`,
     );
-  if (weight.ndim !== 4) throw new ShapeError(`${op}: weight must be 4-D, got shape ${fmtShape(weight.shape)}`);
+  if (weight.ndim !== d + 2) throw new ShapeError(`${op}: weight must be ${d + 2}-D, got shape ${fmtShape(weight.shape)}`);
   const [x, unbatch] = batchify(op, input, d);
-  const [N, Cin, ...inSpatial] = x.shape as [number, number, number, number];
+  const [N, Cin, ...inSpatial] = x.shape as [number, number, ...number[]];
   const [Wc, Og] = weight.shape as [number, number];
   const kernel = weight.shape.slice(2);
+  if (kernel.some((k) => k <= 0)) throw new ShapeError(`${op}: kernel size should be greater than zero, but got weight of size ${fmtShape(weight.shape)}`);
   if (Wc !== Cin)
     throw new ShapeError(`${op}: Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x.shape)} to have ${Wc} channels, but got ${Cin} channels instead`);
   if (Cin % groups !== 0) throw new ValueError(`${op}: in_channels must be divisible by groups`);
@@ -155,7 +162,8 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     throw new ShapeError(`${op}: expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
   const full = inSpatial.map((s, i) => (s - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1) + 1 + outputPadding[i]!);
   const outSize = full.map((f, i) => f - 2 * padding[i]!);
-  if (outSize.some((s) => s <= 0)) throw new ShapeError(`${op}: computed output size ${fmtShape(outSize)} is too small for input ${fmtShape(x.shape)}`);
+  if (outSize.some((s) => s <= 0))
+    throw new ShapeError(`${op}: Given input size per channel: (${inSpatial.join(' x ')}). Calculated output size per channel: (${outSize.join(' x ')}). Output size is too small`);
   const K = kernel.reduce((a, b) => a * b, 1);
   const L = inSpatial.reduce((a, b) => a * b, 1);
   return tidy(() => {
@@ -165,7 +173,93 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
     const planeCols = reshape(cols, [N, Cout, K, L]);
     let y = foldWindows(planeCols, { plane: full, kernel, stride, dilation, out: inSpatial });
     for (let i = 0; i < d; i++) y = narrow(y, 2 + i, padding[i]!, outSize[i]!);
-    if (bias !== null && bias !== undefined) y = add(y, reshape(bias, [Cout, 1, 1]));
+    if (bias !== null && bias !== undefined) y = add(y, reshape(bias, [Cout, ...kernel.map(() => 1)]));
     return unbatch(y);
+  });
+}
+
+/** Transposed 1-D convolution (PyTorch's F.conv_transpose1d); weight is [Cin, Cout / groups, k]. */
+export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTransposeOptions): Tensor {
+  return convTransposeNd('convTranspose1d', 1, input, weight, bias, options);
+}
+
+/** Transposed 2-D convolution (PyTorch's F.conv_transpose2d); weight is [Cin, Cout / groups, kH, kW]. */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTransposeOptions): Tensor {
+  return convTransposeNd('convTranspose2d', 2, input, weight, bias, options);
+}
+
+/**
+ * The outputPadding that makes a transposed convolution's output spatial
+ * size equal `outputSize` (PyTorch's ConvTranspose forward(input,
+ * output_size)): the sizes are the trailing d spatial ones, optionally
+ * preceded by the batch and channel dims; each must lie within [min, min +
+ * stride - 1] where min is the size with no output padding.
+ */
+export function outputPaddingFor(
+  op: string,
+  d: number,
+  input: Tensor,
+  outputSize: readonly number[],
+  o: { kernelSize: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation: readonly number[] },
+): number[] {
+  const nonSpatial = input.ndim === d + 2 ? 2 : 1;
+  let sizes = [...outputSize];
+  if (sizes.length === d + nonSpatial) sizes = sizes.slice(nonSpatial);
+  if (sizes.length !== d || sizes.some((v) => !Number.isInteger(v)))
+    throw new ValueError(`${op}: for ${input.ndim}D input, outputSize must have ${d} or ${d + nonSpatial} integers (got ${JSON.stringify(outputSize)})`);
+  const spatial = input.shape.slice(input.ndim - d);
+  const min = spatial.map((s, i) => (s - 1) * o.stride[i]! - 2 * o.padding[i]! + o.dilation[i]! * (o.kernelSize[i]! - 1) + 1);
+  const max = min.map((m, i) => m + o.stride[i]! - 1);
+  if (sizes.some((v, i) => v < min[i]! || v > max[i]!))
+    throw new ValueError(`${op}: requested an output size of ${fmtShape(sizes)}, but valid sizes range from ${fmtShape(min)} to ${fmtShape(max)} (for an input of ${fmtShape(spatial)})`);
+  return sizes.map((v, i) => v - min[i]!);
+}
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/**
+ * Pads the trailing `before.length` dims of x by reflection (without repeating
+ * the edge), replication of the edge, or wrapping around (circular), as
+ * PyTorch's F.pad modes; 'zeros' pads with zeros. Composed of indexSelect, so
+ * the gradient (edge values collect the gradients of their copies) comes from
+ * its backward on every backend.
+ */
+export function padWithMode(op: string, x: Tensor, before: readonly number[], after: readonly number[], mode: PaddingMode): Tensor {
+  const d = before.length;
+  const lead = x.ndim - d;
+  if (lead < 0) throw new ShapeError(`${op}: padding for ${d} dims given for an input of shape ${fmtShape(x.shape)}`);
+  if (mode === 'zeros') return padSpatial(x, before, after, 0);
+  const tables: (Int32Array | null)[] = [];
+  for (let i = 0; i < d; i++) {
+    const s = x.shape[lead + i]!;
+    const b = before[i]!;
+    const a = after[i]!;
+    if (b < 0 || a < 0) throw new ValueError(`${op}: negative padding is not supported with paddingMode '${mode}'`);
+    if (b === 0 && a === 0) {
+      tables.push(null);
+      continue;
+    }
+    if (mode === 'reflect' && (b >= s || a >= s))
+      throw new ShapeError(
+        `${op}: reflect padding size should be less than the corresponding input dimension, but got padding (${b}, ${a}) at dimension ${lead + i} of input ${fmtShape(x.shape)}`,
+      );
+    if (mode === 'circular' && (b > s || a > s))
+      throw new ShapeError(`${op}: circular padding (${b}, ${a}) at dimension ${lead + i} of input ${fmtShape(x.shape)} would wrap around more than once`);
+    if (s === 0) throw new ShapeError(`${op}: cannot pad an empty dimension ${lead + i} of input ${fmtShape(x.shape)} with paddingMode '${mode}'`);
+    const t = new Int32Array(b + s + a);
+    for (let j = 0; j < t.length; j++) {
+      const p = j - b;
+      t[j] = mode === 'replicate' ? Math.min(Math.max(p, 0), s - 1) : mode === 'circular' ? ((p % s) + s) % s : p < 0 ? -p : p >= s ? 2 * (s - 1) - p : p;
+    }
+    tables.push(t);
+  }
+  return tidy(() => {
+    let y = x;
+    tables.forEach((t, i) => {
+      if (t !== null) y = indexSelect(y, lead + i, fromHostArray(t, [t.length], 'int32', x.device));
+    });
+    return y;
   });
 }

@@ -5,6 +5,7 @@ import {
   add,
   castTo,
   checkIndexRange,
+  copy_,
   erf,
   expm1,
   fmtShape,
@@ -12,6 +13,7 @@ import {
   type Generator,
   gt,
   indexSelect,
+  isGradEnabled,
   le,
   linear as coreLinear,
   logSoftmax as coreLogSoftmax,
@@ -40,6 +42,23 @@ import { checkDropoutP, checkGeluApproximate, checkHardtanhBounds, type GeluAppr
 export type { GeluApproximate };
 
 export { coreLinear as linear, coreRelu as relu, coreSigmoid as sigmoid, coreTanh as tanh };
+
+/**
+ * The layers' inplace option: f(x) written back into x, which is returned
+ * (x takes the result's place in the autograd graph, as PyTorch's in-place
+ * ops). As PyTorch, refused on a leaf that requires grad, before anything
+ * is computed or written.
+ */
+export function applyInplace(op: string, x: Tensor, inplace: boolean, f: (x: Tensor) => Tensor): Tensor {
+  if (!inplace) return f(x);
+  if (isGradEnabled() && x.requiresGrad && x.isLeaf)
+    throw new ValueError(`${op}: a leaf tensor that requires grad is being used in an in-place operation (inplace: true); use inplace: false or wrap it in noGrad()`);
+  return tidy(() => {
+    const y = f(x);
+    if (y !== x) copy_(x, y);
+    return x;
+  });
+}
 
 /** x where x > 0, negativeSlope * x elsewhere; the gradient at 0 is negativeSlope, as PyTorch. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {

@@ -2,11 +2,14 @@ import {
   argmax,
   checkOptions,
   div,
+  eq,
   expand,
   fromHostArray,
   gather,
+  IndexError,
+  indexSelect,
   keep,
-  matmul,
+  narrow,
   noGrad,
   padSpatial,
   reshape,
@@ -15,11 +18,10 @@ import {
   sum,
   type Tensor,
   tidy,
-  transpose,
   unfoldWindows,
   ValueError,
   deviceOf,
-
+  where,
   fmtShape,
 } from '@tensile/core';
 import { batchify, type SizeArg, tuple } from './conv.js';
@@ -64,6 +66,11 @@ function geometry(op: string, d: number, x: Tensor, kernelSize: SizeArg, o: { st
   const padding = tuple(op, 'padding', o.padding ?? 0, d);
   const dilation = tuple(op, 'dilation', o.dilation ?? 1, d);
   if (kernel.some((k) => k <= 0) || stride.some((s) => s <= 0)) throw new ValueError(`${op}: kernel size and stride must be greater than zero`);
+  if (dilation.some((v) => v <= 0)) throw new ValueError(`${op}: dilation must be greater than zero, got ${fmtShape(dilation)}`);
+  // As PyTorch: only the batch dim of a batched input may be empty.
+  const lead = x.ndim - d - 1;
+  if (x.shape.some((s, i) => i >= lead && s === 0))
+    throw new ShapeError(`${op}: Expected ${d + 1}D or ${d + 2}D (batch mode) tensor with optional 0 dim batch size for input, but got ${fmtShape(x.shape)}`);
   padding.forEach((p, i) => {
     if (p < 0 || p > kernel[i]! / 2) throw new ValueError(`${op}: pad should be at most half of kernel size, but got pad=${p} and kernel_size=${kernel[i]}`);
   });
@@ -116,6 +123,38 @@ function positionTable(g: Geometry, device: string): Tensor {
   return t;
 }
 
+const firstValidTables = new Map<string, Tensor>();
+
+/**
+ * int32 [1, 1, 1, L]: the window offset k of each window's first element
+ * inside the input (not in its padding), where PyTorch's max pool starts.
+ */
+function firstValidTable(g: Geometry, device: string): Tensor {
+  const key = `${device}|${g.spatial}|${g.kernel}|${g.stride}|${g.padding}|${g.dilation}|${g.out}`;
+  const hit = firstValidTables.get(key);
+  if (hit !== undefined && !hit.isDisposed) return hit;
+  const d = g.spatial.length;
+  const L = g.out.reduce((a, b) => a * b, 1);
+  const table = new Int32Array(L);
+  for (let l = 0; l < L; l++) {
+    let k = 0;
+    let lr = l;
+    const offsets: number[] = new Array(d);
+    for (let i = d - 1; i >= 0; i--) {
+      const oi = lr % g.out[i]!;
+      lr = Math.floor(lr / g.out[i]!);
+      // The first kernel offset along dim i that lands inside the input.
+      const start = oi * g.stride[i]! - g.padding[i]!;
+      offsets[i] = start >= 0 ? 0 : Math.ceil(-start / g.dilation[i]!);
+    }
+    for (let i = 0; i < d; i++) k = k * g.kernel[i]! + Math.min(offsets[i]!, g.kernel[i]! - 1);
+    table[l] = k;
+  }
+  const t = keep(noGrad(() => fromHostArray(table, [1, 1, 1, L], 'int32', device)));
+  firstValidTables.set(key, t);
+  return t;
+}
+
 function maxPoolNd(op: string, d: number, input: Tensor, kernelSize: SizeArg, options: MaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
   const o = checkOptions(op, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   deviceOf(op, input);
@@ -129,7 +168,10 @@ function maxPoolNd(op: string, d: number, input: Tensor, kernelSize: SizeArg, op
     const xp = padSpatial(x, g.padding, g.after, -Infinity);
     const plane = g.spatial.map((s, i) => s + g.padding[i]! + g.after[i]!);
     const cols = unfoldWindows(xp, { plane, kernel: g.kernel, stride: g.stride, dilation: g.dilation, out: g.out });
-    const best = argmax(cols, 2, true); // [N, C, 1, L]: first maximum in row-major window order
+    const first = argmax(cols, 2, true); // [N, C, 1, L]: first maximum in row-major window order
+    // A window whose maximum is -inf ties with its padding: PyTorch picks its first element inside the input.
+    const padded = g.padding.some((p) => p > 0) || g.after.some((a, i) => a > g.padding[i]!);
+    const best = padded ? where(eq(gather(cols, 2, first), -Infinity), firstValidTable(g, x.device), first) : first;
     const values = unbatch(reshape(gather(cols, 2, best), [N, C, ...g.out]));
     if (!o.returnIndices) return [values];
     const positions = expand(positionTable(g, x.device), [N, C, K, L]);
@@ -187,6 +229,8 @@ function avgPoolNd(op: string, d: number, input: Tensor, kernelSize: SizeArg, op
   requireFloat(op, input);
   if (o.divisorOverride !== undefined && o.divisorOverride !== null && (!Number.isInteger(o.divisorOverride) || o.divisorOverride === 0))
     throw new ValueError(`${op}: divisor must be not zero`);
+  // As PyTorch, whose avg_pool2d reads dim -3 first.
+  if (input.ndim < d + 1) throw new IndexError(`${op}: Dimension out of range: expected a ${d + 1}D (unbatched) or ${d + 2}D (batched) input, got input of size ${fmtShape(input.shape)}`);
   const [x, unbatch] = batchify(op, input, d);
   const g = geometry(op, d, x, kernelSize, o);
   const [N, C] = x.shape as [number, number];
@@ -209,38 +253,105 @@ export function avgPool2d(input: Tensor, kernelSize: SizeArg, options?: AvgPoolO
   return avgPoolNd('avgPool2d', 2, input, kernelSize, options);
 }
 
-const poolMatrices = new Map<string, Tensor>();
+interface AdaptiveAxis {
+  index: Tensor;
+  /** [out, K] (bool) where a window is shorter than the longest, else null. */
+  mask: Tensor | null;
+  counts: Tensor;
+  k: number;
+}
 
-/** [out, size] averaging matrix: row i averages input[floor(i * size / out) : ceil((i + 1) * size / out)]. */
-function adaptiveMatrix(size: number, out: number, device: string, dtype: Tensor['dtype']): Tensor {
+const adaptiveTables = new Map<string, AdaptiveAxis>();
+
+/**
+ * Window tables of one adaptive pooling dim: window i covers
+ * [floor(i * size / out), ceil((i + 1) * size / out)), padded to the longest
+ * window K with repeats of its last element that the mask drops.
+ */
+function adaptiveAxis(size: number, out: number, device: string, dtype: Tensor['dtype']): AdaptiveAxis {
   const key = `${device}|${dtype}|${size}|${out}`;
-  const hit = poolMatrices.get(key);
-  if (hit !== undefined && !hit.isDisposed) return hit;
-  const host = dtype === 'float64' ? new Float64Array(out * size) : new Float32Array(out * size);
+  const hit = adaptiveTables.get(key);
+  if (hit !== undefined && !hit.index.isDisposed) return hit;
+  const starts = Array.from({ length: out }, (_, i) => Math.floor((i * size) / out));
+  const ends = Array.from({ length: out }, (_, i) => Math.ceil(((i + 1) * size) / out));
+  const k = Math.max(1, ...starts.map((s, i) => ends[i]! - s));
+  const index = new Int32Array(out * k);
+  const mask = new Uint8Array(out * k);
+  const counts = dtype === 'float64' ? new Float64Array(out) : new Float32Array(out);
+  let ragged = false;
   for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * size) / out);
-    const end = Math.ceil(((i + 1) * size) / out);
-    for (let j = start; j < end; j++) host[i * size + j] = 1 / (end - start);
+    const n = ends[i]! - starts[i]!;
+    counts[i] = n;
+    if (n < k) ragged = true;
+    for (let j = 0; j < k; j++) {
+      index[i * k + j] = starts[i]! + Math.min(j, n - 1);
+      mask[i * k + j] = j < n ? 1 : 0;
+    }
   }
-  const t = keep(noGrad(() => fromHostArray(host, [out, size], dtype, device)));
-  poolMatrices.set(key, t);
+  const t = noGrad(() => ({
+    index: keep(fromHostArray(index, [out * k], 'int32', device)),
+    mask: ragged ? keep(fromHostArray(mask, [out, k], 'bool', device)) : null,
+    counts: keep(fromHostArray(counts, [out], dtype, device)),
+    k,
+  }));
+  adaptiveTables.set(key, t);
   return t;
 }
 
-/** Adaptive average pooling to a fixed output size (null keeps that input size), as two small matmuls. */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
-  const op = 'adaptiveAvgPool2d';
-  deviceOf(op, input);
-  requireFloat(op, input);
-  if (input.ndim !== 3 && input.ndim !== 4) throw new ShapeError(`${op}: adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got ${fmtShape(input.shape)}`);
-  const sizes = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize.slice();
-  if (sizes.length !== 2) throw new ValueError(`${op}: outputSize must be an integer or a list of 2 (integers or null), got ${JSON.stringify(outputSize)}`);
-  const [H, W] = input.shape.slice(-2) as [number, number];
-  const oh = sizes[0] ?? H;
-  const ow = sizes[1] ?? W;
-  if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh <= 0 || ow <= 0) throw new ValueError(`${op}: output size must be positive, got ${JSON.stringify(outputSize)}`);
-  const ph = adaptiveMatrix(H, oh, input.device, input.dtype);
-  const pw = adaptiveMatrix(W, ow, input.device, input.dtype);
-  return tidy(() => matmul(matmul(ph, input), transpose(pw, 0, 1)));
+/** The mean of each adaptive window along `dim` (the input's size there -> out). */
+function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
+  const size = x.shape[dim]!;
+  if (size === out) return x;
+  const a = adaptiveAxis(size, out, x.device, x.dtype);
+  const rest = x.shape.slice(dim + 1);
+  const ones = rest.map(() => 1);
+  let g = reshape(indexSelect(x, dim, a.index), [...x.shape.slice(0, dim), out, a.k, ...rest]);
+  // where, not a multiply: a dropped repeat of an inf or NaN must not leak into its neighbour.
+  if (a.mask !== null) g = where(reshape(a.mask, [out, a.k, ...ones]), g, 0);
+  return div(sum(g, dim + 1), reshape(a.counts, [out, ...ones]));
 }
 
+function adaptiveAvgPoolNd(op: string, d: number, input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  deviceOf(op, input);
+  requireFloat(op, input);
+  if (input.ndim !== d + 1 && input.ndim !== d + 2)
+    throw new ShapeError(`${op}: Expected ${d + 1}D or ${d + 2}D tensor, but got input of size ${fmtShape(input.shape)}`);
+  const sizes = typeof outputSize === 'number' ? new Array<number>(d).fill(outputSize) : outputSize.slice();
+  if (sizes.length !== d) throw new ValueError(`${op}: outputSize must be an integer or a list of ${d} (integers or null), got ${JSON.stringify(outputSize)}`);
+  const spatial = input.shape.slice(input.ndim - d);
+  const out = sizes.map((v, i) => (v === null ? spatial[i]! : v));
+  if (out.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`${op}: elements of outputSize must be greater than or equal to 0, got ${JSON.stringify(outputSize)}`);
+  // As PyTorch: every dim after the first must be non-empty (the batch dim of a batched input, the channel dim of an unbatched 2-d one).
+  input.shape.forEach((s, i) => {
+    if (i >= 1 && s === 0)
+      throw new ShapeError(`${op}: Expected input to have non-zero size for non-batch dimensions, but input has sizes ${fmtShape(input.shape)} with dimension ${i} being empty`);
+  });
+  return tidy(() => {
+    const lead = input.ndim - d;
+    if (out.some((v) => v === 0)) {
+      // An empty output, still attached to the input's graph.
+      let y = input;
+      out.forEach((v, i) => {
+        if (v === 0) y = narrow(y, lead + i, 0, 0);
+      });
+      return reshape(y, [...input.shape.slice(0, lead), ...out]);
+    }
+    let y = input;
+    for (let i = 0; i < d; i++) y = adaptiveMean(y, lead + i, out[i]!);
+    return y === input ? y.contiguous() : y;
+  });
+}
+
+/** Adaptive average pooling over (N, C, L) or (C, L) to a fixed output length (PyTorch's F.adaptive_avg_pool1d). */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor {
+  return adaptiveAvgPoolNd('adaptiveAvgPool1d', 1, input, outputSize);
+}
+
+/**
+ * Adaptive average pooling to a fixed output size (null keeps that input
+ * size): one window gather per spatial dim, so an inf or NaN reaches only the
+ * windows that hold it.
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  return adaptiveAvgPoolNd('adaptiveAvgPool2d', 2, input, outputSize);
+}

@@ -13,8 +13,32 @@ abstract class Parameterless extends Module<[Tensor], Tensor> {
   }
 }
 
-export class ReLU extends Parameterless {
+export interface InplaceOptions {
+  /** Write the result into the input and return it (PyTorch's inplace=True); refused on a leaf that requires grad. */
+  inplace?: boolean;
+}
+
+/** An activation whose only option is inplace (ReLU, SiLU, Mish). */
+abstract class InplaceOnly extends Module<[Tensor], Tensor> {
+  readonly inplace: boolean;
+  constructor(options?: InplaceOptions) {
+    super();
+    this.inplace = checkOptions(new.target.name, options, ['inplace']).inplace ?? false;
+  }
+
+  protected abstract fn(x: Tensor): Tensor;
+
   forward(x: Tensor): Tensor {
+    return F.applyInplace(this.constructor.name, x, this.inplace, (t) => this.fn(t));
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=true' : '';
+  }
+}
+
+export class ReLU extends InplaceOnly {
+  protected fn(x: Tensor): Tensor {
     return F.relu(x);
   }
 }
@@ -31,59 +55,65 @@ export class Sigmoid extends Parameterless {
   }
 }
 
-export class SiLU extends Parameterless {
-  forward(x: Tensor): Tensor {
+export class SiLU extends InplaceOnly {
+  protected fn(x: Tensor): Tensor {
     return F.silu(x);
   }
 }
 
-export class Mish extends Parameterless {
-  forward(x: Tensor): Tensor {
+export class Mish extends InplaceOnly {
+  protected fn(x: Tensor): Tensor {
     return F.mish(x);
   }
 }
 
-export interface LeakyReLUOptions {
+export interface LeakyReLUOptions extends InplaceOptions {
   negativeSlope?: number;
 }
 
 /** `new LeakyReLU()`, `new LeakyReLU(0.2)` or `new LeakyReLU({negativeSlope: 0.2})`. */
 export class LeakyReLU extends Module<[Tensor], Tensor> {
   readonly negativeSlope: number;
+  readonly inplace: boolean;
 
   constructor(negativeSlopeOrOptions?: number | LeakyReLUOptions) {
     super();
-    this.negativeSlope = numberOrOptions<LeakyReLUOptions>('LeakyReLU', negativeSlopeOrOptions, 'negativeSlope', ['negativeSlope']).negativeSlope ?? 0.01;
+    const o = numberOrOptions<LeakyReLUOptions>('LeakyReLU', negativeSlopeOrOptions, 'negativeSlope', ['negativeSlope', 'inplace']);
+    this.negativeSlope = o.negativeSlope ?? 0.01;
+    this.inplace = o.inplace ?? false;
   }
 
   forward(x: Tensor): Tensor {
-    return F.leakyRelu(x, this.negativeSlope);
+    return F.applyInplace('LeakyReLU', x, this.inplace, (t) => F.leakyRelu(t, this.negativeSlope));
   }
 
   override extraRepr(): string {
-    return `negativeSlope=${this.negativeSlope}`;
+    return `negativeSlope=${this.negativeSlope}${this.inplace ? ', inplace=true' : ''}`;
   }
 }
 
-export interface ELUOptions {
+export interface ELUOptions extends InplaceOptions {
   alpha?: number;
 }
 
 /** `new ELU()`, `new ELU(0.5)` or `new ELU({alpha: 0.5})`. */
 export class ELU extends Module<[Tensor], Tensor> {
   readonly alpha: number;
+  readonly inplace: boolean;
 
   constructor(alphaOrOptions?: number | ELUOptions) {
     super();
-    this.alpha = numberOrOptions<ELUOptions>('ELU', alphaOrOptions, 'alpha', ['alpha']).alpha ?? 1;
+    const o = numberOrOptions<ELUOptions>('ELU', alphaOrOptions, 'alpha', ['alpha', 'inplace']);
+    this.alpha = o.alpha ?? 1;
+    this.inplace = o.inplace ?? false;
   }
 
   forward(x: Tensor): Tensor {
-    return F.elu(x, this.alpha);
+    return F.applyInplace('ELU', x, this.inplace, (t) => F.elu(t, this.alpha));
   }
 
   override extraRepr(): string {
-    return `alpha=${this.alpha}`;
+    return `alpha=${this.alpha}${this.inplace ? ', inplace=true' : ''}`;
   }
 }
 
@@ -136,7 +166,7 @@ export class Softplus extends Module<[Tensor], Tensor> {
   }
 }
 
-export interface HardtanhOptions {
+export interface HardtanhOptions extends InplaceOptions {
   minVal?: number;
   maxVal?: number;
 }
@@ -144,21 +174,23 @@ export interface HardtanhOptions {
 export class Hardtanh extends Module<[Tensor], Tensor> {
   readonly minVal: number;
   readonly maxVal: number;
+  readonly inplace: boolean;
 
   constructor(options?: HardtanhOptions) {
     super();
-    const o = checkOptions('Hardtanh', options, ['minVal', 'maxVal']);
+    const o = checkOptions('Hardtanh', options, ['minVal', 'maxVal', 'inplace']);
     this.minVal = o.minVal ?? -1;
     this.maxVal = o.maxVal ?? 1;
+    this.inplace = o.inplace ?? false;
     checks.checkHardtanhBounds('Hardtanh', this.minVal, this.maxVal);
   }
 
   forward(x: Tensor): Tensor {
-    return F.hardtanh(x, this.minVal, this.maxVal);
+    return F.applyInplace('Hardtanh', x, this.inplace, (t) => F.hardtanh(t, this.minVal, this.maxVal));
   }
 
   override extraRepr(): string {
-    return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
+    return `minVal=${this.minVal}, maxVal=${this.maxVal}${this.inplace ? ', inplace=true' : ''}`;
   }
 }
 

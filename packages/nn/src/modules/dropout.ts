@@ -9,6 +9,8 @@ export interface DropoutOptions {
   p?: number;
   /** The random stream (default: core's default generator, seeded by manualSeed). */
   generator?: Generator;
+  /** Zero the input itself (PyTorch's inplace=True); refused on a leaf that requires grad when it would write. */
+  inplace?: boolean;
 }
 
 /**
@@ -19,20 +21,25 @@ export interface DropoutOptions {
 export class Dropout extends Module<[Tensor], Tensor> {
   readonly p: number;
   readonly generator: Generator | undefined;
+  readonly inplace: boolean;
 
   constructor(pOrOptions?: number | DropoutOptions) {
     super();
-    const o = numberOrOptions<DropoutOptions>('Dropout', pOrOptions, 'p', ['p', 'generator']);
+    const o = numberOrOptions<DropoutOptions>('Dropout', pOrOptions, 'p', ['p', 'generator', 'inplace']);
     this.p = o.p ?? 0.5;
     checks.checkDropoutP('Dropout', this.p);
     this.generator = o.generator;
+    this.inplace = o.inplace ?? false;
   }
 
   forward(x: Tensor): Tensor {
-    return F.dropout(x, this.p, this.training, this.generator ? { generator: this.generator } : {});
+    const options = this.generator ? { generator: this.generator } : {};
+    // As PyTorch: the identity (p = 0, eval mode, empty input) writes nothing, so it is allowed on any tensor.
+    const writes = this.training && this.p > 0 && x.numel() > 0;
+    return F.applyInplace('Dropout', x, this.inplace && writes, (t) => F.dropout(t, this.p, this.training, options));
   }
 
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${this.p}${this.inplace ? ', inplace=true' : ''}`;
   }
 }

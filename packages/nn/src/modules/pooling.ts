@@ -41,6 +41,22 @@ export class MaxPool2d extends MaxPoolNd {
   }
 }
 
+/** Average pooling over (N, C, L) or (C, L) (PyTorch's nn.AvgPool1d, which has no divisorOverride). */
+export class AvgPool1d extends Module<[Tensor], Tensor> {
+  readonly kernelSize: SizeArg;
+  readonly options: P.AvgPoolOptions;
+  constructor(...args: PoolArgs<Omit<P.AvgPoolOptions, 'divisorOverride'>>) {
+    super();
+    const o = layerArgs<P.AvgPoolOptions & { kernelSize: SizeArg }>('AvgPool1d', args, ['kernelSize'], AVG_KEYS.filter((k) => k !== 'divisorOverride'));
+    const { kernelSize, ...rest } = o;
+    this.kernelSize = kernelSize;
+    this.options = rest;
+  }
+  forward(x: Tensor): Tensor {
+    return P.avgPool1d(x, this.kernelSize, this.options);
+  }
+}
+
 /** Average pooling over (N, C, H, W) (PyTorch's nn.AvgPool2d). */
 export class AvgPool2d extends Module<[Tensor], Tensor> {
   readonly kernelSize: SizeArg;
@@ -70,5 +86,19 @@ export class AdaptiveAvgPool2d extends Module<[Tensor], Tensor> {
   }
   forward(x: Tensor): Tensor {
     return P.adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+/** Average pooling to a fixed output length (PyTorch's nn.AdaptiveAvgPool1d). */
+export class AdaptiveAvgPool1d extends Module<[Tensor], Tensor> {
+  readonly outputSize: number | readonly number[];
+  constructor(outputSize: number | readonly number[]);
+  constructor(options: { outputSize: number | readonly number[] });
+  constructor(arg: number | readonly number[] | { outputSize: number | readonly number[] }) {
+    super();
+    this.outputSize = layerArgs<{ outputSize: number | readonly number[] }>('AdaptiveAvgPool1d', [arg], ['outputSize'], []).outputSize;
+  }
+  forward(x: Tensor): Tensor {
+    return P.adaptiveAvgPool1d(x, this.outputSize);
   }
 }

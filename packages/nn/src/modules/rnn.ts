@@ -114,6 +114,7 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
     if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`${op}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
     if (input.shape[input.ndim - 1] !== this.inputSize)
       throw new ShapeError(`${op}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
+    if (input.shape[unbatched || !this.batchFirst ? 0 : 1] === 0) throw new ShapeError(`${op}: Expected sequence length to be larger than 0 in RNN, got input of size ${fmtShape(input.shape)}`);
     const given = hx === undefined || hx === null ? null : Array.isArray(hx) ? hx : [hx];
     if (given !== null && given.length !== this.numStates) throw new ValueError(`${op}: expected ${this.numStates} initial state tensor(s), got ${given.length}`);
     const N = unbatched ? 1 : input.shape[this.batchFirst ? 0 : 1]!;
