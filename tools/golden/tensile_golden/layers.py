@@ -104,7 +104,7 @@ class Run:
 
 
 def run_module(layer: str, options: dict, sd: dict, mode: str, args: Sequence[Any], dtype: torch.dtype, grad_outputs: list | None,
-               rng: Rng, call: Call, grad_mask: Sequence[bool] | None) -> Run:
+               rng: Rng, call: Call, grad_mask: Sequence[bool] | None, state_after: Sequence[str] | None = None) -> Run:
     m = build(layer, options)
     if dtype == torch.float64:
         m = m.double()
@@ -125,7 +125,7 @@ def run_module(layer: str, options: dict, sd: dict, mode: str, args: Sequence[An
         gs = torch.autograd.grad([o for o, _ in roots], [t for _, t in leaves], [g.to(o.dtype) for o, g in roots], allow_unused=True)
         for (name, t), g in zip(leaves, gs):
             grads[name] = (torch.zeros_like(t) if g is None else g).detach()
-    buffers = {n: b.detach().clone() for n, b in m.state_dict().items() if n in dict(m.named_buffers())}
+    buffers = {n: b.detach().clone() for n, b in m.state_dict().items() if n in dict(m.named_buffers()) or n in (state_after or ())}
     return Run([o.detach() if isinstance(o, torch.Tensor) else o for o in outs], grad_outputs, grads, buffers)
 
 
@@ -152,7 +152,7 @@ def encode_args(args: Sequence[Any]) -> list:
 
 def module_case(cid: str, layer: str, options: dict, args: ArgSpec, *, mode: str = 'train', params: Callable[[Rng, dict], dict] | None = None,
                 call: Call = default_call, note: str | None = None, floor: tuple[float, float] | None = None,
-                grad_mask: Sequence[bool] | None = None, buffers_after: bool | None = None) -> dict:
+                grad_mask: Sequence[bool] | None = None, buffers_after: bool | None = None, state_after: Sequence[str] | None = None) -> dict:
     """A value case: the float64 module's outputs and gradients, at a tolerance its float32 twin meets."""
     rng = Rng(f'layers/{cid}')
     proto = build(layer, options)
@@ -160,14 +160,14 @@ def module_case(cid: str, layer: str, options: dict, args: ArgSpec, *, mode: str
     if params is not None:
         sd.update(params(rng, sd))
     a = make_args(args, rng)
-    ref = run_module(layer, options, sd, mode, a, torch.float64, None, rng, call, grad_mask)
-    f32 = run_module(layer, options, sd, mode, a, torch.float32, ref.grad_outputs, rng, call, grad_mask)
+    ref = run_module(layer, options, sd, mode, a, torch.float64, None, rng, call, grad_mask, state_after)
+    f32 = run_module(layer, options, sd, mode, a, torch.float32, ref.grad_outputs, rng, call, grad_mask, state_after)
     for x, y in zip(ref.outputs, f32.outputs):
         if isinstance(x, torch.Tensor) and not x.dtype.is_floating_point and not torch.equal(x, y):
             raise GeneratorError(f'{cid}: integer output differs between float64 and float32 (ties?)')
     pairs = [(x, y) for x, y in zip(ref.outputs, f32.outputs) if is_float(x)]
     pairs += [(ref.grads[k], f32.grads[k]) for k in ref.grads]
-    with_buffers = buffers_after if buffers_after is not None else (mode == 'train' and len(ref.buffers) > 0)
+    with_buffers = buffers_after if buffers_after is not None else ((mode == 'train' or bool(state_after)) and len(ref.buffers) > 0)
     if with_buffers:
         pairs += [(ref.buffers[k], f32.buffers[k]) for k in ref.buffers if ref.buffers[k].dtype.is_floating_point]
         for k, v in ref.buffers.items():
@@ -273,6 +273,11 @@ def distinct(r: Rng, shape: Sequence[int], scale: float = 1.0) -> torch.Tensor:
 NAN, INF = float('nan'), float('inf')
 
 
+def ints(name: str, *shape: int) -> Arg:
+    """An int32 tensor where a layer wants floats (torch rejects it)."""
+    return Arg(name, torch.arange(math.prod(shape), dtype=torch.int32).reshape(shape) % 3, False)
+
+
 # --- linear layers ---------------------------------------------------------------------------
 
 
@@ -299,6 +304,7 @@ def linear() -> Cases:
     c.error('in-features-mismatch', o, [('input', (3, 5))])
     c.error('1d-in-features-mismatch', o, [('input', (3,))])
     c.error('scalar-input', {'inFeatures': 1, 'outFeatures': 3}, [('input', ())])
+    c.error('int-input', o, [ints('input', 2, 4)])
     c.error('negative-in-features', {'inFeatures': -1, 'outFeatures': 3})
     c.error('negative-out-features', {'inFeatures': 2, 'outFeatures': -2})
     return c
@@ -324,6 +330,7 @@ def bilinear() -> Cases:
     c.error('input2-features-mismatch', o, [('input1', (3, 3)), ('input2', (3, 3))])
     c.error('batch-mismatch', o, [('input1', (3, 3)), ('input2', (4, 2))])
     c.error('rank-mismatch', o, [('input1', (2, 3, 3)), ('input2', (3, 2))])
+    c.error('int-inputs', o, [ints('input1', 2, 3), ints('input2', 2, 2)])
     c.error('negative-out-features', {'in1Features': 2, 'in2Features': 2, 'outFeatures': -1})
     return c
 
@@ -335,6 +342,7 @@ def identity() -> Cases:
     c.value('3d/eval', {}, [('input', (2, 1, 3))], mode='eval')
     c.value('empty', {}, [('input', (0, 3))])
     c.value('nan-inf', {}, lambda r: [Arg('input', with_specials(r, (2, 3), [NAN, INF, -INF]), True)])
+    int_input_case(c, {})
     return c
 
 
@@ -351,6 +359,7 @@ def flatten_layer() -> Cases:
     c.value('start-equals-end', {'startDim': 1, 'endDim': 1}, [('input', (2, 3, 2))])
     c.value('size-1-dims', {}, [('input', (3, 1, 1, 2))])
     c.value('empty', {}, [('input', (0, 2, 3))])
+    int_input_case(c, {}, (2, 2, 2))
     c.error('start-after-end', {'startDim': 2, 'endDim': 1}, [('input', (2, 3, 4))])
     c.error('start-out-of-range', {'startDim': 3}, [('input', (2, 3, 4))])
     c.error('end-out-of-range', {'startDim': 0, 'endDim': -4}, [('input', (2, 3, 4))])
@@ -361,8 +370,20 @@ def flatten_layer() -> Cases:
 # --- activations -----------------------------------------------------------------------------
 
 
+def int_input_case(c: Cases, o: dict, shape: Sequence[int] = (2, 3)) -> None:
+    """An int32 input: a value case where torch computes it (ReLU keeps ints, Tanh gives floats), else an error."""
+    x = torch.arange(math.prod(shape), dtype=torch.int32).reshape(tuple(shape)) - 2
+    try:
+        build(c.layer, o)(x)
+    except Exception:  # noqa: BLE001 - torch refuses ints here
+        c.error('int-input', o, [Arg('input', x, False)])
+        return
+    c.value('int-input', o, [Arg('input', x, False)], note='an int32 input torch accepts: the output dtype is what torch returns')
+
+
 def activation_common(c: Cases, o: dict, *, kinks: bool = False, inplace: bool = False, scale: float = 2.0, nan_grad: bool = True) -> None:
-    """Shapes, special values, saturation, no-grad input and (where torch has it) inplace."""
+    """Shapes, special values, saturation, no-grad input, int input and (where torch has it) inplace."""
+    int_input_case(c, o)
     c.value('2d', o, lambda r: [Arg('input', r.randn(3, 4, scale=scale), True)])
     c.value('1d', o, lambda r: [Arg('input', r.randn(5, scale=scale), True)])
     c.value('scalar', o, lambda r: [Arg('input', r.randn(scale=scale), True)])
@@ -478,6 +499,7 @@ def softmax_like(layer: str) -> Callable[[], Cases]:
         c.value('input-no-grad/eval', {'dim': 0}, [('input', (3, 2), False)], mode='eval')
         c.error('dim-out-of-range', {'dim': 2}, [('input', (2, 3))])
         c.error('dim-out-of-range-negative', {'dim': -3}, [('input', (2, 3))])
+        c.error('int-input', {'dim': 1}, [ints('input', 2, 3)])
         return c
     gen.__name__ = layer
     return gen
@@ -498,6 +520,8 @@ def dropout() -> Cases:
     c.value('p-0/inplace', {'p': 0.0, 'inplace': True}, [('input', (2, 3), False)])
     c.value('p-1/inplace', {'p': 1.0, 'inplace': True}, [('input', (2, 3), False)])
     c.value('p-0.5/inplace/eval', {'p': 0.5, 'inplace': True}, [('input', (2, 3), False)], mode='eval')
+    int_input_case(c, {'p': 0.0})
+    c.value('p-1/train/int-input', {'p': 1.0}, [ints('input', 2, 3)])
     c.error('p-negative', {'p': -0.1}, [('input', (2, 3))])
     c.error('p-above-1', {'p': 1.5}, [('input', (2, 3))])
     c.error('inplace-on-leaf-requiring-grad', {'p': 1.0, 'inplace': True}, [('input', (2, 3))])
@@ -535,7 +559,27 @@ def embedding() -> Cases:
     c.value('padding-idx-not-used', {**o, 'paddingIdx': 2}, idx(0, 1, 3))
     c.value('padding-idx-null', {**o, 'paddingIdx': None}, idx(0, 1, 0))
     c.value('nan-row', o, idx(1, 2), params=lambda r, sd: {'weight': torch.where(torch.arange(5)[:, None] == 2, NAN, sd['weight'])})
+    mn = {**o, 'maxNorm': 1.0}
+    after = {'state_after': ['weight']}
+    c.value('max-norm', mn, idx(0, 2, 4), **after, note='maxNorm: the picked rows of weight are renormalised in place before the lookup; buffersAfter.weight is weight after the forward')
+    c.value('max-norm/repeated-indices', mn, idx(1, 1, 3, 1), **after)
+    c.value('max-norm/some-rows-below', {**o, 'maxNorm': 1.5}, idx(0, 1, 2, 3, 4), **after,
+            params=lambda r, sd: {'weight': sd['weight'] * torch.tensor([[0.2], [1.0], [0.3], [2.0], [0.1]])}, note='rows with a norm at or below maxNorm are left as they are')
+    c.value('max-norm/2d-input/eval', {**o, 'maxNorm': 0.5}, lambda r: [Arg('input', torch.tensor([[0, 3], [3, 2]]), False)], mode='eval', **after, note='the renormalisation happens in eval mode too')
+    c.value('max-norm/norm-type-1', {**o, 'maxNorm': 1.0, 'normType': 1.0}, idx(0, 4, 2), **after)
+    c.value('max-norm/norm-type-inf', {**o, 'maxNorm': 0.5, 'normType': INF}, idx(3, 1), **after)
+    c.value('max-norm/norm-type-3', {**o, 'maxNorm': 0.8, 'normType': 3.0}, idx(2, 0, 2), **after)
+    c.value('max-norm/padding-idx', {**mn, 'paddingIdx': 2}, idx(2, 0, 2, 1), **after)
+    c.value('max-norm/unused-rows-untouched', mn, idx(4), **after, note='only rows the input picks are renormalised')
+    sg = {**o, 'scaleGradByFreq': True}
+    c.value('scale-grad-by-freq', sg, idx(1, 3, 1, 1, 0, 3), note="scaleGradByFreq: each row's gradient is divided by how often its index occurs in the input")
+    c.value('scale-grad-by-freq/2d', sg, lambda r: [Arg('input', torch.tensor([[2, 2, 0], [4, 2, 0]]), False)])
+    c.value('scale-grad-by-freq/unique', sg, idx(0, 1, 2))
+    c.value('scale-grad-by-freq/padding-idx', {**sg, 'paddingIdx': 1}, idx(1, 3, 1, 3))
+    c.value('scale-grad-by-freq/max-norm', {**sg, 'maxNorm': 1.0}, idx(0, 0, 4), **after)
+    c.value('sparse-false', {**o, 'sparse': False}, idx(0, 1))
     c.error('index-out-of-range', o, idx(0, 5))
+    c.error('max-norm/index-out-of-range', mn, idx(0, 7), note='rejected before any row is renormalised')
     c.error('negative-index', o, idx(1, -1), note='negative indices are not counted from the end')
     c.error('float-indices', o, lambda r: [Arg('input', torch.tensor([0.0, 1.0]), False)])
     c.error('bool-indices', o, lambda r: [Arg('input', torch.tensor([True, False]), False)])
@@ -572,6 +616,7 @@ def layer_norm() -> Cases:
     c.error('input-rank-too-small', {'normalizedShape': [2, 3]}, [('input', (3,))])
     c.error('empty-normalized-shape', {'normalizedShape': []}, [('input', (3,))])
     c.error('negative-size', {'normalizedShape': -1})
+    c.error('int-input', {'normalizedShape': 3}, [ints('input', 2, 3)])
     return c
 
 
@@ -633,6 +678,7 @@ def batch_norm(layer: str) -> Callable[[], Cases]:
         for bad in ([(3, 2, 2), (2, 3, 2, 2, 2), (2, 3)] if two else [(3,), (2, 3, 2, 2)]):
             c.error(f'{len(bad)}d-input', o, [('input', bad)])
         c.error('negative-features', {'numFeatures': -1})
+        c.error('int-input', o, [ints('input', *x4)])
         return c
     gen.__name__ = layer
     return gen
@@ -725,6 +771,7 @@ def conv(layer: str, d: int) -> Callable[[], Cases]:
         c.error('reflect-padding-too-large', {**o, 'kernelSize': 2, 'padding': 3, 'paddingMode': 'reflect'}, [('input', (1, 2, *sp(3)))], note='reflect padding must be smaller than the input size')
         c.error('circular-padding-too-large', {**o, 'kernelSize': 2, 'padding': 4, 'paddingMode': 'circular'}, [('input', (1, 2, *sp(3)))], note='circular padding may wrap around at most once')
         c.error('kernel-larger-than-padded-input', {**o, 'kernelSize': 4, 'padding': 0}, [('input', (1, 2, *sp(3)))])
+        c.error('int-input', o, [ints('input', *x)])
         return c
     gen.__name__ = layer
     return gen
@@ -801,6 +848,7 @@ def conv_transpose(layer: str, d: int) -> Callable[[], Cases]:
         c.error(f'{d}d-input', o, [('input', sp(3))])
         c.error('output-size-out-of-range', {**o, 'stride': 2}, lambda r: [Arg('input', r.randn(1, 2, *sp(3)), True), list(sp(9))], call=output_size_call(list(sp(9))))
         c.error('output-size-too-small', {**o, 'stride': 2}, lambda r: [Arg('input', r.randn(1, 2, *sp(3)), True), list(sp(6))], call=output_size_call(list(sp(6))))
+        c.error('int-input', o, [ints('input', *x)])
         c.error('output-size-wrong-length', {**o, 'stride': 2}, lambda r: [Arg('input', r.randn(1, 2, *sp(3)), True), [8] * (d + 1)], call=output_size_call([8] * (d + 1)))
         return c
     gen.__name__ = layer
@@ -872,6 +920,7 @@ def max_pool(layer: str, d: int) -> Callable[[], Cases]:
         c.error(f'{d}d-input', {'kernelSize': 2}, [('input', sp(L))])
         c.error(f'{d + 3}d-input', {'kernelSize': 2}, [('input', (1, 2, *sp(L), 2))])
         c.error('empty-channels', {'kernelSize': 2}, [('input', (1, 0, *sp(L)))])
+        c.error('int-input', {'kernelSize': 2}, [ints('input', *x)])
         return c
     gen.__name__ = layer
     return gen
@@ -936,6 +985,7 @@ def avg_pool(layer: str, d: int) -> Callable[[], Cases]:
         c.error('output-too-small', {'kernelSize': L + 1}, [('input', x)])
         c.error(f'{d}d-input', {'kernelSize': 2}, [('input', sp(L))])
         c.error(f'{d + 3}d-input', {'kernelSize': 2}, [('input', (1, 2, *sp(L), 2))])
+        c.error('int-input', {'kernelSize': 2}, [ints('input', *x)])
         return c
     gen.__name__ = layer
     return gen
@@ -972,6 +1022,7 @@ def adaptive_avg_pool(layer: str, d: int) -> Callable[[], Cases]:
             c.error('4d-input', {'outputSize': 2}, [('input', (1, 1, 4, 4))])
             c.error('empty-length', {'outputSize': 2}, [('input', (1, 2, 0))])
         c.error('negative-output-size', {'outputSize': -1}, [('input', (1, 2, *sp(3)))])
+        c.error('int-input', {'outputSize': 2}, [ints('input', 1, 2, *sp(4))])
         return c
     gen.__name__ = layer
     return gen
@@ -1073,6 +1124,23 @@ def recurrent(layer: str) -> Callable[[], Cases]:
         c.error('dropout-above-1', {'inputSize': I, 'hiddenSize': H, 'dropout': 1.5})
         c.error('dropout-negative', {'inputSize': I, 'hiddenSize': H, 'dropout': -0.5})
         c.error('hidden-size-0', {'inputSize': I, 'hiddenSize': 0})
+        c.error('int-input', {'inputSize': I, 'hiddenSize': H}, [ints('input', 3, 2, I)])
+        if lstm:
+            P = 1
+            po = {'inputSize': I, 'hiddenSize': 3, 'projSize': 2}
+            c.value('proj', po, args(3, 2, I, 2, S1, init=False), note='projSize: h = weight_hr (o * tanh(c)); h_n is (layers * directions, N, projSize), c_n (.., hiddenSize)')
+            c.value('proj/initial-state', po, lambda r: [Arg('input', r.randn(3, 2, I), True), Arg('h_0', r.randn(1, 2, 2, scale=0.5), True), Arg('c_0', r.randn(1, 2, 3, scale=0.5), True)])
+            c.value('proj/unbatched', po, lambda r: [Arg('input', r.randn(3, I), True), Arg('h_0', r.randn(1, 2, scale=0.5), True), Arg('c_0', r.randn(1, 3, scale=0.5), True)])
+            c.value('proj/2-layers/bidirectional', {**po, 'numLayers': 2, 'bidirectional': True}, args(2, 2, I, 2, 4, init=False))
+            c.value('proj/batch-first/no-bias', {**po, 'batchFirst': True, 'bias': False, 'projSize': P}, args(3, 2, I, P, S1, batch_first=True, init=False))
+            c.value('proj/eval', po, args(2, 1, I, 2, S1, init=False), mode='eval')
+            c.error('proj/h0-hidden-size', po, lambda r: [Arg('input', r.randn(3, 2, I), True), Arg('h_0', r.randn(1, 2, 3), True), Arg('c_0', r.randn(1, 2, 3), True)],
+                    note='with a projection h_0 is projSize wide')
+            c.error('proj/c0-proj-size', po, lambda r: [Arg('input', r.randn(3, 2, I), True), Arg('h_0', r.randn(1, 2, 2), True), Arg('c_0', r.randn(1, 2, 2), True)])
+            c.error('proj-size-equals-hidden', {'inputSize': I, 'hiddenSize': 3, 'projSize': 3})
+            c.error('proj-size-negative', {'inputSize': I, 'hiddenSize': 3, 'projSize': -1})
+        else:
+            c.error('proj-size', {'inputSize': I, 'hiddenSize': 3, 'projSize': 2}, note='only LSTM has projections')
         return c
     gen.__name__ = layer
     return gen

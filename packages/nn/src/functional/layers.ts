@@ -6,6 +6,15 @@ import {
   castTo,
   checkIndexRange,
   copy_,
+  div,
+  expand,
+  full,
+  norm as coreNorm,
+  reciprocal,
+  record,
+  scatter,
+  scatterAdd,
+  zeros,
   erf,
   expm1,
   fmtShape,
@@ -23,6 +32,7 @@ import {
   rand,
   relu as coreRelu,
   requireIndex,
+  requireFloat,
   reshape,
   rsqrt,
   ShapeError,
@@ -62,11 +72,13 @@ export function applyInplace(op: string, x: Tensor, inplace: boolean, f: (x: Ten
 
 /** x where x > 0, negativeSlope * x elsewhere; the gradient at 0 is negativeSlope, as PyTorch. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  requireFloat('leakyRelu', x);
   return tidy(() => where(gt(x, 0), x, mul(x, negativeSlope)));
 }
 
 /** x where x > 0, alpha * (e^x - 1) elsewhere; the gradient at 0 is alpha (the x <= 0 branch), as PyTorch. */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  requireFloat('elu', x);
   return tidy(() => {
     const pos = gt(x, 0);
     // e^x is evaluated only on the non-positive side: a large x would give an
@@ -79,6 +91,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 /** x Φ(x) with Φ the standard normal CDF, or its tanh approximation. */
 export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
   checkGeluApproximate('gelu', approximate);
+  requireFloat('gelu', x);
   return tidy(() => {
     const half = mul(x, 0.5);
     if (approximate === 'none') return mul(half, add(erf(mul(x, Math.SQRT1_2)), 1));
@@ -89,16 +102,19 @@ export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
 
 /** x * sigmoid(x) (also called swish). */
 export function silu(x: Tensor): Tensor {
+  requireFloat('silu', x);
   return tidy(() => mul(x, coreSigmoid(x)));
 }
 
 /** x * tanh(softplus(x)). */
 export function mish(x: Tensor): Tensor {
+  requireFloat('mish', x);
   return tidy(() => mul(x, coreTanh(coreSoftplus(x))));
 }
 
 /** log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (strictly), as PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  requireFloat('softplus', x);
   return coreSoftplus(x, beta, threshold);
 }
 
@@ -138,33 +154,82 @@ export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOpt
   checkDropoutP('dropout', p);
   // As PyTorch: the input itself, drawing no random numbers.
   if (!training || p === 0) return x;
+  // As PyTorch: input * 0 (NaN stays NaN, the dtype is kept) without drawing random numbers.
+  if (p === 1) return mul(x, 0);
   return tidy(() => {
     const u = rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32', device: x.device, ...(options.generator ? { generator: options.generator } : {}) });
     const keepMask = castTo(ge(u, p), u.dtype);
-    return mul(x, p === 1 ? keepMask : mul(keepMask, 1 / (1 - p)));
+    return mul(x, mul(keepMask, 1 / (1 - p)));
   });
+}
+
+export interface EmbeddingOptions {
+  /** Rows picked by the input with a normType-norm above maxNorm are scaled down to it, in weight itself, before the lookup (PyTorch's max_norm). */
+  maxNorm?: number | null;
+  /** The p of maxNorm's norm (default 2). */
+  normType?: number;
+  /** Divide each row's gradient by how often its index occurs in the input. */
+  scaleGradByFreq?: boolean;
 }
 
 /**
  * Rows of weight picked by integer indices: output shape [...input.shape, embeddingDim].
  * paddingIdx only stops the gradient: that row's gradient is 0, but the forward
- * returns whatever the row holds.
+ * returns whatever the row holds. maxNorm renormalizes the picked rows of
+ * weight in place first (outside autograd), as PyTorch.
  */
-export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null, options: EmbeddingOptions = {}): Tensor {
   requireIndex('embedding', input, 'input');
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(weight.shape)}`);
   const num = weight.shape[0]!;
   const pad = paddingIdx === null ? null : normalizePaddingIdx('embedding', paddingIdx, num);
+  const maxNorm = options.maxNorm ?? null;
+  const normType = options.normType ?? 2;
+  if (maxNorm !== null && (typeof maxNorm !== 'number' || Number.isNaN(maxNorm))) throw new ValueError(`embedding: maxNorm must be a number or null, got ${String(maxNorm)}`);
+  if (typeof normType !== 'number' || Number.isNaN(normType)) throw new ValueError(`embedding: normType must be a number, got ${String(normType)}`);
   checkIndexRange('embedding', input, 0, num, (v) => `index out of range in self: index ${v} is not in [0, ${num}) (numEmbeddings)`);
-  return tidy(() => {
-    const rows = indexSelect(weight, 0, reshape(input, [-1]));
-    let out = reshape(rows, [...input.shape, weight.shape[1]!]);
-    if (pad !== null && out.requiresGrad) {
-      const isPad = unsqueeze(input.eq(pad), -1);
-      out = where(isPad, out.detach(), out);
-    }
-    return out;
+  const flat = reshape(input, [-1]);
+  try {
+    if (maxNorm !== null && flat.numel() > 0) renormRows(weight, flat, maxNorm, normType);
+    return tidy(() => {
+      let rows = indexSelect(weight, 0, flat);
+      if (options.scaleGradByFreq && rows.requiresGrad) rows = scaleGradByFrequency(rows, flat, num);
+      let out = reshape(rows, [...input.shape, weight.shape[1]!]);
+      if (pad !== null && out.requiresGrad) {
+        const isPad = unsqueeze(input.eq(pad), -1);
+        out = where(isPad, out.detach(), out);
+      }
+      return out;
+    });
+  } finally {
+    if (flat !== input) flat.dispose();
+  }
+}
+
+/** weight[i] *= maxNorm / (norm + 1e-7) for the picked rows whose norm exceeds maxNorm (PyTorch's embedding_renorm_). */
+function renormRows(weight: Tensor, index: Tensor, maxNorm: number, normType: number): void {
+  noGrad(() =>
+    tidy(() => {
+      const rows = indexSelect(weight, 0, index);
+      const n = coreNorm(rows, normType, 1, true);
+      const scale = where(gt(n, maxNorm), div(maxNorm, add(n, 1e-7)), 1);
+      // Repeated indices write the same row twice, with the same value.
+      const at = expand(unsqueeze(index, 1), rows.shape);
+      weight.copy_(scatter(weight, 0, at, mul(rows, scale)));
+    }),
+  );
+}
+
+/** rows unchanged, with the gradient of each divided by how often its index occurs in index (PyTorch's scale_grad_by_freq). */
+function scaleGradByFrequency(rows: Tensor, index: Tensor, num: number): Tensor {
+  const inv = noGrad(() => {
+    const ones = full(index.shape, 1, { dtype: rows.dtype, device: rows.device });
+    const counts = scatterAdd(zeros([num], { dtype: rows.dtype, device: rows.device }), 0, index, ones);
+    return reshape(reciprocal(indexSelect(counts, 0, index)), [-1, 1]);
   });
+  const out = noGrad(() => mul(rows, 1));
+  record('scaleGradByFreq', [rows], [out], [inv], (g, saved) => [mul(g, saved[0]!)]);
+  return out;
 }
 
 export interface LayerNormOptions {
@@ -175,6 +240,7 @@ export interface LayerNormOptions {
 
 /** Normalizes over the trailing dims given by normalizedShape (biased variance), then scales and shifts. */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+  requireFloat('layerNorm', input);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const k = shape.length;
   const tail = input.shape.slice(input.ndim - k);
@@ -216,6 +282,7 @@ export interface BatchNormOptions {
  * updates the running statistics in place with the unbiased one.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  requireFloat('batchNorm', input);
   if (input.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, *], got shape ${fmtShape(input.shape)}`);
   const c = input.shape[1]!;
   for (const [name, t] of [['running_mean', runningMean], ['running_var', runningVar], ['weight', options.weight], ['bias', options.bias]] as const)

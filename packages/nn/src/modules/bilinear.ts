@@ -1,4 +1,4 @@
-import { add, fmtShape, matmul, mul, reshape, ShapeError, sum, type Tensor, tidy, unsqueeze, permute } from '@tensile/core';
+import { add, DTypeError, fmtShape, matmul, mul, reshape, ShapeError, sum, type Tensor, tidy, unsqueeze, permute } from '@tensile/core';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -16,6 +16,8 @@ interface BilinearArgs extends BilinearOptions {
 
 /** y = x1^T A x2 + b with A of shape [out, in1, in2] (PyTorch's nn.Bilinear). */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  for (const [name, t] of [['input1', input1], ['input2', input2]] as const)
+    if (t.dtype !== weight.dtype) throw new DTypeError(`bilinear(): ${name} and weight must have the same dtype, got ${t.dtype} and ${weight.dtype}`);
   const [O, I1, I2] = weight.shape as [number, number, number];
   if (input1.shape[input1.ndim - 1] !== I1)
     throw new ShapeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);

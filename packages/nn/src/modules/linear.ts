@@ -1,4 +1,4 @@
-import { linear, type Tensor } from '@tensile/core';
+import { DTypeError, linear, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { kaimingUniform_ } from '../init.js';
@@ -45,6 +45,7 @@ export class Linear extends Module<[Tensor], Tensor> {
   }
 
   forward(x: Tensor): Tensor {
+    if (x.dtype !== this.weight.dtype) throw new DTypeError(`Linear: input and weight must have the same dtype, got ${x.dtype} and ${this.weight.dtype}`);
     return linear(x, this.weight, this.bias);
   }
 

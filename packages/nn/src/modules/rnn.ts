@@ -2,6 +2,7 @@ import {
   add,
   cat,
   chunk,
+  DTypeError,
   fmtShape,
   linear,
   mul,
@@ -34,6 +35,8 @@ export interface RNNOptions extends FactoryOptions {
   batchFirst?: boolean;
   dropout?: number;
   bidirectional?: boolean;
+  /** LSTM only: project each hidden state to this size with weight_hr_l{k} (PyTorch's proj_size; 0, the default, is none). */
+  projSize?: number;
 }
 
 interface RNNArgs extends RNNOptions {
@@ -46,6 +49,8 @@ interface Weights {
   wHh: Parameter;
   bIh: Parameter | null;
   bHh: Parameter | null;
+  /** LSTM's projection [projSize, hidden], or null. */
+  wHr: Parameter | null;
 }
 
 /** One step of a cell: (input projection at t, previous state) -> new state. */
@@ -66,12 +71,13 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
   readonly batchFirst: boolean;
   readonly bidirectional: boolean;
   readonly dropout: number;
+  readonly projSize: number;
   protected abstract readonly gates: number;
   protected abstract readonly numStates: number;
 
   constructor(op: string, gates: number, args: [number, number, RNNOptions?] | [RNNArgs]) {
     super();
-    const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', ...FACTORY_KEYS]);
+    const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize', ...FACTORY_KEYS]);
     this.inputSize = checkSize(op, 'inputSize', o.inputSize);
     this.hiddenSize = checkSize(op, 'hiddenSize', o.hiddenSize);
     this.numLayers = checkSize(op, 'numLayers', o.numLayers ?? 1);
@@ -80,16 +86,22 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
     this.bidirectional = o.bidirectional ?? false;
     this.dropout = o.dropout ?? 0;
     checkDropoutP(op, this.dropout);
+    this.projSize = checkSize(op, 'projSize', o.projSize ?? 0, true);
+    if (this.projSize !== 0 && op !== 'LSTM') throw new ValueError(`${op}: projSize is only supported for LSTM, got ${this.projSize}`);
+    if (this.projSize >= this.hiddenSize) throw new ValueError(`${op}: projSize has to be smaller than hiddenSize, got projSize ${this.projSize} and hiddenSize ${this.hiddenSize}`);
     const H = this.hiddenSize;
+    // The size of h (what the next step and layer see): the projection's when there is one.
+    const R = this.projSize || H;
     for (let l = 0; l < this.numLayers; l++)
       for (const suffix of this.bidirectional ? ['', '_reverse'] : ['']) {
-        const inSize = l === 0 ? this.inputSize : H * (this.bidirectional ? 2 : 1);
+        const inSize = l === 0 ? this.inputSize : R * (this.bidirectional ? 2 : 1);
         this.registerParameter(`weight_ih_l${l}${suffix}`, new Parameter(factoryFull([gates * H, inSize], 0, o)));
-        this.registerParameter(`weight_hh_l${l}${suffix}`, new Parameter(factoryFull([gates * H, H], 0, o)));
+        this.registerParameter(`weight_hh_l${l}${suffix}`, new Parameter(factoryFull([gates * H, R], 0, o)));
         if (this.bias) {
           this.registerParameter(`bias_ih_l${l}${suffix}`, new Parameter(factoryFull([gates * H], 0, o)));
           this.registerParameter(`bias_hh_l${l}${suffix}`, new Parameter(factoryFull([gates * H], 0, o)));
         }
+        if (this.projSize > 0) this.registerParameter(`weight_hr_l${l}${suffix}`, new Parameter(factoryFull([this.projSize, H], 0, o)));
       }
     this.resetParameters();
   }
@@ -104,13 +116,15 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
 
   private weights(l: number, suffix: string): Weights {
     const get = (n: string) => this._parameters.get(`${n}_l${l}${suffix}`) ?? null;
-    return { wIh: get('weight_ih')!, wHh: get('weight_hh')!, bIh: get('bias_ih'), bHh: get('bias_hh') };
+    return { wIh: get('weight_ih')!, wHh: get('weight_hh')!, bIh: get('bias_ih'), bHh: get('bias_hh'), wHr: get('weight_hr') };
   }
 
   forward(input: Tensor, hx?: Tensor | Tensor[] | null): [Tensor, Tensor | Tensor[]] {
     const op = this.constructor.name;
     const dirs = this.bidirectional ? 2 : 1;
     const unbatched = input.ndim === 2;
+    const w0 = this._parameters.get('weight_ih_l0')!;
+    if (input.dtype !== w0.dtype) throw new DTypeError(`${op}: input and weights must have the same dtype, got ${input.dtype} and ${w0.dtype}`);
     if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`${op}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
     if (input.shape[input.ndim - 1] !== this.inputSize)
       throw new ShapeError(`${op}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
@@ -118,8 +132,10 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
     const given = hx === undefined || hx === null ? null : Array.isArray(hx) ? hx : [hx];
     if (given !== null && given.length !== this.numStates) throw new ValueError(`${op}: expected ${this.numStates} initial state tensor(s), got ${given.length}`);
     const N = unbatched ? 1 : input.shape[this.batchFirst ? 0 : 1]!;
-    const want = unbatched ? [this.numLayers * dirs, this.hiddenSize] : [this.numLayers * dirs, N, this.hiddenSize];
+    // h is projSize wide with a projection; c always hiddenSize.
+    const sizes = Array.from({ length: this.numStates }, (_, i) => (i === 0 && this.projSize > 0 ? this.projSize : this.hiddenSize));
     given?.forEach((h, i) => {
+      const want = unbatched ? [this.numLayers * dirs, sizes[i]!] : [this.numLayers * dirs, N, sizes[i]!];
       if (!shapesEqual(h.shape, want)) throw new ShapeError(`${op}: ${this.stateError(i, want, h.shape)}`);
     });
     return tidy(() => {
@@ -133,7 +149,7 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
         for (let d = 0; d < dirs; d++) {
           const w = this.weights(l, d === 1 ? '_reverse' : '');
           const k = l * dirs + d;
-          let state = init === null ? Array.from({ length: this.numStates }, () => zeros([N, this.hiddenSize], { dtype: x.dtype, device: x.device })) : init.map((s) => select(s, 0, k));
+          let state = init === null ? sizes.map((size) => zeros([N, size], { dtype: x.dtype, device: x.device })) : init.map((s) => select(s, 0, k));
           const xw = linear(x, w.wIh, w.bIh); // every time step's input projection at once
           const hs: Tensor[] = new Array(L);
           for (let s = 0; s < L; s++) {
@@ -159,7 +175,7 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
   }
 
   override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers !== 1 ? `, numLayers=${this.numLayers}` : ''}${this.batchFirst ? ', batchFirst=true' : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
+    return `${this.inputSize}, ${this.hiddenSize}${this.numLayers !== 1 ? `, numLayers=${this.numLayers}` : ''}${this.projSize ? `, projSize=${this.projSize}` : ''}${this.batchFirst ? ', batchFirst=true' : ''}${this.bidirectional ? ', bidirectional=true' : ''}`;
   }
 }
 
@@ -179,7 +195,8 @@ export class LSTM extends RNNBase {
     const g = add(xw, linear(h!, w.wHh, w.bHh));
     const [i, f, gg, o] = chunk(g, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const c2 = add(mul(sigmoid(f), c!), mul(sigmoid(i), tanh(gg)));
-    return [mul(sigmoid(o), tanh(c2)), c2];
+    const h2 = mul(sigmoid(o), tanh(c2));
+    return [w.wHr === null ? h2 : linear(h2, w.wHr), c2];
   };
   protected stateError(i: number, want: number[], got: readonly number[]): string {
     return `Expected hidden[${i}] size (${want.join(', ')}), got ${fmtShape(got)}`;
