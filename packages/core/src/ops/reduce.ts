@@ -11,6 +11,7 @@ import { abs, div, eq, exp, isinf, log, mul, ne, pow, sqrt, sub, where, add } fr
 import { PRIMITIVES, type ReduceOp } from './table.js';
 import { deviceOf, empty, rawView, requireFloat } from './util.js';
 import { gather } from './indexing.js';
+import { full } from '../creation.js';
 import { contiguous, expand, permute, reshape, squeeze } from './view.js';
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -280,7 +281,15 @@ export function norm(x: Tensor, p: number | 'fro' | null = 2, dim?: Dims, keepdi
     if (pp === Infinity) return amax(abs(x), dims, keepdim);
     if (pp === -Infinity) return amin(abs(x), dims, keepdim);
     if (pp === 1) return sum(abs(x), dims, keepdim);
-    if (pp === 0) return noGrad(() => castTo(sum(ne(x, 0), dims, keepdim), x.dtype));
+    if (pp === 0) {
+      const count = noGrad(() => castTo(sum(ne(x, 0), dims, keepdim), x.dtype));
+      // As PyTorch: the count is part of the graph (it requires grad), with a zero gradient.
+      if (needsGrad(x)) {
+        const [shape, dtype, device] = [x.shape, x.dtype, x.device];
+        record('norm', [x], [count], [], () => [full(shape, 0, { dtype, device })]);
+      }
+      return count;
+    }
     const out = noGrad(() => (pp === 2 ? sqrt(sum(mul(x, x), dims, keepdim)) : pow(sum(pow(abs(x), pp), dims, keepdim), 1 / pp)));
     if (needsGrad(x)) {
       const inShape = x.shape;

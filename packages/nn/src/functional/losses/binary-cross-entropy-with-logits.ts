@@ -1,5 +1,5 @@
 import { type Tensor, add, mul, needsGrad, neg, noGrad, record, sigmoid, softplus, sub, tidy } from '@tensile/core';
-import { floatArg, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
+import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface BCEWithLogitsLossOptions {
@@ -26,8 +26,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   const reduction = checkReduction(op, o.reduction);
   floatArg(op, input, 'input');
   floatArg(op, target, 'target');
-  const weight = optionalFloat(op, o.weight, 'weight');
-  const posWeight = optionalFloat(op, o.posWeight, 'posWeight');
+  const weight = optionalNumeric(op, o.weight, 'weight');
+  const posWeight = optionalNumeric(op, o.posWeight, 'posWeight');
   requireSameShape(op, input, target);
   if (weight !== null) requireBroadcastsTo(op, weight, input.shape, 'weight');
   if (posWeight !== null) requireBroadcastsTo(op, posWeight, input.shape, 'posWeight');

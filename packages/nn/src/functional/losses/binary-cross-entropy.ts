@@ -1,5 +1,5 @@
 import { type Tensor, ValueError, add, checkValues, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
-import { floatArg, lossOptions, optionalFloat, requireBroadcastsTo, requireSameShape } from './checks.js';
+import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface BCELossOptions {
@@ -43,7 +43,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCEL
   const reduction = checkReduction(op, o.reduction);
   floatArg(op, input, 'input');
   floatArg(op, target, 'target');
-  const weight = optionalFloat(op, o.weight, 'weight');
+  const weight = optionalNumeric(op, o.weight, 'weight');
   requireSameShape(op, input, target);
   if (weight !== null) requireBroadcastsTo(op, weight, input.shape, 'weight');
   // At once where the values can be read without waiting on a device; else the device's next readback throws.

@@ -1,4 +1,6 @@
 import {
+  DTypeError,
+  type FloatDType,
   IndexError,
   ShapeError,
   type Tensor,
@@ -7,6 +9,7 @@ import {
   checkOptions,
   fmtShape,
   hostIndices,
+  isFloat,
   isTensor,
   requireFloat,
   requireIndex,
@@ -31,6 +34,36 @@ export function floatArg(op: string, x: unknown, name: string): Tensor {
   return x;
 }
 
+/**
+ * A tensor argument that PyTorch promotes to float when it is not one:
+ * integer (and, unless `bool: false`, bool) targets and inputs of the
+ * elementwise losses, +-1 labels of the margin losses.
+ */
+export function numericArg(op: string, x: unknown, name: string, options: { bool?: boolean } = {}): Tensor {
+  requireTensor(op, x, name);
+  if (x.dtype === 'bool' && options.bool === false)
+    throw new DTypeError(`${op}: expected ${name} to be a floating point or integer tensor, got bool of shape ${fmtShape(x.shape)}`);
+  return x;
+}
+
+/** The float dtype a loss computes in: the widest float dtype of its tensor arguments, float32 when none is float. */
+export function floatDtypeOf(...ts: readonly (Tensor | null)[]): FloatDType {
+  let d: FloatDType | null = null;
+  for (const t of ts) if (t !== null && isFloat(t.dtype) && (d === null || t.dtype === 'float64')) d = t.dtype;
+  return d ?? 'float32';
+}
+
+/** At least one of the arguments is float (PyTorch has no integer version of these losses). */
+export function requireSomeFloat(op: string, ts: readonly Tensor[], names: readonly string[]): void {
+  if (!ts.some((t) => isFloat(t.dtype)))
+    throw new DTypeError(`${op}: expected ${names.join(' or ')} to be a floating point tensor, got ${ts.map((t) => `${t.dtype} of shape ${fmtShape(t.shape)}`).join(' and ')}`);
+}
+
+/** x as a float tensor: x itself when it is float (so its gradient flows), else a converted copy (call inside a tidy). */
+export function asFloat(x: Tensor, dtype: FloatDType): Tensor {
+  return isFloat(x.dtype) ? x : x.to(dtype);
+}
+
 /** An int32 class-index tensor (a float tensor gets a DTypeError that suggests {dtype: 'int32'}). */
 export function indexArg(op: string, x: unknown, name = 'target'): Tensor {
   requireTensor(op, x, name);
@@ -44,11 +77,17 @@ export function optionalFloat(op: string, x: unknown, name: string): Tensor | nu
   return floatArg(op, x, name);
 }
 
-/** A number option, with a default. */
-export function numberOption(op: string, value: unknown, name: string, fallback: number): number {
+/** A number option, with a default; NaN only where PyTorch takes it (`nan: true`: a margin, which makes the loss NaN). */
+export function numberOption(op: string, value: unknown, name: string, fallback: number, options: { nan?: boolean } = {}): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new ValueError(`${op}: expected ${name} to be a number, got ${String(value)}`);
+  if (typeof value !== 'number' || (Number.isNaN(value) && options.nan !== true)) throw new ValueError(`${op}: expected ${name} to be a number, got ${String(value)}`);
   return value;
+}
+
+/** An optional tensor-valued option that PyTorch promotes when it is integer (BCE's weight, posWeight); null and undefined mean absent. */
+export function optionalNumeric(op: string, x: unknown, name: string): Tensor | null {
+  if (x === undefined || x === null) return null;
+  return numericArg(op, x, name);
 }
 
 /** A boolean option, with a default. */

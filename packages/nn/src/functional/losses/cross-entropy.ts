@@ -1,5 +1,6 @@
 import {
   DTypeError,
+  IndexError,
   type Tensor,
   ValueError,
   add,
@@ -46,11 +47,19 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   const reduction = checkReduction(op, o.reduction);
   const weight = optionalFloat(op, o.weight, 'weight');
   const ignoreIndex = numberOption(op, o.ignoreIndex, 'ignoreIndex', DEFAULT_IGNORE_INDEX);
-  const smoothing = numberOption(op, o.labelSmoothing, 'labelSmoothing', 0);
-  if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${smoothing}`);
+  const labelSmoothing = numberOption(op, o.labelSmoothing, 'labelSmoothing', 0, { nan: true });
+  // PyTorch 1.13 rejects only values above 1; zero, below (and NaN) mean no smoothing.
+  if (labelSmoothing > 1) throw new ValueError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
+  const smoothing = labelSmoothing > 0 ? labelSmoothing : 0;
   floatArg(op, input, 'input');
   requireTensor(op, target, 'target');
-  const probs = input.ndim >= 1 && shapesEqual(input.shape, target.shape);
+  if (input.ndim === 0) {
+    // PyTorch reads a 0-d target of a 0-d input as probabilities, then finds no class dim.
+    if (target.ndim === 0 && !isFloat(target.dtype))
+      throw new DTypeError(`${op}: Expected floating point type for target with class probabilities (the input's shape, []), got ${target.dtype}`);
+    throw new IndexError(`${op}: the class dim (1) is out of range for a 0-d input; input must be (C), (N, C) or (N, C, d1, ...)`);
+  }
+  const probs = shapesEqual(input.shape, target.shape);
   if (probs) {
     if (!isFloat(target.dtype))
       throw new DTypeError(`${op}: expected a floating point target with class probabilities (same shape as input, ${fmtShape(input.shape)}), got ${target.dtype}`);
@@ -74,11 +83,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
       return reduction === 'sum' ? total : div(total, b.input.numel() / classes);
     }
     const { loss, weights, kept } = nllTerms(logp, b.target, weight, ignoreIndex);
-    if (smoothing === 0) return reduction === 'none' ? b.unbatch(loss) : reduceWeighted(loss, weights, reduction);
+    if (smoothing === 0) return reduction === 'none' ? b.unbatch(loss) : reduceWeighted(loss, weights, kept, reduction);
     // PyTorch mixes in -sum_c w_c log p_c, zero where ignored, scaled by s / C; 'mean' divides both by the same total weight.
     const uniform = neg(sum(w === null ? logp : mul(logp, w), 1));
     const smooth = where(kept, uniform, 0);
     const mixed = add(mul(loss, 1 - smoothing), mul(smooth, smoothing / classes));
-    return reduction === 'none' ? b.unbatch(mixed) : reduceWeighted(mixed, weights, reduction);
+    return reduction === 'none' ? b.unbatch(mixed) : reduceWeighted(mixed, weights, kept, reduction);
   });
 }

@@ -60,7 +60,7 @@ function hostLengths(op: string, lengths: unknown, name: string, batch: number):
   else if (Array.isArray(lengths)) values = lengths.slice() as number[];
   else if (isTensor(lengths)) {
     indexArg(op, lengths, name);
-    if (lengths.ndim > 1) throw new ShapeError(`${op}: ${name} must be 0-d or 1-d, got shape ${fmtShape(lengths.shape)}`);
+    // PyTorch reads the values flat, whatever the shape.
     const v = hostIndices(lengths);
     if (v === null) throw new ValueError(`${op}: ${name} must be readable on the host; pass a JS array or a tensor built from JS data`);
     values = Array.from(v);
@@ -121,8 +121,9 @@ function nanGradWhereInfinite(logProbs: Tensor, infinite: Tensor, frames: Tensor
  * true gradient with respect to logProbs.
  *
  * logProbs is (T, N, C) (or (T, C) unbatched), normally a logSoftmax over C;
- * targets is (N, S) padded or the N label sequences concatenated (1-D); the
- * lengths are JS arrays or int32 tensors. 'mean' divides each loss by its
+ * targets is (N, S) padded or the N label sequences concatenated (1-D, exactly
+ * sum(targetLengths) long; an unbatched input takes that or a (1, S) padded
+ * row); the lengths are JS arrays, a number (unbatched) or int32 tensors. 'mean' divides each loss by its
  * target length (at least 1), then averages over the batch.
  */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths, options?: CTCLossOptions): Tensor {
@@ -136,25 +137,27 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
   if (logProbs.ndim !== 2 && logProbs.ndim !== 3) throw new ShapeError(`${op}: expected logProbs of shape (T, N, C) or (T, C), got ${fmtShape(logProbs.shape)}`);
   const unbatched = logProbs.ndim === 2;
   const [T, N, C] = unbatched ? [logProbs.shape[0]!, 1, logProbs.shape[1]!] : (logProbs.shape as [number, number, number]);
-  if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new IndexError(`${op}: blank must be in label range [0, ${C}), got ${blank}`);
+  if (!Number.isInteger(blank)) throw new ValueError(`${op}: blank must be an integer class index, got ${blank}`);
+  if (blank < 0 || blank >= C) throw new IndexError(`${op}: blank must be in label range [0, ${C}), got ${blank}`);
+  if (T === 0) throw new ShapeError(`${op}: logProbs has no time steps (shape ${fmtShape(logProbs.shape)})`);
   const inLens = hostLengths(op, inputLengths, 'inputLengths', N);
   const tgLens = hostLengths(op, targetLengths, 'targetLengths', N);
   for (const n of inLens) if (n > T) throw new ValueError(`${op}: Expected inputLengths to have value at most ${T}, but got value ${n}`);
-  const padded = unbatched || targets.ndim === 2;
+  // As in PyTorch (unbatched input too): 2-d targets are padded, one row per sample; 1-d ones are the sequences concatenated.
+  if (targets.ndim !== 1 && targets.ndim !== 2)
+    throw new ShapeError(`${op}: targets must be (N, S) padded or 1-d concatenated, got shape ${fmtShape(targets.shape)}`);
+  const padded = targets.ndim === 2;
   const maxLen = Math.max(0, ...tgLens);
-  if (unbatched && targets.ndim !== 1) throw new ShapeError(`${op}: unbatched targets must be 1-d, got shape ${fmtShape(targets.shape)}`);
   // Padded targets: one row of `width` label slots per sample.
-  const width = padded ? targets.shape[targets.ndim - 1]! : 0;
+  const width = padded ? targets.shape[1]! : 0;
   if (padded) {
-    const rows = unbatched ? 1 : targets.shape[0]!;
-    if (rows !== N) throw new ShapeError(`${op}: padded targets ${fmtShape(targets.shape)} must have one row per batch entry (${N})`);
+    if (targets.shape[0] !== N) throw new ShapeError(`${op}: padded targets ${fmtShape(targets.shape)} must have one row per batch entry (${N})`);
     if (width < maxLen)
       throw new ShapeError(`${op}: Expected targets to have size at least ${maxLen} at dimension 1, but got size ${width} (targets ${fmtShape(targets.shape)})`);
   } else {
-    if (targets.ndim !== 1) throw new ShapeError(`${op}: targets must be (N, S) padded or 1-d concatenated, got shape ${fmtShape(targets.shape)}`);
     const total = tgLens.reduce((a, b) => a + b, 0);
-    if (targets.numel() < total)
-      throw new ShapeError(`${op}: concatenated targets hold ${targets.numel()} labels but the target lengths add up to ${total}`);
+    if (targets.numel() !== total)
+      throw new ShapeError(`${op}: concatenated targets must hold exactly the ${total} labels the target lengths add up to, got ${targets.numel()}`);
   }
   // Where each sample's labels sit in the flattened targets, and which label slots are used.
   const pos = new Int32Array(N * maxLen);

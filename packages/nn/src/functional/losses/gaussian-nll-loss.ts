@@ -1,6 +1,6 @@
 import { type Tensor, ValueError, add, checkValues, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
-import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { asFloat, boolOption, broadcastAll, floatArg, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface GaussianNLLLossOptions {
@@ -18,7 +18,8 @@ export const GAUSSIAN_NLL_LOSS_KEYS = ['reduction', 'full', 'eps'] as const;
  * (PyTorch's F.gaussian_nll_loss). var may have input's shape, or one dim
  * fewer, or a last dim of 1 (one variance shared by the last dim). As in
  * PyTorch, var is clamped without autograd seeing it: the gradient flows to
- * var as if the clamp were the identity.
+ * var as if the clamp were the identity. An integer input or target is
+ * promoted to float; var must be float.
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options?: GaussianNLLLossOptions): Tensor {
   const op = 'gaussianNllLoss';
@@ -26,8 +27,8 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   const reduction = checkReduction(op, o.reduction);
   const full = boolOption(op, o.full, 'full', false);
   const eps = numberOption(op, o.eps, 'eps', 1e-6);
-  floatArg(op, input, 'input');
-  floatArg(op, target, 'target');
+  numericArg(op, input, 'input');
+  numericArg(op, target, 'target');
   floatArg(op, variance, 'var');
   const lead = input.shape.slice(0, -1);
   let unsqueezeVar = false;
@@ -44,7 +45,8 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   checkValues(variance, { min: 0, nanFails: false }, () => new ValueError(`${op}: var has negative entry/entries`));
   return tidy(() => {
     const v = clampMinIdentityGrad('gaussianNllLossVarClamp', unsqueezeVar ? unsqueeze(variance, -1) : variance, eps);
-    const d = sub(input, target);
+    const dtype = floatDtypeOf(input, target, variance);
+    const d = sub(asFloat(input, dtype), asFloat(target, dtype));
     let loss = mul(add(log(v), div(mul(d, d), v)), 0.5);
     if (full) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
     return applyReduction(loss, reduction);

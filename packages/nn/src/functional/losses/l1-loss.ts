@@ -1,5 +1,5 @@
-import { type Tensor, abs, sub, tidy } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions } from './checks.js';
+import { type Tensor, abs, gt, lt, neg, needsGrad, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface L1LossOptions {
@@ -7,11 +7,37 @@ export interface L1LossOptions {
 }
 export const L1_LOSS_KEYS = ['reduction'] as const;
 
-/** Mean absolute error: |input - target| (PyTorch's F.l1_loss). */
+/**
+ * Mean absolute error: |input - target| (PyTorch's F.l1_loss). An integer
+ * input or target is promoted to float (not a bool one: PyTorch refuses to
+ * subtract it). The gradient is PyTorch's g sign(input - target), 0 at a tie
+ * and at a nan difference (its sign of nan is 0); it differentiates again
+ * (to 0).
+ */
 export function l1Loss(input: Tensor, target: Tensor, options?: L1LossOptions): Tensor {
   const op = 'l1Loss';
   const o = lossOptions(op, options, L1_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
-  return tidy(() => applyReduction(abs(sub(input, target)), reduction));
+  numericArg(op, input, 'input', { bool: false });
+  numericArg(op, target, 'target', { bool: false });
+  requireSomeFloat(op, [input, target], ['input', 'target']);
+  broadcastAll(op, input, target);
+  const dtype = floatDtypeOf(input, target);
+  return tidy(() => {
+    const x = asFloat(input, dtype);
+    const t = asFloat(target, dtype);
+    const d = noGrad(() => sub(x, t));
+    const out = noGrad(() => abs(d));
+    if (needsGrad(x, t)) {
+      const xShape = x.shape;
+      const tShape = t.shape;
+      record(op, [x, t], [out], [d], (g, s, needs) => {
+        const ds = s[0]!;
+        // sign(d) * g with sign(nan) = 0, as PyTorch.
+        const signed = where(gt(ds, 0), g, where(lt(ds, 0), neg(g), 0));
+        return [needs[0] ? sumTo(signed, xShape) : null, needs[1] ? sumTo(neg(signed), tShape) : null];
+      });
+    }
+    return applyReduction(out, reduction);
+  });
 }

@@ -1,5 +1,5 @@
 import { type Tensor, mul, needsGrad, noGrad, record, sub, tidy } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions } from './checks.js';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface MSELossOptions {
@@ -11,22 +11,27 @@ export const MSE_LOSS_KEYS = ['reduction'] as const;
  * Mean squared error: (input - target)^2 (PyTorch's F.mse_loss). Its own
  * gradient, 2 (input - target) g (/ n for the mean), is one pass over the
  * data instead of the composite's four; it is written with differentiable
- * ops on the saved difference, so it differentiates again.
+ * ops on the saved difference, so it differentiates again. An integer or
+ * bool input or target is promoted to float, as PyTorch's kernel does.
  */
 export function mseLoss(input: Tensor, target: Tensor, options?: MSELossOptions): Tensor {
   const op = 'mseLoss';
   const o = lossOptions(op, options, MSE_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
+  numericArg(op, input, 'input');
+  numericArg(op, target, 'target');
+  requireSomeFloat(op, [input, target], ['input', 'target']);
+  broadcastAll(op, input, target);
+  const dtype = floatDtypeOf(input, target);
   const forward = () =>
     tidy(() => {
-      const d = sub(input, target);
+      const d = sub(asFloat(input, dtype), asFloat(target, dtype));
       return applyReduction(mul(d, d), reduction);
     });
   if (!needsGrad(input, target)) return forward();
   // d keeps its place in the graph (sub's backward routes to input and target);
   // the square and the reduction are one custom node whose gradient is a single pass.
-  const d = sub(input, target);
+  const d = tidy(() => sub(asFloat(input, dtype), asFloat(target, dtype)));
   const out = noGrad(() => tidy(() => applyReduction(mul(d, d), reduction)));
   const scale = reduction === 'mean' ? 2 / d.numel() : 2;
   record(op, [d], [out], [d], (g, s) => [mul(s[0]!, mul(g, scale))]);

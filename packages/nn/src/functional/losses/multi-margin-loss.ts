@@ -8,9 +8,10 @@ import {
   eq,
   fmtShape,
   gather,
+  gt,
   indexSelect,
   mul,
-  relu,
+  reshape,
   sub,
   sum,
   tidy,
@@ -32,8 +33,12 @@ export const MULTI_MARGIN_LOSS_KEYS = ['reduction', 'p', 'margin', 'weight'] as 
 
 /**
  * Multi-class hinge: sum over i != y of w[y] max(0, margin - x[y] + x[i])^p / C
- * (PyTorch's F.multi_margin_loss). Input (C) or (N, C), int32 target () or
- * (N). The gradient is 0 exactly at the hinge, as in PyTorch.
+ * (PyTorch's F.multi_margin_loss). Input (N, C), (C) or 0-d (one class); an
+ * int32 target with one class index per row, () or (N) (a (C) input also takes
+ * a 1-element target, a (1, C) input a 0-d one). With reduction 'none' the
+ * loss is (N) when the target has a dim, else 0-d, as in PyTorch. A hinge
+ * term counts only where it is > 0: the gradient is 0 exactly at the hinge,
+ * and a nan term is left out, as PyTorch's kernel does.
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMarginLossOptions): Tensor {
   const op = 'multiMarginLoss';
@@ -41,26 +46,29 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMa
   const reduction = checkReduction(op, o.reduction);
   const p = numberOption(op, o.p, 'p', 1);
   if (p !== 1 && p !== 2) throw new ValueError(`${op}: only p == 1 and p == 2 supported, got p = ${p}`);
-  const margin = numberOption(op, o.margin, 'margin', 1);
+  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
   const weight = optionalFloat(op, o.weight, 'weight');
   floatArg(op, input, 'input');
   indexArg(op, target, 'target');
-  if (input.ndim !== 1 && input.ndim !== 2) throw new ShapeError(`${op}: expected input of shape (C) or (N, C), got ${fmtShape(input.shape)}`);
-  const rows = input.ndim === 2 ? input.shape[0]! : 1;
-  if (target.numel() !== rows || target.ndim > 1 || (input.ndim === 2 && target.ndim !== 1))
-    throw new ShapeError(`${op}: inconsistent target size, got: ${fmtShape(target.shape)} for input of shape ${fmtShape(input.shape)}`);
-  const classes = input.shape[input.ndim - 1]!;
+  const ndims = input.ndim;
+  if (!((input.numel() > 0 && ndims <= 2) || (ndims === 2 && input.shape[1]! > 0)))
+    throw new ShapeError(`${op}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`);
+  const rows = ndims <= 1 ? 1 : input.shape[0]!;
+  const classes = ndims === 0 ? 1 : input.shape[ndims - 1]!;
+  if (target.ndim > 1 || target.numel() !== rows)
+    throw new ShapeError(`${op}: inconsistent target size, expected ${rows} but got: ${fmtShape(target.shape)} (input ${fmtShape(input.shape)})`);
   requireClassWeight(op, weight, classes);
   checkClassIndices(op, target, classes);
   return tidy(() => {
-    const x = input.ndim === 1 ? unsqueeze(input, 0) : input;
-    const y = unsqueeze(target.ndim === 0 ? unsqueeze(target, 0) : target, 1);
-    const z = relu(add(sub(margin, gather(x, 1, y)), x));
-    let h = p === 2 ? mul(z, z) : z;
-    if (weight !== null) h = mul(h, indexSelect(weight, 0, y.reshape(-1)).reshape(rows, 1));
+    const x = reshape(input, [rows, classes]);
+    const y = reshape(target, [rows, 1]);
+    const z = add(sub(margin, gather(x, 1, y)), x);
+    const hinge = where(gt(z, 0), z, 0);
+    let h = p === 2 ? mul(hinge, hinge) : hinge;
+    if (weight !== null) h = mul(h, reshape(indexSelect(weight, 0, reshape(y, [-1])), [rows, 1]));
     // The i == y term (margin^p) is not part of the sum.
     const own = eq(unsqueeze(arange(classes, { dtype: 'int32', device: input.device }), 0), y);
     const loss = div(sum(where(own, 0, h), 1), classes);
-    return applyReduction(input.ndim === 1 ? loss.reshape([]) : loss, reduction);
+    return applyReduction(target.ndim === 0 ? reshape(loss, []) : loss, reduction);
   });
 }

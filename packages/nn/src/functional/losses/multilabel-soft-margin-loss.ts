@@ -1,5 +1,5 @@
-import { type Tensor, add, div, mul, neg, softplus, sub, sum, tidy } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions, optionalFloat } from './checks.js';
+import { IndexError, type Tensor, add, broadcastShapes, div, mul, neg, softplus, sub, sum, tidy } from '@tensile/core';
+import { asFloat, broadcastAll, floatArg, lossOptions, numericArg, optionalNumeric } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface MultiLabelSoftMarginLossOptions {
@@ -11,23 +11,29 @@ export const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = ['reduction', 'weight'] as const
 
 /**
  * One-versus-all logistic loss over C labels, averaged over the classes:
- * -(t log sigmoid(x) + (1 - t) log sigmoid(-x)) summed over the last dim / C
- * (PyTorch's F.multilabel_soft_margin_loss).
+ * -(t log sigmoid(x) + (1 - t) log sigmoid(-x)) summed over the class dim / C
+ * (PyTorch's F.multilabel_soft_margin_loss). As in PyTorch, the class dim is
+ * the input's last one (input.ndim - 1, counted from the front even when the
+ * target or weight broadcast the loss to more dims), C is its size, and an
+ * integer or bool target is promoted to float.
  */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options?: MultiLabelSoftMarginLossOptions): Tensor {
   const op = 'multilabelSoftMarginLoss';
   const o = lossOptions(op, options, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   floatArg(op, input, 'input');
-  floatArg(op, target, 'target');
-  const weight = optionalFloat(op, o.weight, 'weight');
-  broadcastAll(op, input, target);
-  if (weight !== null) broadcastAll(op, input, weight);
+  numericArg(op, target, 'target');
+  const weight = optionalNumeric(op, o.weight, 'weight');
+  const shape = broadcastAll(op, input, target);
+  if (weight !== null) broadcastShapes(op, shape, weight.shape);
+  if (input.ndim === 0) throw new IndexError(`${op}: the classes are the input's last dim, but the input is 0-d`);
+  const classDim = input.ndim - 1;
+  const classes = input.shape[classDim]!;
   return tidy(() => {
+    const t = asFloat(target, input.dtype as 'float32' | 'float64');
     // -log sigmoid(x) = softplus(-x) and -log sigmoid(-x) = softplus(x).
-    let loss = add(mul(target, softplus(neg(input))), mul(sub(1, target), softplus(input)));
+    let loss = add(mul(t, softplus(neg(input))), mul(sub(1, t), softplus(input)));
     if (weight !== null) loss = mul(loss, weight);
-    const classes = input.ndim === 0 ? 1 : input.shape[input.ndim - 1]!;
-    return applyReduction(div(loss.ndim === 0 ? loss : sum(loss, -1), classes), reduction);
+    return applyReduction(div(sum(loss, classDim), classes), reduction);
   });
 }

@@ -1,5 +1,5 @@
 import { type Tensor, add, exp, le, log, mul, sub, tidy, where } from '@tensile/core';
-import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, requireSomeFloat } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface PoissonNLLLossOptions {
@@ -17,6 +17,7 @@ export const POISSON_NLL_LOSS_KEYS = ['reduction', 'logInput', 'full', 'eps'] as
  * Negative log-likelihood of a Poisson target: exp(input) - target input, or
  * input - target log(input + eps) for rates; with full, plus the Stirling term
  * t log t - t + 0.5 log(2 pi t) where target > 1 (PyTorch's F.poisson_nll_loss).
+ * Integer or bool counts (and integer inputs) are promoted to float.
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNLLLossOptions): Tensor {
   const op = 'poissonNllLoss';
@@ -25,14 +26,20 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonN
   const logInput = boolOption(op, o.logInput, 'logInput', true);
   const full = boolOption(op, o.full, 'full', false);
   const eps = numberOption(op, o.eps, 'eps', 1e-8);
-  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
+  numericArg(op, input, 'input');
+  numericArg(op, target, 'target');
+  requireSomeFloat(op, [input, target], ['input', 'target']);
+  broadcastAll(op, input, target);
+  const dtype = floatDtypeOf(input, target);
   return tidy(() => {
-    let loss = logInput ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, eps))));
+    const x = asFloat(input, dtype);
+    const y = asFloat(target, dtype);
+    let loss = logInput ? sub(exp(x), mul(y, x)) : sub(x, mul(y, log(add(x, eps))));
     if (full) {
       // Only targets above 1 get the term; the others read a harmless 2 so that
       // neither the value nor the gradient sees log(0) (PyTorch's is NaN there).
-      const small = le(target, 1);
-      const t = where(small, 2, target);
+      const small = le(y, 1);
+      const t = where(small, 2, y);
       const stirling = add(sub(mul(t, log(t)), t), mul(log(mul(t, 2 * Math.PI)), 0.5));
       loss = add(loss, where(small, 0, stirling));
     }

@@ -1,5 +1,6 @@
-import { ValueError, type Tensor, abs, div, gt, lt, mul, needsGrad, neg, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { ValueError, type Tensor, abs, gt, lt, needsGrad, neg, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, requireSomeFloat } from './checks.js';
+import { huberTerms } from './huber-loss.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface SmoothL1LossOptions {
@@ -31,19 +32,26 @@ function l1WithTieGradient(input: Tensor, target: Tensor): Tensor {
   return out;
 }
 
-/** 0.5 d^2 / beta for |d| < beta, else |d| - 0.5 beta, d = input - target (PyTorch's F.smooth_l1_loss). */
+/**
+ * 0.5 d^2 / beta for |d| < beta, else |d| - 0.5 beta, d = input - target
+ * (PyTorch's F.smooth_l1_loss). An integer or bool input or target is
+ * promoted to float.
+ */
 export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1LossOptions): Tensor {
   const op = 'smoothL1Loss';
   const o = lossOptions(op, options, SMOOTH_L1_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   const beta = numberOption(op, o.beta, 'beta', 1);
   if (beta < 0) throw new ValueError(`${op}: smooth_l1_loss does not support negative values for beta, got ${beta}`);
-  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
+  numericArg(op, input, 'input');
+  numericArg(op, target, 'target');
+  requireSomeFloat(op, [input, target], ['input', 'target']);
+  broadcastAll(op, input, target);
+  const dtype = floatDtypeOf(input, target);
   return tidy(() => {
-    if (beta === 0) return applyReduction(l1WithTieGradient(input, target), reduction);
-    const d = sub(input, target);
-    const z = abs(d);
-    const loss = where(lt(z, beta), div(mul(mul(d, d), 0.5), beta), sub(z, 0.5 * beta));
-    return applyReduction(loss, reduction);
+    const x = asFloat(input, dtype);
+    const t = asFloat(target, dtype);
+    if (beta === 0) return applyReduction(l1WithTieGradient(x, t), reduction);
+    return applyReduction(huberTerms(sub(x, t), beta, 1), reduction);
   });
 }

@@ -1,5 +1,5 @@
-import { type Tensor, mul, neg, softplus, tidy } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions } from './checks.js';
+import { type Tensor, ValueError, mul, needsGrad, neg, softplus, tidy } from '@tensile/core';
+import { asFloat, floatArg, lossOptions, numericArg, requireBroadcastsTo } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface SoftMarginLossOptions {
@@ -7,11 +7,21 @@ export interface SoftMarginLossOptions {
 }
 export const SOFT_MARGIN_LOSS_KEYS = ['reduction'] as const;
 
-/** Two-class logistic loss log(1 + exp(-y x)) for targets y in {1, -1}, as a softplus so large margins stay finite. */
+/**
+ * Two-class logistic loss log(1 + exp(-y x)) for targets y in {1, -1}, as a
+ * softplus so large margins stay finite (PyTorch's F.soft_margin_loss). As in
+ * PyTorch, the loss has the input's shape (the target broadcasts to it, not
+ * the other way round), an integer or bool target is promoted to float, and
+ * the target cannot require grad (PyTorch does not differentiate it).
+ */
 export function softMarginLoss(input: Tensor, target: Tensor, options?: SoftMarginLossOptions): Tensor {
   const op = 'softMarginLoss';
   const o = lossOptions(op, options, SOFT_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  broadcastAll(op, floatArg(op, input, 'input'), floatArg(op, target, 'target'));
-  return tidy(() => applyReduction(softplus(neg(mul(target, input))), reduction));
+  floatArg(op, input, 'input');
+  numericArg(op, target, 'target');
+  requireBroadcastsTo(op, target, input.shape, 'target');
+  if (needsGrad(target))
+    throw new ValueError(`${op}: the loss is not differentiable with respect to target (as in PyTorch); pass a target that does not require grad`);
+  return tidy(() => applyReduction(softplus(neg(mul(asFloat(target, input.dtype as 'float32' | 'float64'), input))), reduction));
 }

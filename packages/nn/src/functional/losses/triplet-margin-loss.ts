@@ -1,5 +1,5 @@
 import { ShapeError, type Tensor, add, clamp, minimum, sub, tidy } from '@tensile/core';
-import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
 import { pairwiseDistance } from './distance.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
@@ -17,9 +17,9 @@ export const TRIPLET_MARGIN_LOSS_KEYS = ['reduction', 'margin', 'p', 'eps', 'swa
 
 /** Anchor, positive and negative must have the same number of dims and broadcast together. */
 export function checkTriplet(op: string, anchor: Tensor, positive: Tensor, negative: Tensor): void {
-  floatArg(op, anchor, 'anchor');
-  floatArg(op, positive, 'positive');
-  floatArg(op, negative, 'negative');
+  numericArg(op, anchor, 'anchor');
+  numericArg(op, positive, 'positive');
+  numericArg(op, negative, 'negative');
   if (anchor.ndim !== positive.ndim || positive.ndim !== negative.ndim)
     throw new ShapeError(`${op}: All inputs should have same dimension but got ${anchor.ndim}D, ${positive.ndim}D and ${negative.ndim}D inputs.`);
   broadcastAll(op, anchor, positive, negative);
@@ -35,16 +35,22 @@ export function tripletHinge(distance: (x: Tensor, y: Tensor) => Tensor, anchor:
 
 /**
  * Triplet loss with p-norm distances: max(0, margin + |a - p + eps|_p -
- * |a - n + eps|_p) (PyTorch's F.triplet_margin_loss). Inputs are (N, D) or (D).
+ * |a - n + eps|_p) (PyTorch's F.triplet_margin_loss). Inputs are (N, D), (D)
+ * or any shape with the features last (a 0-d input is one feature); integer
+ * inputs are promoted to float.
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginLossOptions): Tensor {
   const op = 'tripletMarginLoss';
   const o = lossOptions(op, options, TRIPLET_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 1);
+  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
   const p = numberOption(op, o.p, 'p', 2);
   const eps = numberOption(op, o.eps, 'eps', 1e-6);
   const swap = boolOption(op, o.swap, 'swap', false);
   checkTriplet(op, anchor, positive, negative);
-  return tidy(() => applyReduction(tripletHinge((x, y) => pairwiseDistance(x, y, p, eps), anchor, positive, negative, margin, swap), reduction));
+  const dtype = floatDtypeOf(anchor, positive, negative);
+  return tidy(() => {
+    const [a, pos, neg] = [anchor, positive, negative].map((t) => asFloat(t, dtype)) as [Tensor, Tensor, Tensor];
+    return applyReduction(tripletHinge((x, y) => pairwiseDistance(x, y, p, eps), a, pos, neg, margin, swap), reduction);
+  });
 }

@@ -1,8 +1,16 @@
-import { type Tensor, ValueError, isTensor, tidy } from '@tensile/core';
-import { boolOption, lossOptions, numberOption } from './checks.js';
+import { DTypeError, DeviceError, IndexError, ShapeError, type Tensor, ValueError, isTensor, tidy } from '@tensile/core';
+import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
 import { pairwiseDistance } from './distance.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
-import { checkTriplet, tripletHinge } from './triplet-margin-loss.js';
+import { tripletHinge } from './triplet-margin-loss.js';
+
+const ERRORS = [ShapeError, DTypeError, IndexError, ValueError, DeviceError] as const;
+
+/** An error of the distance function, as the same class with a message that names the loss. */
+function named(op: string, e: unknown): unknown {
+  for (const E of ERRORS) if (e instanceof E && !e.message.startsWith(op)) return new E(`${op}: distanceFunction failed: ${e.message}`);
+  return e;
+}
 
 /** A distance between two batches of embeddings: one non-negative value per pair. */
 export type DistanceFunction = (x: Tensor, y: Tensor) => Tensor;
@@ -19,24 +27,39 @@ export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS = ['reduction', 'distanceFun
 /**
  * Triplet loss with a distance function of your choosing:
  * max(0, margin + d(a, p) - d(a, n)) (PyTorch's
- * F.triplet_margin_with_distance_loss).
+ * F.triplet_margin_with_distance_loss). As there, the inputs' shapes are the
+ * distance function's business: they need not have the same number of dims
+ * (the default pairwise distance broadcasts them).
  */
 export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginWithDistanceLossOptions): Tensor {
   const op = 'tripletMarginWithDistanceLoss';
   const o = lossOptions(op, options, TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 1);
+  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
   const swap = boolOption(op, o.swap, 'swap', false);
   const fn = o.distanceFunction ?? null;
   if (fn !== null && typeof fn !== 'function') throw new ValueError(`${op}: distanceFunction must be a function (x, y) => Tensor, got ${typeof fn}`);
-  checkTriplet(op, anchor, positive, negative);
+  floatArg(op, anchor, 'anchor');
+  floatArg(op, positive, 'positive');
+  floatArg(op, negative, 'negative');
+  if (fn === null) {
+    // The pairs the default distance is taken over must broadcast.
+    broadcastAll(op, anchor, positive);
+    broadcastAll(op, anchor, negative);
+    if (swap) broadcastAll(op, positive, negative);
+  }
   const distance: DistanceFunction =
     fn === null
       ? (x, y) => pairwiseDistance(x, y)
       : (x, y) => {
-          const d = fn(x, y);
+          const d: unknown = fn(x, y);
           if (!isTensor(d)) throw new ValueError(`${op}: distanceFunction must return a Tensor, got ${typeof d}`);
           return d;
         };
-  return tidy(() => applyReduction(tripletHinge(distance, anchor, positive, negative, margin, swap), reduction));
+  try {
+    return tidy(() => applyReduction(tripletHinge(distance, anchor, positive, negative, margin, swap), reduction));
+  } catch (e) {
+    // A user's distance may fail, or return distances that do not combine: the error names the loss.
+    throw named(op, e);
+  }
 }
