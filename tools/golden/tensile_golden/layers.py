@@ -332,6 +332,7 @@ def bilinear() -> Cases:
     c.error('rank-mismatch', o, [('input1', (2, 3, 3)), ('input2', (3, 2))])
     c.error('int-inputs', o, [ints('input1', 2, 3), ints('input2', 2, 2)])
     c.error('negative-out-features', {'in1Features': 2, 'in2Features': 2, 'outFeatures': -1})
+    c.error('zero-in1-features', {'in1Features': 0, 'in2Features': 2, 'outFeatures': 3}, note="torch's initialisation divides by in1Features")
     return c
 
 
@@ -670,6 +671,8 @@ def batch_norm(layer: str) -> Callable[[], Cases]:
                 note='a channel with zero variance: normalized to 0, its running_var update is (1 - momentum) * running_var')
         c.value('train/nan', o, lambda r: [Arg('input', with_specials(r, x4, [NAN]), True)], note='a NaN spoils its own channel, running stats included')
         c.value('eval/nan-inf', o, lambda r: [Arg('input', with_specials(r, x4, [NAN, INF]), True)], mode='eval')
+        c.value('train/empty-batch', o, [('input', (0, 3, 2, 2) if two else (0, 3))], note='an empty batch: empty output, running stats unchanged, num_batches_tracked still counts')
+        c.value('eval/empty-batch', o, [('input', (0, 3, 1, 2) if two else (0, 3, 2))], mode='eval')
         c.value('train/1x1-spatial' if two else 'train/3d-length-1', o, [('input', (3, 3, 1, 1) if two else (3, 3, 1))])
         c.error('wrong-channels', o, [('input', (4, 4, 2, 2) if two else (4, 4))])
         c.error('wrong-channels/eval', o, [('input', (4, 2, 2, 2) if two else (4, 2))], mode='eval')
@@ -1124,6 +1127,9 @@ def recurrent(layer: str) -> Callable[[], Cases]:
         c.error('dropout-above-1', {'inputSize': I, 'hiddenSize': H, 'dropout': 1.5})
         c.error('dropout-negative', {'inputSize': I, 'hiddenSize': H, 'dropout': -0.5})
         c.error('hidden-size-0', {'inputSize': I, 'hiddenSize': 0})
+        c.error('hidden-size-negative', {'inputSize': I, 'hiddenSize': -2})
+        c.error('input-size-negative', {'inputSize': -1, 'hiddenSize': H})
+        c.value('input-size-0', {'inputSize': 0, 'hiddenSize': H}, args(3, 2, 0, H, S1), note='no input features: only the biases and the recurrence act')
         c.error('int-input', {'inputSize': I, 'hiddenSize': H}, [ints('input', 3, 2, I)])
         if lstm:
             P = 1

@@ -290,8 +290,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const training = options.training ?? false;
   if (!training && (runningMean === null || runningVar === null))
     throw new ValueError('batchNorm: running_mean and running_var must be given when not training');
-  const perChannel = input.numel() / c;
-  if (training && perChannel <= 1)
+  const perChannel = c === 0 ? 0 : input.numel() / c;
+  // As PyTorch: exactly one value per channel has no variance; an empty batch is allowed (and leaves the running stats).
+  if (training && perChannel === 1)
     throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input size ${fmtShape(input.shape)}`);
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.1;
@@ -300,6 +301,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const bshape = [1, c, ...Array.from({ length: input.ndim - 2 }, () => 1)];
   const bc = (t: Tensor | null | undefined) => (t == null ? null : reshape(t, bshape));
   return tidy(() => {
+    if (input.numel() === 0) return affine(input, bc(options.weight), bc(options.bias));
     let normalized: Tensor;
     if (training) {
       const m = mean(input, dims, true);

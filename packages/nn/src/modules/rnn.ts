@@ -78,7 +78,7 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
   constructor(op: string, gates: number, args: [number, number, RNNOptions?] | [RNNArgs]) {
     super();
     const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize', ...FACTORY_KEYS]);
-    this.inputSize = checkSize(op, 'inputSize', o.inputSize);
+    this.inputSize = checkSize(op, 'inputSize', o.inputSize, true);
     this.hiddenSize = checkSize(op, 'hiddenSize', o.hiddenSize);
     this.numLayers = checkSize(op, 'numLayers', o.numLayers ?? 1);
     this.bias = o.bias ?? true;
