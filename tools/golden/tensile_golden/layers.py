@@ -870,6 +870,7 @@ def max_pool(layer: str, d: int) -> Callable[[], Cases]:
             'stride defaults to kernelSize; padding pads with -inf; ceilMode adds a last window when it starts inside the input or its left padding',
             'returnIndices: output is [values, indices] with gradOutput [g, null]; indices are flat positions in each (unpadded) input plane (h * W + w)',
             'ties give the whole gradient to the first maximum of the window in row-major order; a window of -inf picks its first element inside the input',
+            'a NaN is the maximum of its window (no case has two NaNs in one window: PyTorch then picks the last)',
         ])
         L = 6 if d == 1 else 4
         dx = lambda *shape: (lambda r: [Arg('input', distinct(r, shape), True)])
