@@ -12,25 +12,32 @@ import {
   type DType,
   fromHostArray,
   gather,
+  Generator,
   IndexError,
   grad,
   kernelCoverage,
   logSoftmax,
+  logsumexp,
   matmul,
+  mean,
+  norm,
   PRIMITIVES,
   prod,
   scatter,
   scatterAdd,
   softmax,
   sort,
+  std,
   sum,
   type Tensor,
   topk,
   unary,
   type UnaryOp,
+  variance,
   where,
 } from '@tensile/core';
 import { webgpuBackend } from '@tensile/backend-webgpu';
+import { BLOCK, TILE } from '../src/kernels/reduce.wgsl.js';
 import { bools, describeGpu, expectClose, floats, ints, pair } from './gpu.js';
 
 const UNARY = Object.keys(PRIMITIVES).filter((op) => PRIMITIVES[op as UnaryOp].kind === 'unary') as UnaryOp[];
@@ -184,13 +191,146 @@ describeGpu('webgpu kernels against the cpu backend', () => {
       }
   });
 
-  it('a reduction row longer than 64 x 65535 elements (walked in nested chunks: Mesa 22 llvmpipe ends loops at 65535 iterations)', async () => {
+  it('a reduction row longer than 64 x 65535 elements (Mesa 22 llvmpipe ends every loop once a shader ran 65535 loop iterations in all)', async () => {
     const n = 64 * 65535 + 4096;
     const data = new Float32Array(n).fill(1);
     data[n - 3] = 5;
     const [c, g] = pair(data, [n], 'float32');
     await expectClose(sum(g), sum(c), 'sum', 1e-6, 0);
     await expectClose(argmax(g), argmax(c), 'argmax');
+  });
+
+  it('reductions in passes: short rows, rows of one, two, three and many tiles, strided lines, ties and NaN in later tiles', async () => {
+    for (const r of [1, 7, 64 * BLOCK + 1, 64 * BLOCK * 5 + 3, TILE - 1, TILE, TILE + 1, 3 * TILE + 1, 64 * TILE + 5]) {
+      // Quarters within [-3, 3]: every partial sum is exact, so any order gives the cpu's sum exactly.
+      const data = floats(2 * r, r % 1000).map((v) => Math.round(v * 4) / 4);
+      data[r - 1] = 10; // a tie for the max in row 0's last tile: the first wins
+      data[Math.max(0, r - 2)] = 10;
+      data[(TILE + 6) % r] = -10;
+      data[r + (r >> 1)] = NaN; // row 1: NaN (twice) in a later tile propagates, argmax finds the first
+      data[2 * r - 1] = NaN;
+      const [c, g] = pair(data, [2, r], 'float32');
+      for (const f of [sum, amax, amin, argmax, argmin] as const) await expectClose(f(g, 1), f(c, 1), `${f.name} of rows of ${r}`, 0, 0);
+      const signs = data.map((v, i) => (i % 5 === 0 ? 2 : i % 7 === 0 ? 0.5 : v < 0 ? -1 : 1));
+      const [cp, gp] = pair(signs, [2, r], 'float32');
+      await expectClose(prod(gp, 1), prod(cp, 1), `prod of rows of ${r}`, 1e-6, 0);
+      const [ci, gi] = pair(ints(r, r % 1000), [r], 'int32');
+      for (const f of [sum, argmax, argmin] as const) await expectClose(f(gi), f(ci), `${f.name} int32 of ${r}`);
+    }
+    // Lines with inner > 1 (a reduction over a middle or leading dim) and a permuted view, in several passes.
+    const L = 2 * TILE + 100;
+    const data = floats(2 * L * 3, 55).map((v) => Math.round(v * 4) / 4);
+    data[2 * L * 3 - 4] = 20;
+    const [c, g] = pair(data, [2, L, 3], 'float32');
+    for (const f of [sum, amax, argmax, argmin] as const) {
+      await expectClose(f(g, 1), f(c, 1), `${f.name} over dim 1 of [2, ${L}, 3]`, 0, 0);
+      await expectClose(f(g.reshape([2 * L, 3]), 0), f(c.reshape([2 * L, 3]), 0), `${f.name} over dim 0 of [${2 * L}, 3]`, 0, 0);
+    }
+    await expectClose(sum(g, [0, 2]), sum(c, [0, 2]), 'sum over dims 0 and 2', 0, 0);
+    await expectClose(sum(g.transpose(1, 2), 2), sum(c.transpose(1, 2), 2), 'sum of a transposed view', 0, 0);
+  });
+
+  it('long sums drift like log n, not n: mean, var, std, norm and logsumexp of 1.4M and 4.2M elements within 1e-6 of float64', async () => {
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    for (const n of [1_400_000, 4_200_000]) {
+      const u = new Generator(n).uniform(n);
+      const cases: [string, Float32Array][] = [
+        ['constant 1.1', new Float32Array(n).fill(1.1)],
+        ['uniform squared', Float32Array.from(u, (v) => v * v)],
+        ['3 + uniform', Float32Array.from(u, (v) => 3 + v)],
+      ];
+      for (const [name, x] of cases) {
+        let s = 0;
+        let sq = 0;
+        let max = -Infinity;
+        for (const v of x) {
+          s += v;
+          sq += v * v;
+          max = Math.max(max, v);
+        }
+        let d2 = 0;
+        let e = 0;
+        for (const v of x) {
+          d2 += (v - s / n) ** 2;
+          e += Math.exp(v - max);
+        }
+        const g = fromHostArray(x, [n], 'float32', 'webgpu');
+        const what = `${name}, ${n} elements`;
+        expect(rel(await sum(g).item(), s), `sum of ${what}`).toBeLessThan(1e-6);
+        expect(rel(await mean(g).item(), s / n), `mean of ${what}`).toBeLessThan(1e-6);
+        expect(rel(await norm(g).item(), Math.sqrt(sq)), `norm of ${what}`).toBeLessThan(1e-6);
+        expect(rel(await logsumexp(g, 0).item(), max + Math.log(e)), `logsumexp of ${what}`).toBeLessThan(1e-6);
+        if (d2 > 0) {
+          expect(rel(await variance(g).item(), d2 / (n - 1)), `var of ${what}`).toBeLessThan(1e-6);
+          expect(rel(await std(g).item(), Math.sqrt(d2 / (n - 1))), `std of ${what}`).toBeLessThan(1e-6);
+        }
+        // The same run as a strided line: columns of [n / 4, 4].
+        const cols = await sum(g.reshape([n / 4, 4]), 0).data();
+        for (let k = 0; k < 4; k++) {
+          let t = 0;
+          for (let i = k; i < n; i += 4) t += x[i]!;
+          expect(rel(cols[k]!, t), `column ${k} of ${what}`).toBeLessThan(1e-6);
+        }
+        g.dispose();
+      }
+    }
+  });
+
+  it('softmax and logSoftmax over lines longer than a tile (in passes): values, gradients, strided views, and 1.4M-element denominators', async () => {
+    const n = 1_400_000;
+    const x = floats(n, 78, -2, 2);
+    let max = -Infinity;
+    for (const v of x) max = Math.max(max, v);
+    let e = 0;
+    for (const v of x) e += Math.exp(v - max);
+    const line = fromHostArray(x, [n], 'float32', 'webgpu');
+    const p = await softmax(line, 0).data();
+    const lp = await logSoftmax(line, 0).data();
+    let total = 0;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      total += p[i]!;
+      const want = x[i]! - max - Math.log(e);
+      worst = Math.max(worst, Math.abs(Math.exp(want) - p[i]!) / Math.exp(want), Math.abs(lp[i]! - want));
+    }
+    expect(Math.abs(total - 1), 'softmax of 1.4M elements sums to 1').toBeLessThan(1e-6);
+    expect(worst, 'softmax and logSoftmax of 1.4M elements').toBeLessThan(2e-6);
+    for (const [shape, dim] of [
+      [[2, TILE], 1],
+      [[2, TILE + 1], 1],
+      [[3, 2 * TILE + 5, 2], 1],
+      [[TILE + 3, 3], 0],
+    ] as [number[], number][]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = floats(size, size % 1000, -8, 8);
+      data[7] = NaN;
+      data[size - 2] = 1e4;
+      const [c, g] = pair(data, shape, 'float32');
+      const [cw, gw] = pair(floats(size, 77), shape, 'float32');
+      // The same long lines through a transposed (strided) view: copied into the output, then transformed in place.
+      const last = shape.length - 1;
+      const td = dim === 0 ? last : dim === last ? 0 : dim;
+      for (const f of [softmax, logSoftmax]) {
+        const what = `${f.name} of [${shape.join(', ')}] along ${dim}`;
+        await expectClose(f(g, dim), f(c, dim), what, 1e-5, 1e-6);
+        await expectClose(f(g.transpose(0, last), td), f(c.transpose(0, last), td), `${what}, transposed`, 1e-5, 1e-6);
+        const gx = g.detach().requiresGrad_(true);
+        const cx = c.detach().requiresGrad_(true);
+        const [dg] = grad([f(gx, dim)], [gx], [gw]);
+        const [dc] = grad([f(cx, dim)], [cx], [cw]);
+        await expectClose(dg!, dc!, `${what}, gradient`, 1e-5, 1e-5);
+      }
+    }
+    expect(webgpuBackend.pipelineKeys().some((k) => k.startsWith('softmax:max'))).toBe(true);
+  });
+
+  it('matmul with K past one dispatch (K in chunks that add to C): exact integer-valued float32 and int32', async () => {
+    const K = 1_100_000; // past 65535 steps of 16
+    const [ca, ga] = pair(floats(2 * K, 80, 0, 3).map(Math.floor), [2, K], 'float32');
+    const [cb, gb] = pair(floats(3 * K, 81, 0, 3).map(Math.floor), [3, K], 'float32');
+    await expectClose(matmul(ga, gb.t()), matmul(ca, cb.t()), `[2, ${K}] x [${K}, 3]`, 0, 0);
+    const [ci, gi] = pair(ints(2 * K, 82, -2, 2), [2, K], 'int32');
+    await expectClose(matmul(gi, gi.t()), matmul(ci, ci.t()), `int32 [2, ${K}] x [${K}, 2]`);
   });
 
   it('matmul: tiles, strided and batch-broadcast operands, K = 0, int32', async () => {

@@ -7,12 +7,19 @@ import { META } from './math.wgsl.js';
  * 16x16 tiles of A and B in workgroup memory so each global element is read
  * once per tile instead of once per output. Operands are read through their
  * strides (transposed and batch-broadcast views cost nothing).
+ * A dispatch covers K from [13] to [14]: Mesa 22's llvmpipe ends every loop
+ * of a shader once all its loops together ran 65535 iterations (see
+ * reduce.wgsl.ts), and each 16-wide step of K costs 1 to 17 of them, so K
+ * goes in chunks of K_CHUNK, each dispatch after the first adding to C
+ * ([15] = 1): the same additions in the same order as one loop over K.
  * Uniform slots: [0] M, [1] K, [2] N, [3] first batch of this dispatch,
  * [4] A offset, [5] B offset, [6] C offset, [7..9] A strides (batch, row, col),
- * [10..12] B strides.
+ * [10..12] B strides, [13] first k, [14] end k, [15] accumulate into C.
  */
 
 export const TILE = 16;
+/** K per dispatch: 1024 steps of 17 loop iterations, far below llvmpipe's 65535. */
+export const K_CHUNK = 16384;
 
 export function matmulSource(dtype: DType): string {
   const T = WGSL_TYPE[dtype];
@@ -34,8 +41,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let col = wid.x * ${TILE}u + lid.x;
   let abase = M(4u) + batch * M(7u);
   let bbase = M(5u) + batch * M(10u);
+  let out = M(6u) + (batch * m + row) * n + col;
   var acc = ${acc}(0);
-  for (var t = 0u; t < kk; t = t + ${TILE}u) {
+  if (M(15u) != 0u && row < m && col < n) { acc = c[out]; }
+  for (var t = M(13u); t < M(14u); t = t + ${TILE}u) {
     let ak = t + lid.x;
     var av = ${T}(0);
     if (row < m && ak < kk) { av = a[abase + row * M(8u) + ak * M(9u)]; }
@@ -48,7 +57,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var k = 0u; k < ${TILE}u; k = k + 1u) { acc = acc + ta[lid.y][k] * tb[k][lid.x]; }
     workgroupBarrier();
   }
-  if (row < m && col < n) { c[M(6u) + (batch * m + row) * n + col] = ${store}; }
+  if (row < m && col < n) { c[out] = ${store}; }
 }
 `;
 }

@@ -1,5 +1,5 @@
 // Bundled for the browser test: runs ops and losses on webgpu and on cpu in the page and reports every mismatch.
-import { binary, cumsum, fromHostArray, matmul, ready, sort, sum, type Tensor, unary, webgpuReason } from './imports.js';
+import { amax, argmax, binary, cumsum, fromHostArray, matmul, prod, ready, softmax, sort, sum, type Tensor, unary, webgpuReason } from './imports.js';
 import { functional as F } from '@tensile/nn';
 
 interface Outcome {
@@ -46,6 +46,13 @@ async function run(): Promise<Outcome> {
   for (const op of ['add', 'mul', 'div', 'pow', 'maximum', 'remainder'] as const) await compare(op, binary(op, cx, cy), binary(op, gx, gy));
   await compare('matmul', matmul(cx, cy.t()), matmul(gx, gy.t()));
   await compare('sum', sum(cx, 1), sum(gx, 1));
+  // Rows of several tiles: reductions in passes (with subgroup operations where the adapter has them).
+  const [cl, gl] = both(rand(2 * 3000, 3), [2, 3000]);
+  await compare('sum of rows of 3000', sum(cl, 1), sum(gl, 1));
+  await compare('prod of rows of 3000', prod(cl.mul(0.001).add(1), 1), prod(gl.mul(0.001).add(1), 1));
+  await compare('amax of rows of 3000', amax(cl, 1), amax(gl, 1));
+  await compare('argmax of rows of 3000', argmax(cl, 1), argmax(gl, 1));
+  await compare('softmax of rows of 3000', softmax(cl, 1), softmax(gl, 1), 1e-6);
   await compare('cumsum', cumsum(cx, 1), cumsum(gx, 1));
   await compare('sort', sort(cx, 1)[0], sort(gx, 1)[0]);
   const target = (t: Tensor) => t.argmax(1);
