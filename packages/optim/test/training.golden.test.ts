@@ -5,13 +5,12 @@ import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
 import { expectClose, type GoldenTensor, readTraining, toTensor, values } from './golden.js';
 
-interface Layer {
-  type: string;
-  inFeatures?: number;
-  outFeatures?: number;
-  weight?: GoldenTensor;
-  bias?: GoldenTensor;
-}
+/** A layer: its torch.nn class, constructor options in camelCase, and its state_dict tensors (weight, bias, running_mean, ...). */
+type Layer = { type: string } & Record<string, unknown>;
+
+const isGoldenTensor = (v: unknown): v is GoldenTensor => typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
+/** Constructors that create parameters or buffers take a dtype. */
+const FACTORY_LAYERS = new Set(['Linear', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose1d', 'ConvTranspose2d', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'Embedding']);
 
 interface TrainingCase {
   id: string;
@@ -37,15 +36,14 @@ const LOSSES = nn as unknown as Record<string, LossCtor>;
 
 /** The PyTorch model of the case: layers by their torch.nn names, with the stored initial weights. */
 function buildModel(c: TrainingCase, dtype: DType): nn.Sequential {
-  const layers = c.model.layers.map((l): nn.Module => {
-    if (l.type === 'Linear') return new nn.Linear(l.inFeatures!, l.outFeatures!, { dtype });
-    return new (nn as unknown as Record<string, new () => nn.Module>)[l.type]!();
+  const layers = c.model.layers.map(({ type, ...rest }): nn.Module => {
+    const options = Object.fromEntries(Object.entries(rest).filter(([, v]) => !isGoldenTensor(v)));
+    return new (nn as unknown as Record<string, new (o: Record<string, unknown>) => nn.Module>)[type]!(FACTORY_LAYERS.has(type) ? { ...options, dtype } : options);
   });
   const model = new nn.Sequential(...layers);
   const weights: Record<string, ReturnType<typeof toTensor>> = {};
   c.model.layers.forEach((l, i) => {
-    if (l.weight) weights[`${i}.weight`] = toTensor(l.weight, dtype);
-    if (l.bias) weights[`${i}.bias`] = toTensor(l.bias, dtype);
+    for (const [k, v] of Object.entries(l)) if (isGoldenTensor(v)) weights[`${i}.${k}`] = v.dtype === 'int32' ? toTensor(v) : toTensor(v, dtype);
   });
   model.loadStateDict(weights);
   return model;
@@ -54,15 +52,19 @@ function buildModel(c: TrainingCase, dtype: DType): nn.Sequential {
 /**
  * The files train in float64; float32 (what devices without float64 run) is
  * checked against the same values and tolerances, which it meets over these
- * 20 full-batch steps.
+ * few full-batch steps.
  */
-describe.each(['float64', 'float32'] as const)('training end to end matches PyTorch (shared/golden/training), %s', (dtype) => {
+describe.each(['float64', 'float32'] as const)('training end to end matches PyTorch (packaged golden training), %s', (dtype) => {
   test.each(cases.map((c) => [c.id, c]))('%s', (_id, c) => {
     const model = buildModel(c, dtype);
-    expect(model.parameters().length).toBe(Object.keys(c.finalParams).length);
+    expect(Object.keys(model.stateDict()).sort()).toEqual(Object.keys(c.finalParams).sort());
     const input = toTensor(c.data.input, dtype);
     const target = c.data.target.dtype === 'int32' ? toTensor(c.data.target) : toTensor(c.data.target, dtype);
-    const lossFn = new LOSSES[c.loss.loss]!(c.loss.options);
+    // A tensor-valued loss option (weight, posWeight) is {"tensor": T}.
+    const lossOptions = Object.fromEntries(
+      Object.entries(c.loss.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'tensor' in v ? toTensor((v as { tensor: GoldenTensor }).tensor, dtype) : v]),
+    );
+    const lossFn = new LOSSES[c.loss.loss]!(lossOptions);
     const opt = new OPTIMIZERS[c.optimizer.optimizer]!(model.parameters(), c.optimizer.options);
 
     const losses: number[] = [];
@@ -75,7 +77,7 @@ describe.each(['float64', 'float32'] as const)('training end to end matches PyTo
         loss.backward();
         if (k === 0)
           for (const [name, p] of Object.entries(model.stateDict()))
-            expectClose(`${c.id} grad of ${name} at step 0`, p.grad!.dataSync(), values(c.gradsAtFirstStep[name]!), c.rtol, c.atol);
+            if (c.gradsAtFirstStep[name] !== undefined) expectClose(`${c.id} grad of ${name} at step 0`, p.grad!.dataSync(), values(c.gradsAtFirstStep[name]!), c.rtol, c.atol);
         opt.step();
       });
       if (k === 1) memoryAfterSecondStep = memory();
