@@ -1617,6 +1617,119 @@ def gen_ctc(c: Cases) -> None:
                                Arg('target_lengths', T([2, 1], LONG))])
 
 
+# --- PyTorch's own test inputs (common_nn.py's criterion tests, at their sizes or scaled down) --------------------
+
+
+def suite(c: Cases, name: str, make: Callable[[Rng], tuple[list, dict]], reductions: Sequence[str] = REDS, note: str | None = None, fn=None) -> None:
+    for red in reductions:
+        cid = f'torch-suite/{name}/{red}'
+        r = c.rng(cid)
+        args, opts = make(r)
+        opts = {**opts, 'reduction': red}
+        c.value(cid, r, args, opts, note=note or "the input PyTorch's own criterion tests use (common_nn.py)", fn=fn(opts) if fn else None)
+
+
+def sigmoid_probs(r: Rng, *shape: int) -> torch.Tensor:
+    return torch.sigmoid(r.randn(*shape)).clamp(1e-2, 1 - 1e-2)
+
+
+def torch_suite(c: Cases) -> None:
+    loss = c.loss
+    if loss in ('L1Loss', 'MSELoss', 'SmoothL1Loss', 'HuberLoss'):
+        suite(c, '2x3x4', lambda r: ([Arg('input', r.randn(2, 3, 4), True), Arg('target', r.randn(2, 3, 4), True)], {}))
+        suite(c, 'scalar', lambda r: ([Arg('input', r.randn(), True), Arg('target', r.randn(), True)], {}))
+        if loss == 'SmoothL1Loss':
+            suite(c, 'beta-0.5/5x10', lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', r.randn(5, 10), True)], {'beta': 0.5}))
+        if loss == 'HuberLoss':
+            suite(c, 'delta-0.5/5x10', lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', r.randn(5, 10), True)], {'delta': 0.5}))
+    elif loss == 'NLLLoss':
+        mk = lambda xs, C, **o: (lambda r: ([Arg('input', torch.log_softmax(r.randn(*xs), 1), True), Arg('target', class_target(r, C, target_shape(xs), ignore=o.get('ignoreIndex'), p_ignore=0.2) if 'ignoreIndex' in o else class_target(r, C, target_shape(xs)))],
+                                            {**({'weight': r.uniform(C)} if o.get('weight') else {}), **({'ignoreIndex': o['ignoreIndex']} if 'ignoreIndex' in o else {})}))
+        suite(c, '15x10', mk((15, 10), 10))
+        suite(c, '15x10/weights', mk((15, 10), 10, weight=True))
+        suite(c, '15x10/ignore-index-2', mk((15, 10), 10, ignoreIndex=2))
+        suite(c, '15x10/weights/ignore-index-neg', mk((15, 10), 10, weight=True, ignoreIndex=-1))
+        suite(c, '2d/2x3x5x5', mk((2, 3, 5, 5), 3))
+        suite(c, '2d/2x3x5x5/weights/ignore-index-1', mk((2, 3, 5, 5), 3, weight=True, ignoreIndex=1))
+        suite(c, 'nd/2x3x3x2x2', mk((2, 3, 3, 2, 2), 3, weight=True))
+    elif loss == 'CrossEntropyLoss':
+        idx = lambda xs, C, **o: (lambda r: ([Arg('input', r.randn(*xs), True), Arg('target', class_target(r, C, target_shape(xs), ignore=o.get('ignoreIndex'), p_ignore=0.2) if 'ignoreIndex' in o else class_target(r, C, target_shape(xs)))],
+                                             {**({'weight': r.uniform(C)} if o.get('weight') else {}), **{k: v for k, v in o.items() if k != 'weight'}}))
+        prob = lambda xs, C, **o: (lambda r: ([Arg('input', r.randn(*xs), True), Arg('target', torch.softmax(r.randn(*xs), 1), True)],
+                                              {**({'weight': r.uniform(C)} if o.get('weight') else {}), **{k: v for k, v in o.items() if k != 'weight'}}))
+        suite(c, '15x10', idx((15, 10), 10))
+        suite(c, '2d/2x3x5x5/indices/smoothing/ignore-index-1', idx((2, 3, 5, 5), 3, labelSmoothing=0.15, ignoreIndex=1))
+        suite(c, '2d/2x3x5x5/indices/smoothing/weight', idx((2, 3, 5, 5), 3, labelSmoothing=0.15, weight=True))
+        suite(c, '2d/2x3x5x5/prob-target/smoothing/weight', prob((2, 3, 5, 5), 3, labelSmoothing=0.15, weight=True))
+        suite(c, '3d/2x3x3x2x2/prob-target', prob((2, 3, 3, 2, 2), 3))
+        suite(c, '3d/2x3x3x2x2/indices/smoothing/ignore-index-1/weight', idx((2, 3, 3, 2, 2), 3, labelSmoothing=0.3, ignoreIndex=1, weight=True))
+    elif loss == 'KLDivLoss':
+        for lt in [False, True]:
+            def mk(r, lt=lt):
+                t = torch.softmax(r.randn(10, 10), 1)
+                return [Arg('input', torch.log_softmax(r.randn(10, 10), 1), True), Arg('target', t.log() if lt else t, True)], ({'logTarget': True} if lt else {})
+            suite(c, f'10x10{"/log-target" if lt else ""}', mk, reductions=REDS + ['batchmean'])
+        suite(c, 'scalar', lambda r: ([Arg('input', r.randn(), True), Arg('target', r.uniform(lo=0.1, hi=0.9), True)], {}), reductions=REDS + ['batchmean'])
+    elif loss == 'BCELoss':
+        suite(c, '15x10', lambda r: ([Arg('input', sigmoid_probs(r, 15, 10), True), Arg('target', (r.randn(15, 10) > 0).float(), True)], {}))
+        suite(c, '15x10/weights', lambda r: ([Arg('input', sigmoid_probs(r, 15, 10), True), Arg('target', (r.randn(15, 10) > 0).float(), True)], {'weight': r.uniform(10)}))
+        suite(c, 'scalar/weights', lambda r: ([Arg('input', sigmoid_probs(r), True), Arg('target', (r.randn() > 0).float(), True)], {'weight': r.uniform()}))
+    elif loss == 'BCEWithLogitsLoss':
+        suite(c, '15x10', lambda r: ([Arg('input', r.randn(15, 10), True), Arg('target', (r.randn(15, 10) > 0).float(), True)], {}))
+        suite(c, '15x10/weights/pos-weight', lambda r: ([Arg('input', r.randn(15, 10), True), Arg('target', (r.randn(15, 10) > 0).float(), True)], {'weight': r.uniform(10), 'posWeight': r.uniform(10, lo=0.5, hi=3)}))
+    elif loss == 'HingeEmbeddingLoss':
+        suite(c, '10/margin-0.5', lambda r: ([Arg('input', r.uniform(10), True), Arg('target', (r.randn(10) > 0).float() * 2 - 1)], {'margin': 0.5}))
+        suite(c, 'scalar', lambda r: ([Arg('input', r.uniform(), True), Arg('target', T(-1.0))], {}))
+    elif loss == 'MultiLabelMarginLoss':
+        suite(c, '5x10/labels-without-end', lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', (r.uniform(5, 10) * 10).floor().long())], {}),
+              note='PyTorch\'s test target: every entry a label (no -1), with repeats, each counted')
+        suite(c, '10/1d', lambda r: ([Arg('input', r.randn(10), True), Arg('target', (r.uniform(10) * 10).floor().long())], {}))
+        suite(c, '5x10/index-neg', lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', torch.clamp(((r.uniform(5, 10) - 0.5) * 20).floor().long(), min=-1))], {}),
+              note='PyTorch\'s index_neg test: -1 anywhere ends a row')
+    elif loss == 'MultiMarginLoss':
+        mk = lambda **o: (lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', (r.uniform(5) * 8).floor().long())], {**({'weight': r.uniform(10)} if o.pop('weight', False) else {}), **o}))
+        suite(c, '5x10', mk())
+        suite(c, '5x10/p2', mk(p=2))
+        suite(c, '5x10/margin-0.5', mk(margin=0.5))
+        suite(c, '5x10/weights', mk(weight=True))
+        suite(c, '10/1d', lambda r: ([Arg('input', r.randn(10), True), Arg('target', (r.uniform() * 8).floor().long())], {}))
+    elif loss == 'SoftMarginLoss':
+        suite(c, '5x5', lambda r: ([Arg('input', r.randn(5, 5), True), Arg('target', r.randn(5, 5).sign())], {}))
+    elif loss == 'CosineEmbeddingLoss':
+        suite(c, '15x10/margin-0.7', lambda r: ([Arg('input1', r.randn(15, 10), True), Arg('input2', r.randn(15, 10), True), Arg('target', r.randn(15).sign())], {'margin': 0.7}))
+    elif loss == 'MarginRankingLoss':
+        suite(c, '50/margin-0.5', lambda r: ([Arg('input1', r.randn(50), True), Arg('input2', r.randn(50), True), Arg('target', r.randn(50).sign(), True)], {'margin': 0.5}))
+    elif loss == 'MultiLabelSoftMarginLoss':
+        suite(c, '5x10/weights', lambda r: ([Arg('input', r.randn(5, 10), True), Arg('target', (r.uniform(5, 10) * 2).floor(), True)], {'weight': r.uniform(10)}))
+    elif loss == 'PoissonNLLLoss':
+        suite(c, '2x3x4x5/full', lambda r: ([Arg('input', r.randn(2, 3, 4, 5).abs(), True), Arg('target', r.randn(2, 3, 4, 5).floor().abs() + 2, True)], {'full': True, 'logInput': False}))
+        suite(c, '10x10', lambda r: ([Arg('input', r.randn(10, 10), True), Arg('target', (r.uniform(10, 10) * 5).floor(), True)], {}))
+    elif loss == 'GaussianNLLLoss':
+        suite(c, '10x5/var-10x1', lambda r: ([Arg('input', r.randn(10, 5), True), Arg('target', r.randn(10, 5), True), Arg('var', r.uniform(10, 1, lo=0.1, hi=1), True)], {}))
+        suite(c, 'scalar', lambda r: ([Arg('input', r.randn(), True), Arg('target', r.randn(), True), Arg('var', r.uniform(lo=0.1, hi=1), True)], {}))
+    elif loss in ('TripletMarginLoss', 'TripletMarginWithDistanceLoss'):
+        trip = lambda **o: (lambda r: ([Arg('anchor', r.randn(5, 10), True), Arg('positive', r.randn(5, 10), True), Arg('negative', r.randn(5, 10), True)], o))
+        if loss == 'TripletMarginLoss':
+            suite(c, '5x10/swap/margin-1.5/p-1', trip(swap=True, margin=1.5, p=1.0))
+        else:
+            suite(c, '5x10/cosine/swap/margin-0.5', trip(distanceFunction='cosine', swap=True, margin=0.5))
+    elif loss == 'CTCLoss':
+        def mk(r, lengths_as='tensor', concat=False):
+            T_, N, C, S = 20, 3, 5, 8
+            lp = torch.log_softmax(r.randn(T_, N, C), 2)
+            tl = [8, 6, 4]
+            tg = I(r, 1, C, N, S)
+            if concat:
+                tg = torch.cat([tg[i, :tl[i]] for i in range(N)])
+            il = [20, 18, 15]
+            if lengths_as == 'list':
+                return [Arg('log_probs', lp, True), Arg('targets', tg), il, tl], {}
+            return [Arg('log_probs', lp, True), Arg('targets', tg), Arg('input_lengths', T(il, LONG)), Arg('target_lengths', T(tl, LONG))], {}
+        suite(c, 'lengths-intlists', lambda r: mk(r, 'list'), fn=ctc_true_gradient)
+        suite(c, 'lengths-tensors', mk, fn=ctc_true_gradient)
+        suite(c, '1d-target/lengths-tensors', lambda r: mk(r, concat=True), fn=ctc_true_gradient)
+
+
 # --- files ---------------------------------------------------------------------------------------------------------
 
 LOSSES: dict[str, tuple[Callable[[Cases], None], list[str]]] = {
@@ -1654,6 +1767,7 @@ def generate(folder) -> int:
     for loss, (gen, notes) in LOSSES.items():
         c = Cases(loss)
         gen(c)
+        torch_suite(c)
         problems += c.problems
         if c.problems:
             continue

@@ -1,4 +1,4 @@
-import { ValueError, type Tensor, abs, add, clamp, mul, sub, tidy } from '@tensile/core';
+import { ValueError, type Tensor, abs, gt, lt, mul, needsGrad, noGrad, record, sub, tidy, where } from '@tensile/core';
 import { asFloat, broadcastAll, floatArg, lossOptions, numberOption, numericArg } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
@@ -24,20 +24,27 @@ export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOpti
   broadcastAll(op, floatArg(op, input, 'input'), numericArg(op, target, 'target'));
   return tidy(() => {
     const d = sub(input, asFloat(target, input.dtype as 'float32' | 'float64'));
-    return applyReduction(huberTerms(d, delta, delta), reduction);
+    return applyReduction(huberTerms(op, d, delta, delta), reduction);
   });
 }
 
 /**
- * scale (0.5 q^2 / width + |d| - |q|) with q = clamp(d, -width, width): the
- * Huber loss (scale = width = delta) and the smooth L1 loss (scale 1, width
- * beta) in one form. Each branch's gradient is exactly PyTorch's (d / width
- * inside, sign(d) outside, the inner one at |d| == width) and no branch is
- * multiplied by a zero, so an infinite difference still has the gradient
- * +-scale rather than nan; it differentiates again.
+ * scale (0.5 d^2 / width for |d| < width, else |d| - 0.5 width): the Huber
+ * loss (scale = width = delta) and the smooth L1 loss (scale 1, width beta).
+ * Its gradient is PyTorch's, one pass: -scale below -width, scale above
+ * width, d scale / width otherwise (so a nan difference has a nan gradient
+ * and an infinite one +-scale); it is written on d, which stays in the graph,
+ * so it differentiates again.
  */
-export function huberTerms(d: Tensor, width: number, scale: number): Tensor {
-  const q = clamp(d, -width, width);
-  const inner = mul(mul(q, q), 0.5 / width);
-  return mul(add(inner, sub(abs(d), abs(q))), scale);
+export function huberTerms(op: string, d: Tensor, width: number, scale: number): Tensor {
+  const out = noGrad(() => {
+    const z = abs(d);
+    return mul(where(lt(z, width), mul(mul(d, d), 0.5 / width), sub(z, 0.5 * width)), scale);
+  });
+  if (needsGrad(d))
+    record(op, [d], [out], [d], (g, s) => {
+      const ds = s[0]!;
+      return [mul(g, where(lt(ds, -width), -scale, where(gt(ds, width), scale, mul(ds, scale / width))))];
+    });
+  return out;
 }
