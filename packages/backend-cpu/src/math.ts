@@ -24,4 +24,17 @@ export function erf(x: number): number {
   return x > 0 ? 1 - erfc : erfc - 1;
 }
 
-export const helpers = { erf };
+/** C99's pow: Math.pow gives NaN for pow(1, NaN), pow(1, +-inf) and pow(-1, +-inf), which C (and PyTorch) define as 1. */
+export function pow(a: number, b: number): number {
+  if (a === 1 || b === 0) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return Math.pow(a, b);
+}
+
+/** PyTorch's remainder: fmod(a, b) plus b where the two signs differ (sign of b, as Python's %). */
+export function remainder(a: number, b: number): number {
+  const m = a % b;
+  return m !== 0 && b < 0 !== m < 0 ? m + b : m;
+}
+
+export const helpers = { erf, pow, remainder };

@@ -73,7 +73,7 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     const [ci, gi] = pair(ints(40, 3), [40], 'int32');
     for (const op of UNARY) await expectClose(unary(op, gi), unary(op, ci), `${op} int32`, 4e-6, 1e-6);
     const [cb, gb] = pair(bools(40, 4), [40], 'bool');
-    for (const op of ['abs', 'relu', 'logicalNot', 'isnan', 'isinf'] as const) await expectClose(unary(op, gb), unary(op, cb), `${op} bool`);
+    for (const op of ['sign', 'logicalNot', 'isnan', 'isinf'] as const) await expectClose(unary(op, gb), unary(op, cb), `${op} bool`);
   });
 
   it('binary ops with broadcasting, scalars and special values', async () => {

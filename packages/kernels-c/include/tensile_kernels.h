@@ -34,8 +34,6 @@ typedef ptrdiff_t tn_idx;
 /* Most dims an N-d elementwise call accepts (after the caller's own reshapes). */
 #define TN_MAX_DIMS 16
 
-enum tn_dtype { TN_F32 = 0, TN_F64 = 1, TN_I32 = 2, TN_BOOL = 3 };
-
 enum tn_status {
   TN_OK = 0,
   TN_E_DTYPE = -1,    /* op not defined for this dtype combination */
@@ -44,29 +42,15 @@ enum tn_status {
   TN_E_INDEX = -4     /* an index was out of range (gather/scatter) */
 };
 
-/* Unary ops, in the order of core's op table (packages/core/src/ops/table.ts). */
-enum tn_unary_op {
-  TN_NEG, TN_ABS, TN_SIGN, TN_RELU, TN_FLOOR, TN_CEIL, TN_ROUND, TN_EXP, TN_LOG,
-  TN_LOG1P, TN_EXPM1, TN_SQRT, TN_RSQRT, TN_RECIPROCAL, TN_TANH, TN_SIGMOID,
-  TN_SOFTPLUS, TN_SIN, TN_COS, TN_ERF, TN_ISNAN, TN_ISINF, TN_LOGICAL_NOT,
-  TN_UNARY_COUNT
-};
-
-/* Binary ops, in the order of core's op table. */
-enum tn_binary_op {
-  TN_ADD, TN_SUB, TN_MUL, TN_DIV, TN_POW, TN_MAXIMUM, TN_MINIMUM, TN_REMAINDER,
-  TN_EQ, TN_NE, TN_LT, TN_LE, TN_GT, TN_GE, TN_LOGICAL_AND, TN_LOGICAL_OR,
-  TN_LOGICAL_XOR, TN_BINARY_COUNT
-};
-
-enum tn_reduce_op { TN_SUM, TN_PROD, TN_AMAX, TN_AMIN, TN_ARGMAX, TN_ARGMIN, TN_REDUCE_COUNT };
+/* dtype and op codes (enum tn_dtype, tn_unary_op, tn_binary_op, tn_reduce_op), generated from core's op table. */
+#include "tensile_ops.h"
 
 /* ---- elementwise (N-d, strided; dims are merged internally where layouts allow) ---- */
 
 /*
  * out = op(x) over `shape[nd]`. dtype_out is dtype_in, except bool for
  * ISNAN/ISINF/LOGICAL_NOT. Float-only ops (exp .. erf) need a float dtype_in.
- * Semantics follow PyTorch: round is half-to-even, relu/sign keep NaN,
+ * Semantics follow PyTorch: round is half-to-even, relu keeps NaN, sign(NaN) is 0,
  * softplus is linear above 20.
  */
 int tn_unary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape,
@@ -77,7 +61,8 @@ int tn_unary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape,
  * 0; a scalar is a one-element buffer with all strides 0). dtype_out is dtype_in
  * for arithmetic, bool for comparisons and logical ops. DIV needs a float
  * dtype. Integer arithmetic wraps modulo 2^32; REMAINDER has the sign of b
- * (Python's %), and is 0 for an integer b == 0. MAXIMUM/MINIMUM propagate NaN.
+ * (fmod moved by b, as PyTorch), and is 0 for an integer b == 0. POW is C99 pow.
+ * MAXIMUM/MINIMUM propagate NaN.
  * out may alias a or b element for element (in-place ops).
  */
 int tn_binary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape,

@@ -53,7 +53,8 @@ typedef uint8_t u8;
 
 UNARY_F32_V(neg_f32, -v)
 UNARY_F32_V(abs_f32, vabs(v))
-UNARY_F32_V(sign_f32, vselect(v > 0.0f, vsplat(1.0f), vselect(v < 0.0f, vsplat(-1.0f), v)))
+/* sign is 0 for NaN, as PyTorch's (0 < a) - (a < 0). */
+UNARY_F32_V(sign_f32, vselect(v > 0.0f, vsplat(1.0f), vselect(v < 0.0f, vsplat(-1.0f), vsplat(0.0f))))
 UNARY_F32_V(relu_f32, vselect(v < 0.0f, vsplat(0.0f), v))
 UNARY_F32_V(floor_f32, vfloor(v))
 UNARY_F32_V(ceil_f32, vceil(v))
@@ -77,7 +78,7 @@ UNARY_S(not_f32, float, u8, a == 0)
 
 UNARY_S(neg_f64, double, double, -a)
 UNARY_S(abs_f64, double, double, __builtin_fabs(a))
-UNARY_S(sign_f64, double, double, a > 0 ? 1.0 : a < 0 ? -1.0 : a)
+UNARY_S(sign_f64, double, double, a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0)
 UNARY_S(relu_f64, double, double, a < 0 ? 0.0 : a)
 UNARY_S(floor_f64, double, double, __builtin_floor(a))
 UNARY_S(ceil_f64, double, double, __builtin_ceil(a))
@@ -223,8 +224,67 @@ int tn_unary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape, c
       }                                                                                     \
   }
 
-/* Python's remainder in double, as backend-cpu; NaN for b == 0. */
-TN_INLINE double remainder_d(double a, double b) { return b == 0 ? __builtin_nan("") : a - __builtin_floor(a / b) * b; }
+/*
+ * PyTorch's remainder in double, as backend-cpu: fmod(a, b) moved by b where
+ * its sign differs from b's. NaN for b == 0 or infinite a; an infinite b
+ * leaves a when a has b's sign (or is 0), else gives b itself.
+ */
+/* Exact fmod by shift-and-subtract on the significands (after musl's fmod, MIT): no libm in the wasm build. */
+static double fmod_d(double x, double y) {
+  union {
+    double f;
+    uint64_t i;
+  } ux = {x}, uy = {y};
+  int ex = (int)(ux.i >> 52 & 0x7ff), ey = (int)(uy.i >> 52 & 0x7ff);
+  uint64_t sx = ux.i >> 63, i, uxi = ux.i;
+  if (uy.i << 1 == 0 || y != y || ex == 0x7ff) return (x * y) / (x * y);
+  if (uxi << 1 <= uy.i << 1) return uxi << 1 == uy.i << 1 ? 0 * x : x;
+  if (!ex) {
+    for (i = uxi << 12; i >> 63 == 0; ex--, i <<= 1) {}
+    uxi <<= -ex + 1;
+  } else {
+    uxi &= -1ULL >> 12;
+    uxi |= 1ULL << 52;
+  }
+  if (!ey) {
+    for (i = uy.i << 12; i >> 63 == 0; ey--, i <<= 1) {}
+    uy.i <<= -ey + 1;
+  } else {
+    uy.i &= -1ULL >> 12;
+    uy.i |= 1ULL << 52;
+  }
+  for (; ex > ey; ex--) {
+    i = uxi - uy.i;
+    if (i >> 63 == 0) {
+      if (i == 0) return 0 * x;
+      uxi = i;
+    }
+    uxi <<= 1;
+  }
+  i = uxi - uy.i;
+  if (i >> 63 == 0) {
+    if (i == 0) return 0 * x;
+    uxi = i;
+  }
+  for (; uxi >> 52 == 0; uxi <<= 1, ex--) {}
+  if (ex > 0) {
+    uxi -= 1ULL << 52;
+    uxi |= (uint64_t)ex << 52;
+  } else
+    uxi >>= -ex + 1;
+  ux.i = uxi | sx << 63;
+  return ux.f;
+}
+TN_INLINE double remainder_d(double a, double b) {
+  double m = fmod_d(a, b);
+  return (m != 0 && ((b < 0) != (m < 0))) ? m + b : m;
+}
+/* C99 pow: the host's may be JavaScript's Math.pow (wasm), which gives NaN for pow(1, NaN), pow(1, +-inf) and pow(-1, +-inf). */
+TN_INLINE double pow_c99(double a, double b) {
+  if (a == 1 || b == 0) return 1;
+  if (a == -1 && __builtin_isinf(b)) return 1;
+  return tn_pow(a, b);
+}
 TN_INLINE int32_t remainder_i(int32_t a, int32_t b) {
   if (b == 0 || b == -1) return 0; /* b == -1 also avoids INT32_MIN % -1 */
   int32_t r = a % b;
@@ -249,7 +309,7 @@ BINARY_F32_V(mul_f32, a * b)
 BINARY_F32_V(div_f32, a / b)
 BINARY_F32_V(max_f32, vmax(a, b))
 BINARY_F32_V(min_f32, vmin(a, b))
-BINARY_S(pow_f32, float, float, tn_pow(a, b))
+BINARY_S(pow_f32, float, float, pow_c99(a, b))
 BINARY_S(rem_f32, float, float, remainder_d(a, b))
 
 /* x^2 with a scalar exponent 2 (squares in losses and norms) stays on vectors: the same float32 rounding as pow. */
@@ -278,7 +338,7 @@ BINARY_S(add_f64, double, double, a + b)
 BINARY_S(sub_f64, double, double, a - b)
 BINARY_S(mul_f64, double, double, a * b)
 BINARY_S(div_f64, double, double, a / b)
-BINARY_S(pow_f64, double, double, tn_pow(a, b))
+BINARY_S(pow_f64, double, double, pow_c99(a, b))
 BINARY_S(max_f64, double, double, max_d(a, b))
 BINARY_S(min_f64, double, double, min_d(a, b))
 BINARY_S(rem_f64, double, double, remainder_d(a, b))

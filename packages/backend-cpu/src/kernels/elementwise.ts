@@ -60,7 +60,8 @@ function generate(arity: 1 | 2 | 3, expr: string): Loop {
 const UNARY: Record<UnaryOp, string> = {
   neg: '-a',
   abs: 'Math.abs(a)',
-  sign: 'a > 0 ? 1 : a < 0 ? -1 : a',
+  // 0 for NaN, as PyTorch ((0 < a) - (a < 0)).
+  sign: 'a > 0 ? 1 : a < 0 ? -1 : 0',
   relu: 'a < 0 ? 0 : a',
   floor: 'Math.floor(a)',
   ceil: 'Math.ceil(a)',
@@ -89,10 +90,12 @@ const BINARY: Record<BinaryOp, string> = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
-  pow: 'Math.pow(a, b)',
+  // C99 pow, not JavaScript's: pow(1, y) and pow(-1, +-inf) are 1 even for y NaN.
+  pow: 'H.pow(a, b)',
   maximum: 'Math.max(a, b)',
   minimum: 'Math.min(a, b)',
-  remainder: '(b === 0 ? NaN : a - Math.floor(a / b) * b)',
+  // fmod (JavaScript's %), moved by b where its sign differs from b's, as PyTorch: remainder(-1, inf) is inf.
+  remainder: 'H.remainder(a, b)',
   eq: 'a === b ? 1 : 0',
   ne: 'a !== b ? 1 : 0',
   lt: 'a < b ? 1 : 0',

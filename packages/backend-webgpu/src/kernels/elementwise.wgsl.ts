@@ -86,7 +86,8 @@ export function truthy(dtype: DType, x: string): string {
 const FLOAT_UNARY: Record<string, string> = {
   neg: '-a',
   abs: 'abs(a)',
-  sign: 'select(select(a, -1.0, f_lt(a, 0.0)), 1.0, f_lt(0.0, a))',
+  // 0 for NaN, as PyTorch.
+  sign: 'select(select(0.0, -1.0, f_lt(a, 0.0)), 1.0, f_lt(0.0, a))',
   relu: 'select(a, 0.0, f_lt(a, 0.0))',
   floor: 'floor(a)',
   ceil: 'ceil(a)',
@@ -115,7 +116,7 @@ export function unaryExpr(op: UnaryOp, x: DType): string {
   if (op === 'logicalNot') return asBool(`!${truthy(x, 'a')}`);
   if (x === 'float32') return FLOAT_UNARY[op]!;
   if (x === 'int32') return INT_UNARY[op]!;
-  // bool: core only lets abs and relu through, both the identity.
+  // bool: core lets no same-dtype unary op through (sign of a bool is a copy there); the identity is harmless.
   return 'a';
 }
 

@@ -133,11 +133,69 @@ fn t_softplus(x: f32) -> f32 { if (is_nan(x) || x > 20.0) { return x; } return t
 // sin and cos of x reduced by pi/2 (three-part Cody-Waite constant); q selects the quadrant.
 fn sin_poly(r: f32) -> f32 { let r2 = r * r; return r + r * r2 * (-0.16666667 + r2 * (0.0083333333 + r2 * (-0.00019841270 + r2 * 0.0000027557319))); }
 fn cos_poly(r: f32) -> f32 { let r2 = r * r; return 1.0 + r2 * (-0.5 + r2 * (0.041666667 + r2 * (-0.0013888889 + r2 * (0.000024801587 - r2 * 0.00000027557319)))); }
+// Payne-Hanek reduction for |x| past Cody-Waite's reach (q * 1.5703125 stops being exact near 1e5):
+// x * 2/pi from x's 24-bit significand times 224 bits of 2/pi, in 16-bit limbs (no u64 in WGSL).
+// Returns the quadrant (0..3) in .x and the remainder in radians in .y.
+fn pi2_word(l: ptr<function, array<u32, 18>>, pos: u32) -> u32 {
+  let li = pos >> 4u;
+  let sh = pos & 15u;
+  let v = (*l)[li] | ((*l)[li + 1u] << 16u);
+  if (sh == 0u) { return v; }
+  return (v >> sh) | ((*l)[li + 2u] << (32u - sh));
+}
+fn reduce_pio2_large(x: f32) -> vec2<f32> {
+  let bits = bitcast<u32>(x);
+  let be = (bits >> 23u) & 0xffu;
+  let m = (bits & 0x7fffffu) | 0x800000u;
+  let m0 = m & 0xffffu;
+  let m1 = m >> 16u;
+  var w32 = array<u32, 7>(0xfe5163abu, 0x3c439041u, 0xdb629599u, 0xf534ddc0u, 0xfc2757d1u, 0x4e441529u, 0xa2f9836eu);
+  var l: array<u32, 18>;
+  var c = 0u;
+  for (var j = 0u; j < 14u; j++) {
+    let w = (w32[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
+    let t = m0 * w + c;
+    l[j] = t & 0xffffu;
+    c = t >> 16u;
+  }
+  l[14] = c;
+  c = 0u;
+  for (var j = 0u; j < 14u; j++) {
+    let w = (w32[j >> 1u] >> ((j & 1u) * 16u)) & 0xffffu;
+    let t = m1 * w + c + l[j + 1u];
+    l[j + 1u] = t & 0xffffu;
+    c = t >> 16u;
+  }
+  l[15] = c;
+  // The units bit of x * 2/pi is bit 374 - be of the product; take 64 bits below it and 32 from it up.
+  let b0 = 310u - be;
+  var lo = pi2_word(&l, b0);
+  var mid = pi2_word(&l, b0 + 32u);
+  var q = pi2_word(&l, b0 + 64u) & 3u;
+  var s = 1.0;
+  if (mid >= 0x80000000u) {
+    // fraction >= 1/2: round the quotient up and take the remainder negative.
+    q = (q + 1u) & 3u;
+    s = -1.0;
+    lo = ~lo + 1u;
+    mid = ~mid + select(0u, 1u, lo == 0u);
+  }
+  let fr = (f32(mid) + f32(lo) * 2.3283064365386963e-10) * 2.3283064365386963e-10;
+  var r = s * (fr * 1.5707963705062866 + fr * -4.371139000186243e-8);
+  if ((bits >> 31u) != 0u) { r = -r; q = (4u - q) & 3u; }
+  return vec2<f32>(f32(q), r);
+}
 fn t_sincos(x: f32, shift: i32) -> f32 {
   if (is_nan(x) || is_inf(x)) { return f_nan(); }
-  let q = round(x * 0.63661977);
-  let r = ((x - q * 1.5703125) - q * 4.8375129699707031e-4) - q * 7.5497899548918821e-8;
-  let quadrant = (i32(q) + shift) & 3;
+  var q = round(x * 0.63661977);
+  var r = ((x - q * 1.5703125) - q * 4.8375129699707031e-4) - q * 7.5497899548918821e-8;
+  var qi = i32(q);
+  if (abs(x) > 16384.0) {
+    let big = reduce_pio2_large(x);
+    qi = i32(big.x);
+    r = big.y;
+  }
+  let quadrant = (qi + shift) & 3;
   if (quadrant == 0) { return sin_poly(r); }
   if (quadrant == 1) { return cos_poly(r); }
   if (quadrant == 2) { return -sin_poly(r); }
@@ -160,12 +218,13 @@ fn t_erf(x: f32) -> f32 {
   return sign(x) * (1.0 - erfc);
 }
 
+// C99 pow: pow(x, +-0) = 1 and pow(1, y) = 1 even for NaN, pow(-1, +-inf) = 1.
 fn t_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
+  if (f_eq(b, 0.0) || f_eq(a, 1.0)) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return f_nan(); }
   if (is_inf(b)) {
     let m = abs(a);
-    if (m == 1.0) { return f_nan(); }
+    if (m == 1.0) { return 1.0; }
     return select(0.0, f_inf(), (m > 1.0) == (b > 0.0));
   }
   let integral = b == floor(b);
@@ -195,7 +254,9 @@ fn t_pow(a: f32, b: f32) -> f32 {
 // in float32, so the residual is taken exactly with fma and moved by one b
 // when the rounding gave it the wrong sign.
 fn t_rem(a: f32, b: f32) -> f32 {
-  if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a) || is_inf(b)) { return f_nan(); }
+  if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a)) { return f_nan(); }
+  // fmod(a, +-inf) is a: kept where a has b's sign (or is 0), else moved by b to b itself.
+  if (is_inf(b)) { return select(b, a, a == 0.0 || ((a < 0.0) == (b < 0.0))); }
   let q = floor(a / b);
   // A quotient past float32's range leaves nothing representable of a below b (the cpu's float64 gives 0 there too).
   if (is_inf(q)) { return 0.0; }

@@ -3,7 +3,7 @@ import { kernel } from '../backend/registry.js';
 import { noGrad as noGradRun } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype.js';
-import { DTypeError, fmtShape } from '../errors.js';
+import { DTypeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
@@ -51,8 +51,11 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
       outDtype = 'float32';
     }
   } else if (rule === 'bool') outDtype = 'bool';
-  else if (x.dtype === 'bool' && op !== 'abs' && op !== 'relu')
+  else if (x.dtype === 'bool') {
+    // As PyTorch: the sign of a bool is the bool itself; the other same-dtype ops reject bool.
+    if (op === 'sign') return castTo(x, 'bool');
     throw new DTypeError(`${op}: not supported for bool tensors (shape ${fmtShape(x.shape)})`);
+  }
   const out = empty(backend, x.shape, outDtype);
   kernel(op, backend)(input, out);
   if (input !== x) input.dispose();
@@ -136,27 +139,48 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
       if (n[1]) {
         // d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0.
         const d = isTensorArg(a) ? mul(out, log(a)) : mul(out, Math.log(Number(a)));
-        const mask = isTensorArg(a) ? logicalAnd(eq(a, 0), ge(b, 0)) : null;
+        const mask = isTensorArg(a) ? logicalAnd(eq(a, 0), ge(b, 0)) : Number(a) === 0 ? ge(b, 0) : null;
         gb = mul(g, mask === null ? d : where(mask, 0, d));
       }
       return [ga, gb];
     },
   },
+  // As PyTorch: ties split the gradient evenly, the smaller (larger) side gets none,
+  // and where either side is NaN both get all of it (every comparison is false).
   maximum: {
     saves: () => [true, true, false],
     grad: (g, a, b, _o, n) => {
-      const tie = half(eq(a, b));
-      return [n[0] ? mul(g, add(gt(a, b), tie)) : null, n[1] ? mul(g, add(lt(a, b), tie)) : null];
+      const shared = where(eq(a, b), half(g), g);
+      return [n[0] ? where(lt(a, b), 0, shared) : null, n[1] ? where(gt(a, b), 0, shared) : null];
     },
   },
   minimum: {
     saves: () => [true, true, false],
     grad: (g, a, b, _o, n) => {
-      const tie = half(eq(a, b));
-      return [n[0] ? mul(g, add(lt(a, b), tie)) : null, n[1] ? mul(g, add(gt(a, b), tie)) : null];
+      const shared = where(eq(a, b), half(g), g);
+      return [n[0] ? where(gt(a, b), 0, shared) : null, n[1] ? where(lt(a, b), 0, shared) : null];
     },
   },
+  // As PyTorch: d/da = 1, d/db = -(a floor-divided by b).
+  remainder: {
+    saves: (_na, nb) => [nb, nb, false],
+    grad: (g, a, b, _o, n) => [n[0] ? g : null, n[1] ? neg(mul(g, floorQuotient(a, b as Tensor))) : null],
+  },
 };
+
+/**
+ * PyTorch's floor division of floats (div_floor_floating), without a graph (it
+ * is piecewise constant): (a - remainder(a, b)) / b rounded, so a quotient
+ * that rounds up to an integer is not floored past it; a / b for b == 0; for
+ * an infinite b, 0 where a has b's sign (or is 0) and -1 where it has not.
+ */
+function floorQuotient(a: TensorOrScalar, b: Tensor): Tensor {
+  return noGradRun(() => {
+    const r = binary('remainder', a, b);
+    const q = where(eq(b, 0), div(a, b), round(div(sub(a, r), b)));
+    return where(logicalAnd(isinf(b), logicalNot(isnan(r))), where(eq(r, a), 0, -1), q);
+  });
+}
 
 function computeDtype(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): DType {
   const at = isTensorArg(a);
@@ -179,10 +203,38 @@ function asKernelArg(x: TensorOrScalar, dt: DType, shape: readonly number[], tem
   return rawView(t, shape, broadcastStrides(t.shape, t.strides, shape));
 }
 
+const isBoolArg = (v: TensorOrScalar): boolean => (isTensorArg(v) ? v.dtype === 'bool' : typeof v === 'boolean');
+
+/**
+ * PyTorch's rules for bool operands: a bool tensor in a subtraction is an
+ * error; bool with bool stays bool for add and maximum (or), mul and minimum
+ * (and), and has no remainder or power. Returns the result where a rule
+ * applies, else null.
+ */
+function boolBinary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor | null {
+  const at = isTensorArg(a);
+  const bt = isTensorArg(b);
+  if (op === 'sub' && ((at && a.dtype === 'bool') || (bt && b.dtype === 'bool')))
+    throw new DTypeError(
+      `sub: Subtraction, the \`-\` operator, with a bool tensor is not supported (shapes ${fmtShape(at ? a.shape : [])} and ${fmtShape(bt ? b.shape : [])}); to invert a mask use logicalNot(), for exclusive or logicalXor()`,
+    );
+  if (!isBoolArg(a) || !isBoolArg(b)) return null;
+  if (op === 'add' || op === 'maximum') return binary('logicalOr', a, b);
+  if (op === 'mul' || op === 'minimum') return binary('logicalAnd', a, b);
+  if (op === 'remainder' || op === 'pow') throw new DTypeError(`${op}: not implemented for bool tensors; cast them to int32 or float32 first`);
+  return null;
+}
+
 export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const backend = deviceOf(op, a, b);
   const at = isTensorArg(a);
   const bt = isTensorArg(b);
+  if (PRIMITIVES[op].dtype !== 'bool' && op !== 'div' && (isBoolArg(a) || isBoolArg(b))) {
+    const r = boolBinary(op, a, b);
+    if (r !== null) return r;
+  }
+  if (op === 'pow' && at && !isFloat(a.dtype) && typeof b === 'number' && Number.isInteger(b) && b < 0)
+    throw new ValueError(`pow: Integers to negative integer powers are not allowed (an ${a.dtype} tensor of shape ${fmtShape(a.shape)} to the power ${b})`);
   const shape = at && bt ? broadcastShapes(op, a.shape, b.shape) : at ? a.shape : (b as Tensor).shape;
   const dt = computeDtype(op, a, b);
   const outDtype: DType = PRIMITIVES[op].dtype === 'bool' ? 'bool' : dt;
@@ -226,6 +278,10 @@ function reduceGrad(g: Tensor, shape: readonly number[], dtype: DType): Tensor {
 /** a op (alpha * b), scaling first only when alpha is not 1. */
 function scaledBinary(op: 'add' | 'sub', a: TensorOrScalar, b: TensorOrScalar, alpha: number): Tensor {
   if (alpha === 1) return binary(op, a, b);
+  const integral = (v: TensorOrScalar) => (isTensorArg(v) ? !isFloat(v.dtype) : typeof v === 'boolean' || Number.isInteger(v));
+  if (!Number.isInteger(alpha) && integral(a) && integral(b))
+    throw new DTypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number (got alpha ${alpha})`);
+  if (!isTensorArg(b)) return binary(op, a, Number(b) * alpha);
   const scaled = mul(b, alpha);
   const out = binary(op, a, scaled);
   scaled.dispose();
@@ -290,6 +346,8 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
   deviceOf('clamp', x, min ?? null, max ?? null);
   if ((min === undefined || min === null) && (max === undefined || max === null))
     throw new DTypeError("clamp: at least one of 'min' or 'max' must not be None");
+  for (const bound of [min, max]) if (isTensorArg(bound)) broadcastShapes('clamp', x.shape, bound.shape);
+  if (isTensorArg(min) && isTensorArg(max)) broadcastShapes('clamp', min.shape, max.shape);
   const grad = needsGrad(x, min ?? null, max ?? null);
   const run = () => {
     let r = x;
@@ -316,10 +374,14 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
       let inside: Tensor | null = null;
       if (lv !== null) inside = ge(xs, lv);
       if (hv !== null) inside = inside === null ? le(xs, hv) : logicalAnd(inside, le(xs, hv));
+      // As PyTorch's clamp_backward_min_max: with both bounds, min gets the gradient where
+      // x < min < max, and max where x > max or max < min (then every entry is max).
+      const toMin = () => (hv !== null ? logicalAnd(lt(xs, lv!), lt(lv!, hv)) : lt(xs, lv!));
+      const toMax = () => (lv !== null ? logicalOr(gt(xs, hv!), lt(hv!, lv)) : gt(xs, hv!));
       return [
         needs[0] ? where(inside!, g, 0) : null,
-        needs[1] && isTensorArg(lv) ? reduceGrad(where(lt(xs, lv), g, 0), lv.shape, lv.dtype) : null,
-        needs[2] && isTensorArg(hv) ? reduceGrad(where(gt(xs, hv), g, 0), hv.shape, hv.dtype) : null,
+        needs[1] && isTensorArg(lv) ? reduceGrad(where(toMin(), g, 0), lv.shape, lv.dtype) : null,
+        needs[2] && isTensorArg(hv) ? reduceGrad(where(toMax(), g, 0), hv.shape, hv.dtype) : null,
       ];
     });
   }

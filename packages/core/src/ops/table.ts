@@ -82,7 +82,7 @@ export const PRIMITIVES = {
   pow: binary('a ^ b', 'promote'),
   maximum: binary('elementwise max, NaN-propagating'),
   minimum: binary('elementwise min, NaN-propagating'),
-  remainder: binary('a - floor(a / b) * b (sign of b, as Python)', 'promote', false),
+  remainder: binary('fmod(a, b), moved by b where its sign differs from b (sign of b, as Python and PyTorch)'),
   eq: binary('a == b', 'bool', false),
   ne: binary('a != b', 'bool', false),
   lt: binary('a < b', 'bool', false),
