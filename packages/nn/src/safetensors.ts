@@ -46,10 +46,12 @@ function toTensors(entries: ReturnType<typeof decodeSafetensors>['tensors'], dev
   try {
     for (const [name, e] of Object.entries(entries)) {
       const dtype = TENSILE_DTYPE[e.dtype]!;
-      out[name] =
+      const t =
         floatDtype === 'float32' && dtype === 'float64'
           ? fromHostArray(Float32Array.from(e.data as Float64Array), e.shape, 'float32', device)
           : fromHostArray(e.data, e.shape, dtype, device);
+      // An own property whatever the name ("__proto__" included), as the decoder's.
+      Object.defineProperty(out, name, { value: t, enumerable: true, writable: true, configurable: true });
     }
   } catch (err) {
     // All or nothing: a device refusing one tensor (float64 on WebGPU) leaves none behind.

@@ -38,9 +38,165 @@ const WRITE_ORDER: Record<WritableDType, number> = { F64: 0, F32: 1, I32: 2, BOO
 const WRITE_ARRAY: Record<WritableDType, new (n: number) => HostValues> = { F64: Float64Array, F32: Float32Array, I32: Int32Array, BOOL: Uint8Array };
 /** The reference implementation refuses headers above 100 MB. */
 const MAX_HEADER = 100_000_000;
+const U64_MAX = 2n ** 64n - 1n;
 
 function fail(what: string): never {
   throw new ValueError(`safetensors: ${what}`);
+}
+
+/** obj[key] = value as an own property, even for a key such as "__proto__" (a tensor may have any name). */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * A JSON number written with a fraction or an exponent. The reference
+ * implementation (serde_json) refuses one where it wants an integer, so a
+ * size or offset like 16.0 is as wrong as 16.5; keeping it apart makes every
+ * integer check fail on it.
+ */
+class JsonFraction {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+/** serde_json's recursion limit: deeper nesting is refused, not a stack overflow. */
+const MAX_DEPTH = 128;
+const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * Strict JSON (RFC 8259) for the header. Unlike JSON.parse it refuses
+ * duplicate keys (the format disallows them, and a parser that keeps the
+ * last one would let two readers see different tensors in the same file),
+ * lone UTF-16 surrogates in \u escapes (no Unicode text holds them), and
+ * nesting past MAX_DEPTH.
+ */
+function parseJson(text: string): unknown {
+  let i = 0;
+  const bad = (what: string): never => fail(`the header is not valid JSON (${what} at character ${i})`);
+  const space = () => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else return;
+    }
+  };
+  const hex4 = (): number => {
+    const h = text.slice(i, i + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) bad('a \\u escape needs four hex digits');
+    i += 4;
+    return parseInt(h, 16);
+  };
+  const string = (): string => {
+    i++; // the opening quote
+    let out = '';
+    let from = i;
+    for (;;) {
+      if (i >= text.length) bad('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        out += text.slice(from, i);
+        i++;
+        return out;
+      }
+      if (c < 0x20) bad('unescaped control character in a string');
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
+      out += text.slice(from, i);
+      const e = text[i + 1];
+      i += 2;
+      if (e === 'u') {
+        const u = hex4();
+        if (u >= 0xdc00 && u <= 0xdfff) bad('a \\u escape is a lone low surrogate');
+        if (u >= 0xd800 && u <= 0xdbff) {
+          if (text.slice(i, i + 2) !== '\\u') bad('a \\u escape is a lone high surrogate');
+          i += 2;
+          const lo = hex4();
+          if (lo < 0xdc00 || lo > 0xdfff) bad('a \\u escape is a lone high surrogate');
+          out += String.fromCharCode(u, lo);
+        } else out += String.fromCharCode(u);
+      } else if (e !== undefined && Object.prototype.hasOwnProperty.call(ESCAPES, e)) out += ESCAPES[e];
+      else bad(`invalid escape \\${e ?? ''}`);
+      from = i;
+    }
+  };
+  const value = (depth: number, where: string): unknown => {
+    if (depth > MAX_DEPTH) bad(`nesting deeper than ${MAX_DEPTH}`);
+    space();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj: Record<string, unknown> = {};
+      const seen = new Set<string>();
+      space();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        space();
+        if (text[i] !== '"') bad('expected a string key');
+        const key = string();
+        if (seen.has(key)) fail(`${where} has the key ${JSON.stringify(key)} twice (duplicate keys are not allowed)`);
+        seen.add(key);
+        space();
+        if (text[i] !== ':') bad("expected ':'");
+        i++;
+        setOwn(obj, key, value(depth + 1, depth === 0 ? (key === '__metadata__' ? '__metadata__' : `tensor ${JSON.stringify(key)}`) : `${where}.${key}`));
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return obj;
+        } else bad("expected ',' or '}'");
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: unknown[] = [];
+      space();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value(depth + 1, where));
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return arr;
+        } else bad("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const)
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (m === null) return bad(i >= text.length ? 'unexpected end' : `unexpected ${JSON.stringify(text[i])}`);
+    i += m[0].length;
+    return m[1] !== undefined || m[2] !== undefined ? new JsonFraction(m[0]) : Number(m[0]);
+  };
+  const v = value(0, 'the header');
+  space();
+  if (i < text.length) bad('trailing characters after the header object (it may only be padded with spaces)');
+  return v;
+}
+
+/** A header value as the file wrote it (numbers with a fraction keep their text). */
+function show(v: unknown): string {
+  if (v instanceof JsonFraction) return v.text;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  return JSON.stringify(v) ?? String(v);
 }
 
 function isNonNegInt(v: unknown): v is number {
@@ -65,23 +221,19 @@ interface Slot {
 function parseHeader(bytes: Uint8Array): { metadata: Record<string, string> | null; slots: Slot[]; dataStart: number } {
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lo = view.getUint32(0, true);
-  const hi = view.getUint32(4, true);
-  const n = hi * 4294967296 + lo;
-  if (n > MAX_HEADER) fail(`header length ${n} is larger than the 100 MB limit`);
+  const n64 = view.getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER)) fail(`header length ${n64} is larger than the 100 MB limit`);
+  const n = Number(n64);
   if (8 + n > bytes.length) fail(`header length ${n} runs past the end of the file (${bytes.length} bytes, so at most ${bytes.length - 8})`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
     return fail('the header is not valid UTF-8');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    return fail(`the header is not valid JSON (${(e as Error).message})`);
-  }
+  // The format: the header MUST begin with '{' (no BOM, no leading space) and MAY be padded at the end with spaces.
+  if (text[0] !== '{') fail(`the header must begin with '{', found ${text.length === 0 ? 'an empty header' : JSON.stringify(text.slice(0, 8))}`);
+  const header = parseJson(text);
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header must be a JSON object');
   let metadata: Record<string, string> | null = null;
   const slots: Slot[] = [];
@@ -90,24 +242,30 @@ function parseHeader(bytes: Uint8Array): { metadata: Record<string, string> | nu
       if (info === null) continue;
       if (typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(info as Record<string, unknown>))
-        if (typeof v !== 'string') fail(`__metadata__ value for ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string') fail(`__metadata__ value for ${JSON.stringify(k)} must be a string, got ${show(v)}`);
       metadata = info as Record<string, string>;
       continue;
     }
     const at = `tensor ${JSON.stringify(name)}`;
     if (info === null || typeof info !== 'object' || Array.isArray(info)) fail(`${at}: entry must be an object {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
+    for (const [k, v] of [['dtype', dtype], ['shape', shape], ['data_offsets', offsets]] as const) if (v === undefined) fail(`${at}: the entry has no ${k} (it needs dtype, shape and data_offsets)`);
     if (typeof dtype !== 'string') fail(`${at}: dtype must be a string`);
     if (UNSUPPORTED.includes(dtype)) fail(`${at}: dtype ${dtype} is not supported by Tensile (it reads ${Object.keys(SIZES).join(', ')})`);
     if (!Object.prototype.hasOwnProperty.call(SIZES, dtype)) fail(`${at}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes Tensile reads are ${Object.keys(SIZES).join(', ')}`);
-    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) fail(`${at}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) fail(`${at}: shape must be a list of non-negative integers, got ${show(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegInt) || offsets[0] > offsets[1])
-      fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+      fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${show(offsets)}`);
     const d = dtype as SafetensorsDType;
-    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    // The byte count in exact integers, refused once it overflows 64 bits as the reference implementation's checked product is.
+    let bytes = BigInt(SIZES[d]);
+    for (const dim of shape as number[]) {
+      bytes *= BigInt(dim);
+      if (bytes > U64_MAX) fail(`${at}: shape [${(shape as number[]).join(', ')}] of ${d} holds more bytes than a 64-bit size can count`);
+    }
     const [begin, end] = offsets as [number, number];
-    if (end - begin !== count * SIZES[d])
-      fail(`${at}: ${d} with shape [${(shape as number[]).join(', ')}] needs ${count * SIZES[d]} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
+    if (BigInt(end - begin) !== bytes)
+      fail(`${at}: ${d} with shape [${(shape as number[]).join(', ')}] needs ${bytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
     slots.push({ name, dtype: d, shape: shape as number[], begin, end });
   }
   const dataStart = 8 + n;
@@ -187,7 +345,7 @@ export function decodeSafetensors(data: ArrayBuffer | ArrayBufferView): DecodedS
   const { metadata, slots, dataStart } = parseHeader(bytes);
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const s of slots)
-    tensors[s.name] = { dtype: s.dtype, shape: s.shape, data: decodeValues(s.name, s.dtype, bytes.subarray(dataStart + s.begin, dataStart + s.end)) };
+    setOwn(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: decodeValues(s.name, s.dtype, bytes.subarray(dataStart + s.begin, dataStart + s.end)) });
   return { metadata, tensors };
 }
 
