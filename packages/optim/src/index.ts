@@ -1,4 +1,13 @@
-export { Optimizer, type OptimizerOptions, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type Params, type ParamState } from './optimizer.js';
+export {
+  Optimizer,
+  type OptimizerOptions,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type ParamState,
+  type SchedulerGroupFields,
+} from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { AdamW } from './adamw.js';

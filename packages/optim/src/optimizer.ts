@@ -13,6 +13,7 @@ import {
   tidy,
   ValueError,
 } from '@tensile/core';
+import { checkNumber } from './check.js';
 
 /** The options every optimizer has. */
 export interface OptimizerOptions {
@@ -26,8 +27,23 @@ export interface OptimizerOptions {
  */
 export type ParamGroup<O extends OptimizerOptions = OptimizerOptions> = O & { params: Tensor[]; [field: string]: unknown };
 
-/** A parameter group as given by the caller: its tensors and the options it overrides. */
-export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+/**
+ * What schedulers keep in a group (PyTorch's `initial_lr`, `max_lr`, `min_lr`,
+ * `max_momentum`, `base_momentum`): a group may come with them, to resume a
+ * schedule (a scheduler built with `lastEpoch`).
+ */
+export interface SchedulerGroupFields {
+  initialLr?: number;
+  maxLr?: number;
+  minLr?: number;
+  maxMomentum?: number;
+  baseMomentum?: number;
+}
+
+const SCHEDULER_FIELDS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
+
+/** A parameter group as given by the caller: its tensors, the options it overrides, and any scheduler fields it resumes with. */
+export type ParamGroupInput<O> = Partial<O> & SchedulerGroupFields & { params: Iterable<Tensor> | Tensor };
 
 /** What an optimizer is built on: parameters (one group) or parameter groups. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
@@ -105,7 +121,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 
   private buildGroup(input: ParamGroupInput<O>, existing: readonly ParamGroup<O>[]): ParamGroup<O> {
     const name = this.spec.name;
-    const { params: raw, ...given } = checkOptions(`${name} param group`, input, ['params', ...Object.keys(this.spec.defaults)]);
+    const { params: raw, ...given } = checkOptions(`${name} param group`, input, ['params', ...Object.keys(this.spec.defaults), ...SCHEDULER_FIELDS]);
     if (raw === undefined) throw new ValueError(`${name}: a parameter group needs 'params'`);
     const params = isTensor(raw) ? [raw] : [...(raw as Iterable<Tensor>)];
     const seen = new Set<Tensor>();
@@ -125,6 +141,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     for (const [k, v] of Object.entries(options))
       if (v === undefined) throw new ValueError(`${name}: parameter group didn't specify a value of required optimization parameter ${k}`);
     this.spec.validate(options as O);
+    for (const k of SCHEDULER_FIELDS) if (options[k] !== undefined) checkNumber(name, k, options[k]);
     return { ...options, params } as ParamGroup<O>;
   }
 

@@ -133,3 +133,45 @@ describe('lr schedulers', () => {
     expect(lrsOf(a)[0]).toBeLessThan(0.1);
   });
 });
+
+describe('lr schedulers: lastEpoch and zero-length OneCycleLR phases', () => {
+  const groupOptions = (o: SGD) => o.paramGroups.map(({ params: _, ...rest }) => rest);
+
+  test('a scheduler resumed with lastEpoch continues where a full run left off (StepLR)', () => {
+    const full = sgd();
+    const a = new StepLR(full, { stepSize: 3, gamma: 0.5 });
+    for (let i = 0; i < 4; i++) a.step();
+    const resumed = new SGD([{ params: [zeros(2).requiresGrad_(true)], lr: full.paramGroups[0]!.lr, initialLr: 0.1 }], { lr: 0.1 });
+    const b = new StepLR(resumed, { stepSize: 3, gamma: 0.5, lastEpoch: 4 });
+    for (let i = 0; i < 6; i++) {
+      a.step();
+      if (i > 0) b.step();
+      expect(lrsOf(resumed)).toEqual(lrsOf(full));
+    }
+  });
+
+  test('resuming without initialLr in every group is a ValueError that changes nothing', () => {
+    const opt = sgd(2);
+    const before = groupOptions(opt);
+    expect(() => new CosineAnnealingLR(opt, { TMax: 4, lastEpoch: 2 })).toThrow(/initialLr/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, lastEpoch: 2 })).toThrow(ValueError);
+    expect(groupOptions(opt)).toEqual(before);
+    expect(() => new StepLR(opt, { stepSize: 2, lastEpoch: 1.5 })).toThrow(ValueError);
+  });
+
+  test('OneCycleLR: a first phase of zero length (pctStart * totalSteps = 1) throws when built, before touching the groups', () => {
+    const opt = sgd();
+    const before = groupOptions(opt);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, pctStart: 0.1 })).toThrow(/zero length/);
+    expect(groupOptions(opt)).toEqual(before);
+  });
+
+  test('OneCycleLR with pctStart 1: the totalSteps-th step throws and leaves the lr as it was', () => {
+    const opt = sgd();
+    const sched = new OneCycleLR(opt, { maxLr: 1, totalSteps: 4, pctStart: 1.0 });
+    for (let i = 0; i < 3; i++) sched.step();
+    expect(lrsOf(opt)[0]).toBeCloseTo(1, 12);
+    expect(() => sched.step()).toThrow(ValueError);
+    expect(lrsOf(opt)[0]).toBeCloseTo(1, 12);
+  });
+});

@@ -6,6 +6,8 @@ import { LRScheduler } from './scheduler.js';
 export interface CosineAnnealingLROptions {
   TMax: number;
   etaMin?: number;
+  /** -1 (the default) starts the schedule; another value resumes it (each group needs its initialLr), as PyTorch's last_epoch. */
+  lastEpoch?: number;
 }
 
 /** Python's modulo (the result takes the divisor's sign). */
@@ -21,10 +23,10 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    const o = checkOptions('CosineAnnealingLR', options, ['TMax', 'etaMin']);
+    const o = checkOptions('CosineAnnealingLR', options, ['TMax', 'etaMin', 'lastEpoch']);
     const TMax = checkNumber('CosineAnnealingLR', 'TMax', o.TMax, { above: 0 });
     const etaMin = checkNumber('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0);
-    super('CosineAnnealingLR', optimizer);
+    super('CosineAnnealingLR', optimizer, o.lastEpoch);
     this.TMax = TMax;
     this.etaMin = etaMin;
     this.initialStep();
@@ -34,6 +36,8 @@ export class CosineAnnealingLR extends LRScheduler {
     const { lastEpoch: e, TMax: T, etaMin } = this;
     const lrs = this.groupLrs();
     if (e === 0) return lrs;
+    // The first step of a resumed schedule (lastEpoch given) uses the closed form, as PyTorch.
+    if (this.stepCount === 1 && e > 0) return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * e) / T))) / 2);
     // At the bottom of a cycle the ratio below would divide by zero; PyTorch steps up from there instead.
     if (pyMod(e - 1 - T, 2 * T) === 0)
       return lrs.map((lr, i) => lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);

@@ -7,6 +7,8 @@ export interface CosineAnnealingWarmRestartsOptions {
   T0: number;
   TMult?: number;
   etaMin?: number;
+  /** -1 (the default) starts the schedule; another value resumes it (each group needs its initialLr), as PyTorch's last_epoch. */
+  lastEpoch?: number;
 }
 
 /**
@@ -23,16 +25,17 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TCur: number;
 
   constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions) {
-    const o = checkOptions('CosineAnnealingWarmRestarts', options, ['T0', 'TMult', 'etaMin']);
+    const o = checkOptions('CosineAnnealingWarmRestarts', options, ['T0', 'TMult', 'etaMin', 'lastEpoch']);
     const T0 = checkNumber('CosineAnnealingWarmRestarts', 'T0', o.T0, { integer: true, above: 0 });
     const TMult = checkNumber('CosineAnnealingWarmRestarts', 'TMult', o.TMult ?? 1, { integer: true, min: 1 });
     const etaMin = checkNumber('CosineAnnealingWarmRestarts', 'etaMin', o.etaMin ?? 0);
-    super('CosineAnnealingWarmRestarts', optimizer);
+    super('CosineAnnealingWarmRestarts', optimizer, o.lastEpoch);
     this.T0 = T0;
     this.Ti = T0;
     this.TMult = TMult;
     this.etaMin = etaMin;
-    this.TCur = -1;
+    // PyTorch starts T_cur at last_epoch: a resumed schedule's first step adds one and restarts at most once.
+    this.TCur = this.lastEpoch;
     this.initialStep();
   }
 

@@ -5,6 +5,8 @@ import { LRScheduler } from './scheduler.js';
 
 export interface ExponentialLROptions {
   gamma: number;
+  /** -1 (the default) starts the schedule; another value resumes it (each group needs its initialLr), as PyTorch's last_epoch. */
+  lastEpoch?: number;
 }
 
 /** Multiplies the lr by gamma every epoch (`torch.optim.lr_scheduler.ExponentialLR`). */
@@ -12,9 +14,9 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
-    const o = checkOptions('ExponentialLR', options, ['gamma']);
+    const o = checkOptions('ExponentialLR', options, ['gamma', 'lastEpoch']);
     const gamma = checkNumber('ExponentialLR', 'gamma', o.gamma);
-    super('ExponentialLR', optimizer);
+    super('ExponentialLR', optimizer, o.lastEpoch);
     this.gamma = gamma;
     this.initialStep();
   }

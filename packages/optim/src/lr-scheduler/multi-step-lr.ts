@@ -6,6 +6,8 @@ import { LRScheduler } from './scheduler.js';
 export interface MultiStepLROptions {
   milestones: readonly number[];
   gamma?: number;
+  /** -1 (the default) starts the schedule; another value resumes it (each group needs its initialLr), as PyTorch's last_epoch. */
+  lastEpoch?: number;
 }
 
 /**
@@ -18,15 +20,15 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
-    const o = checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
+    const o = checkOptions('MultiStepLR', options, ['milestones', 'gamma', 'lastEpoch']);
     if (!Array.isArray(o.milestones)) throw new ValueError(`MultiStepLR: milestones must be a list of epochs, got ${String(o.milestones)}`);
     const milestones: Record<number, number> = {};
     for (const m of o.milestones) {
-      checkNumber('MultiStepLR', 'milestone', m, { integer: true, min: 0 });
+      checkNumber('MultiStepLR', 'milestone', m, { integer: true });
       milestones[m] = (milestones[m] ?? 0) + 1;
     }
     const gamma = checkNumber('MultiStepLR', 'gamma', o.gamma ?? 0.1);
-    super('MultiStepLR', optimizer);
+    super('MultiStepLR', optimizer, o.lastEpoch);
     this.milestones = milestones;
     this.gamma = gamma;
     this.initialStep();

@@ -1,7 +1,7 @@
 import { checkOptions, ValueError } from '@tensile/core';
 import { checkBoolean, checkNumber, perGroup } from '../check.js';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler } from './scheduler.js';
+import { checkLastEpoch, checkResumable, LRScheduler } from './scheduler.js';
 
 export interface OneCycleLROptions {
   /** The peak lr: one for every group, or a list with one per group. */
@@ -17,6 +17,12 @@ export interface OneCycleLROptions {
   divFactor?: number;
   finalDivFactor?: number;
   threePhase?: boolean;
+  /**
+   * -1 (the default) starts the cycle; another value resumes it at that step,
+   * as PyTorch's last_epoch: then every group must already hold initialLr,
+   * maxLr and minLr (and maxMomentum, baseMomentum when cycling momentum).
+   */
+  lastEpoch?: number;
 }
 
 /** Group fields a phase anneals between (PyTorch keeps them in the param groups under these meanings). */
@@ -30,7 +36,7 @@ interface Phase {
   endMomentum: MomentumField;
 }
 
-const OPTION_KEYS = ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'];
+const OPTION_KEYS = ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch'];
 
 /**
  * The 1cycle policy (`OneCycleLR`): the lr rises from maxLr / divFactor to
@@ -65,6 +71,7 @@ export class OneCycleLR extends LRScheduler {
     const divFactor = checkNumber('OneCycleLR', 'divFactor', o.divFactor ?? 25, { above: 0 });
     const finalDivFactor = checkNumber('OneCycleLR', 'finalDivFactor', o.finalDivFactor ?? 1e4, { above: 0 });
     const groups = optimizer.paramGroups;
+    const lastEpoch = checkLastEpoch('OneCycleLR', o.lastEpoch);
     const maxLrs = perGroup('OneCycleLR', 'maxLr', o.maxLr, groups.length).map((v) => checkNumber('OneCycleLR', 'maxLr', v, { min: 0 }));
     const useBeta1 = 'betas' in optimizer.defaults;
     let maxMomentums: number[] = [];
@@ -76,7 +83,21 @@ export class OneCycleLR extends LRScheduler {
       baseMomentums = perGroup('OneCycleLR', 'baseMomentum', o.baseMomentum ?? 0.85, groups.length).map((v) => checkNumber('OneCycleLR', 'baseMomentum', v));
     }
 
-    groups.forEach((g, i) => {
+    const phases: Phase[] = threePhase
+      ? [
+          { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
+          { endStep: 2 * pct * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+          { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+        ]
+      : [
+          { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
+          { endStep: totalSteps - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+        ];
+    // Checked before any group changes: the first step's phase must not be empty, and a resumed cycle needs its fields.
+    if (lastEpoch + 1 <= totalSteps) phaseAt(phases, lastEpoch + 1);
+    if (lastEpoch !== -1)
+      checkResumable('OneCycleLR', optimizer, cycleMomentum ? ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'] : ['initialLr', 'maxLr', 'minLr'], lastEpoch);
+    else groups.forEach((g, i) => {
       const initialLr = maxLrs[i]! / divFactor;
       g.initialLr = initialLr;
       g.maxLr = maxLrs[i]!;
@@ -87,21 +108,12 @@ export class OneCycleLR extends LRScheduler {
         g.baseMomentum = baseMomentums[i]!;
       }
     });
-    super('OneCycleLR', optimizer);
+    super('OneCycleLR', optimizer, lastEpoch);
     this.totalSteps = totalSteps;
     this.annealStrategy = annealStrategy;
     this.cycleMomentum = cycleMomentum;
     this.useBeta1 = useBeta1;
-    this.phases = threePhase
-      ? [
-          { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: 2 * pct * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-          { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
-        ]
-      : [
-          { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: totalSteps - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-        ];
+    this.phases = phases;
     this.initialStep();
   }
 
@@ -113,19 +125,30 @@ export class OneCycleLR extends LRScheduler {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps)
       throw new ValueError(`OneCycleLR: tried to step ${stepNum + 1} times; the specified number of total steps is ${this.totalSteps}`);
+    const { phase, pct } = phaseAt(this.phases, stepNum);
     return this.optimizer.paramGroups.map((g) => {
-      let start = 0;
-      for (const [i, phase] of this.phases.entries()) {
-        if (stepNum <= phase.endStep || i === this.phases.length - 1) {
-          const pct = (stepNum - start) / (phase.endStep - start);
-          if (this.cycleMomentum) setMomentum(g, this.useBeta1, this.anneal(g[phase.startMomentum] as number, g[phase.endMomentum] as number, pct));
-          return this.anneal(g[phase.startLr] as number, g[phase.endLr] as number, pct);
-        }
-        start = phase.endStep;
-      }
-      throw new Error('unreachable: the last phase always matches');
+      if (this.cycleMomentum) setMomentum(g, this.useBeta1, this.anneal(g[phase.startMomentum] as number, g[phase.endMomentum] as number, pct));
+      return this.anneal(g[phase.startLr] as number, g[phase.endLr] as number, pct);
     });
   }
+}
+
+/**
+ * The phase step `stepNum` falls in and how far along it is. A phase of zero
+ * length (pctStart * totalSteps = 1, or pctStart 1 at the last step) divides
+ * by zero: PyTorch raises ZeroDivisionError there, and so does this.
+ */
+function phaseAt(phases: readonly Phase[], stepNum: number): { phase: Phase; pct: number } {
+  let start = 0;
+  for (const [i, phase] of phases.entries()) {
+    if (stepNum <= phase.endStep || i === phases.length - 1) {
+      if (phase.endStep === start)
+        throw new ValueError(`OneCycleLR: phase ${i + 1} of the cycle has zero length (it ends at step ${phase.endStep}, where it starts), so step ${stepNum} divides by zero; change pctStart or totalSteps`);
+      return { phase, pct: (stepNum - start) / (phase.endStep - start) };
+    }
+    start = phase.endStep;
+  }
+  throw new Error('unreachable: the last phase always matches');
 }
 
 function setMomentum(g: Record<string, unknown>, useBeta1: boolean, m: number): void {

@@ -1,4 +1,5 @@
 import { ValueError } from '@tensile/core';
+import { checkNumber } from '../check.js';
 import { Optimizer } from '../optimizer.js';
 
 /** Fields that are not the scheduler's own state: they stay out of stateDict(). */
@@ -42,6 +43,20 @@ export abstract class Scheduler {
   }
 }
 
+/** A scheduler's `lastEpoch` option: -1 (start) or the epoch a resumed schedule last reached. */
+export function checkLastEpoch(name: string, lastEpoch: unknown): number {
+  return checkNumber(name, 'lastEpoch', lastEpoch ?? -1, { integer: true, min: -1 });
+}
+
+/** A resumed schedule (lastEpoch given) needs the fields its first run stored in every group, as PyTorch's KeyError. */
+export function checkResumable(name: string, optimizer: Optimizer, fields: readonly string[], lastEpoch: number): void {
+  optimizer.paramGroups.forEach((g, i) => {
+    for (const f of fields)
+      if (g[f] === undefined)
+        throw new ValueError(`${name}: param '${f}' is not specified in paramGroups[${i}] when resuming a schedule (lastEpoch ${lastEpoch}); give each group its '${f}'`);
+  });
+}
+
 /**
  * The epoch-based schedulers (PyTorch's `_LRScheduler`): each `step()` advances
  * `lastEpoch` and sets every group's lr from `getLr()`, which uses PyTorch
@@ -54,10 +69,18 @@ export abstract class LRScheduler extends Scheduler {
   lastEpoch = -1;
   protected stepCount = 0;
 
-  protected constructor(name: string, optimizer: Optimizer) {
+  /**
+   * `lastEpoch` -1 (the default) starts a schedule and records each group's
+   * `initialLr`; another value resumes one, as PyTorch's `last_epoch`, and
+   * then every group must already have its `initialLr`.
+   */
+  protected constructor(name: string, optimizer: Optimizer, lastEpoch: unknown = -1) {
     super(name, optimizer);
+    const epoch = checkLastEpoch(name, lastEpoch);
+    if (epoch !== -1) checkResumable(name, optimizer, ['initialLr'], epoch);
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+    this.lastEpoch = epoch;
   }
 
   /** The lrs for the epoch just entered (lastEpoch already advanced). */

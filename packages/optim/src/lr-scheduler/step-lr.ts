@@ -6,6 +6,8 @@ import { LRScheduler } from './scheduler.js';
 export interface StepLROptions {
   stepSize: number;
   gamma?: number;
+  /** -1 (the default) starts the schedule; another value resumes it (each group needs its initialLr), as PyTorch's last_epoch. */
+  lastEpoch?: number;
 }
 
 /** Multiplies the lr by gamma every stepSize epochs (`torch.optim.lr_scheduler.StepLR`). */
@@ -14,10 +16,10 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, options: StepLROptions) {
-    const o = checkOptions('StepLR', options, ['stepSize', 'gamma']);
+    const o = checkOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
     const stepSize = checkNumber('StepLR', 'stepSize', o.stepSize, { integer: true, above: 0 });
     const gamma = checkNumber('StepLR', 'gamma', o.gamma ?? 0.1);
-    super('StepLR', optimizer);
+    super('StepLR', optimizer, o.lastEpoch);
     this.stepSize = stepSize;
     this.gamma = gamma;
     this.initialStep();
