@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-from .common import Arg, GeneratorError, Rng, enc, enc_value, error_message, forward_case, header, is_float, write_cases
+from .common import Arg, GeneratorError, Rng, compute, enc, enc_value, error_message, forward_case, header, is_float, write_cases
 
 REDS = ['none', 'mean', 'sum']
 NAN, INF = float('nan'), float('inf')
@@ -1730,6 +1730,180 @@ def torch_suite(c: Cases) -> None:
         suite(c, '1d-target/lengths-tensors', lambda r: mk(r, concat=True), fn=ctc_true_gradient)
 
 
+# --- the dtype x rank matrix: each arg float, integer or bool, at each rank form; torch decides --------------------
+#
+# Every loss is called with each of its args in turn made integer or bool (and all of them at once), at the batched,
+# unbatched, 0-d and empty forms of its shapes, with every reduction. Whatever torch 1.13 accepts becomes a value case
+# (gradients where torch gives them), whatever it rejects an error case: which dtypes it promotes, which ranks it takes
+# and what it refuses are then all pinned down without listing them by hand.
+
+MATRIX_FLOAT: dict[str, Callable[..., torch.Tensor]] = {
+    'real': lambda r, s: r.randn(*s),
+    'prob': lambda r, s: probs(r, *s),
+    'sign': lambda r, s: signs(r, *s),
+    'count': lambda r, s: counts(r, *s),
+    'pos': lambda r, s: r.uniform(*s, lo=0.2, hi=2.0),
+    'logp': lambda r, s: r.uniform(*s, lo=-3.0, hi=-0.05),
+}
+MATRIX_INT: dict[str, Callable[..., torch.Tensor]] = {
+    'real': lambda r, s: I(r, -3, 4, *s),
+    'prob': lambda r, s: I(r, 0, 2, *s),
+    'sign': lambda r, s: signs(r, *s, dtype=LONG),
+    'count': lambda r, s: I(r, 0, 6, *s),
+    'pos': lambda r, s: I(r, 1, 4, *s),
+    'logp': lambda r, s: I(r, -3, 1, *s),
+}
+
+
+def matrix_labels(r: Rng, shape: Sequence[int]) -> torch.Tensor:
+    """MultiLabelMargin targets of the input's shape: labels, then -1."""
+    if len(shape) == 0:
+        return T(0, LONG)
+    if len(shape) == 1:
+        return label_rows(r, 1, shape[0])[0]
+    if shape[0] == 0:
+        return torch.zeros(*shape, dtype=LONG)
+    return label_rows(r, shape[0], shape[1])
+
+
+def matrix_tensor(r: Rng, role: str, shape: Sequence[int], dtype: str) -> torch.Tensor:
+    """A value of the arg's role: 'real', 'prob', ... (floats by default), 'cls:C' and 'labels' (integers by default)."""
+    if role.startswith('cls:'):
+        t = I(r, 0, int(role[4:]), *shape)
+    elif role == 'labels':
+        t = matrix_labels(r, shape)
+    elif dtype == 'int':
+        return MATRIX_INT[role](r, shape)
+    elif dtype == 'bool':
+        return r.bernoulli(*shape)
+    else:
+        return MATRIX_FLOAT[role](r, shape)
+    if dtype == 'float':
+        return t.float()
+    if dtype == 'bool':
+        return t > 0
+    return t
+
+
+def is_index_role(role: str) -> bool:
+    return role.startswith('cls:') or role == 'labels'
+
+
+# loss -> (args as (name, role, requires grad when float), forms as (tag, one shape per arg), options)
+MATRIX: dict[str, tuple[list[tuple[str, str, bool]], list[tuple[str, list[tuple]]], dict]] = {}
+
+
+def _elementwise(target_role: str, input_role: str = 'real', target_grad: bool = True):
+    return ([('input', input_role, True), ('target', target_role, target_grad)],
+            [('2x3', [(2, 3), (2, 3)]), ('0d', [(), ()]), ('empty', [(0, 3), (0, 3)])], {})
+
+
+MATRIX.update({
+    'L1Loss': _elementwise('real'),
+    'MSELoss': _elementwise('real'),
+    'HuberLoss': _elementwise('real'),
+    'SmoothL1Loss': _elementwise('real'),
+    'PoissonNLLLoss': _elementwise('count'),
+    'KLDivLoss': _elementwise('prob', 'logp'),
+    'BCELoss': _elementwise('prob', 'prob'),
+    'BCEWithLogitsLoss': _elementwise('prob'),
+    'SoftMarginLoss': _elementwise('sign', target_grad=False),
+    'HingeEmbeddingLoss': _elementwise('sign', target_grad=False),
+    'MultiLabelSoftMarginLoss': ([('input', 'real', True), ('target', 'prob', True)],
+                                 [('2x3', [(2, 3), (2, 3)]), ('unbatched', [(4,), (4,)]), ('0d', [(), ()]), ('empty', [(0, 3), (0, 3)])], {}),
+    'GaussianNLLLoss': ([('input', 'real', True), ('target', 'real', True), ('var', 'pos', True)],
+                        [('2x3', [(2, 3), (2, 3), (2, 3)]), ('2x3/var-2', [(2, 3), (2, 3), (2,)]), ('0d', [(), (), ()]), ('empty', [(0, 3), (0, 3), (0, 3)])], {}),
+    'MarginRankingLoss': ([('input1', 'real', True), ('input2', 'real', True), ('target', 'sign', True)],
+                          [('4', [(4,), (4,), (4,)]), ('0d', [(), (), ()]), ('empty', [(0,), (0,), (0,)])], {}),
+    'CosineEmbeddingLoss': ([('input1', 'real', True), ('input2', 'real', True), ('target', 'sign', False)],
+                            [('3x4', [(3, 4), (3, 4), (3,)]), ('unbatched', [(4,), (4,), ()]), ('0d', [(), (), ()]), ('empty', [(0, 4), (0, 4), (0,)])], {}),
+    'TripletMarginLoss': ([('anchor', 'real', True), ('positive', 'real', True), ('negative', 'real', True)],
+                          [('3x4', [(3, 4)] * 3), ('unbatched', [(4,)] * 3), ('0d', [()] * 3), ('empty', [(0, 4)] * 3)], {}),
+    'TripletMarginWithDistanceLoss': ([('anchor', 'real', True), ('positive', 'real', True), ('negative', 'real', True)],
+                                      [('3x4', [(3, 4)] * 3), ('unbatched', [(4,)] * 3), ('0d', [()] * 3), ('empty', [(0, 4)] * 3)], {}),
+    'MultiMarginLoss': ([('input', 'real', True), ('target', 'cls:4', False)],
+                        [('3x4', [(3, 4), (3,)]), ('unbatched', [(4,), ()]), ('0d', [(), ()]), ('empty', [(0, 4), (0,)])], {}),
+    'MultiLabelMarginLoss': ([('input', 'real', True), ('target', 'labels', False)],
+                             [('3x4', [(3, 4), (3, 4)]), ('unbatched', [(4,), (4,)]), ('0d', [(), ()]), ('empty', [(0, 4), (0, 4)])], {}),
+    'NLLLoss': ([('input', 'logp', True), ('target', 'cls:4', False)],
+                [('3x4', [(3, 4), (3,)]), ('unbatched', [(4,), ()]), ('kdim', [(2, 4, 2), (2, 2)]), ('empty', [(0, 4), (0,)])], {}),
+    'CrossEntropyLoss': ([('input', 'real', True), ('target', 'cls:4', False)],
+                         [('3x4', [(3, 4), (3,)]), ('unbatched', [(4,), ()]), ('kdim', [(2, 4, 2), (2, 2)]), ('empty', [(0, 4), (0,)])], {}),
+})
+# Option sets also run over the first form (torch's formula, and so what it promotes or refuses, depends on them).
+MATRIX_OPTIONS: dict[str, list[tuple[str, dict]]] = {
+    # With full, torch's target gradient is nan at a target of 0 (0 * log 0): only the input gradient is checked there.
+    'PoissonNLLLoss': [('rate-input', {'logInput': False}), ('full', {'full': True, '_no_grad': ['target']}),
+                       ('rate-input/full', {'logInput': False, 'full': True, '_no_grad': ['target']})],
+    'HingeEmbeddingLoss': [('margin-1.7', {'margin': 1.7}), ('margin--1.5', {'margin': -1.5}), ('margin-0.5', {'margin': 0.5})],
+    'GaussianNLLLoss': [('full', {'full': True})],
+    'SmoothL1Loss': [('beta-0', {'beta': 0.0})],
+    'TripletMarginLoss': [('swap/p1', {'swap': True, 'p': 1.0})],
+    'TripletMarginWithDistanceLoss': [('swap', {'swap': True})],
+    'MultiMarginLoss': [('p2/margin-0.5', {'p': 2, 'margin': 0.5})],
+    'CrossEntropyLoss': [('label-smoothing-0.2', {'labelSmoothing': 0.2})],
+    'NLLLoss': [('ignore-index-1', {'ignoreIndex': 1})],
+}
+# Forms left out: torch 1.13 skips its dtype checks for an empty batch of these (an empty float or bool target of
+# NLL/CrossEntropy is accepted for 'mean' and 'sum', an integer input of MultiMargin/MultiLabelMargin for 'none'),
+# and their 'mean' and 'sum' of an empty batch read uninitialised memory. Tensile checks dtypes whatever the size;
+# empty batches of the right dtypes are cases of their own.
+MATRIX_SKIP_FORMS = {('NLLLoss', 'empty'), ('CrossEntropyLoss', 'empty'), ('MultiMarginLoss', 'empty'), ('MultiLabelMarginLoss', 'empty')}
+
+
+def _forward_only(loss: str, options: dict, args: list) -> Exception | None:
+    """What torch says when it is called on these args (float64 copies), without backward: None if it accepts them."""
+    real = [_error_value(a) for a in args]
+    real = [t.double() if isinstance(t, torch.Tensor) and t.dtype.is_floating_point else t for t in real]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            build(loss, options, torch.float64)(*real)
+    except Exception as e:  # noqa: BLE001 - torch's refusal is the answer
+        return e
+    return None
+
+
+def matrix(c: Cases) -> None:
+    if c.loss not in MATRIX:
+        return
+    spec, forms, base_opts = MATRIX[c.loss]
+    reds = REDS + (['batchmean'] if c.loss == 'KLDivLoss' else [])
+    if c.loss == 'TripletMarginWithDistanceLoss':
+        base_opts = {**base_opts, 'distanceFunction': 'pairwise'}
+    default = ['int' if is_index_role(role) else 'float' for _, role, _ in spec]
+    variants: list[tuple[str, list[str]]] = []
+    for i, (name, role, _) in enumerate(spec):
+        for dt in (['float', 'bool'] if is_index_role(role) else ['int', 'bool']):
+            variants.append((f'{name}-{dt}', [dt if j == i else d for j, d in enumerate(default)]))
+    if len(spec) > 1:
+        variants.append(('all-int', ['int'] * len(spec)))
+        variants.append(('all-bool', ['bool'] * len(spec)))
+    runs = [(ftag, shapes, '', {}) for ftag, shapes in forms if (c.loss, ftag) not in MATRIX_SKIP_FORMS]
+    runs += [(forms[0][0], forms[0][1], otag + '/', o) for otag, o in MATRIX_OPTIONS.get(c.loss, [])]
+    for ftag, shapes, otag, extra in runs:
+        extra = dict(extra)
+        no_grad = extra.pop('_no_grad', [])
+        for vtag, dts in variants:
+            for red in reds:
+                cid = f'matrix/{otag}{ftag}/{vtag}/{red}'
+                r = c.rng(cid)
+                args = [Arg(name, matrix_tensor(r, role, shp, dt), grad and dt == 'float' and name not in no_grad)
+                        for (name, role, grad), shp, dt in zip(spec, shapes, dts)]
+                opts = {**base_opts, **extra, 'reduction': red}
+                refused = _forward_only(c.loss, opts, args)
+                note = f'args as {", ".join(f"{n} {d}" for (n, _, _), d in zip(spec, dts))}: torch ' + ('rejects this' if refused else 'accepts this')
+                if refused is not None:
+                    c.error(cid, args, opts, note=note)
+                    continue
+                try:
+                    compute(call_loss(c.loss, opts), args, {}, torch.float64, None, r)
+                except Exception:  # noqa: BLE001 - torch's backward refuses these dtypes: only the forward is a case
+                    args = [Arg(a.name, a.value, False) for a in args]
+                    note += "; torch 1.13's backward fails on it, so only the forward is checked"
+                c.value(cid, c.rng(cid), args, opts, note=note)
+
+
 # --- files ---------------------------------------------------------------------------------------------------------
 
 LOSSES: dict[str, tuple[Callable[[Cases], None], list[str]]] = {
@@ -1768,6 +1942,7 @@ def generate(folder) -> int:
         c = Cases(loss)
         gen(c)
         torch_suite(c)
+        matrix(c)
         problems += c.problems
         if c.problems:
             continue

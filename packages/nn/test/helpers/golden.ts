@@ -1,11 +1,11 @@
-// Reads ../shared/golden (or $TENSILE_GOLDEN): PyTorch's reference values.
+// Reads the golden set packaged in @tensile/conformance (or $TENSILE_GOLDEN): PyTorch's reference values.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type DType, tensor, type Tensor } from '@tensile/core';
 
-export const GOLDEN_DIR = process.env.TENSILE_GOLDEN ?? fileURLToPath(new URL('../../../../../shared/golden/', import.meta.url));
+export const GOLDEN_DIR = process.env.TENSILE_GOLDEN ?? fileURLToPath(new URL('../../../conformance/golden/', import.meta.url));
 
 export type GoldenValue = number | boolean | 'nan' | 'inf' | '-inf';
 export interface GoldenTensor {
@@ -38,12 +38,18 @@ export function num(v: GoldenValue): number {
   return typeof v === 'boolean' ? Number(v) : v;
 }
 
+/** An option or plain argument as the files write it: special floats as strings, nested in lists. */
+export function decode(v: unknown): unknown {
+  if (v === 'nan' || v === 'inf' || v === '-inf') return num(v);
+  return Array.isArray(v) ? v.map(decode) : v;
+}
+
 /** A golden tensor on the default device, in its own dtype (or `dtype` for floats). */
 export function toTensor(t: GoldenTensor, opts: { requiresGrad?: boolean; dtype?: DType } = {}): Tensor {
   const values = t.data.map(num);
   const dtype = opts.dtype && (t.dtype === 'float32' || t.dtype === 'float64') ? opts.dtype : t.dtype;
   const host = dtype === 'int32' ? Int32Array.from(values) : dtype === 'float64' ? Float64Array.from(values) : dtype === 'bool' ? values.map(Boolean) : Float32Array.from(values);
-  const out = Array.isArray(host) ? tensor(host, { shape: t.shape }) : tensor(host, { shape: t.shape, dtype });
+  const out = Array.isArray(host) ? tensor(host, { shape: t.shape, dtype: 'bool' }) : tensor(host, { shape: t.shape, dtype });
   if (opts.requiresGrad) out.requiresGrad_(true);
   return out;
 }
@@ -59,24 +65,4 @@ export function expectClose(what: string, got: Tensor | null | undefined, want: 
     const ok = Number.isNaN(w) ? Number.isNaN(x) : !Number.isFinite(w) ? x === w : Math.abs(x - w) <= atol + rtol * Math.abs(w);
     if (!ok) expect.fail(`${what}: element ${i}: got ${x}, want ${w} (rtol ${rtol}, atol ${atol})`);
   });
-}
-
-/** The layer golden files checked by conv-rnn.golden.test.ts (the layers for real models). */
-export const ISSUE_11_LAYERS = ['AdaptiveAvgPool2d', 'AvgPool2d', 'BatchNorm2d', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose2d', 'GRU', 'LSTM', 'MaxPool1d', 'MaxPool2d'];
-
-/** A layer case of the golden files (layers/*.json); recurrent layers have several outputs and gradOutputs. */
-export interface LayerCase {
-  id: string;
-  layer: string;
-  options: Record<string, unknown>;
-  mode: 'train' | 'eval';
-  params: Record<string, GoldenTensor>;
-  args: { name: string; tensor: GoldenTensor; requiresGrad: boolean }[];
-  gradOutput?: GoldenTensor | (GoldenTensor | null)[];
-  output?: GoldenTensor | GoldenTensor[];
-  grads?: Record<string, GoldenTensor>;
-  buffersAfter?: Record<string, GoldenTensor>;
-  error?: string;
-  rtol?: number;
-  atol?: number;
 }

@@ -54,9 +54,11 @@ export function floatDtypeOf(...ts: readonly (Tensor | null)[]): FloatDType {
 }
 
 /** At least one of the arguments is float (PyTorch has no integer version of these losses). */
-export function requireSomeFloat(op: string, ts: readonly Tensor[], names: readonly string[]): void {
+export function requireSomeFloat(op: string, ts: readonly Tensor[], names: readonly string[], when = ''): void {
   if (!ts.some((t) => isFloat(t.dtype)))
-    throw new DTypeError(`${op}: expected ${names.join(' or ')} to be a floating point tensor, got ${ts.map((t) => `${t.dtype} of shape ${fmtShape(t.shape)}`).join(' and ')}`);
+    throw new DTypeError(
+      `${op}: expected ${names.join(' or ')} to be a floating point tensor${when ? ` ${when}` : ''}, got ${ts.map((t) => `${t.dtype} of shape ${fmtShape(t.shape)}`).join(' and ')}`,
+    );
 }
 
 /** x as a float tensor: x itself when it is float (so its gradient flows), else a converted copy (call inside a tidy). */

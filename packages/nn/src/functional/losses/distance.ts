@@ -1,6 +1,6 @@
 import { type Tensor, add, div, mul, norm, sub, sum, tidy } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
-import { broadcastAll, floatArg } from './checks.js';
+import { asFloat, broadcastAll, floatArg, floatDtypeOf, numericArg } from './checks.js';
 
 /**
  * p-norm of x1 - x2 + eps over the last dim (PyTorch's F.pairwise_distance);
@@ -8,10 +8,12 @@ import { broadcastAll, floatArg } from './checks.js';
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
   const op = 'pairwiseDistance';
-  broadcastAll(op, floatArg(op, x1, 'x1'), floatArg(op, x2, 'x2'));
+  // Integer inputs are promoted (x1 - x2 + eps is float), bool ones refused (PyTorch will not subtract them).
+  broadcastAll(op, numericArg(op, x1, 'x1', { bool: false }), numericArg(op, x2, 'x2', { bool: false }));
   const dims = Math.max(x1.ndim, x2.ndim);
+  const dtype = floatDtypeOf(x1, x2);
   return tidy(() => {
-    const d = add(sub(x1, x2), eps);
+    const d = add(sub(asFloat(x1, dtype), asFloat(x2, dtype)), eps);
     return dims === 0 ? norm(d, p) : norm(d, p, dims - 1, keepdim);
   });
 }

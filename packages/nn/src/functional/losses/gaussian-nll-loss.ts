@@ -27,8 +27,9 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   const reduction = checkReduction(op, o.reduction);
   const full = boolOption(op, o.full, 'full', false);
   const eps = numberOption(op, o.eps, 'eps', 1e-6);
-  numericArg(op, input, 'input');
-  numericArg(op, target, 'target');
+  // Not bool: PyTorch refuses to subtract one.
+  numericArg(op, input, 'input', { bool: false });
+  numericArg(op, target, 'target', { bool: false });
   floatArg(op, variance, 'var');
   const lead = input.shape.slice(0, -1);
   let unsqueezeVar = false;

@@ -1,4 +1,4 @@
-import { type Tensor, abs, gt, lt, neg, needsGrad, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
+import { type Tensor, abs, gt, isFloat, lt, neg, needsGrad, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
 import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
@@ -10,7 +10,8 @@ export const L1_LOSS_KEYS = ['reduction'] as const;
 /**
  * Mean absolute error: |input - target| (PyTorch's F.l1_loss). An integer
  * input or target is promoted to float (not a bool one: PyTorch refuses to
- * subtract it). The gradient is PyTorch's g sign(input - target), 0 at a tie
+ * subtract it); two integer tensors give PyTorch's integer loss for the
+ * reductions 'none' and 'sum'. The gradient is PyTorch's g sign(input - target), 0 at a tie
  * and at a nan difference (its sign of nan is 0); it differentiates again
  * (to 0).
  */
@@ -20,8 +21,12 @@ export function l1Loss(input: Tensor, target: Tensor, options?: L1LossOptions): 
   const reduction = checkReduction(op, o.reduction);
   numericArg(op, input, 'input', { bool: false });
   numericArg(op, target, 'target', { bool: false });
-  requireSomeFloat(op, [input, target], ['input', 'target']);
   broadcastAll(op, input, target);
+  if (!isFloat(input.dtype) && !isFloat(target.dtype)) {
+    // Two integer tensors: PyTorch's |input - target| in integers, which it can sum but not average.
+    if (reduction === 'mean') requireSomeFloat(op, [input, target], ['input', 'target'], "for reduction 'mean' (an integer mean has no dtype)");
+    return tidy(() => applyReduction(abs(sub(input, target)), reduction));
+  }
   const dtype = floatDtypeOf(input, target);
   return tidy(() => {
     const x = asFloat(input, dtype);

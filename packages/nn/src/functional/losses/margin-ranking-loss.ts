@@ -12,16 +12,18 @@ export const MARGIN_RANKING_LOSS_KEYS = ['reduction', 'margin'] as const;
  * Ranking hinge max(0, -y (x1 - x2) + margin) for y = 1 (x1 should rank
  * higher) or -1 (PyTorch's F.margin_ranking_loss). The gradient passes at the
  * hinge itself, as PyTorch's clamp_min does. Integer inputs and +-1 labels
- * are promoted to float.
+ * are promoted to float; bool ones are refused, as PyTorch refuses to
+ * subtract or negate them.
  */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginRankingLossOptions): Tensor {
   const op = 'marginRankingLoss';
   const o = lossOptions(op, options, MARGIN_RANKING_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   const margin = numberOption(op, o.margin, 'margin', 0, { nan: true });
-  numericArg(op, input1, 'input1');
-  numericArg(op, input2, 'input2');
-  numericArg(op, target, 'target');
+  // Not bool: PyTorch refuses to subtract (or negate) one.
+  numericArg(op, input1, 'input1', { bool: false });
+  numericArg(op, input2, 'input2', { bool: false });
+  numericArg(op, target, 'target', { bool: false });
   if (input1.ndim !== input2.ndim || input1.ndim !== target.ndim)
     throw new ShapeError(
       `${op}: all input tensors should have same dimension, but got sizes: input1: ${input1.ndim}-d, input2: ${input2.ndim}-d, target: ${target.ndim}-d`,

@@ -22,7 +22,8 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options?
   const o = lossOptions(op, options, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   floatArg(op, input, 'input');
-  numericArg(op, target, 'target');
+  // Not bool: PyTorch computes 1 - target, and refuses to subtract a bool.
+  numericArg(op, target, 'target', { bool: false });
   const weight = optionalNumeric(op, o.weight, 'weight');
   const shape = broadcastAll(op, input, target);
   if (weight !== null) broadcastShapes(op, shape, weight.shape);

@@ -1,5 +1,5 @@
-import { type Tensor, add, exp, le, log, mul, sub, tidy, where } from '@tensile/core';
-import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, requireSomeFloat } from './checks.js';
+import { DTypeError, type Tensor, add, exp, fmtShape, le, log, mul, sub, tidy, where } from '@tensile/core';
+import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 
 export interface PoissonNLLLossOptions {
@@ -17,7 +17,8 @@ export const POISSON_NLL_LOSS_KEYS = ['reduction', 'logInput', 'full', 'eps'] as
  * Negative log-likelihood of a Poisson target: exp(input) - target input, or
  * input - target log(input + eps) for rates; with full, plus the Stirling term
  * t log t - t + 0.5 log(2 pi t) where target > 1 (PyTorch's F.poisson_nll_loss).
- * Integer or bool counts (and integer inputs) are promoted to float.
+ * Integer and bool counts and inputs are promoted to float, except where
+ * PyTorch's formula would subtract a bool (which it refuses).
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNLLLossOptions): Tensor {
   const op = 'poissonNllLoss';
@@ -28,7 +29,13 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonN
   const eps = numberOption(op, o.eps, 'eps', 1e-8);
   numericArg(op, input, 'input');
   numericArg(op, target, 'target');
-  requireSomeFloat(op, [input, target], ['input', 'target']);
+  // PyTorch computes exp(input) - target * input (or input - target * log(input + eps)), plus
+  // target log(target) - target + ... with full: it refuses wherever that subtracts a bool.
+  const boolSub = logInput ? input.dtype === 'bool' && target.dtype === 'bool' : input.dtype === 'bool';
+  if (boolSub || (full && target.dtype === 'bool'))
+    throw new DTypeError(
+      `${op}: cannot subtract a bool tensor (input ${input.dtype} of shape ${fmtShape(input.shape)}, target ${target.dtype} of shape ${fmtShape(target.shape)}${logInput ? '' : ', logInput false'}${full ? ', full' : ''}); convert it to float or int32 first`,
+    );
   broadcastAll(op, input, target);
   const dtype = floatDtypeOf(input, target);
   return tidy(() => {

@@ -17,9 +17,10 @@ export const TRIPLET_MARGIN_LOSS_KEYS = ['reduction', 'margin', 'p', 'eps', 'swa
 
 /** Anchor, positive and negative must have the same number of dims and broadcast together. */
 export function checkTriplet(op: string, anchor: Tensor, positive: Tensor, negative: Tensor): void {
-  numericArg(op, anchor, 'anchor');
-  numericArg(op, positive, 'positive');
-  numericArg(op, negative, 'negative');
+  // Not bool: PyTorch refuses to subtract one.
+  numericArg(op, anchor, 'anchor', { bool: false });
+  numericArg(op, positive, 'positive', { bool: false });
+  numericArg(op, negative, 'negative', { bool: false });
   if (anchor.ndim !== positive.ndim || positive.ndim !== negative.ndim)
     throw new ShapeError(`${op}: All inputs should have same dimension but got ${anchor.ndim}D, ${positive.ndim}D and ${negative.ndim}D inputs.`);
   broadcastAll(op, anchor, positive, negative);

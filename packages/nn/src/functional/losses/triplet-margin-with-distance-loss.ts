@@ -1,5 +1,5 @@
 import { DTypeError, DeviceError, IndexError, ShapeError, type Tensor, ValueError, isTensor, tidy } from '@tensile/core';
-import { boolOption, broadcastAll, floatArg, lossOptions, numberOption } from './checks.js';
+import { boolOption, broadcastAll, lossOptions, numberOption, numericArg, requireTensor } from './checks.js';
 import { pairwiseDistance } from './distance.js';
 import { type Reduction, applyReduction, checkReduction } from './reduction.js';
 import { tripletHinge } from './triplet-margin-loss.js';
@@ -39,10 +39,14 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
   const swap = boolOption(op, o.swap, 'swap', false);
   const fn = o.distanceFunction ?? null;
   if (fn !== null && typeof fn !== 'function') throw new ValueError(`${op}: distanceFunction must be a function (x, y) => Tensor, got ${typeof fn}`);
-  floatArg(op, anchor, 'anchor');
-  floatArg(op, positive, 'positive');
-  floatArg(op, negative, 'negative');
+  // Integer embeddings are the distance function's business (the default one promotes them, as PyTorch's).
+  requireTensor(op, anchor, 'anchor');
+  requireTensor(op, positive, 'positive');
+  requireTensor(op, negative, 'negative');
   if (fn === null) {
+    numericArg(op, anchor, 'anchor', { bool: false });
+    numericArg(op, positive, 'positive', { bool: false });
+    numericArg(op, negative, 'negative', { bool: false });
     // The pairs the default distance is taken over must broadcast.
     broadcastAll(op, anchor, positive);
     broadcastAll(op, anchor, negative);
