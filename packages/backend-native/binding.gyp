@@ -24,8 +24,8 @@
       "type": "static_library",
       "sources": ["<@(kernels_c_sources)"],
       "defines": ["TN_VECTOR_BYTES=16", "TN_PREFIX=tn_base_"],
-      "cflags_c": ["-include", "<(module_root_dir)/csrc/kc_prefix.h"],
-      "xcode_settings": { "OTHER_CFLAGS": ["-include", "<(module_root_dir)/csrc/kc_prefix.h"] }
+      "cflags_c": ["-include", "<(module_root_dir)/csrc/generated/kc_prefix.h"],
+      "xcode_settings": { "OTHER_CFLAGS": ["-include", "<(module_root_dir)/csrc/generated/kc_prefix.h"] }
     },
     {
       "target_name": "tensile_native",
@@ -63,8 +63,8 @@
           "type": "static_library",
           "sources": ["<@(kernels_c_sources)"],
           "defines": ["TN_VECTOR_BYTES=32", "TN_PREFIX=tn_avx2_"],
-          "cflags_c": ["-mavx2", "-mfma", "-include", "<(module_root_dir)/csrc/kc_prefix.h"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-include", "<(module_root_dir)/csrc/kc_prefix.h"] }
+          "cflags_c": ["-mavx2", "-mfma", "-include", "<(module_root_dir)/csrc/generated/kc_prefix.h"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-include", "<(module_root_dir)/csrc/generated/kc_prefix.h"] }
         }
       ]
     }]

@@ -13,7 +13,6 @@
 
 #include "args.h"
 #include "kernels.h"
-#include "opnames.h"
 #include "pool.h"
 
 namespace tn {

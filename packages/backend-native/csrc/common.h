@@ -6,15 +6,12 @@
 #include <cstdint>
 #include <string>
 
+#include "generated/codes.h"
+
 namespace tn {
 
-enum DType : int { F32 = 0, F64 = 1, I32 = 2, BOOL = 3 };
-constexpr int NUM_DTYPES = 4;
 const char* dtype_name(int dt);
 size_t dtype_size(int dt);
-
-// Error kinds; the TypeScript side maps them to @tensile/core's error classes.
-enum ErrKind : int { E_OK = 0, E_INDEX = 1, E_SHAPE = 2, E_DTYPE = 3, E_VALUE = 4, E_DEVICE = 5 };
 
 struct Error {
   int kind;

@@ -9,7 +9,6 @@
 #include <type_traits>
 
 #include "args.h"
-#include "opnames.h"
 #include "pool.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -24,9 +23,9 @@
 #define TN_HAVE_AVX2_BUILD 0
 #endif
 
-// ---- the two builds of kernels-c (symbols renamed by kc_prefix.h) -----------------
+// ---- the two builds of kernels-c (symbols renamed by generated/kc_prefix.h) -------
 
-#define TN_KC_FUNCS(X) X(unary) X(binary) X(where) X(cast) X(fill) X(reduce) X(matmul) X(matmul_workspace) X(gather) X(scatter) X(cumsum) X(cumprod) X(sort) X(sort_workspace) X(softmax_f32) X(softmax_backward_f32) X(adam_f32)
+#include "generated/kc_funcs.h"
 
 extern "C" {
 #define TN_DECL(n) decltype(tn_##n) tn_base_##n;

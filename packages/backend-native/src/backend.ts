@@ -1,6 +1,7 @@
 import { type Backend, DeviceError, type DType, type HostArray, type MemoryInfo, type Storage, ValueError } from '@tensile/core';
 import { type Addon, type LoadResult } from './addon.js';
-import { Bridge, DTYPE_CODE, type NativeStorage } from './bridge.js';
+import { Bridge, type NativeStorage } from './bridge.js';
+import { DTYPE_CODE } from './generated/codes.js';
 
 const ARRAY_OF: Readonly<Record<DType, new (src: ArrayLike<number>) => HostArray>> = {
   float32: Float32Array,

@@ -1,15 +1,11 @@
-import { type Backend, DeviceError, DTypeError, type DType, IndexError, ShapeError, type Storage, type TensorView, ValueError } from '@tensile/core';
+import { type Backend, DeviceError, type Storage, type TensorView, ValueError } from '@tensile/core';
 import type { Addon } from './addon.js';
+import { ERRORS } from './generated/codes.js';
 
 export interface NativeStorage extends Storage {
   /** The addon's handle for this storage; -1 once freed. */
   handle: number;
 }
-
-export const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
-
-// Error kinds of csrc/common.h, in code order.
-const ERRORS = [null, IndexError, ShapeError, DTypeError, ValueError, DeviceError] as const;
 
 /**
  * The call protocol: arguments go into the addon's parameter block (P[1..]),

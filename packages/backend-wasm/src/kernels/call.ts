@@ -1,10 +1,6 @@
 import { bytesPerElement, type DType, DeviceError, IndexError, type TensorView } from '@tensile/core';
 import type { WasmBackend, WasmStorage } from '../backend.js';
-
-/** dtype codes of the C API (enum tn_dtype). */
-export const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
-
-const MAX_DIMS = 16;
+import { DTYPE_CODE, KERNEL_STATUS, MAX_DIMS } from '../generated/kernel-api.js';
 const SCALARS_AT = MAX_DIMS * 6 * 4;
 
 /**
@@ -68,7 +64,7 @@ export function ptr(v: TensorView): number {
 /** The error for a failed C call (status < 0), naming the operands; callers test `status !== 0` first so success allocates nothing. */
 export function failure(status: number, op: string, operands: readonly (TensorView | number)[]): Error {
   const detail = operands.map((v) => (typeof v === 'number' ? `scalar ${v}` : `${v.dtype}[${v.shape.join(', ')}]`)).join(', ');
-  if (status === -4) return new IndexError(`${op}: index out of range (operands ${detail})`);
-  const why = status === -1 ? 'unsupported dtype combination' : status === -2 ? 'unknown op' : status === -3 ? 'too many dims' : `status ${status}`;
+  if (status === KERNEL_STATUS.INDEX.code) return new IndexError(`${op}: index out of range (operands ${detail})`);
+  const why = Object.values(KERNEL_STATUS).find((s) => s.code === status)?.meaning ?? `status ${status}`;
   return new DeviceError(`${op}: wasm kernel failed: ${why} (operands ${detail})`);
 }

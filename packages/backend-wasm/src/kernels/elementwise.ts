@@ -1,15 +1,7 @@
 import type { BinaryOp, DType, KernelSignatures, TensorView, UnaryOp } from '@tensile/core';
 import type { WasmBackend } from '../backend.js';
-import { Args, DTYPE_CODE, failure, ptr } from './call.js';
-
-/** Op codes of the C API: positions in enum tn_unary_op / tn_binary_op. */
-export const UNARY_CODES: readonly UnaryOp[] = [
-  'neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal',
-  'tanh', 'sigmoid', 'softplus', 'sin', 'cos', 'erf', 'isnan', 'isinf', 'logicalNot',
-];
-export const BINARY_CODES: readonly BinaryOp[] = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'remainder', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
-];
+import { BINARY_CODE, DTYPE_CODE, UNARY_CODE } from '../generated/kernel-api.js';
+import { Args, failure, ptr } from './call.js';
 
 /** Elementwise kernels over strided views: shapes and strides go to C, which walks and vectorizes. */
 export function elementwiseKernels(backend: WasmBackend) {
@@ -21,7 +13,7 @@ export function elementwiseKernels(backend: WasmBackend) {
   const strides = (k: number, x: TensorView | number, nd: number, op: string): number => (typeof x === 'number' ? args.zeros(k, nd) : args.list(k, x.strides, op));
 
   const unary = (op: UnaryOp): KernelSignatures['unary'] => {
-    const code = UNARY_CODES.indexOf(op);
+    const code = UNARY_CODE[op];
     return (x, out) => {
       const k = backend.kernels;
       const shape = args.list(0, out.shape, op);
@@ -33,7 +25,7 @@ export function elementwiseKernels(backend: WasmBackend) {
   };
 
   const binary = (op: BinaryOp): KernelSignatures['binary'] => {
-    const code = BINARY_CODES.indexOf(op);
+    const code = BINARY_CODE[op];
     return (a, b, out) => {
       const k = backend.kernels;
       // Inputs share one dtype (core casts them); a scalar takes the tensor operand's.

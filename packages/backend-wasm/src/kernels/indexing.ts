@@ -1,6 +1,7 @@
 import type { KernelSignatures, TensorView } from '@tensile/core';
 import type { WasmBackend } from '../backend.js';
-import { Args, DTYPE_CODE, failure, ptr } from './call.js';
+import { DTYPE_CODE } from '../generated/kernel-api.js';
+import { Args, failure, ptr } from './call.js';
 
 /**
  * gather / scatter along one dim. A 0-d operand is walked as one element

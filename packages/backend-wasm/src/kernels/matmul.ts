@@ -1,6 +1,7 @@
 import type { KernelSignatures } from '@tensile/core';
 import type { WasmBackend } from '../backend.js';
-import { DTYPE_CODE, failure, ptr } from './call.js';
+import { DTYPE_CODE } from '../generated/kernel-api.js';
+import { failure, ptr } from './call.js';
 
 /** [B, M, K] x [B, K, N] on any strides; float32 packs into the backend's reusable workspace. */
 export function matmulKernel(backend: WasmBackend): KernelSignatures['matmul'] {

@@ -1,6 +1,7 @@
 import type { KernelSignatures } from '@tensile/core';
 import type { WasmBackend } from '../backend.js';
-import { DTYPE_CODE, failure, ptr } from './call.js';
+import { DTYPE_CODE } from '../generated/kernel-api.js';
+import { failure, ptr } from './call.js';
 
 export function scanKernels(backend: WasmBackend) {
   const scan =

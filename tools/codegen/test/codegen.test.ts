@@ -1,0 +1,40 @@
+// The generated files follow the op table: the committed ones are current, and
+// a change to the table changes every list derived from it.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { loadCore } from '../src/sources.mjs';
+import { generate, ofKind } from '../src/targets.mjs';
+
+const run = fileURLToPath(new URL('../run.mjs', import.meta.url));
+
+test('every committed generated file is what the op table generates', () => {
+  const r = spawnSync(process.execPath, [run, '--check'], { encoding: 'utf8' });
+  expect(r.stderr).toContain('generated files are current');
+  expect(r.status).toBe(0);
+});
+
+test('a unary primitive appended to the table gets its C enum, name tables and wasm code, and the ops reference lists it', async () => {
+  const core = await loadCore();
+  const before = generate(core) as Record<string, string>;
+  const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'inverse error function' };
+  const grown = { ...core, PRIMITIVES: { ...core.PRIMITIVES, erfinv: spec } };
+  const after = generate(grown) as Record<string, string>;
+  const n = ofKind(core, 'unary').length;
+  const header = after['packages/kernels-c/include/tensile_ops.h']!;
+  expect(header).toContain(`TN_ERFINV = ${n},`);
+  expect(header).toContain(`TN_UNARY_COUNT = ${n + 1}`);
+  expect(header).toContain('X(TN_ERFINV, erfinv)');
+  expect(before['packages/kernels-c/include/tensile_ops.h']).not.toContain('ERFINV');
+  expect(after['packages/backend-native/csrc/generated/codes.h']).toContain('"erfinv"}');
+  expect(after['packages/backend-wasm/src/generated/kernel-api.ts']).toContain(`erfinv: ${n} }`);
+  expect(after['packages/core/OPS.md']).toContain('| `erfinv` | unary | elementwise | 1 | float | yes | inverse error function |');
+});
+
+test('the kernels-c API is read from its header: every declared function is exported by wasm and renamed per ISA by native', () => {
+  const files = generate({ PRIMITIVES: {}, COMPOSITES: {}, DTYPES: ['float32'] }) as Record<string, string>;
+  const exportsJson = JSON.parse(files['packages/backend-wasm/scripts/kernel-exports.json']!) as { exports: string[] };
+  for (const fn of ['tn_unary', 'tn_matmul_workspace', 'tn_adam_f32', 'tn_args', '__heap_base']) expect(exportsJson.exports).toContain(fn);
+  expect(files['packages/backend-native/csrc/generated/kc_prefix.h']).toContain('#define tn_walk TN_PFX_CAT(TN_PREFIX, walk)');
+  expect(files['packages/backend-native/csrc/generated/kc_funcs.h']).toMatch(/X\(unary\) X\(binary\)/);
+});
