@@ -149,6 +149,40 @@ def nonfinite(rng: Rng) -> tuple[list[torch.Tensor], list[list[torch.Tensor]]]:
     return params, grads
 
 
+def rosenbrock(name: str, options: dict, steps: int = 10) -> Callable[[Rng], tuple[list[torch.Tensor], list[list[torch.Tensor]]]]:
+    """PyTorch's own optimizer test: minimise Rosenbrock's function from (1.5, 1.5); each gradient is taken where the float64 run is, rounded to float32."""
+    def make(_r: Rng):
+        start = torch.tensor([1.5, 1.5])
+        p = start.double().clone().requires_grad_(True)
+        opt = getattr(torch.optim, name)([p], **torch_options(options))
+        grads = []
+        for _ in range(steps):
+            x, y = p[0], p[1]
+            (g,) = torch.autograd.grad((1 - x) ** 2 + 100 * (y - x ** 2) ** 2, [p])
+            g = g.float()
+            grads.append([g])
+            p.grad = g.double()
+            opt.step()
+        return [start], grads
+    return make
+
+
+def linear_layer(rng: Rng, steps: int = 5) -> tuple[list[torch.Tensor], list[list[torch.Tensor]]]:
+    """PyTorch's optimizer-test shapes: a (10, 5) weight and a (10,) bias, gradients of a squared error on random inputs."""
+    w, b = rng.randn(10, 5), rng.randn(10)
+    grads = []
+    for _ in range(steps):
+        x, t = rng.randn(5), rng.randn(10)
+        r = (w.double() @ x.double() + b.double() - t.double())
+        grads.append([(2 * r[:, None] * x.double()[None, :]).float(), (2 * r).float()])
+    return [w, b], grads
+
+
+def torch_tests(g: Group, options: dict) -> None:
+    g.val('rosenbrock', options, rosenbrock(g.optimizer, options), note="PyTorch's Rosenbrock test: gradients of (1 - x)^2 + 100 (y - x^2)^2 along the float64 path from (1.5, 1.5)")
+    g.val('linear-layer-shapes', options, linear_layer, note='a (10, 5) weight and a (10,) bias, as in PyTorch\'s optimizer tests')
+
+
 def common_shapes(g: Group, base: dict, steps: int = 5) -> None:
     """The same options on edge shapes: one 0-d parameter, an empty one beside others, a 3-D one, a single large-ish vector."""
     g.val('shape-0d-only', base, shapes=[()], steps=steps)
@@ -196,6 +230,7 @@ def sgd() -> list[dict]:
     g.val('nonfinite-grads', {'lr': 0.1}, nonfinite, note='inf, -inf and NaN gradient entries: those parameters become -inf, inf, NaN')
     g.val('nonfinite-grads/momentum', {'lr': 0.1, 'momentum': 0.9}, nonfinite, note='a non-finite entry stays in the momentum buffer: NaN (inf * 0.9 + finite stays inf)')
     common_shapes(g, {'lr': 0.1, 'momentum': 0.9})
+    torch_tests(g, {'lr': 1e-3, 'momentum': 0.9})
     magnitudes(g, {'lr': 0.05, 'momentum': 0.9, 'weightDecay': 0.01})
     g.val('exact', {'lr': 0.5}, fixed([[1.0, -2.0, 0.0, 4.0]], [[[1.0, 1.0, 0.0, -2.0]], [[0.5, -0.5, 2.0, 0.0]]]), note='small exact numbers: p - lr * g')
     g.val('exact/momentum', {'lr': 0.5, 'momentum': 0.5}, fixed([[1.0, -2.0]], [[[2.0, -4.0]], [[1.0, 0.0]], [[0.0, 0.0]]]), note='buffers 2, 2, 1 and -4, -2, -1: steps of lr times the buffer')
@@ -247,6 +282,7 @@ def adam_like(name: str) -> list[dict]:
     g.val('everything', {'lr': 0.02, 'betas': [0.85, 0.995], 'eps': 1e-6, 'weightDecay': 0.05, 'amsgrad': True, 'maximize': True}, steps=8)
     g.val('nonfinite-grads', {'lr': 0.01}, nonfinite, note='an inf gradient makes both moments inf, so inf / inf: NaN; NaN spreads')
     common_shapes(g, {'lr': 0.01})
+    torch_tests(g, {'lr': 0.01, 'amsgrad': True})
     magnitudes(g, {'lr': 0.01})
     g.val('large-grads/amsgrad', {'lr': 0.01, 'amsgrad': True}, scale=1e3)
     # construction errors
@@ -290,6 +326,7 @@ def rmsprop() -> list[dict]:
     g.val('everything', {'lr': 0.02, 'alpha': 0.95, 'eps': 1e-6, 'momentum': 0.8, 'centered': True, 'weightDecay': 0.05, 'maximize': True}, steps=8)
     g.val('nonfinite-grads', {'lr': 0.01}, nonfinite)
     common_shapes(g, {'lr': 0.01, 'momentum': 0.5})
+    torch_tests(g, {'lr': 1e-3, 'centered': True, 'momentum': 0.5})
     magnitudes(g, {'lr': 0.01})
     g.val('large-grads/centered', {'lr': 0.01, 'centered': True}, scale=1e3)
     # construction errors
@@ -325,6 +362,7 @@ def adagrad() -> list[dict]:
     g.val('lr-decay/weight-decay', {'lr': 0.2, 'lrDecay': 0.5, 'weightDecay': 0.1}, steps=6)
     g.val('nonfinite-grads', {'lr': 0.1}, nonfinite)
     common_shapes(g, {'lr': 0.1})
+    torch_tests(g, {'lr': 0.1, 'lrDecay': 0.01})
     magnitudes(g, {'lr': 0.1})
     g.val('exact', {'lr': 1.0, 'eps': 0.0}, fixed([[1.0, 2.0]], [[[3.0, -4.0]], [[4.0, 3.0]]]), note='sums 9, 16 then 25, 25: steps of g / sqrt(sum)')
     # construction errors

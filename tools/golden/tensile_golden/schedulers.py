@@ -301,6 +301,10 @@ def one_cycle_lr() -> list[dict]:
     g.val('rmsprop', opt('RMSprop', {'lr': 0.01, 'momentum': 0.5}), {'maxLr': 0.05, 'totalSteps': 7}, 7)
     g.val('adagrad/no-cycle-momentum', opt('Adagrad', {'lr': 0.01}), {'maxLr': 0.05, 'totalSteps': 7, 'cycleMomentum': False}, 7)
     g.val('div-factor-1', m9, {'maxLr': 0.1, 'totalSteps': 6, 'divFactor': 1.0, 'finalDivFactor': 1.0}, 6, note='divFactor 1 and finalDivFactor 1: no warm-up, and the lr stays at maxLr')
+    g.val('linear/large-momentum-range', sgd(0.1, 0.9), {'maxLr': 25.0, 'totalSteps': 10, 'annealStrategy': 'linear', 'finalDivFactor': 2.0, 'baseMomentum': 1.0, 'maxMomentum': 22.0}, 10,
+          note='momentum values far outside [0, 1) are cycled as given (as in PyTorch\'s own OneCycleLR test)')
+    g.val('cos/three-phase/pct-0.5', m9, {'maxLr': 0.3, 'totalSteps': 10, 'threePhase': True, 'pctStart': 0.5}, 10, note='the third phase is a single step')
+    g.val('cos/final-div-factor-1e6', m9, {'maxLr': 1.0, 'totalSteps': 15, 'finalDivFactor': 1e6, 'divFactor': 100.0}, 15)
     resume = [{'initialLr': 0.004, 'maxLr': 0.1, 'minLr': 4e-7, 'maxMomentum': 0.95, 'baseMomentum': 0.85}]
     g.val('resume/last-epoch-4', sgd(0.05, 0.9, resume), {'maxLr': 0.1, 'totalSteps': 10, 'lastEpoch': 4}, 5,
           note='resumed at step 4: the cycle continues from the group fields initialLr, maxLr, minLr, maxMomentum, baseMomentum (the options maxLr, divFactor are not used for them)')
@@ -325,6 +329,8 @@ def one_cycle_lr() -> list[dict]:
     g.err('max-momentum-list-length', sgd(0.1, 0.9, TWO), {'maxLr': 0.1, 'totalSteps': 5, 'maxMomentum': [0.9]})
     g.err('base-momentum-list-length', sgd(0.1, 0.9), {'maxLr': 0.1, 'totalSteps': 5, 'baseMomentum': [0.8, 0.7]})
     g.err('max-lr-missing', m9, {'totalSteps': 5})
+    g.err('div-factor-0', m9, {'maxLr': 0.1, 'totalSteps': 5, 'divFactor': 0.0}, note='maxLr / 0: ZeroDivisionError in PyTorch')
+    g.err('final-div-factor-0', m9, {'maxLr': 0.1, 'totalSteps': 5, 'finalDivFactor': 0.0})
     g.err('resume-without-group-fields', sgd(0.05, 0.9, [{'initialLr': 0.004}]), {'maxLr': 0.1, 'totalSteps': 10, 'lastEpoch': 4}, note='a resumed cycle needs maxLr, minLr (and the momentum fields) in every group')
     g.err('resume-without-initial-lr', m9, {'maxLr': 0.1, 'totalSteps': 10, 'lastEpoch': 2})
     return g.cases
@@ -374,6 +380,9 @@ def reduce_lr_on_plateau() -> list[dict]:
     g.val('max/inf-metrics', sgd(0.2), {'mode': 'max', 'factor': 0.5, 'patience': 0, 'thresholdMode': 'abs'}, 5, [-inf, 1.0, inf, 2.0, inf])
     g.val('adam', opt('Adam', {'lr': 0.01}), {'factor': 0.5, 'patience': 1}, 12, noisy_decreasing(12, 1.0))
     g.val('adagrad/max', opt('Adagrad', {'lr': 0.1}), {'mode': 'max', 'factor': 0.25, 'patience': 2, 'cooldown': 1}, 12, [0.1, 0.2, 0.2, 0.2, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3])
+    g.val('two-groups/abs/min-lr', sgd(0.5, 0.9, [{}, {'lr': 0.4}]), {'factor': 0.5, 'patience': 2, 'thresholdMode': 'abs', 'threshold': 0.1, 'minLr': [0.1, 0.05]}, 20,
+          [10.0, 9.95, 9.9, 9.5, 9.45, 9.42, 9.41, 9.3, 9.25, 9.2, 9.0, 8.95, 8.92, 8.91, 8.9, 8.85, 8.8, 8.79, 8.78, 8.7])
+    g.val('max/cooldown/patience-2', sgd(0.3), {'mode': 'max', 'factor': 0.8, 'patience': 2, 'cooldown': 2, 'threshold': 0.01}, 20, noisy_decreasing(20))
     g.err('mode', sgd(0.1), {'mode': 'median'})
     g.err('factor-1', sgd(0.1), {'factor': 1.0})
     g.err('factor-above-1', sgd(0.1), {'factor': 2.0})
