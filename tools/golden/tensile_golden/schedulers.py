@@ -169,6 +169,8 @@ def step_lr() -> list[dict]:
     g.val('gamma-negative', sgd(0.1), {'stepSize': 3, 'gamma': -0.5}, 9, note='PyTorch does not check gamma: the lr alternates in sign')
     g.val('two-groups', sgd(0.1, 0.9, TWO), {'stepSize': 2, 'gamma': 0.5}, 7)
     g.val('three-groups', sgd(0.1, 0.9, THREE), {'stepSize': 3, 'gamma': 0.3}, 8)
+    g.val('sgd-lr-only-in-groups', opt('SGD', {'momentum': 0.9}, [{'lr': 0.1}, {'lr': 0.2, 'momentum': 0.5}]), {'stepSize': 2, 'gamma': 0.5}, 6,
+          note="SGD without a default lr: every group gives its own")
     g.val('adam', opt('Adam', {'lr': 0.001}), {'stepSize': 2, 'gamma': 0.5}, 6)
     g.val('rmsprop', opt('RMSprop', {'lr': 0.01}), {'stepSize': 1, 'gamma': 0.8}, 5)
     g.val('adagrad', opt('Adagrad', {'lr': 0.05}, [{}, {'lr': 0.5}]), {'stepSize': 2}, 6)
