@@ -1904,6 +1904,129 @@ def matrix(c: Cases) -> None:
                 c.value(cid, c.rng(cid), args, opts, note=note)
 
 
+# --- more edges: options torch takes unchecked, special values, CTC's target dtypes and empty batch ------------------
+
+
+def extras(c: Cases) -> None:
+    loss = c.loss
+
+    def each(cid_base, reds, make, opts=None, note=None, fn=None):
+        for red in reds:
+            cid = f'{cid_base}/{red}'
+            r = c.rng(cid)
+            o = {**(opts or {}), 'reduction': red}
+            c.value(cid, r, make(r), o, note=note, fn=fn(o) if fn else None)
+
+    two = lambda r: [Arg('input', r.randn(2, 4, scale=3.0), True), Arg('target', r.randn(2, 4), True)]
+    if loss == 'HuberLoss':
+        each('delta-inf', REDS, two, {'delta': INF}, note='an infinite delta: 0.5 d^2 everywhere (torch checks only delta > 0)')
+    elif loss == 'SmoothL1Loss':
+        each('beta-inf', REDS, two, {'beta': INF}, note='an infinite beta: 0.5 d^2 / beta = 0 everywhere, gradient 0')
+    elif loss == 'PoissonNLLLoss':
+        each('rate-input/eps-negative', ['none', 'sum'], lambda r: [Arg('input', T([0.5, 2.0, 1.5, 3.0]), True), Arg('target', T([1.0, 0.0, 2.0, 3.0]), True)],
+             {'logInput': False, 'eps': -1.0}, note='eps is not checked: a negative one makes log(rate + eps) nan below 1 - eps')
+    elif loss == 'GaussianNLLLoss':
+        each('eps-0/zero-var', ['none', 'sum'], lambda r: [Arg('input', T([0.5, 1.0, -1.0]), True), Arg('target', T([0.5, 0.0, 1.0]), True), Arg('var', T([0.0, 0.0, 1.0]), True)],
+             {'eps': 0.0}, note='eps 0 lets a zero var through: log 0 and d^2 / 0 (0 / 0 = nan where d == 0)')
+        each('eps-negative', ['none', 'mean'], lambda r: [Arg('input', r.randn(2, 3), True), Arg('target', r.randn(2, 3), True), Arg('var', r.uniform(2, 3, lo=0.3, hi=1.5), True)],
+             {'eps': -1.0}, note='eps is not checked: a negative one clamps nothing')
+        each('full/special-values', ['none', 'sum'], lambda r: [Arg('input', T([NAN, INF, 1.0, 0.0]), True), Arg('target', T([0.0, 1.0, -INF, 0.0]), True), Arg('var', T([1.0, 2.0, 0.5, INF]), True)],
+             {'full': True})
+    elif loss == 'KLDivLoss':
+        each('log-target/special-values', ['none', 'sum', 'batchmean'], lambda r: [Arg('input', T([[NAN, 0.0], [-INF, -1.0], [INF, -2.0]]), True), Arg('target', T([[-1.0, NAN], [-0.5, INF], [-1.0, -INF]]), True)],
+             {'logTarget': True})
+    elif loss == 'BCEWithLogitsLoss':
+        each('pos-weight/special-values', ['none', 'sum'], lambda r: [Arg('input', T([[NAN, INF, -INF, 0.0], [1e4, -1e4, 3.0, -3.0]]), True), Arg('target', T([[1.0, 0.0, 1.0, 0.5], [0.0, 1.0, NAN, 1.0]]), True)],
+             {'posWeight': T([2.0, 0.5, 3.0, 1.0])})
+        each('pos-weight-special', ['none', 'sum'], lambda r: [Arg('input', r.randn(2, 4), True), Arg('target', probs(r, 2, 4), False)],
+             {'posWeight': T([INF, 0.0, NAN, 1.0])}, note="posWeight inf, 0 and nan (not checked); torch's input gradient ((1 + (pw - 1) t) sigmoid(x) - pw t) g is nan at pw = inf")
+        each('zero-input/pos-weight', ['none', 'mean'], lambda r: [Arg('input', torch.zeros(3, 2), True), Arg('target', binary(r, 3, 2), True)],
+             {'posWeight': T([3.0, 0.25])}, note="PyTorch's test: the gradient at logit 0 with a positive weight")
+    elif loss == 'MultiLabelSoftMarginLoss':
+        each('special-values', ['none', 'sum'], lambda r: [Arg('input', T([[NAN, 0.0, 1.0], [INF, -INF, 2.0]]), True), Arg('target', T([[1.0, 0.0, 1.0], [1.0, 1.0, NAN]]), True)])
+        each('weight-0d', REDS, lambda r: [Arg('input', r.randn(3, 4), True), Arg('target', binary(r, 3, 4), True)], {'weight': T(1.5)}, note='a 0-d weight broadcasts')
+    elif loss == 'HingeEmbeddingLoss':
+        each('margin-inf', ['none', 'sum'], lambda r: [Arg('input', r.uniform(4, lo=0, hi=2), True), Arg('target', T([1.0, -1.0, 1.0, -1.0]))], {'margin': INF})
+    elif loss == 'CosineEmbeddingLoss':
+        each('special-values', ['none', 'sum'], lambda r: [Arg('input1', T([[NAN, 1.0], [INF, 1.0], [1.0, 2.0]]), True), Arg('input2', T([[1.0, 1.0], [1.0, 0.0], [-INF, 1.0]]), True),
+                                                           Arg('target', T([1.0, -1.0, 1.0]))])
+        each('margin-above-1', ['none', 'mean'], lambda r: [Arg('input1', r.randn(3, 4), True), Arg('input2', r.randn(3, 4), True), Arg('target', T([1.0, -1.0, -1.0]))],
+             {'margin': 1.5}, note='the margin is not range-checked')
+    elif loss == 'TripletMarginLoss':
+        trip = lambda r: [Arg('anchor', r.randn(3, 4), True), Arg('positive', r.randn(3, 4), True), Arg('negative', r.randn(3, 4), True)]
+        each('eps-nan', ['none', 'sum'], trip, {'eps': NAN})
+        each('eps-negative', ['none', 'mean'], trip, {'eps': -0.5, 'margin': 2.0})
+    elif loss == 'TripletMarginWithDistanceLoss':
+        trip = lambda r: [Arg('anchor', r.randn(3, 4), True), Arg('positive', r.randn(3, 4), True), Arg('negative', r.randn(3, 4), True)]
+        for dist in ['pairwise', 'cosine']:
+            each(f'{dist}/margin-0', REDS, trip, {'distanceFunction': dist, 'margin': 0.0}, note='torch 1.13 does not check the margin')
+            each(f'{dist}/margin-negative', ['none', 'sum'], trip, {'distanceFunction': dist, 'margin': -0.5, 'swap': True})
+            each(f'{dist}/margin-nan', ['none', 'sum'], trip, {'distanceFunction': dist, 'margin': NAN})
+        for dist in ['pairwise']:
+            each(f'{dist}/special-values', ['none', 'sum'], lambda r: [Arg('anchor', T([[NAN, 0.0], [INF, 1.0], [0.0, 1.0]]), True), Arg('positive', T([[0.0, 0.0], [1.0, 1.0], [0.0, INF]]), True),
+                                                                     Arg('negative', T([[1.0, 1.0], [0.0, 0.0], [1.0, 1.0]]), True)], {'distanceFunction': dist})
+    elif loss == 'MultiMarginLoss':
+        c.error('error/weight-0d', [Arg('input', c.rng('w0').randn(3, 4), True), Arg('target', T([0, 1, 2], LONG))], {'weight': T(2.0)})
+    elif loss == 'CrossEntropyLoss':
+        each('probs/special-values', ['none', 'sum'], lambda r: [Arg('input', T([[NAN, 0.0, 1.0], [INF, 0.0, 1.0], [1.0, -INF, 0.0], [0.0, 1.0, 2.0]]), True),
+                                                                 Arg('target', T([[0.2, 0.3, 0.5], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [NAN, 0.5, 0.5]]), True)],
+             note='a -inf logit with target 0 contributes 0 * -inf = nan, as torch')
+        each('probs/kdim/weight/label-smoothing', REDS, lambda r: [Arg('input', r.randn(2, 4, 3), True), Arg('target', torch.softmax(r.randn(2, 4, 3), 1), True)],
+             {'weight': r_weight(c, 4), 'labelSmoothing': 0.1})
+        each('index/kdim-unbatched-like', REDS, lambda r: [Arg('input', r.randn(1, 3, 2), True), Arg('target', I(r, 0, 3, 1, 2))], {'weight': T([0.5, 1.0, 2.0]), 'ignoreIndex': 2})
+    elif loss == 'CTCLoss':
+        ctc_extras(c)
+
+
+def r_weight(c: Cases, n: int) -> torch.Tensor:
+    return c.rng(f'weight-{n}').uniform(n, lo=0.3, hi=2.0)
+
+
+def ctc_extras(c: Cases) -> None:
+    def case(cid, r, lp, tg, il, tl, opts, note=None):
+        c.value(cid, r, [Arg('log_probs', lp, True), Arg('targets', tg), Arg('input_lengths', il), Arg('target_lengths', tl)], opts, note=note, fn=ctc_true_gradient(opts))
+
+    L = lambda *v: T(list(v), LONG)
+    for red in REDS:
+        cid = f'float-targets/padded/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 6, 2, 4), T([[1.0, 2.0, 3.0], [3.0, 3.0, 0.0]]), L(6, 5), L(3, 2), {'reduction': red},
+             note='torch reads float targets as integer labels')
+        cid = f'float-targets/fractional/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 6, 2, 4), T([[1.5, 2.75, 3.25], [3.9, 1.0, 0.5]]), L(6, 5), L(3, 2), {'reduction': red},
+             note='float labels are truncated toward zero (1.5 is label 1)')
+        cid = f'float-targets/concatenated/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 5, 2, 4), T([2.0, 1.0, 3.0]), L(5, 4), L(2, 1), {'reduction': red, 'blank': 0})
+        cid = f'bool-targets/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 5, 2, 3), T([[True, True], [True, False]], torch.bool), L(5, 5), L(2, 1), {'reduction': red},
+             note='bool targets are labels 0 and 1 (here blank is 0, so the labels read are all 1)')
+        cid = f'empty-batch/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 4, 0, 3), torch.zeros(0, 2, dtype=LONG), torch.zeros(0, dtype=LONG), torch.zeros(0, dtype=LONG), {'reduction': red},
+             note="no samples: 'none' is empty, 'mean' nan, 'sum' 0")
+        cid = f'nan-log-probs/{red}'
+        r = c.rng(cid)
+        lp = ctc_lp(r, 5, 2, 4)
+        lp[2, 0, 1] = NAN
+        lp[1, 1, 3] = NAN
+        case(cid, r, lp, T([[1, 2], [1, 2]], LONG), L(5, 5), L(2, 2), {'reduction': red},
+             note='a nan log-probability of a label on the path makes that sample nan; one of a class no path uses (sample 1, class 3) changes nothing')
+        cid = f'nan-log-probs/zero-infinity/{red}'
+        r = c.rng(cid)
+        case(cid, r, lp.clone(), T([[1, 2], [1, 2]], LONG), L(5, 5), L(2, 2), {'reduction': red, 'zeroInfinity': True}, note='zeroInfinity zeroes infinities only, not nan')
+        cid = f'lengths-2d-tensors/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 5, 2, 4), T([[1, 2], [3, 1]], LONG), T([[5, 4]], LONG), T([[2, 1]], LONG), {'reduction': red},
+             note='length tensors of any shape are read flat')
+        cid = f'target-holds-blank/{red}'
+        r = c.rng(cid)
+        case(cid, r, ctc_lp(r, 6, 2, 4), T([[1, 0, 2], [0, 3, 0]], LONG), L(6, 6), L(3, 2), {'reduction': red},
+             note='torch does not check that the labels avoid blank: a blank label is a label like any other')
+
+
 # --- files ---------------------------------------------------------------------------------------------------------
 
 LOSSES: dict[str, tuple[Callable[[Cases], None], list[str]]] = {
@@ -1943,6 +2066,7 @@ def generate(folder) -> int:
         gen(c)
         torch_suite(c)
         matrix(c)
+        extras(c)
         problems += c.problems
         if c.problems:
             continue

@@ -1,7 +1,7 @@
 // The 21 torch.nn loss classes: thin modules over the functional forms, with
 // PyTorch's class names and constructor options (camelCased), callable as
 // `lossFunction(input, target)` or `lossFunction.forward(input, target)`.
-import { type Loss, type Reduction, type Tensor, ValueError, checkOptions } from '@tensile/core';
+import { type Loss, type Reduction, type Tensor, checkOptions } from '@tensile/core';
 import * as F from '../functional/losses/index.js';
 import { REDUCTIONS, checkReduction } from '../functional/losses/reduction.js';
 import { Module } from '../module.js';
@@ -298,9 +298,8 @@ export class TripletMarginWithDistanceLoss extends LossModule<Triplet, F.Triplet
   readonly distanceFunction: F.DistanceFunction | null;
   constructor(options?: F.TripletMarginWithDistanceLossOptions) {
     super('TripletMarginWithDistanceLoss', options, F.TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS);
+    // Any margin, as PyTorch 1.13 (its margin > 0 check came later).
     this.margin = this.options.margin ?? 1;
-    // As PyTorch's constructor; the functional form accepts any margin.
-    if (!(this.margin > 0)) throw new ValueError(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${this.margin} instead`);
     this.swap = this.options.swap ?? false;
     this.distanceFunction = this.options.distanceFunction ?? null;
   }

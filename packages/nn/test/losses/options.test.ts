@@ -41,8 +41,9 @@ describe('options', () => {
     expect(String(new nn.HuberLoss({ reduction: 'sum' }))).toBe("HuberLoss(reduction='sum')");
   });
 
-  test('TripletMarginWithDistanceLoss wants a positive margin, as PyTorch', () => {
-    expect(() => new nn.TripletMarginWithDistanceLoss({ margin: 0 })).toThrow(ValueError);
+  test('TripletMarginWithDistanceLoss takes any margin, as PyTorch 1.13', () => {
+    expect(new nn.TripletMarginWithDistanceLoss({ margin: 0 }).margin).toBe(0);
+    expect(new nn.TripletMarginWithDistanceLoss({ margin: -0.5 }).margin).toBe(-0.5);
   });
 });
 
@@ -54,10 +55,16 @@ describe('class indices', () => {
     ['crossEntropy', () => F.crossEntropy(x, floatTarget)],
     ['multiMarginLoss', () => F.multiMarginLoss(x, floatTarget)],
     ['multilabelMarginLoss', () => F.multilabelMarginLoss(x, tensor([[0, -1, 0, 0], [1, -1, 0, 0], [2, -1, 0, 0]]))],
-    ['ctcLoss', () => F.ctcLoss(randn(5, 3, 4).logSoftmax(2), tensor([[1], [2], [3]]), [5, 5, 5], [1, 1, 1])],
   ])('%s: a float target is a DTypeError that suggests int32', (name, call) => {
     expect(call).toThrow(DTypeError);
     expect(call).toThrow(new RegExp(`${name}.*\\{dtype: 'int32'\\}`));
+  });
+
+  test('ctcLoss reads float and bool targets as integer labels (truncated), as PyTorch', () => {
+    const lp = randn(5, 3, 4).logSoftmax(2);
+    const ints = F.ctcLoss(lp, tensor(Int32Array.from([1, 2, 3]), { shape: [3, 1] }), [5, 5, 5], [1, 1, 1], { reduction: 'none' });
+    const floats = F.ctcLoss(lp, tensor([[1.5], [2.9], [3]]), [5, 5, 5], [1, 1, 1], { reduction: 'none' });
+    expect(Array.from(floats.dataSync())).toEqual(Array.from(ints.dataSync()));
   });
 
   test('out-of-range indices throw IndexError before any gradient exists', () => {

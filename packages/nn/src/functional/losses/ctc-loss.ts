@@ -18,8 +18,10 @@ import {
   hostIndices,
   isTensor,
   isinf,
+  isnan,
   log,
   logicalAnd,
+  logicalOr,
   mean,
   mul,
   ne,
@@ -38,7 +40,7 @@ import {
   unsqueeze,
   where,
 } from '@tensile/core';
-import { boolOption, floatArg, indexArg, lossOptions, numberOption } from './checks.js';
+import { boolOption, floatArg, indexArg, lossOptions, numberOption, requireTensor } from './checks.js';
 import { type Reduction, checkReduction } from './reduction.js';
 
 /** Per-sample lengths: a JS array (or a number for unbatched input), or an int32 tensor. */
@@ -96,17 +98,20 @@ function logSumExpInf(x: Tensor): Tensor {
 
 /**
  * Zeros whose gradient with respect to logProbs is NaN over the input frames
- * of the samples whose loss is infinite: PyTorch reports the gradient of an
- * impossible alignment as NaN (unless zeroInfinity), and adding these to the
- * losses keeps that visible instead of a misleading 0.
+ * of the samples flagged (an infinite loss unless zeroInfinity, a nan one)
+ * and at nan entries of logProbs:
+ * PyTorch reports the gradient of an impossible alignment as NaN, and adding
+ * these to the losses keeps that visible instead of a misleading 0.
  */
 function nanGradWhereInfinite(logProbs: Tensor, infinite: Tensor, frames: Tensor): Tensor {
   const out = full(infinite.shape, 0, { dtype: logProbs.dtype, device: logProbs.device });
   if (needsGrad(logProbs)) {
     const shape = logProbs.shape;
-    record('ctcLossInfinite', [logProbs], [out], [infinite, frames], (g, s) => {
-      const [inf, fr] = s as [Tensor, Tensor];
-      const bad = logicalAnd(fr, unsqueeze(unsqueeze(inf, 0), 2));
+    // PyTorch's backward also reads exp(logProbs) at every entry: a nan log-probability has a nan gradient, on a path or not.
+    const nanEntries = noGrad(() => isnan(logProbs));
+    record('ctcLossInfinite', [logProbs], [out], [infinite, frames, nanEntries], (g, s) => {
+      const [inf, fr, nanAt] = s as [Tensor, Tensor, Tensor];
+      const bad = logicalAnd(fr, logicalOr(unsqueeze(unsqueeze(inf, 0), 2), nanAt));
       return [expand(mul(where(bad, NaN, 0), unsqueeze(unsqueeze(g, 0), 2)), shape)];
     });
   }
@@ -123,7 +128,8 @@ function nanGradWhereInfinite(logProbs: Tensor, infinite: Tensor, frames: Tensor
  * logProbs is (T, N, C) (or (T, C) unbatched), normally a logSoftmax over C;
  * targets is (N, S) padded or the N label sequences concatenated (1-D, exactly
  * sum(targetLengths) long; an unbatched input takes that or a (1, S) padded
- * row); the lengths are JS arrays, a number (unbatched) or int32 tensors. 'mean' divides each loss by its
+ * row; float and bool labels are read as integers, truncated, as PyTorch
+ * does); the lengths are JS arrays, a number (unbatched) or int32 tensors. 'mean' divides each loss by its
  * target length (at least 1), then averages over the batch.
  */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths, options?: CTCLossOptions): Tensor {
@@ -133,7 +139,8 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
   const blank = numberOption(op, o.blank, 'blank', 0);
   const zeroInfinity = boolOption(op, o.zeroInfinity, 'zeroInfinity', false);
   floatArg(op, logProbs, 'logProbs');
-  indexArg(op, targets, 'targets');
+  // PyTorch reads float and bool targets as integer labels (truncated toward zero), as it does int64 ones.
+  requireTensor(op, targets, 'targets');
   if (logProbs.ndim !== 2 && logProbs.ndim !== 3) throw new ShapeError(`${op}: expected logProbs of shape (T, N, C) or (T, C), got ${fmtShape(logProbs.shape)}`);
   const unbatched = logProbs.ndim === 2;
   const [T, N, C] = unbatched ? [logProbs.shape[0]!, 1, logProbs.shape[1]!] : (logProbs.shape as [number, number, number]);
@@ -176,8 +183,8 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
   if (hostTargets !== null)
     for (let i = 0; i < pos.length; i++)
       if (used[i]) {
-        const c = hostTargets[pos[i]!]!;
-        if (c < 0 || c >= C) throw new IndexError(`${op}: target label ${c} is out of range for ${C} classes`);
+        const c = Math.trunc(Number(hostTargets[pos[i]!]!));
+        if (!(c >= 0 && c < C)) throw new IndexError(`${op}: target label ${hostTargets[pos[i]!]!} is out of range for ${C} classes`);
       }
 
   return tidy(() => {
@@ -191,12 +198,14 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
     // The extended label sequence: blank, l1, blank, l2, ..., blank.
     let ext = blanks(1);
     if (maxLen > 0) {
-      const picked = reshape(gather(reshape(targets, [-1]), 0, fromHostArray(pos, [N * maxLen], 'int32', device)), [N, maxLen]);
+      const ints = targets.dtype === 'int32' ? targets : targets.to('int32');
+      const picked = reshape(gather(reshape(ints, [-1]), 0, fromHostArray(pos, [N * maxLen], 'int32', device)), [N, maxLen]);
       const labels = where(mask(used, [N, maxLen]), picked, blank);
       ext = cat([reshape(stack([blanks(maxLen), labels], 2), [N, 2 * maxLen]), ext], 1);
     }
-    // A label may be reached from two slots back unless it is a blank or repeats that label.
-    const skip = S > 2 ? logicalAnd(ne(ext, blank), ne(ext, cat([blanks(2), slice(ext, 1, 0, S - 2)], 1))) : null;
+    // A slot may be reached from two slots back when the two hold different values (PyTorch's rule: blank
+    // slots never, as both are blank; a label slot unless it repeats the previous label, even a label equal to blank).
+    const skip = S > 2 ? ne(ext, cat([blanks(2), slice(ext, 1, 0, S - 2)], 1)) : null;
     const lpExt = gather(lp, 2, contiguous(expand(unsqueeze(ext, 0), [T, N, S])));
     let alpha = where(mask(Array.from({ length: S }, (_, k) => (k < 2 ? 1 : 0)), [1, S]), select(lpExt, 0, 0), -Infinity);
     const lens = fromHostArray(Int32Array.from(inLens), [N, 1], 'int32', device);
@@ -217,11 +226,11 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
       nll = where(mask(inLens.map((n) => (n === 0 ? 1 : 0)), [N]), empty, nll);
     }
     const infinite = isinf(nll);
+    // A nan loss (a nan log-probability on some path) has PyTorch's nan gradient over the sample's frames, zeroInfinity or not.
+    const nan = isnan(nll);
     if (zeroInfinity) nll = where(infinite, 0, nll);
-    else {
-      const frames = mask(Array.from({ length: T * N }, (_, i) => (Math.floor(i / N) < inLens[i % N]! ? 1 : 0)), [T, N, 1]);
-      nll = add(nll, nanGradWhereInfinite(lp, infinite, frames));
-    }
+    const frames = mask(Array.from({ length: T * N }, (_, i) => (Math.floor(i / N) < inLens[i % N]! ? 1 : 0)), [T, N, 1]);
+    nll = add(nll, nanGradWhereInfinite(lp, zeroInfinity ? nan : logicalOr(infinite, nan), frames));
     if (reduction === 'none') return unbatched ? reshape(nll, []) : nll;
     if (reduction === 'sum') return sum(nll);
     const perLabel = fromHostArray(Float32Array.from(tgLens, (l) => Math.max(l, 1)), [N], 'float32', device);

@@ -24,27 +24,29 @@ export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOpti
   broadcastAll(op, floatArg(op, input, 'input'), numericArg(op, target, 'target'));
   return tidy(() => {
     const d = sub(input, asFloat(target, input.dtype as 'float32' | 'float64'));
-    return applyReduction(huberTerms(op, d, delta, delta), reduction);
+    return applyReduction(huberTerms(op, d, delta, 1, delta), reduction);
   });
 }
 
 /**
- * scale (0.5 d^2 / width for |d| < width, else |d| - 0.5 width): the Huber
- * loss (scale = width = delta) and the smooth L1 loss (scale 1, width beta).
- * Its gradient is PyTorch's, one pass: -scale below -width, scale above
- * width, d scale / width otherwise (so a nan difference has a nan gradient
- * and an infinite one +-scale); it is written on d, which stays in the graph,
- * so it differentiates again.
+ * PyTorch's two branches, each as it writes them: inner 0.5 d^2 for |d| <
+ * width, else outer (|d| - 0.5 width), the Huber loss (inner 1, outer =
+ * width = delta) and the smooth L1 loss (inner 1 / beta, outer 1, width
+ * beta); an infinite width is then 0.5 d^2 (Huber) or 0 (smooth L1), as
+ * there. Its gradient is PyTorch's, one pass: -outer below -width, outer
+ * above width, inner d otherwise (so a nan difference has a nan gradient and
+ * an infinite one +-outer); it is written on d, which stays in the graph, so
+ * it differentiates again.
  */
-export function huberTerms(op: string, d: Tensor, width: number, scale: number): Tensor {
+export function huberTerms(op: string, d: Tensor, width: number, inner: number, outer: number): Tensor {
   const out = noGrad(() => {
     const z = abs(d);
-    return mul(where(lt(z, width), mul(mul(d, d), 0.5 / width), sub(z, 0.5 * width)), scale);
+    return where(lt(z, width), mul(mul(d, d), 0.5 * inner), mul(sub(z, 0.5 * width), outer));
   });
   if (needsGrad(d))
     record(op, [d], [out], [d], (g, s) => {
       const ds = s[0]!;
-      return [mul(g, where(lt(ds, -width), -scale, where(gt(ds, width), scale, mul(ds, scale / width))))];
+      return [mul(g, where(lt(ds, -width), -outer, where(gt(ds, width), outer, mul(ds, inner))))];
     });
   return out;
 }

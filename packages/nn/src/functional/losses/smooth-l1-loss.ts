@@ -52,6 +52,6 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1Lo
     const x = asFloat(input, dtype);
     const t = asFloat(target, dtype);
     if (beta === 0) return applyReduction(l1WithTieGradient(x, t), reduction);
-    return applyReduction(huberTerms(op, sub(x, t), beta, 1), reduction);
+    return applyReduction(huberTerms(op, sub(x, t), beta, 1 / beta, 1), reduction);
   });
 }

@@ -45,8 +45,9 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const o = lossOptions(op, options, TRIPLET_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
-  const p = numberOption(op, o.p, 'p', 2);
-  const eps = numberOption(op, o.eps, 'eps', 1e-6);
+  // PyTorch checks neither: a nan norm or difference makes the loss nan.
+  const p = numberOption(op, o.p, 'p', 2, { nan: true });
+  const eps = numberOption(op, o.eps, 'eps', 1e-6, { nan: true });
   const swap = boolOption(op, o.swap, 'swap', false);
   checkTriplet(op, anchor, positive, negative);
   const dtype = floatDtypeOf(anchor, positive, negative);
