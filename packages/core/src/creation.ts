@@ -209,6 +209,8 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   // Symmetric fill from both ends, as PyTorch, so the end point is exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) host[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  // One step is the start, as PyTorch.
+  if (steps === 1) host[0] = start;
   return finish(fromHostArray(host, [steps], dtype, o.device), o);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Fused softmax / log-softmax: one pass for the max, one for exp and the
  * float64 sum, one to scale. Matches core's composite (the max is taken as 0
- * when it is infinite, as core shifts by it). log-softmax is (x - m) - log(sum):
+ * when it is -inf, as core shifts by it; a +inf max is subtracted, so inf - inf
+ * makes the line NaN as PyTorch's). log-softmax is (x - m) - log(sum):
  * subtracting the max first keeps logits around 1e4 exact, where
  * x - (m + log(sum)) would round at the logits' magnitude.
  */
@@ -12,7 +13,7 @@ TN_INLINE float exp1(float x) { return tn_vexpf(vsplat(x))[0]; }
 static void softmax_row(const float *xr, float *o, tn_idx n, int log) {
   float m;
   tn_reduce(TN_AMAX, TN_F32, TN_F32, xr, 1, n, 1, &m);
-  if (m == __builtin_inff() || m == -__builtin_inff()) m = 0;
+  if (m == -__builtin_inff()) m = 0;
   vf vm = vsplat(m);
   vdsum sum = {0};
   tn_idx i = 0;
@@ -54,7 +55,7 @@ static void softmax_line(const float *x, float *o, tn_idx n, tn_idx stride, int 
     float v = x[j * stride];
     if (v != v || v > m) m = v;
   }
-  if (m == __builtin_inff() || m == -__builtin_inff()) m = 0;
+  if (m == -__builtin_inff()) m = 0;
   double sum = 0;
   for (tn_idx j = 0; j < n; j++) {
     float e = exp1(x[j * stride] - m);

@@ -77,7 +77,8 @@ def torch_fn(op: str) -> Callable[..., Any]:
     if op.endswith('_') and not op.endswith('__'):
         # In-place: the generator hands every call fresh copies of its inputs.
         return lambda x, *a, **k: getattr(x, op)(*a, **k)
-    for ns in (torch, F):
+    # torch.max_pool2d and friends lack F's options (return_indices, ...): the pools are F's.
+    for ns in ((F, torch) if 'pool' in op else (torch, F)):
         f = getattr(ns, op, None)
         if callable(f):
             return f
@@ -403,6 +404,607 @@ def where_clamp_cases(g: Group) -> None:
     g.err('clamp', 'tensor-bound-shape', lambda r: [A('input', r.randn(3, 4)), A('min', r.randn(3))])
 
 
+
+# ======================================================================================
+# reductions
+# ======================================================================================
+
+def reduce_cases(g: Group) -> None:
+    samplers = {
+        'sum': lambda r, s: r.randn(*s),
+        'mean': lambda r, s: r.randn(*s),
+        'prod': lambda r, s: r.uniform(*s, lo=0.5, hi=1.5) * r.sign(*s),
+        'amax': lambda r, s: r.randn(*s),
+        'amin': lambda r, s: r.randn(*s),
+        'logsumexp': lambda r, s: r.randn(*s, scale=3.0),
+    }
+    # (shape, dim, keepdim) variants; None dim = all dims (where the op allows it)
+    variants = [((3, 4), 1, False), ((3, 4), 0, True), ((3, 4), -1, False), ((2, 3, 4), (0, 2), False), ((2, 3, 4), (-1, -3), True),
+                ((2, 3, 4), 1, True), ((5,), 0, False), ((), 0, False), ((), -1, True), ((2, 1, 3), 1, False), ((4, 3), (0, 1), False)]
+    for op, smp in samplers.items():
+        for shape, dim, kd in variants:
+            if op == 'prod' and isinstance(dim, tuple):
+                continue  # torch.prod takes a single dim
+            tag = f'{shape_tag(shape)}-dim{dim if not isinstance(dim, tuple) else "_".join(map(str, dim))}{"-keepdim" if kd else ""}'
+            g.val(op, tag, lambda r, shape=shape, smp=smp: [A('input', smp(r, shape))], {'dim': dim, 'keepdim': kd})
+        if op != 'logsumexp':
+            g.val(op, 'all-dims', lambda r, smp=smp: [A('input', smp(r, (3, 4)))])
+            g.val(op, 'all-dims-3d', lambda r, smp=smp: [A('input', smp(r, (2, 3, 2)))])
+            g.val(op, 'all-dims-scalar', lambda r, smp=smp: [A('input', smp(r, ()))])
+        g.err(op, 'dim-out-of-range', lambda r, smp=smp: [A('input', smp(r, (3, 4)))], {'dim': 2})
+        g.err(op, 'dim-out-of-range-negative', lambda r, smp=smp: [A('input', smp(r, (3, 4)))], {'dim': -3})
+        g.err(op, 'scalar-dim-1', lambda r, smp=smp: [A('input', smp(r, ()))], {'dim': 1})
+        if op != 'prod':
+            g.err(op, 'repeated-dim', lambda r, smp=smp: [A('input', smp(r, (3, 4)))], {'dim': (1, -1)}, note='a dim given twice')
+    # empty tensors: sum/prod/mean/logsumexp have identities (0, 1, NaN, -inf); amax/amin cannot reduce an empty dim
+    for op in ['sum', 'prod', 'mean', 'logsumexp']:
+        g.val(op, 'empty-dim', [A('input', torch.zeros(0, 3))], {'dim': 0}, note='reducing a size-0 dim gives the identity (sum 0, prod 1, mean NaN, logsumexp -inf)')
+        g.val(op, 'empty-other-dim', [A('input', torch.zeros(0, 3))], {'dim': 1})
+        g.val(op, 'empty-dim-keepdim', [A('input', torch.zeros(2, 0))], {'dim': 1, 'keepdim': True})
+    for op in ['sum', 'prod', 'mean']:
+        g.val(op, 'empty-all', [A('input', torch.zeros(0, 3))])
+    for op in ['amax', 'amin']:
+        g.err(op, 'empty-dim', [A('input', torch.zeros(0, 3))], {'dim': 0}, note='cannot reduce a size-0 dim without an identity')
+        g.val(op, 'empty-other-dim', [A('input', torch.zeros(0, 3))], {'dim': 1})
+    for op in ['max', 'min', 'argmax', 'argmin']:
+        g.err(op, 'empty-all', [A('input', torch.zeros(0, 3))])
+    g.err('max', 'empty-dim', [A('input', torch.zeros(0, 3))], {'dim': 0})
+    g.err('argmax', 'empty-dim', [A('input', torch.zeros(0, 3))], {'dim': 0})
+    # special values
+    sp = T([[1.0, nan, 2.0, -1.0], [inf, 1.0, -inf, 0.0], [-inf, -inf, -inf, -inf], [inf, inf, 2.0, 3.0], [-0.0, 0.0, -0.0, 0.0]])
+    for op in ['sum', 'mean', 'prod', 'amax', 'amin', 'logsumexp']:
+        g.val(op, 'specials', [A('input', sp, False)], {'dim': 1}, note='NaN propagates; inf + -inf is NaN; logsumexp of all -inf is -inf and of +inf is +inf')
+    g.val('logsumexp', 'large', lambda r: [A('input', r.randn(3, 4, scale=1.0, shift=500.0))], {'dim': 1}, note='shifted by the max: no overflow at 500')
+    g.val('logsumexp', 'very-negative', lambda r: [A('input', r.randn(2, 5, scale=1.0, shift=-500.0))], {'dim': -1})
+    g.val('logsumexp', 'inf-grad', [A('input', T([[1.0, 2.0, -inf], [-inf, -inf, 0.0]]))], {'dim': 1}, note='the -inf entries get gradient 0')
+    # ties: amax/amin split the gradient evenly, max/min with dim give it to the returned index
+    ties = T([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [-1.0, -5.0, -5.0, -1.0]])
+    for op in ['amax', 'amin']:
+        g.val(op, 'ties', [A('input', ties)], {'dim': 1}, note='ties split the gradient evenly')
+        g.val(op, 'ties-all', [A('input', ties)], note='ties split the gradient evenly')
+    for op in ['max', 'min']:
+        g.val(op, 'ties-all', [A('input', ties)], note='full reduction: ties split the gradient evenly')
+        g.val(op, 'ties-dim', [A('input', ties)], {'dim': 1}, note='(values, indices): the first extreme index, which gets the whole gradient')
+    # max / min / argmax / argmin
+    for op in ['max', 'min']:
+        for shape, dim, kd in [((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), -1, False), ((2, 3, 4), 1, True), ((5,), 0, False), ((), 0, False)]:
+            g.val(op, f'{shape_tag(shape)}-dim{dim}{"-keepdim" if kd else ""}', lambda r, shape=shape: [A('input', r.randn(*shape))], {'dim': dim, 'keepdim': kd})
+        g.val(op, 'all', lambda r: [A('input', r.randn(3, 4))])
+        g.val(op, 'scalar', lambda r: [A('input', r.randn())])
+        g.val(op, 'nan', [A('input', T([[1.0, nan, 3.0], [2.0, 1.0, 0.0], [nan, nan, 1.0]]))], {'dim': 1}, note='NaN is the max and the min; its index is returned')
+        g.val(op, 'nan-all', [A('input', T([1.0, nan, 3.0]), False)])
+        g.val(op, 'int', [A('input', I([[3, -1, 7], [0, 0, -2]]))], {'dim': 1})
+        g.val(op, 'int-all', [A('input', I([[3, -1, 7], [0, 0, -2]]))])
+        g.val(op, 'bool', [A('input', B([[True, False], [False, False]]))], {'dim': 1})
+        g.val(op, 'empty-other-dim', [A('input', torch.zeros(0, 3))], {'dim': 1})
+        g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+    for op in ['argmax', 'argmin']:
+        for shape, dim, kd in [((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), -1, False), ((2, 3, 4), None, False), ((5,), 0, False), ((), None, False), ((3, 4), None, True)]:
+            kw = {'dim': dim, 'keepdim': kd} if dim is not None or kd else {}
+            g.val(op, f'{shape_tag(shape)}-dim{dim}{"-keepdim" if kd else ""}', lambda r, shape=shape: [A('input', r.randn(*shape))], kw)
+        g.val(op, 'ties', [A('input', ties)], {'dim': 1}, note='the first extreme index')
+        g.val(op, 'ties-flat', [A('input', ties)], note='index into the flattened tensor; the first extreme')
+        g.val(op, 'nan', [A('input', T([[1.0, nan, 3.0], [2.0, 1.0, 0.0]]))], {'dim': 1}, note='NaN wins')
+        g.val(op, 'int', [A('input', I([[3, -1, 7], [0, 0, -2]]))], {'dim': 0})
+        g.val(op, 'empty-other-dim', [A('input', torch.zeros(0, 3))], {'dim': 1})
+        g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': -3})
+    # integer and bool reductions
+    ints = I([[3, -1, 7, 2], [0, 5, -2, 1]])
+    bools = B([[True, False, True, True], [False, False, True, False]])
+    for op in ['sum', 'prod', 'amax', 'amin']:
+        g.val(op, 'int', [A('input', ints)], {'dim': 1}, note='integer in, integer out (int64 in PyTorch)')
+        g.val(op, 'int-all', [A('input', ints)])
+    g.val('sum', 'bool', [A('input', bools)], {'dim': 1}, note='the sum of bools is an integer count')
+    g.val('sum', 'bool-all', [A('input', bools)])
+    g.val('prod', 'bool', [A('input', bools)], {'dim': 0})
+    g.val('amax', 'bool', [A('input', bools)], {'dim': 1}, note='bool stays bool')
+    g.val('amin', 'bool', [A('input', bools)], {'dim': 1})
+    g.err('mean', 'int', [A('input', ints)], {'dim': 1}, note='mean of an integer tensor needs a float dtype')
+    g.err('mean', 'int-all', [A('input', ints)])
+    # prod gradient with zeros
+    g.val('prod', 'one-zero', [A('input', T([[2.0, 0.0, 3.0], [1.5, -2.0, 4.0]]))], {'dim': 1}, note='the gradient at the zero is the product of the others')
+    g.val('prod', 'two-zeros', [A('input', T([[2.0, 0.0, 0.0, 3.0], [0.0, 1.0, 2.0, 3.0]]))], {'dim': 1}, note='two zeros: every gradient is 0')
+    g.val('prod', 'zeros-all', [A('input', T([[2.0, 0.0], [3.0, 4.0]]))])
+    g.val('sum', 'large-count', lambda r: [A('input', r.randn(4, 16))], {'dim': 1})
+    g.val('mean', 'large-count', lambda r: [A('input', r.randn(2, 32, shift=100.0))], {'dim': 1}, note='a large common offset')
+    # var / std
+    for op in ['var', 'std']:
+        for shape, dim, kd in [((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), (0, 2), False), ((2, 3, 4), -1, True), ((6,), 0, False)]:
+            g.val(op, f'{shape_tag(shape)}-dim{dim if not isinstance(dim, tuple) else "_".join(map(str, dim))}{"-keepdim" if kd else ""}',
+                  lambda r, shape=shape: [A('input', r.randn(*shape, scale=2.0))], {'dim': dim, 'keepdim': kd})
+        g.val(op, 'all', lambda r: [A('input', r.randn(3, 4))])
+        g.val(op, 'unbiased-false', lambda r: [A('input', r.randn(3, 4))], {'dim': 1, 'unbiased': False})
+        g.val(op, 'all-unbiased-false', lambda r: [A('input', r.randn(3, 4))], {'unbiased': False})
+        for corr in [0, 2]:
+            g.val(op, f'correction{corr}', lambda r: [A('input', r.randn(3, 5))], {'dim': 1, 'correction': corr})
+        g.val(op, 'single-element', lambda r: [A('input', r.randn(3, 1))], {'dim': 1}, note='one element with correction 1: 0 / 0 = NaN')
+        g.val(op, 'single-element-biased', lambda r: [A('input', r.randn(3, 1))], {'dim': 1, 'unbiased': False})
+        g.val(op, 'constant', [A('input', T([[2.0, 2.0, 2.0], [1.0, 3.0, 2.0]]))], {'dim': 1}, note='std of a constant line is 0 and its gradient NaN' if op == 'std' else None)
+        g.val(op, 'scalar', [A('input', T(1.5))], {'unbiased': False})
+        g.val(op, 'specials', [A('input', T([[1.0, nan, 2.0], [inf, 1.0, 2.0]]), False)], {'dim': 1})
+        g.val(op, 'large-offset', lambda r: [A('input', r.randn(2, 8, shift=1000.0))], {'dim': 1}, note='two-pass: no cancellation at a large mean')
+        g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+        g.err(op, 'int', [A('input', ints)], {'dim': 1}, note='needs a float tensor')
+    # norm
+    for p in [2, 1, 3, inf, -inf, 0, 0.5, 'fro']:
+        g.val('norm', f'p{p}', lambda r: [A('input', r.randn(3, 4)), p], note='p=0 counts nonzeros' if p == 0 else None)
+        if p != 'fro':
+            g.val('norm', f'p{p}-dim', lambda r: [A('input', r.randn(3, 4)), p, 1])
+    g.val('norm', 'dim-keepdim', lambda r: [A('input', r.randn(2, 3, 4)), 2, (1, 2), True])
+    g.val('norm', 'zeros', [A('input', torch.zeros(2, 3)), 2, 1], note='the gradient of the 2-norm at 0 is 0 (PyTorch masks it)')
+    g.val('norm', 'zero-row', [A('input', T([[0.0, 0.0, 0.0], [3.0, -4.0, 0.0]])), 2, 1])
+    g.val('norm', 'inf-ties', [A('input', T([[1.0, -3.0, 3.0], [2.0, 2.0, -1.0]])), inf, 1], note='the inf-norm gradient splits evenly among the tied maxima of |x|')
+    g.val('norm', 'scalar', [A('input', T(-2.5)), 2])
+    g.val('norm', 'empty', [A('input', torch.zeros(0, 3)), 2])
+    # all / any
+    for op in ['all', 'any']:
+        g.val(op, 'bool-all', [A('input', bools)])
+        g.val(op, 'bool-dim', [A('input', bools)], {'dim': 1})
+        g.val(op, 'bool-dim0-keepdim', [A('input', bools)], {'dim': 0, 'keepdim': True})
+        g.val(op, 'float', [A('input', T([[0.0, 1.0, nan], [-0.0, 0.0, 2.0]]), False)], {'dim': 1}, note='nonzero (NaN included) is true')
+        g.val(op, 'int', [A('input', ints)], {'dim': 0})
+        g.val(op, 'empty', [A('input', torch.zeros(0, dtype=torch.bool))], note='all of nothing is true, any is false')
+        g.val(op, 'empty-dim', [A('input', torch.zeros(2, 0, dtype=torch.bool))], {'dim': 1})
+        g.val(op, 'scalar', [A('input', B(True))])
+        g.val(op, 'negative-dim', [A('input', B([[[True, False], [True, True]]]))], {'dim': -1})
+        g.err(op, 'dim-out-of-range', [A('input', bools)], {'dim': 2})
+
+
+def reduce() -> list[dict]:
+    g = Group('reduce')
+    reduce_cases(g)
+    return g.cases
+
+
+# ======================================================================================
+# scans, sorting
+# ======================================================================================
+
+def scan() -> list[dict]:
+    g = Group('scan')
+    for op in ['cumsum', 'cumprod']:
+        smp = (lambda r, s: r.randn(*s)) if op == 'cumsum' else (lambda r, s: r.uniform(*s, lo=0.5, hi=1.5) * r.sign(*s))
+        for shape, dim in [((3, 4), 1), ((3, 4), 0), ((2, 3, 4), -1), ((2, 3, 4), 1), ((5,), 0), ((), 0), ((), -1), ((0, 3), 0), ((0, 3), 1), ((1, 6), 1)]:
+            g.val(op, f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape, smp=smp: [A('input', smp(r, shape))], {'dim': dim})
+        g.val(op, 'specials', [A('input', T([[1.0, nan, 2.0, 3.0], [inf, 1.0, -inf, 2.0], [0.0, -0.0, 1.0, inf]]), False)], {'dim': 1})
+        g.val(op, 'int', [A('input', I([[3, -1, 7, 2], [0, 5, -2, 1]]))], {'dim': 1}, note='integer in, integer out')
+        g.val(op, 'bool', [A('input', B([[True, False, True], [True, True, False]]))], {'dim': 1}, note='bool counts as integer (int64 in PyTorch)')
+        g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+        g.err(op, 'scalar-dim-out-of-range', lambda r: [A('input', r.randn())], {'dim': 1})
+    g.val('cumprod', 'one-zero', [A('input', T([[2.0, 0.0, 3.0, 4.0], [1.5, -2.0, 0.5, 0.0]]))], {'dim': 1}, note='the gradient through a zero is not NaN')
+    g.val('cumprod', 'two-zeros', [A('input', T([[2.0, 0.0, 3.0, 0.0, 5.0]]))], {'dim': 1})
+    g.val('cumprod', 'zero-first', [A('input', T([[0.0, 2.0, 3.0], [0.0, 0.0, 1.0]]))], {'dim': 1})
+    g.val('cumsum', 'long', lambda r: [A('input', r.randn(2, 32))], {'dim': 1})
+    # sort / argsort
+    for shape, dim in [((3, 5), -1), ((3, 5), 0), ((2, 3, 4), 1), ((6,), 0), ((), 0), ((0, 3), 1), ((0, 3), 0), ((1, 1), 1)]:
+        for desc in [False, True]:
+            g.val('sort', f'{shape_tag(shape)}-dim{dim}{"-desc" if desc else ""}', lambda r, shape=shape: [A('input', r.randn(*shape))], {'dim': dim, 'descending': desc})
+            g.val('argsort', f'{shape_tag(shape)}-dim{dim}{"-desc" if desc else ""}', lambda r, shape=shape: [A('input', r.randn(*shape))], {'dim': dim, 'descending': desc})
+    g.val('sort', 'default', lambda r: [A('input', r.randn(3, 4))])
+    tie = T([[2.0, 1.0, 2.0, 1.0, 3.0, 2.0], [0.0, -0.0, 0.0, -1.0, -0.0, 5.0]])
+    for desc in [False, True]:
+        d = '-desc' if desc else ''
+        g.val('sort', f'stable-ties{d}', [A('input', tie)], {'dim': 1, 'descending': desc, 'stable': True}, note='stable: equal values (and -0 == 0) keep their order, descending too')
+        g.val('sort', f'nan{d}', [A('input', T([[1.0, nan, -inf, 3.0, nan, inf, 0.0]]))], {'dim': 1, 'descending': desc, 'stable': True}, note='NaN sorts as the largest value')
+        g.val('argsort', f'nan{d}', [A('input', T([[1.0, nan, -inf, 3.0, inf]]))], {'dim': 1, 'descending': desc})
+    g.val('sort', 'int', [A('input', I([[3, -1, 7, 2, -1], [0, 5, -2, 1, 5]]))], {'dim': 1, 'stable': True})
+    g.val('sort', 'int-desc', [A('input', I([[3, -1, 7, 2, -1], [0, 5, -2, 1, 5]]))], {'dim': 1, 'descending': True, 'stable': True})
+    g.val('sort', 'bool', [A('input', B([[True, False, True, False]]))], {'dim': 1, 'stable': True})
+    g.err('sort', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+    g.err('argsort', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': -3})
+    # topk
+    for shape, k, dim in [((3, 5), 2, -1), ((3, 5), 1, 0), ((2, 3, 4), 3, 1), ((6,), 6, 0), ((6,), 0, 0), ((), 1, 0), ((4, 0), 0, 1), ((0, 4), 2, 1)]:
+        for largest in [True, False]:
+            g.val('topk', f'{shape_tag(shape)}-k{k}-dim{dim}{"" if largest else "-smallest"}', lambda r, shape=shape: [A('input', r.randn(*shape)), k], {'dim': dim, 'largest': largest})
+    g.val('topk', 'default-dim', lambda r: [A('input', r.randn(3, 5)), 2])
+    g.val('topk', 'nan', [A('input', T([[1.0, nan, -inf, 3.0, inf]])), 2], {'dim': 1}, note='NaN counts as the largest')
+    g.val('topk', 'int', [A('input', I([[3, -1, 7, 2], [0, 5, -2, 1]])), 2], {'dim': 1})
+    g.err('topk', 'k-too-large', lambda r: [A('input', r.randn(3, 4)), 5], {'dim': 1})
+    g.err('topk', 'k-negative', lambda r: [A('input', r.randn(3, 4)), -1], {'dim': 1})
+    g.err('topk', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1], {'dim': 2})
+    return g.cases
+
+
+# ======================================================================================
+# shape and view ops
+# ======================================================================================
+
+def shape() -> list[dict]:
+    g = Group('shape')
+    for src, dst in [((2, 3), (3, 2)), ((2, 3), (6,)), ((2, 3), (-1,)), ((2, 3, 4), (4, -1)), ((6,), (1, 2, 3, 1)), ((), (1,)), ((1,), ()),
+                     ((0, 3), (3, 0)), ((0, 3), (-1, 3)), ((2, 0), (0,)), ((4,), (2, 2))]:
+        for op in ['reshape', 'view']:
+            g.val(op, f'{shape_tag(src)}-to-{shape_tag(dst)}', lambda r, src=src, dst=dst: [A('input', r.randn(*src)), list(dst)])
+    for op in ['reshape', 'view']:
+        g.err(op, 'bad-size', lambda r: [A('input', r.randn(2, 3)), [4, 2]])
+        g.err(op, 'two-minus-one', lambda r: [A('input', r.randn(2, 3)), [-1, -1]])
+        g.err(op, 'minus-one-not-divisible', lambda r: [A('input', r.randn(2, 3)), [-1, 4]])
+        g.err(op, 'negative-size', lambda r: [A('input', r.randn(2, 3)), [-2, 3]])
+        g.err(op, 'minus-one-empty', lambda r: [A('input', r.randn(0, 3)), [-1, 0]], note='-1 cannot be inferred next to a 0 size')
+    for shape, d0, d1 in [((2, 3), 0, 1), ((2, 3, 4), 0, 2), ((2, 3, 4), -1, -2), ((2, 3), 1, 1), ((), 0, -1), ((0, 3), 0, 1), ((2, 3, 4, 1), 3, 0)]:
+        g.val('transpose', f'{shape_tag(shape)}-{d0}-{d1}', lambda r, shape=shape: [A('input', r.randn(*shape)), d0, d1])
+    g.err('transpose', 'dim-out-of-range', lambda r: [A('input', r.randn(2, 3)), 0, 2])
+    g.err('transpose', 'scalar-dim-1', lambda r: [A('input', r.randn()), 0, 1])
+    g.val('t', '2d', lambda r: [A('input', r.randn(2, 3))])
+    g.val('t', '1d', lambda r: [A('input', r.randn(4))], note='t of a 1-d tensor is itself')
+    g.val('t', 'scalar', lambda r: [A('input', r.randn())])
+    g.err('t', '3d', lambda r: [A('input', r.randn(2, 3, 4))])
+    for shape, dims in [((2, 3, 4), (2, 0, 1)), ((2, 3, 4), (0, 1, 2)), ((2, 3, 4), (-1, 0, -2)), ((2, 3), (1, 0)), ((), ()), ((0, 2, 3), (2, 0, 1)), ((2, 1, 3, 2), (3, 1, 0, 2))]:
+        g.val('permute', f'{shape_tag(shape)}-{"_".join(map(str, dims)) or "none"}', lambda r, shape=shape: [A('input', r.randn(*shape)), list(dims)])
+    g.err('permute', 'repeated', lambda r: [A('input', r.randn(2, 3, 4)), [0, 0, 1]])
+    g.err('permute', 'too-few', lambda r: [A('input', r.randn(2, 3, 4)), [0, 1]])
+    g.err('permute', 'out-of-range', lambda r: [A('input', r.randn(2, 3)), [0, 2]])
+    for shape, size in [((3, 1), (3, 4)), ((1,), (2, 3)), ((3, 1), (-1, 4)), ((), (2, 3)), ((2, 1, 3), (4, 2, 5, 3)), ((1, 3), (0, 3)), ((3,), (3,)), ((1, 1), (2, -1))]:
+        g.val('expand', f'{shape_tag(shape)}-to-{shape_tag(size)}', lambda r, shape=shape: [A('input', r.randn(*shape)), list(size)], note='the gradient sums over the expanded dims')
+    g.err('expand', 'non-singleton', lambda r: [A('input', r.randn(3, 2)), [3, 4]])
+    g.err('expand', 'fewer-dims', lambda r: [A('input', r.randn(2, 3)), [3]])
+    g.err('expand', 'minus-one-new-dim', lambda r: [A('input', r.randn(3)), [-1, 3]], note='-1 is not allowed for a new leading dim')
+    g.val('expand_as', 'basic', lambda r: [A('input', r.randn(3, 1)), A('other', r.randn(3, 4), False)])
+    # cat / stack
+    for shapes, dim in [([(2, 3), (4, 3)], 0), ([(2, 3), (2, 1), (2, 2)], 1), ([(2, 3, 2), (2, 1, 2)], -2), ([(3,), (2,)], 0), ([(2, 3)], 0), ([(0, 3), (2, 3)], 0), ([(2, 0), (2, 3)], 1), ([(1, 2), (1, 2), (1, 2), (1, 2)], -1)]:
+        g.val('cat', f'{"_".join(shape_tag(s) for s in shapes)}-dim{dim}', (lambda r, shapes=shapes: [A('tensors', [r.randn(*s) for s in shapes])]), {'dim': dim})
+    g.val('cat', 'int', [A('tensors', [I([1, 2]), I([3])])])
+    g.val('cat', 'int-float', [A('tensors', [I([1, 2]), T([3.5])])], note='mixed dtypes promote (float32)')
+    g.val('cat', 'legacy-empty-1d', lambda r: [A('tensors', [r.randn(2, 3), torch.zeros(0)])], note='a 1-d empty tensor is skipped whatever the other shapes (legacy)')
+    g.err('cat', 'shape-mismatch', lambda r: [A('tensors', [r.randn(2, 3), r.randn(2, 4)])], {'dim': 0})
+    g.err('cat', 'ndim-mismatch', lambda r: [A('tensors', [r.randn(2, 3), r.randn(3)])])
+    g.err('cat', 'dim-out-of-range', lambda r: [A('tensors', [r.randn(2, 3), r.randn(2, 3)])], {'dim': 2})
+    g.err('cat', 'empty-list', [A('tensors', [])])
+    g.err('cat', 'scalar', lambda r: [A('tensors', [r.randn(), r.randn()])], note='zero-dimensional tensors cannot be concatenated')
+    for shapes, dim in [([(2, 3), (2, 3)], 0), ([(2, 3), (2, 3), (2, 3)], 1), ([(2, 3), (2, 3)], 2), ([(2, 3), (2, 3)], -1), ([(), ()], 0), ([(0, 2), (0, 2)], 1), ([(4,)], 0)]:
+        g.val('stack', f'{"_".join(shape_tag(s) for s in shapes)}-dim{dim}', (lambda r, shapes=shapes: [A('tensors', [r.randn(*s) for s in shapes])]), {'dim': dim})
+    g.err('stack', 'shape-mismatch', lambda r: [A('tensors', [r.randn(2, 3), r.randn(3, 2)])])
+    g.err('stack', 'dim-out-of-range', lambda r: [A('tensors', [r.randn(2, 3), r.randn(2, 3)])], {'dim': 3})
+    g.err('stack', 'empty-list', [A('tensors', [])])
+    # narrow / select / slice
+    for shape, dim, start, length in [((4, 5), 0, 1, 2), ((4, 5), 1, 0, 5), ((4, 5), -1, 3, 2), ((4, 5), 1, -2, 2), ((4, 5), 0, 4, 0), ((2, 3, 4), 2, 1, 3), ((6,), 0, 2, 3)]:
+        g.val('narrow', f'{shape_tag(shape)}-dim{dim}-{start}-{length}', lambda r, shape=shape: [A('input', r.randn(*shape)), dim, start, length])
+    g.err('narrow', 'too-long', lambda r: [A('input', r.randn(4, 5)), 1, 3, 3])
+    g.err('narrow', 'start-out-of-range', lambda r: [A('input', r.randn(4, 5)), 0, 5, 1])
+    g.err('narrow', 'negative-length', lambda r: [A('input', r.randn(4, 5)), 0, 1, -1])
+    g.err('narrow', 'scalar', lambda r: [A('input', r.randn()), 0, 0, 1])
+    for shape, dim, index in [((3, 4), 0, 1), ((3, 4), 1, -1), ((2, 3, 4), 2, 0), ((5,), 0, 4), ((2, 3, 4), -2, 2)]:
+        g.val('select', f'{shape_tag(shape)}-dim{dim}-{index}', lambda r, shape=shape: [A('input', r.randn(*shape)), dim, index])
+    g.err('select', 'index-out-of-range', lambda r: [A('input', r.randn(3, 4)), 0, 3])
+    g.err('select', 'negative-index-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1, -5])
+    g.err('select', 'scalar', lambda r: [A('input', r.randn()), 0, 0])
+
+    def torch_slice(t, dim, start, end, step):
+        return t[(slice(None),) * (dim % t.dim()) + (slice(start, end, step),)]
+    for shape, dim, start, end, step in [((6, 3), 0, 1, 5, 2), ((6, 3), 0, None, None, 3), ((3, 7), 1, -5, -1, 1), ((3, 7), -1, 2, 100, 2), ((3, 7), 1, 5, 2, 1), ((3, 7), 1, -100, 3, 1), ((2, 3, 8), 2, 1, None, 3), ((8,), 0, 0, 8, 8)]:
+        g.val('slice', f'{shape_tag(shape)}-dim{dim}-{start}-{end}-{step}', lambda r, shape=shape: [A('input', r.randn(*shape)), dim, start, end, step], fn=torch_slice,
+              note='x[..., start:end:step] along dim; out-of-range bounds clamp, an empty range gives a size-0 dim')
+    g.err('slice', 'step-zero', lambda r: [A('input', r.randn(4, 3)), 0, 0, 4, 0], fn=torch_slice)
+    g.err('slice', 'negative-step', lambda r: [A('input', r.randn(4, 3)), 0, 3, 0, -1], fn=torch_slice, note='negative steps are not supported')
+    # squeeze / unsqueeze / flatten / unflatten
+    for shape, dim in [((2, 1, 3), 1), ((2, 1, 3), 0), ((1, 1, 3), None), ((2, 1, 3), -2), ((1,), 0), ((), 0), ((1, 0, 1), None), ((3, 1), -1)]:
+        g.val('squeeze', f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape))] + ([] if dim is None else [dim]), note='a dim that is not size 1 is left alone' if dim == 0 and shape == (2, 1, 3) else None)
+    g.err('squeeze', 'dim-out-of-range', lambda r: [A('input', r.randn(2, 1)), 2])
+    for shape, dim in [((2, 3), 0), ((2, 3), 2), ((2, 3), -1), ((2, 3), -3), ((), 0), ((), -1), ((0,), 1)]:
+        g.val('unsqueeze', f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape)), dim])
+    g.err('unsqueeze', 'dim-out-of-range', lambda r: [A('input', r.randn(2, 3)), 3])
+    g.err('unsqueeze', 'dim-out-of-range-negative', lambda r: [A('input', r.randn(2, 3)), -4])
+    for shape, kw in [((2, 3, 4), {}), ((2, 3, 4), {'start_dim': 1}), ((2, 3, 4), {'end_dim': 1}), ((2, 3, 4, 5), {'start_dim': 1, 'end_dim': -2}), ((), {}), ((3,), {}), ((2, 0, 3), {'start_dim': 1}), ((2, 3), {'start_dim': 1, 'end_dim': 1})]:
+        g.val('flatten', f'{shape_tag(shape)}-{kw.get("start_dim", 0)}-{kw.get("end_dim", -1)}', lambda r, shape=shape: [A('input', r.randn(*shape))], kw)
+    g.err('flatten', 'start-after-end', lambda r: [A('input', r.randn(2, 3, 4))], {'start_dim': 2, 'end_dim': 1})
+    g.err('flatten', 'dim-out-of-range', lambda r: [A('input', r.randn(2, 3))], {'start_dim': 3})
+    for shape, dim, sizes in [((2, 6), 1, (2, 3)), ((2, 6), 1, (-1, 2)), ((6, 2), 0, (1, 6)), ((2, 6), -1, (3, 2, 1)), ((0, 4), 1, (2, 2))]:
+        g.val('unflatten', f'{shape_tag(shape)}-dim{dim}-{shape_tag(sizes)}', lambda r, shape=shape: [A('input', r.randn(*shape)), dim, list(sizes)])
+    g.err('unflatten', 'bad-sizes', lambda r: [A('input', r.randn(2, 6)), 1, [4, 2]])
+    # split / chunk
+    for shape, ss, dim in [((5, 2), 2, 0), ((5, 2), [1, 4], 0), ((3, 6), 3, 1), ((3, 6), [2, 0, 4], -1), ((4,), 4, 0), ((4,), 10, 0), ((0, 2), 1, 0)]:
+        g.val('split', f'{shape_tag(shape)}-{ss if isinstance(ss, int) else "_".join(map(str, ss))}-dim{dim}', lambda r, shape=shape, ss=ss: [A('tensor', r.randn(*shape)), ss], {'dim': dim},
+              note='outputs are every piece in order; the last one may be shorter')
+    g.err('split', 'sizes-do-not-sum', lambda r: [A('tensor', r.randn(5, 2)), [2, 2]], {'dim': 0})
+    for shape, chunks, dim in [((5, 2), 2, 0), ((6, 2), 3, 0), ((3, 7), 3, 1), ((4,), 6, 0), ((2, 5), 5, -1), ((5,), 4, 0)]:
+        g.val('chunk', f'{shape_tag(shape)}-{chunks}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape)), chunks], {'dim': dim}, note='chunks of ceil(n / chunks); fewer chunks can come back' if (shape, chunks) == ((5,), 4) else None)
+    g.err('chunk', 'zero-chunks', lambda r: [A('input', r.randn(4)), 0])
+    # clone / contiguous
+    g.val('clone', 'basic', lambda r: [A('input', r.randn(2, 3))])
+    g.val('contiguous', 'basic', lambda r: [A('input', r.randn(2, 3))])
+    return g.cases
+
+
+
+# ======================================================================================
+# indexing
+# ======================================================================================
+
+def index() -> list[dict]:
+    g = Group('index')
+    # gather
+    for shape, dim, ishape, hi in [((3, 4), 1, (3, 2), 4), ((3, 4), 0, (2, 4), 3), ((3, 4), -1, (3, 6), 4), ((2, 3, 4), 1, (2, 2, 4), 3), ((2, 3, 4), 2, (1, 2, 3), 4),
+                                   ((5,), 0, (7,), 5), ((3, 4), 1, (3, 0), 4), ((3, 4), 1, (2, 3), 4)]:
+        g.val('gather', f'{shape_tag(shape)}-dim{dim}-{shape_tag(ishape)}', lambda r, shape=shape, ishape=ishape, hi=hi: [A('input', r.randn(*shape)), dim, A('index', r.randint(0, hi, *ishape))],
+              note='repeated indices accumulate their gradients; the index may be smaller than the input in the other dims')
+    g.val('gather', 'scalar', lambda r: [A('input', r.randn()), 0, A('index', I(0))])
+    g.val('gather', 'int', [A('input', I([[1, 2, 3], [4, 5, 6]])), 1, A('index', I([[2, 0], [1, 1]]))])
+    g.err('gather', 'index-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, 4], [1, 1], [2, 0]]))])
+    g.err('gather', 'negative-index', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, -1], [1, 1], [2, 0]]))], note='gather does not wrap negative indices')
+    g.err('gather', 'ndim-mismatch', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([0, 1]))])
+    g.err('gather', 'index-too-large', lambda r: [A('input', r.randn(3, 4)), 1, A('index', r.randint(0, 4, 4, 2))], note='the index may not be larger than the input in a dim other than dim')
+    g.err('gather', 'float-index', lambda r: [A('input', r.randn(3, 4)), 1, A('index', T([[0.0], [1.0], [2.0]]), False)])
+    g.err('gather', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 2, A('index', I([[0], [1], [2]]))])
+    # scatter (distinct targets: PyTorch leaves the winner among duplicates unspecified) / scatter_add
+    def distinct(r, n, k, rows):
+        return torch.stack([r.perm(n)[:k] for _ in range(rows)])
+    g.val('scatter', 'dim1', lambda r: [A('input', r.randn(3, 5)), 1, A('index', distinct(r, 5, 3, 3)), A('src', r.randn(3, 3))])
+    g.val('scatter', 'src-larger', lambda r: [A('input', r.randn(3, 5)), 1, A('index', distinct(r, 5, 3, 3)), A('src', r.randn(3, 4), False)], note='src may be larger than index; only index\'s shape is read')
+    g.val('scatter', 'dim0', lambda r: [A('input', r.randn(4, 3)), 0, A('index', distinct(r, 4, 3, 3).t().contiguous()), A('src', r.randn(3, 3))])
+    g.val('scatter', 'value', lambda r: [A('input', r.randn(3, 5)), 1, A('index', distinct(r, 5, 2, 3)), 1.5], note='a scalar src fills the indexed places; their gradient is 0')
+    g.val('scatter', 'negative-dim', lambda r: [A('input', r.randn(2, 3, 4)), -1, A('index', torch.stack([distinct(r, 4, 2, 3) for _ in range(2)])), A('src', r.randn(2, 3, 2))])
+    g.val('scatter', 'empty-index', lambda r: [A('input', r.randn(3, 4)), 1, A('index', torch.zeros(3, 0, dtype=torch.int64)), A('src', r.randn(3, 0))])
+    g.val('scatter', 'int', [A('input', I([[1, 2, 3], [4, 5, 6]])), 1, A('index', I([[2, 0], [1, 0]])), A('src', I([[7, 8], [9, 10]]))])
+    g.err('scatter', 'index-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[4], [0], [1]])), A('src', r.randn(3, 1))])
+    g.err('scatter', 'dtype-mismatch', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[1], [0], [1]])), A('src', I([[1], [2], [3]]))], note='src must have input\'s dtype')
+    for shape, dim, ishape, hi in [((3, 4), 1, (3, 6), 4), ((3, 4), 0, (5, 4), 3), ((2, 3, 4), 2, (2, 3, 5), 4), ((5,), 0, (8,), 5), ((2, 3), -1, (1, 2), 3)]:
+        g.val('scatter_add', f'{shape_tag(shape)}-dim{dim}-{shape_tag(ishape)}', lambda r, shape=shape, ishape=ishape, hi=hi: [A('input', r.randn(*shape)), dim, A('index', r.randint(0, hi, *ishape)), A('src', r.randn(*ishape))],
+              note='duplicate indices add up')
+    g.val('scatter_add', 'int', [A('input', I([1, 2, 3])), 0, A('index', I([0, 0, 2, 0])), A('src', I([5, 6, 7, 8]))])
+    g.err('scatter_add', 'index-out-of-range', lambda r: [A('input', r.randn(3)), 0, A('index', I([3])), A('src', r.randn(1))])
+    g.err('scatter_add', 'src-too-small', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, 1], [1, 1], [2, 2]])), A('src', r.randn(3, 1))])
+    # index_select
+    for shape, dim, idx in [((4, 3), 0, [3, 0, 0, 2]), ((4, 3), 1, [2]), ((4, 3), -1, [0, 2, 1, 1]), ((2, 3, 4), 2, [3, 3]), ((5,), 0, [4, 0, 2]), ((4, 3), 0, [])]:
+        g.val('index_select', f'{shape_tag(shape)}-dim{dim}-n{len(idx)}', lambda r, shape=shape, idx=idx: [A('input', r.randn(*shape)), dim, A('index', torch.tensor(idx, dtype=torch.int64))],
+              note='repeated indices add their gradients')
+    g.val('index_select', 'scalar-index', lambda r: [A('input', r.randn(4, 3)), 0, A('index', I(2))], note='a 0-d index keeps the dim (size 1)')
+    g.val('index_select', 'int', [A('input', I([[1, 2], [3, 4], [5, 6]])), 0, A('index', I([2, 0]))])
+    g.err('index_select', 'index-out-of-range', lambda r: [A('input', r.randn(4, 3)), 0, A('index', I([4]))])
+    g.err('index_select', 'negative-index', lambda r: [A('input', r.randn(4, 3)), 0, A('index', I([-1]))])
+    g.err('index_select', 'index-2d', lambda r: [A('input', r.randn(4, 3)), 0, A('index', I([[0, 1]]))])
+    g.err('index_select', 'float-index', lambda r: [A('input', r.randn(4, 3)), 0, A('index', T([0.0, 1.0]), False)])
+    # index_put
+    ip = lambda *ts: Arg('indices', list(ts))  # noqa: E731
+    g.val('index_put', 'rows', lambda r: [A('input', r.randn(4, 3)), ip(I([2, 0])), A('values', r.randn(2, 3))])
+    g.val('index_put', 'elements', lambda r: [A('input', r.randn(4, 3)), ip(I([0, 3, 1]), I([2, 0, 1])), A('values', r.randn(3))])
+    g.val('index_put', 'broadcast-values', lambda r: [A('input', r.randn(4, 3)), ip(I([1, 3])), A('values', r.randn(3))])
+    g.val('index_put', 'scalar-values', lambda r: [A('input', r.randn(4, 3)), ip(I([1, 2]), I([0, 2])), A('values', r.randn())])
+    g.val('index_put', 'negative-indices', lambda r: [A('input', r.randn(4, 3)), ip(I([-1, -4])), A('values', r.randn(2, 3))], note='negative indices wrap')
+    g.val('index_put', 'broadcast-indices', lambda r: [A('input', r.randn(4, 3)), ip(I([[0], [2]]), I([0, 2])), A('values', r.randn(2, 2))], note='the index tensors broadcast together')
+    for acc in [True]:
+        g.val('index_put', 'accumulate-duplicates', lambda r: [A('input', r.randn(4, 3)), ip(I([1, 1, 3, 1])), A('values', r.randn(4, 3))], {'accumulate': acc}, note='accumulate adds duplicates up')
+        g.val('index_put', 'accumulate-elements', lambda r: [A('input', r.randn(3, 3)), ip(I([0, 0, 2]), I([1, 1, 2])), A('values', r.randn(3))], {'accumulate': acc})
+        g.val('index_put', 'accumulate-3d', lambda r: [A('input', r.randn(2, 3, 2)), ip(I([1, 0, 1]), I([2, 2, 2])), A('values', r.randn(3, 2))], {'accumulate': acc})
+    g.val('index_put', 'accumulate-false', lambda r: [A('input', r.randn(4, 3)), ip(I([3, 1])), A('values', r.randn(2, 3))], {'accumulate': False})
+    g.val('index_put', 'empty-index', lambda r: [A('input', r.randn(4, 3)), ip(torch.zeros(0, dtype=torch.int64)), A('values', r.randn(0, 3))])
+    g.val('index_put', 'int', [A('input', I([1, 2, 3, 4])), ip(I([0, 0, 3])), A('values', I([5, 6, 7]))], {'accumulate': True})
+    g.err('index_put', 'index-out-of-range', lambda r: [A('input', r.randn(4, 3)), ip(I([4])), A('values', r.randn(3))])
+    g.err('index_put', 'values-shape', lambda r: [A('input', r.randn(4, 3)), ip(I([0, 1])), A('values', r.randn(3, 3))])
+    g.err('index_put', 'too-many-indices', lambda r: [A('input', r.randn(4)), ip(I([0]), I([0])), A('values', r.randn(1))])
+    # masked_fill
+    g.val('masked_fill', 'basic', lambda r: [A('input', r.randn(3, 4)), A('mask', r.bernoulli(3, 4)), -1.5])
+    g.val('masked_fill', 'broadcast-mask', lambda r: [A('input', r.randn(3, 4)), A('mask', r.bernoulli(4)), 2.0])
+    g.val('masked_fill', 'broadcast-mask-col', lambda r: [A('input', r.randn(2, 3, 4)), A('mask', r.bernoulli(3, 1)), 0.0])
+    g.val('masked_fill', 'inf', lambda r: [A('input', r.randn(2, 3)), A('mask', B([[True, False, False], [False, False, True]])), -inf], note='as attention masks: -inf fill, gradient 0 there')
+    g.val('masked_fill', 'nan', lambda r: [A('input', r.randn(2, 3)), A('mask', B([[True, False, False], [False, False, True]])), nan])
+    g.val('masked_fill', 'tensor-value', lambda r: [A('input', r.randn(2, 3)), A('mask', r.bernoulli(2, 3)), A('value', r.randn(), False)], note='a 0-d tensor value')
+    g.val('masked_fill', 'int', [A('input', I([1, 2, 3])), A('mask', B([True, False, True])), 7])
+    g.val('masked_fill', 'empty', [A('input', torch.zeros(0, 3)), A('mask', torch.zeros(0, 3, dtype=torch.bool)), 1.0])
+    g.err('masked_fill', 'mask-shape', lambda r: [A('input', r.randn(3, 4)), A('mask', r.bernoulli(3)), 1.0])
+    g.err('masked_fill', 'value-not-0d', lambda r: [A('input', r.randn(3)), A('mask', B([True, False, True])), A('value', r.randn(3), False)])
+    # take_along_dim
+    g.val('take_along_dim', 'dim1', lambda r: [A('input', r.randn(3, 4)), A('indices', r.randint(0, 4, 3, 2)), 1])
+    g.val('take_along_dim', 'broadcast', lambda r: [A('input', r.randn(3, 4)), A('indices', r.randint(0, 3, 2, 1)), 0], note='indices broadcast against the input outside dim')
+    g.val('take_along_dim', 'flat', lambda r: [A('input', r.randn(3, 4)), A('indices', r.randint(0, 12, 5))], note='no dim: indices into the flattened input')
+    g.val('take_along_dim', 'argsort', lambda r: (lambda x: [A('input', x), A('indices', torch.argsort(x, 1)), 1])(r.randn(3, 5)), note='the usual pairing with argsort')
+    g.err('take_along_dim', 'out-of-range', lambda r: [A('input', r.randn(3, 4)), A('indices', I([[4], [0], [1]])), 1])
+    # one_hot
+    g.val('one_hot', 'basic', [A('input', I([0, 2, 1, 2]))], {'num_classes': 3})
+    g.val('one_hot', 'inferred', [A('input', I([[0, 3], [1, 1]]))], note='num_classes -1: the max index + 1')
+    g.val('one_hot', 'scalar', [A('input', I(2))], {'num_classes': 4})
+    g.val('one_hot', 'empty', [A('input', torch.zeros(0, dtype=torch.int64))], {'num_classes': 3})
+    g.err('one_hot', 'out-of-range', [A('input', I([0, 3]))], {'num_classes': 3})
+    g.err('one_hot', 'negative', [A('input', I([0, -1]))], {'num_classes': 3})
+    g.err('one_hot', 'float', [A('input', T([0.0, 1.0]), False)], {'num_classes': 3})
+    return g.cases
+
+
+# ======================================================================================
+# nn functional (softmax family, activations, linear, normalisation)
+# ======================================================================================
+
+def nn() -> list[dict]:
+    g = Group('nn')
+    for op in ['softmax', 'log_softmax']:
+        for shape, dim in [((3, 5), 1), ((3, 5), 0), ((3, 5), -1), ((2, 3, 4), 1), ((2, 3, 4), -3), ((6,), 0), ((), 0), ((), -1), ((0, 3), 1), ((3, 0), 1), ((1, 1), 1), ((2, 1, 3), 1)]:
+            g.val(op, f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape, scale=2.0))], {'dim': dim})
+        g.val(op, 'large-logits', lambda r: [A('input', r.randn(2, 4, scale=1.0, shift=1e4))], {'dim': 1}, note='shifted by the max: no overflow')
+        g.val(op, 'spread', [A('input', T([[100.0, 0.0, -100.0], [-1e4, 1e4, 0.0], [88.0, 89.0, 90.0]]))], {'dim': 1}, note='probabilities underflow to 0 without NaN')
+        g.val(op, 'neg-inf', [A('input', T([[1.0, -inf, 2.0], [-inf, 0.0, -inf]]))], {'dim': 1}, note='-inf entries get probability 0 and gradient 0')
+        g.val(op, 'all-neg-inf', [A('input', T([[-inf, -inf, -inf], [1.0, 2.0, 3.0]]), False)], {'dim': 1}, note='a line of -inf is NaN (0 / 0), the other lines are untouched')
+        g.val(op, 'pos-inf', [A('input', T([[1.0, inf, 2.0], [0.0, 1.0, 2.0]]), False)], {'dim': 1}, note='PyTorch subtracts the max even when it is +inf: inf - inf makes the whole line NaN')
+        g.val(op, 'two-pos-inf', [A('input', T([[inf, inf, 0.0], [-inf, inf, 1.0]]), False)], {'dim': 1}, note='any +inf makes the line NaN')
+        g.val(op, 'nan', [A('input', T([[1.0, nan, 2.0], [0.0, 1.0, 2.0]]), False)], {'dim': 1}, note='NaN poisons its line only')
+        g.val(op, 'pos-inf-dim0', [A('input', T([[1.0, 2.0], [inf, 0.0], [3.0, -inf]]), False)], {'dim': 0}, note='+inf along a strided line')
+        g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+        g.err(op, 'int', [A('input', I([[1, 2, 3]]))], {'dim': 1}, note='softmax needs a float tensor')
+    for op, kw, smp in [('leaky_relu', {}, None), ('leaky_relu', {'negative_slope': 0.2}, None), ('elu', {}, None), ('elu', {'alpha': 0.5}, None), ('gelu', {}, None), ('gelu', {'approximate': 'tanh'}, None),
+                        ('silu', {}, None), ('mish', {}, None), ('hardtanh', {}, None), ('hardtanh', {'min_val': -0.5, 'max_val': 2.0}, None), ('relu', {}, None)]:
+        tag = '-'.join(f'{camel(k)}{v}' for k, v in kw.items()) or 'default'
+        g.val(op, f'{tag}', lambda r: [A('input', r.randn(3, 5, scale=2.0))], kw, fn=getattr(F, op))
+        # elu's and hardtanh's gradients at NaN differ between PyTorch's float32 and float64 kernels: no NaN there.
+        vals = [0.0, -0.0, 1.0, -1.0] + ([] if op in ('elu', 'hardtanh') else [nan]) + [inf, -inf, 30.0, -30.0, 0.5, -0.5, 2.0]
+        g.val(op, f'{tag}-specials', [A('input', T(vals))], kw, fn=getattr(F, op))
+        g.val(op, f'{tag}-empty', [A('input', torch.zeros(0, 2))], kw, fn=getattr(F, op))
+    g.val('hardtanh', 'at-bounds', [A('input', T([-1.0, 1.0, -1.5, 1.5, 0.0]))], fn=F.hardtanh, note='the gradient is 0 exactly at the bounds, unlike clamp')
+    g.val('leaky_relu', 'at-zero', [A('input', T([0.0, -0.0, 1e-30, -1e-30]))], fn=F.leaky_relu, note='the gradient at 0 is the negative slope')
+    # linear
+    g.val('linear', 'basic', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 4)), A('bias', r.randn(2))])
+    g.val('linear', 'no-bias', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 4))])
+    g.val('linear', '1d-input', lambda r: [A('input', r.randn(4)), A('weight', r.randn(3, 4)), A('bias', r.randn(3))])
+    g.val('linear', '3d-input', lambda r: [A('input', r.randn(2, 3, 4)), A('weight', r.randn(5, 4)), A('bias', r.randn(5))])
+    g.val('linear', 'zero-features', lambda r: [A('input', r.randn(3, 0)), A('weight', r.randn(2, 0)), A('bias', r.randn(2))], note='no input features: the output is the bias')
+    g.val('linear', 'empty-batch', lambda r: [A('input', r.randn(0, 4)), A('weight', r.randn(2, 4)), A('bias', r.randn(2))])
+    g.err('linear', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 5))])
+    g.err('linear', 'bias-shape', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 4)), A('bias', r.randn(3))])
+    # layer_norm
+    g.val('layer_norm', 'last-dim', lambda r: [A('input', r.randn(3, 5)), [5]])
+    g.val('layer_norm', 'affine', lambda r: [A('input', r.randn(2, 3, 4)), [4], A('weight', r.randn(4)), A('bias', r.randn(4))])
+    g.val('layer_norm', 'two-dims', lambda r: [A('input', r.randn(2, 3, 4)), [3, 4], A('weight', r.randn(3, 4)), A('bias', r.randn(3, 4))])
+    g.val('layer_norm', 'eps', lambda r: [A('input', r.randn(3, 4)), [4], None, None, 0.1])
+    g.val('layer_norm', 'constant', [A('input', T([[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]])), [3]], note='a constant row normalises to 0 (eps keeps it finite)')
+    g.err('layer_norm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), [3]])
+    # one more: dropout in eval mode and with p = 0 is the identity
+    g.val('dropout', 'eval', lambda r: [A('input', r.randn(3, 4)), 0.5, False], fn=F.dropout, note='training=False: the identity')
+    g.val('dropout', 'p0', lambda r: [A('input', r.randn(3, 4)), 0.0, True], fn=F.dropout, note='p=0: the identity')
+    g.err('dropout', 'p-out-of-range', lambda r: [A('input', r.randn(3)), 1.5], fn=F.dropout)
+    return g.cases
+
+
+# ======================================================================================
+# matmul
+# ======================================================================================
+
+def matmul() -> list[dict]:
+    g = Group('matmul')
+    for a, b in [((3, 4), (4, 2)), ((4,), (4,)), ((4,), (4, 3)), ((3, 4), (4,)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((3, 4), (2, 4, 5)), ((2, 1, 3, 4), (3, 4, 2)),
+                 ((2, 3, 4), (4,)), ((4,), (2, 4, 3)), ((1, 1), (1, 1)), ((3, 0), (0, 2)), ((0, 4), (4, 3)), ((3, 4), (4, 0)), ((2, 0, 3), (3, 2)), ((1, 5), (5, 1)), ((6, 1), (1, 6))]:
+        g.val('matmul', f'{shape_tag(a)}-{shape_tag(b)}', lambda r, a=a, b=b: [A('input', r.randn(*a)), A('other', r.randn(*b))],
+              note='a 0-size contraction gives zeros' if (a, b) == ((3, 0), (0, 2)) else None)
+    g.val('matmul', 'specials', [A('input', T([[1.0, inf], [nan, 0.0]]), False), A('other', T([[0.0, 1.0], [1.0, -inf]]), False)], note='0 * inf is NaN, inf + -inf is NaN')
+    g.val('matmul', 'int', [A('input', I([[1, 2], [3, 4]])), A('other', I([[5, -1], [0, 2]]))], note='integer matmul')
+    g.err('matmul', 'inner-mismatch', lambda r: [A('input', r.randn(3, 4)), A('other', r.randn(5, 2))])
+    g.err('matmul', 'vector-mismatch', lambda r: [A('input', r.randn(3)), A('other', r.randn(4))])
+    g.err('matmul', 'batch-mismatch', lambda r: [A('input', r.randn(2, 3, 4)), A('other', r.randn(3, 4, 5))])
+    g.err('matmul', 'scalar', lambda r: [A('input', r.randn()), A('other', r.randn(3))], note='both arguments need at least one dim')
+    g.err('matmul', 'dtype-mismatch', lambda r: [A('input', r.randn(2, 2)), A('other', I([[1, 2], [3, 4]]))], note='matmul does not promote')
+    return g.cases
+
+
+# ======================================================================================
+# convolution and pooling (torch.nn.functional)
+# ======================================================================================
+
+def conv() -> list[dict]:
+    g = Group('conv')
+    # conv1d: (N, C, L), weight (O, C/groups, K)
+    for tag, x, w, b, kw in [
+        ('basic', (2, 3, 7), (4, 3, 3), True, {}),
+        ('no-bias', (1, 2, 6), (3, 2, 2), False, {}),
+        ('stride2', (2, 2, 9), (3, 2, 3), True, {'stride': 2}),
+        ('padding', (1, 2, 5), (2, 2, 3), True, {'padding': 1}),
+        ('padding-same', (1, 2, 6), (2, 2, 4), True, {'padding': 'same'}),
+        ('padding-valid', (1, 2, 6), (2, 2, 3), True, {'padding': 'valid'}),
+        ('dilation', (1, 2, 9), (2, 2, 3), True, {'dilation': 2}),
+        ('groups', (2, 4, 6), (6, 2, 3), True, {'groups': 2}),
+        ('depthwise', (1, 3, 6), (3, 1, 2), True, {'groups': 3}),
+        ('unbatched', (3, 7), (2, 3, 3), True, {}),
+        ('kernel-eq-length', (2, 2, 4), (3, 2, 4), True, {}),
+        ('stride-padding-dilation', (1, 2, 10), (2, 2, 3), True, {'stride': 3, 'padding': 2, 'dilation': 2}),
+        ('same-dilation', (1, 1, 7), (1, 1, 3), False, {'padding': 'same', 'dilation': 2}),
+        ('empty-batch', (0, 2, 5), (3, 2, 2), True, {}),
+    ]:
+        g.val('conv1d', tag, lambda r, x=x, w=w, b=b: [A('input', r.randn(*x)), A('weight', r.randn(*w)), (A('bias', r.randn(w[0])) if b else None)], kw)
+    g.err('conv1d', 'channel-mismatch', lambda r: [A('input', r.randn(1, 3, 6)), A('weight', r.randn(2, 2, 3))])
+    g.err('conv1d', 'kernel-too-large', lambda r: [A('input', r.randn(1, 2, 2)), A('weight', r.randn(2, 2, 3))])
+    g.err('conv1d', 'groups-not-dividing', lambda r: [A('input', r.randn(1, 3, 6)), A('weight', r.randn(2, 1, 3))], {'groups': 2})
+    g.err('conv1d', 'same-with-stride', lambda r: [A('input', r.randn(1, 2, 6)), A('weight', r.randn(2, 2, 3))], {'padding': 'same', 'stride': 2})
+    g.err('conv1d', 'bad-ndim', lambda r: [A('input', r.randn(6)), A('weight', r.randn(2, 1, 3))])
+    for tag, x, w, b, kw in [
+        ('basic', (1, 2, 5, 5), (3, 2, 3, 3), True, {}),
+        ('no-bias', (2, 1, 4, 4), (2, 1, 2, 2), False, {}),
+        ('stride', (1, 2, 6, 5), (2, 2, 3, 2), True, {'stride': (2, 1)}),
+        ('padding', (1, 1, 4, 4), (2, 1, 3, 3), True, {'padding': 1}),
+        ('padding-tuple', (1, 1, 4, 5), (1, 1, 3, 3), True, {'padding': (0, 2)}),
+        ('padding-same', (1, 2, 4, 5), (2, 2, 2, 3), True, {'padding': 'same'}),
+        ('dilation', (1, 1, 6, 6), (2, 1, 2, 2), True, {'dilation': (2, 3)}),
+        ('groups', (1, 4, 4, 4), (2, 2, 2, 2), True, {'groups': 2}),
+        ('unbatched', (2, 4, 4), (1, 2, 3, 3), True, {}),
+        ('1x1', (2, 3, 3, 3), (2, 3, 1, 1), True, {}),
+        ('everything', (1, 2, 7, 6), (2, 1, 3, 2), True, {'stride': 2, 'padding': (1, 2), 'dilation': (1, 2), 'groups': 2}),
+    ]:
+        g.val('conv2d', tag, lambda r, x=x, w=w, b=b: [A('input', r.randn(*x)), A('weight', r.randn(*w)), (A('bias', r.randn(w[0])) if b else None)], kw)
+    g.err('conv2d', 'channel-mismatch', lambda r: [A('input', r.randn(1, 3, 4, 4)), A('weight', r.randn(2, 2, 3, 3))])
+    g.err('conv2d', 'kernel-too-large', lambda r: [A('input', r.randn(1, 1, 2, 4)), A('weight', r.randn(1, 1, 3, 3))])
+    g.err('conv2d', 'bias-shape', lambda r: [A('input', r.randn(1, 1, 4, 4)), A('weight', r.randn(2, 1, 3, 3)), A('bias', r.randn(3))])
+    g.err('conv2d', 'weight-ndim', lambda r: [A('input', r.randn(1, 1, 4, 4)), A('weight', r.randn(2, 1, 3))])
+    # pooling
+    for tag, x, kw in [
+        ('basic', (1, 2, 4, 4), {'kernel_size': 2}),
+        ('stride1', (1, 1, 4, 4), {'kernel_size': 2, 'stride': 1}),
+        ('kernel3-stride2', (2, 1, 5, 5), {'kernel_size': 3, 'stride': 2}),
+        ('padding', (1, 1, 4, 4), {'kernel_size': 3, 'stride': 2, 'padding': 1}),
+        ('ceil-mode', (1, 1, 5, 5), {'kernel_size': 2, 'ceil_mode': True}),
+        ('rect', (1, 1, 4, 6), {'kernel_size': (2, 3), 'stride': (1, 2)}),
+        ('unbatched', (2, 4, 4), {'kernel_size': 2}),
+    ]:
+        g.val('max_pool2d', tag, lambda r, x=x: [A('input', r.randn(*x))], kw)
+        g.val('avg_pool2d', tag, lambda r, x=x: [A('input', r.randn(*x))], kw)
+    g.val('max_pool2d', 'dilation', lambda r: [A('input', r.randn(1, 1, 5, 5))], {'kernel_size': 2, 'dilation': 2})
+    g.val('max_pool2d', 'return-indices', lambda r: [A('input', r.randn(1, 2, 4, 4))], {'kernel_size': 2, 'return_indices': True}, note='indices into each flattened input plane')
+    g.val('max_pool2d', 'return-indices-padding', lambda r: [A('input', r.randn(1, 1, 5, 5))], {'kernel_size': 3, 'stride': 2, 'padding': 1, 'return_indices': True})
+    g.val('max_pool2d', 'ties', [A('input', T([[[[1.0, 1.0, 0.0, 2.0], [1.0, 0.0, 2.0, 2.0], [3.0, 3.0, 3.0, 3.0], [3.0, 3.0, 3.0, 3.0]]]]))], {'kernel_size': 2, 'return_indices': True}, note='a tied window gives its gradient to the first maximum in row-major order')
+    g.val('max_pool2d', 'nan', [A('input', T([[[[1.0, nan, 0.0, 2.0], [1.0, 0.0, -inf, -inf], [inf, 3.0, -inf, -inf], [3.0, 3.0, -inf, -inf]]]]), False)], {'kernel_size': 2}, note='NaN wins its window')
+    g.val('max_pool2d', 'all-neg-inf-padding', [A('input', T([[[[-inf, -inf], [-inf, -inf]]]]), False)], {'kernel_size': 2, 'stride': 1, 'padding': 1}, note='padding is -inf, so a window of -inf stays -inf')
+    g.val('avg_pool2d', 'no-count-pad', lambda r: [A('input', r.randn(1, 1, 4, 4))], {'kernel_size': 3, 'stride': 2, 'padding': 1, 'count_include_pad': False})
+    g.val('avg_pool2d', 'divisor-override', lambda r: [A('input', r.randn(1, 1, 4, 4))], {'kernel_size': 2, 'divisor_override': 3})
+    g.val('avg_pool2d', 'ceil-mode-padding', lambda r: [A('input', r.randn(1, 1, 5, 5))], {'kernel_size': 3, 'stride': 2, 'padding': 1, 'ceil_mode': True}, note='a window starting in the right padding is dropped')
+    g.err('max_pool2d', 'padding-too-large', lambda r: [A('input', r.randn(1, 1, 4, 4))], {'kernel_size': 2, 'padding': 2}, note='padding must be at most half the kernel')
+    g.err('avg_pool2d', 'padding-too-large', lambda r: [A('input', r.randn(1, 1, 4, 4))], {'kernel_size': 2, 'padding': 2})
+    g.err('max_pool2d', 'kernel-too-large', lambda r: [A('input', r.randn(1, 1, 2, 2))], {'kernel_size': 3})
+    g.err('max_pool2d', 'bad-ndim', lambda r: [A('input', r.randn(4, 4))], {'kernel_size': 2})
+    for tag, x, kw in [
+        ('basic', (2, 2, 6), {'kernel_size': 2}),
+        ('stride1', (1, 2, 5), {'kernel_size': 3, 'stride': 1}),
+        ('padding', (1, 1, 5), {'kernel_size': 3, 'stride': 2, 'padding': 1}),
+        ('ceil-mode', (1, 1, 7), {'kernel_size': 2, 'ceil_mode': True}),
+        ('unbatched', (2, 6), {'kernel_size': 3}),
+    ]:
+        g.val('max_pool1d', tag, lambda r, x=x: [A('input', r.randn(*x))], kw)
+        g.val('avg_pool1d', tag, lambda r, x=x: [A('input', r.randn(*x))], kw)
+    g.val('max_pool1d', 'return-indices', lambda r: [A('input', r.randn(1, 2, 6))], {'kernel_size': 2, 'return_indices': True})
+    g.val('max_pool1d', 'dilation', lambda r: [A('input', r.randn(1, 1, 7))], {'kernel_size': 2, 'dilation': 3})
+    g.val('avg_pool1d', 'no-count-pad', lambda r: [A('input', r.randn(1, 1, 5))], {'kernel_size': 3, 'stride': 2, 'padding': 1, 'count_include_pad': False})
+    for shape, out in [((1, 2, 5, 5), 2), ((1, 1, 5, 7), (3, 2)), ((2, 1, 4, 4), 1), ((1, 1, 3, 3), 5), ((2, 4, 4), (2, None))]:
+        g.val('adaptive_avg_pool2d', f'{shape_tag(shape)}-{out if not isinstance(out, tuple) else "_".join(map(str, out))}', lambda r, shape=shape, out=out: [A('input', r.randn(*shape)), out],
+              note='windows of floor(i*L/n) .. ceil((i+1)*L/n); an output larger than the input repeats entries')
+    for shape, out in [((1, 2, 7), 3), ((2, 1, 4), 4), ((1, 1, 3), 5), ((2, 6), 2)]:
+        g.val('adaptive_avg_pool1d', f'{shape_tag(shape)}-{out}', lambda r, shape=shape, out=out: [A('input', r.randn(*shape)), out])
+    return g.cases
+
+
+# ======================================================================================
+# in-place ops and creation
+# ======================================================================================
+
+def misc() -> list[dict]:
+    g = Group('misc')
+    g.val('add_', 'tensor', lambda r: [A('input', r.randn(3, 4), False), A('other', r.randn(4), False)], note='in place on a fresh copy of input; other broadcasts')
+    g.val('add_', 'alpha', lambda r: [A('input', r.randn(3, 4), False), A('other', r.randn(3, 4), False)], {'alpha': -2.0})
+    g.val('add_', 'scalar', lambda r: [A('input', r.randn(2, 3), False), 1.5])
+    g.val('sub_', 'tensor', lambda r: [A('input', r.randn(3, 4), False), A('other', r.randn(3, 1), False)])
+    g.val('mul_', 'tensor', lambda r: [A('input', r.randn(3, 4), False), A('other', r.randn(3, 4), False)])
+    g.val('mul_', 'scalar', lambda r: [A('input', r.randn(3, 4), False), -0.5])
+    g.val('div_', 'tensor', lambda r: [A('input', r.randn(3, 4), False), A('other', r.uniform(4, lo=0.5, hi=2.0), False)])
+    g.val('pow_', 'scalar', lambda r: [A('input', r.uniform(3, 4, lo=0.1, hi=2.0), False), 2.5])
+    g.val('clamp_', 'both', lambda r: [A('input', r.randn(3, 4), False), -0.5, 0.5])
+    g.val('masked_fill_', 'basic', lambda r: [A('input', r.randn(3, 4), False), A('mask', r.bernoulli(3, 4)), 9.0])
+    g.val('fill_', 'scalar', lambda r: [A('input', r.randn(2, 3), False), 4.0])
+    g.val('fill_', 'tensor', lambda r: [A('input', r.randn(2, 3), False), A('value', r.randn(), False)], note='a 0-d tensor value')
+    g.val('zero_', 'basic', lambda r: [A('input', r.randn(2, 3), False)])
+    g.val('add_', 'int-scalar', [A('input', I([1, 2, 3])), 2])
+    g.err('add_', 'broadcast-self', lambda r: [A('input', r.randn(3), False), A('other', r.randn(2, 3), False)], note='an in-place op cannot grow its input')
+    g.err('mul_', 'int-by-float', [A('input', I([1, 2, 3])), A('other', T([0.5, 1.0, 2.0]), False)], note='an int tensor cannot hold the float result')
+    g.err('fill_', 'tensor-not-0d', lambda r: [A('input', r.randn(2, 3), False), A('value', r.randn(3), False)])
+    g.err('add_', 'leaf-requires-grad', lambda r: [A('input', r.randn(3), True), 1.0], note='a leaf that requires grad cannot be changed in place')
+    # creation (no tensor inputs); the reference pass builds float64
+    for tag, args in [('int', [5]), ('start-end', [2, 7]), ('step', [1, 10, 3]), ('negative-step', [5, -2, -2]), ('float-step', [0.0, 1.0, 0.25]), ('empty', [3, 3])]:
+        g.val('arange', tag, args)
+    g.val('linspace', 'basic', [0.0, 1.0, 5])
+    g.val('linspace', 'one', [2.0, 3.0, 1])
+    g.val('linspace', 'zero', [2.0, 3.0, 0])
+    g.val('linspace', 'descending', [1.0, -1.0, 4])
+    g.val('eye', 'square', [3])
+    g.val('eye', 'rect', [2, 4])
+    g.val('zeros', 'basic', [[2, 3]])
+    g.val('ones', 'empty', [[0, 2]])
+    g.val('full', 'basic', [[2, 2], 1.5])
+    g.err('arange', 'zero-step', [0, 5, 0])
+    g.err('arange', 'wrong-sign', [0, 5, -1])
+    g.err('linspace', 'negative-steps', [0.0, 1.0, -1])
+    return g.cases
+
+
 def elementwise() -> list[dict]:
     g = Group('elementwise')
     unary_cases(g)
@@ -414,6 +1016,14 @@ def elementwise() -> list[dict]:
 
 GROUPS = {
     'elementwise': elementwise,
+    'reduce': reduce,
+    'scan': scan,
+    'shape': shape,
+    'index': index,
+    'nn': nn,
+    'matmul': matmul,
+    'conv': conv,
+    'misc': misc,
 }
 
 

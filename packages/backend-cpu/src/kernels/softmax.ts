@@ -4,7 +4,7 @@ import { contiguousData, dataOf } from '../strided.js';
 /**
  * Fused softmax / logSoftmax along options.dim: one pass for the max, one for
  * the float64 sum of exp(x - max), one to write, instead of the composite's
- * seven kernels. Shifts by the max (0 when it is infinite) exactly as core's
+ * seven kernels. Shifts by the max (0 when it is -inf) exactly as core's
  * composite does, and log-softmax is (x - max) - log(sum).
  */
 export function softmaxKernel(log: boolean): FusedKernel {
@@ -22,7 +22,8 @@ export function softmaxKernel(log: boolean): FusedKernel {
           const v = X[base + j * inner]!;
           if (v !== v || v > m) m = v;
         }
-        if (m === Infinity || m === -Infinity) m = 0;
+        // A +inf max is subtracted too (inf - inf: the line is NaN, as PyTorch); only an all -inf line shifts by 0.
+        if (m === -Infinity) m = 0;
         let sum = 0;
         for (let j = 0; j < n; j++) sum += Math.exp(X[base + j * inner]! - m);
         if (log) {

@@ -3,8 +3,8 @@ import { MATH, META } from './math.wgsl.js';
 
 export type SoftmaxVariant = 'softmax' | 'logSoftmax' | 'softmaxBackward' | 'logSoftmaxBackward';
 
-/** The max shift: the NaN-propagating max, 0 where it is infinite. */
-const SHIFT = 'fn shift(m: f32) -> f32 { if (is_inf(m)) { return 0.0; } return m; }';
+/** The max shift: the NaN-propagating max, 0 where it is -inf (a +inf max is subtracted: inf - inf makes the line NaN, as PyTorch). */
+const SHIFT = 'fn shift(m: f32) -> f32 { if (bitcast<u32>(m) == 0xff800000u) { return 0.0; } return m; }';
 
 /** The forward's output from x, the shift m and the sum s of exp(x - m) (for logSoftmax, lse = log(s)). */
 const forwardOut = (log: boolean, x: string) => (log ? `(${x} - m) - lse` : `t_div(t_exp(${x} - m), s)`);
@@ -18,7 +18,7 @@ const backwardOut = (log: boolean, g: string, y: string) => (log ? `${g} - t_exp
  * and then combine by the tree in workgroup memory exactly as the reduce
  * kernels fold one tile (see reduce.wgsl.ts), so the sums round as the
  * composite's do. The forward shifts by the NaN-propagating max (0 where it
- * is infinite); the gradients read (g, y). `inPlace`: the forward reads its
+ * is -inf); the gradients read (g, y). `inPlace`: the forward reads its
  * input from `out` (a strided input copied there first); each invocation
  * reads an element before writing it. Each invocation loops at most about
  * 3 x PER_LANE times, far below llvmpipe's budget. Uniform slots: [0] lines,

@@ -154,6 +154,8 @@ function fitTo(g: Tensor, shape: readonly number[]): Tensor {
 
 function checkScatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
   requireIndex(op, index);
+  if (src !== null && src.dtype !== x.dtype)
+    throw new DTypeError(`${op}: Expected self.dtype to be equal to src.dtype (self is ${x.dtype}, src ${src.dtype})`);
   if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1))
     throw new ShapeError(`${op}: Index tensor must have the same number of dimensions as self tensor; index has shape ${fmtShape(index.shape)}, self ${fmtShape(x.shape)}`);
   for (let i = 0; i < index.ndim; i++) {
@@ -207,7 +209,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   deviceOf('indexSelect', x, index);
   requireIndex('indexSelect', index);
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index should have at most 1 dimension, got shape ${fmtShape(index.shape)}`);
+  if (index.ndim > 1) throw new IndexError(`indexSelect: index should have at most 1 dimension (a vector), got shape ${fmtShape(index.shape)}`);
   const d = normalizeDim('indexSelect', dim, Math.max(x.ndim, 1));
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   checkIndexRange('indexSelect', index, 0, size, (v) => `index out of range in self: index ${v} for dimension ${d} of size ${size}`);
@@ -223,9 +225,13 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null): T
   deviceOf('takeAlongDim', x, indices);
   requireIndex('takeAlongDim', indices);
   if (dim === undefined || dim === null) {
+    const n = x.numel();
+    checkIndexRange('takeAlongDim', indices, 0, n, (v) => `index ${v} is out of bounds for the flattened input of size ${n}`);
     return tidy(() => gather(reshape(x, [-1]), 0, reshape(indices, [-1])));
   }
   const d = normalizeDim('takeAlongDim', dim, x.ndim);
+  const size = x.shape[d] ?? 1;
+  checkIndexRange('takeAlongDim', indices, 0, size, (v) => `index ${v} is out of bounds for dimension ${d} with size ${size}`);
   if (indices.ndim !== x.ndim)
     throw new ShapeError(`takeAlongDim: input and indices should have the same number of dimensions, but got ${x.ndim} and ${indices.ndim}`);
   const xs = x.shape.map((s, i) => (i === d ? 1 : s));

@@ -2,9 +2,9 @@ import { kernel } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { promoteTypes } from '../dtype.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
-import { broadcastShapes, numel } from '../shape.js';
+import { broadcastShapes, numel, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { add } from './elementwise.js';
@@ -35,6 +35,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   deviceOf('matmul', a, b);
   if (a.ndim === 0 || b.ndim === 0)
     throw new ShapeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+  // As PyTorch: no type promotion in matmul.
+  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both arguments to have the same dtype, but got ${a.dtype} (shape ${fmtShape(a.shape)}) and ${b.dtype} (shape ${fmtShape(b.shape)})`);
   const k1 = a.shape[a.ndim - 1]!;
   const k2 = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
   if (k1 !== k2) {
@@ -79,6 +81,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       `linear: mat1 and mat2 shapes cannot be multiplied (${x.ndim <= 1 ? 1 : numel(x.shape.slice(0, -1))}x${x.shape[x.ndim - 1] ?? 1} and ${inF}x${weight.ndim === 2 ? weight.shape[0] : 1})`,
     );
   const b = bias ?? null;
+  if (b !== null) {
+    const outShape = [...x.shape.slice(0, -1), ...(weight.ndim === 2 ? [weight.shape[0]!] : [])];
+    const shaped = broadcastShapes('linear', outShape, b.shape);
+    if (!shapesEqual(shaped, outShape))
+      throw new ShapeError(`linear: bias of shape ${fmtShape(b.shape)} does not broadcast to the output shape ${fmtShape(outShape)}`);
+  }
   const grad = weight.ndim === 2 && x.dtype === weight.dtype && (b === null || b.dtype === x.dtype) && needsGrad(x, weight, b);
   const forward = () => tidy(() => {
     const y = matmul(x, transpose2d(weight));

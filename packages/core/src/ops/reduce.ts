@@ -116,11 +116,16 @@ export function prod(x: Tensor, dim?: Dims | ReduceOptions, keepdim?: boolean): 
   const out = runReduce('prod', x, dims, a.keepdim);
   if (needsGrad(x)) {
     const inShape = x.shape;
-    // out / x, which needs x != 0; products with zeros get the gradient of the product of the other entries.
+    // The product of the other entries: out / x where x != 0 (PyTorch's formula); at a zero, the product of
+    // the line's nonzero entries when it is the line's only zero, else 0 (as prod_safe_zeros_backward).
     record('prod', [x], [out], [x, out], (g, s) => {
       const [xs, o] = s as [Tensor, Tensor];
-      const ok = expandBack(o, inShape, dims, a.keepdim);
-      return [mul(expandBack(g, inShape, dims, a.keepdim), div(ok, xs))];
+      const back = (t: Tensor) => expandBack(t, inShape, dims, a.keepdim);
+      const zero = eq(xs, 0);
+      const zeros = back(sum(zero, dims, a.keepdim));
+      const nonzeroProd = back(prod(where(zero, 1, xs), dims, a.keepdim));
+      const others = where(zero, where(eq(zeros, 1), nonzeroProd, 0), div(back(o), xs));
+      return [mul(back(g), others)];
     });
   }
   return out;
@@ -131,7 +136,8 @@ export function mean(x: Tensor, dim?: Dims | ReduceOptions, keepdim?: boolean): 
   if (!isFloat(x.dtype))
     throw new DTypeError(`mean: could not infer output dtype. Input dtype must be a floating point dtype, got ${x.dtype}`);
   const dims = normalizeDims('mean', a.dim, x.ndim);
-  const count = numel(dims.map((d) => x.shape[d]!));
+  // A 0-d tensor reduced over dim 0 (or -1) has one element.
+  const count = numel(dims.map((d) => x.shape[d] ?? 1));
   return tidy(() => mul(sum(x, dims, a.keepdim), 1 / count));
 }
 
@@ -257,18 +263,40 @@ function varArgs(op: string, dimOrOpts?: Dims | VarOptions, opts?: VarOptions | 
 
 /** Variance over dims with Bessel's correction by default (PyTorch's var). */
 export function variance(x: Tensor, dim?: Dims | VarOptions, opts?: VarOptions | boolean): Tensor {
-  const a = varArgs('var', dim, opts);
-  requireFloat('var', x);
-  const dims = normalizeDims('var', a.dim, x.ndim);
-  const n = numel(dims.map((d) => x.shape[d]!));
-  return tidy(() => {
-    const d = sub(x, mean(x, dims, true));
-    return div(sum(mul(d, d), dims, a.keepdim), Math.max(0, n - a.correction));
-  });
+  return varianceOf('var', x, dim, opts).out;
 }
 
+function varianceOf(op: 'var' | 'std', x: Tensor, dim?: Dims | VarOptions, opts?: VarOptions | boolean): { out: Tensor; dims: number[]; keepdim: boolean; divisor: number } {
+  const a = varArgs(op, dim, opts);
+  requireFloat(op, x);
+  const dims = normalizeDims(op, a.dim, x.ndim);
+  const n = numel(dims.map((d) => x.shape[d] ?? 1));
+  const divisor = Math.max(0, n - a.correction);
+  const out = tidy(() => {
+    const d = sub(x, mean(x, dims, true));
+    return div(sum(mul(d, d), dims, a.keepdim), divisor);
+  });
+  return { out, dims, keepdim: a.keepdim, divisor };
+}
+
+/**
+ * sqrt(var), with PyTorch's gradient: g / (2 std) through var's, and 0 where
+ * std is 0 (a constant line), where sqrt's own gradient would make it NaN.
+ */
 export function std(x: Tensor, dim?: Dims | VarOptions, opts?: VarOptions | boolean): Tensor {
-  return tidy(() => sqrt(variance(x, dim, opts)));
+  const { out: v, dims, keepdim, divisor } = noGrad(() => varianceOf('std', x, dim, opts));
+  const out = noGrad(() => sqrt(v));
+  v.dispose();
+  if (needsGrad(x)) {
+    const inShape = x.shape;
+    record('std', [x], [out], [x, out], (g, s) => {
+      const [xs, o] = s as [Tensor, Tensor];
+      const gv = where(eq(o, 0), 0, div(g, mul(o, 2)));
+      const centred = sub(xs, mean(xs, dims, true));
+      return [mul(expandBack(gv, inShape, dims, keepdim), mul(centred, 2 / divisor))];
+    });
+  }
+  return out;
 }
 
 /** Vector p-norm over dims (all by default); p may be a number, Infinity or -Infinity. */
@@ -307,14 +335,17 @@ export function norm(x: Tensor, p: number | 'fro' | null = 2, dim?: Dims, keepdi
 }
 
 export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return tidy(() => eq(sum(ne(x, 0), dim ?? null, keepdim), numelOf(x, dim)));
+  const n = numelOf('all', x, dim);
+  return tidy(() => eq(sum(ne(x, 0), dim ?? null, keepdim), n));
 }
 
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
+  numelOf('any', x, dim);
   return tidy(() => ne(sum(ne(x, 0), dim ?? null, keepdim), 0));
 }
 
-function numelOf(x: Tensor, dim?: number): number {
-  if (dim === undefined) return x.numel();
-  return x.shape[normalizeDims('all', dim, x.ndim)[0]!]!;
+/** The count along dim (all of x without one), checking dim in op's name. */
+function numelOf(op: string, x: Tensor, dim?: number | null): number {
+  if (dim === undefined || dim === null) return x.numel();
+  return x.shape[normalizeDims(op, dim, x.ndim)[0]!] ?? 1;
 }

@@ -95,6 +95,7 @@ export function sort(x: Tensor, dimOrOpts: number | SortOptions = -1, descending
 }
 
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
+  normalizeDim('argsort', dim, Math.max(x.ndim, 1));
   const [v, i] = sort(x, dim, descending);
   v.dispose();
   return i;
@@ -113,6 +114,8 @@ export function topk(x: Tensor, k: number, dimOrOpts: number | TopkOptions = -1,
   const d = normalizeDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > size) throw new IndexError(`topk: selected index k (${k}) out of range for dimension ${d} of size ${size}`);
+  // A 0-d tensor is its own top 1.
+  if (x.ndim === 0 && k === 1) return sort(x, d, o.largest ?? true);
   return tidy(() => {
     const [v, i] = sort(x, d, o.largest ?? true);
     return withNames(contiguous(narrow(v, d, 0, k)), contiguous(narrow(i, d, 0, k)));

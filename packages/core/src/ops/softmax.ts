@@ -5,16 +5,21 @@ import { ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { div, exp, isinf, log, mul, sub, where } from './elementwise.js';
+import { div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { amax, logsumexp, sum } from './reduce.js';
 import { empty, requireFloat } from './util.js';
 import { contiguous } from './view.js';
 
-/** The max along dim (kept), 0 where it is infinite, outside autograd: the shift that keeps exp() in range. */
+/**
+ * The max along dim (kept), outside autograd: the shift that keeps exp() in
+ * range. 0 only where the max is -inf (a line of -inf, whose softmax is then
+ * 0 / 0 = NaN as PyTorch's); a +inf max is subtracted as PyTorch does, so
+ * inf - inf makes that whole line NaN.
+ */
 function maxShift(x: Tensor, d: number): Tensor {
   return noGrad(() => {
     const mm = amax(x, d, true);
-    return where(isinf(mm), 0, mm);
+    return where(eq(mm, -Infinity), 0, mm);
   });
 }
 

@@ -2,7 +2,7 @@ import { kernel } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, needsGradList, record } from '../autograd/record.js';
 import { promoteTypes } from '../dtype.js';
-import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { IndexError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkShape, contiguousStrides, inferShape, normalizeDim, numel, shapesEqual, viewStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
@@ -188,8 +188,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim('narrow', dim, x.ndim);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
+  // As PyTorch: start may be the size itself (an empty piece at the end); else it must index the dim.
   if (!Number.isInteger(s) || s < 0 || s > size)
-    throw new ShapeError(`narrow: start (${start}) is out of bounds for dimension ${dim} of size ${size}`);
+    throw new IndexError(`narrow: start (${start}) is out of range for dimension ${dim} of size ${size} (expected to be in range of [${-size}, ${size}])`);
   if (!Number.isInteger(length) || length < 0 || s + length > size)
     throw new ShapeError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${size})`);
   const shape = x.shape.slice();
@@ -221,11 +222,12 @@ export function slice(x: Tensor, dim: number, start: number | null = 0, end: num
 /** The index-th entry along dim, removing that dim (PyTorch's `select`, `x[:, i]`). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   x._live('select');
+  if (x.ndim === 0) throw new IndexError('select: cannot be applied to a 0-dim tensor');
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d]!;
   const i = index < 0 ? index + size : index;
   if (!Number.isInteger(i) || i < 0 || i >= size)
-    throw new ShapeError(`select: index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${dim}`);
+    throw new IndexError(`select: index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${dim}`);
   const shape = x.shape.filter((_, j) => j !== d);
   const strides = x.strides.filter((_, j) => j !== d);
   const out = makeView(x, shape, strides, x.offset + i * x.strides[d]!);
@@ -251,12 +253,18 @@ export function contiguous(x: Tensor): Tensor {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
   const backend = deviceOfList('cat', tensors);
-  const first = tensors[0]!;
-  if (first.ndim === 0) throw new ShapeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
+  tensors.forEach((t, i) => {
+    if (t.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensor (at position ${i}) cannot be concatenated`);
+  });
+  // As PyTorch (legacy): a 1-d empty tensor is skipped, whatever the shapes of the others; it only takes part in the dtype.
+  const skipped = (t: Tensor) => t.ndim === 1 && t.shape[0] === 0;
+  const first = tensors.find((t) => !skipped(t)) ?? tensors[0]!;
   const d = normalizeDim('cat', dim, first.ndim);
-  let dtype = first.dtype;
+  let dtype = tensors[0]!.dtype;
   let total = 0;
   tensors.forEach((t, i) => {
+    dtype = promoteTypes(dtype, t.dtype);
+    if (skipped(t) && t !== first) return;
     if (t.ndim !== first.ndim)
       throw new ShapeError(`cat: tensors must have same number of dimensions: got ${first.ndim} and ${t.ndim} (tensor number ${i})`);
     for (let j = 0; j < t.ndim; j++)
@@ -264,7 +272,6 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         throw new ShapeError(
           `cat: Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[j]} but got size ${t.shape[j]} for tensor number ${i} in the list.`,
         );
-    dtype = promoteTypes(dtype, t.dtype);
     total += t.shape[d]!;
   });
   const shape = first.shape.slice();
@@ -275,6 +282,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const outStrides = contiguousStrides(shape);
   let pos = 0;
   for (const t of tensors) {
+    if (skipped(t) && t !== first) continue;
     const len = t.shape[d]!;
     const dst = rawView(out, t.shape, outStrides, pos * outStrides[d]!);
     if (t.dtype === dtype) copyK(t, dst);
@@ -282,14 +290,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     pos += len;
   }
   if (needsGradList(tensors)) {
-    const lens = tensors.map((t) => t.shape[d]!);
-    const dtypes = tensors.map((t) => t.dtype);
+    const lens = tensors.map((t) => (skipped(t) && t !== first ? null : t.shape[d]!));
     record('cat', tensors, [out], [], (g) => {
       let p = 0;
-      return lens.map((len, i) => {
+      return lens.map((len) => {
+        if (len === null) return reshape(narrow(g, d, 0, 0), [0]);
         const piece = narrow(g, d, p, len);
         p += len;
-        return dtypes[i] === g.dtype ? piece : piece;
+        return piece;
       });
     });
   }
