@@ -197,6 +197,7 @@ def unary_cases(g: Group) -> None:
     for op in ['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round', 'square']:
         g.val(op, 'int', [A('input', ints)], note='integer in, integer out')
     g.val('sign', 'bool', [A('input', B([True, False, True, False]))], note='sign of bool is the input itself (bool)')
+    g.val('square', 'bool', [A('input', B([True, False, True]))], note='square of bool is an integer tensor (pow(x, 2)), not bool')
     for op in ['neg', 'abs', 'relu', 'floor', 'ceil', 'round']:
         g.err(op, 'bool', [A('input', B([True, False]))])
     # kinks and ties with exact values

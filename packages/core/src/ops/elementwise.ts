@@ -108,6 +108,13 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 }
 
 export function square(x: Tensor): Tensor {
+  // As PyTorch (pow(x, 2)): the square of a bool tensor is an integer tensor.
+  if (x.dtype === 'bool') {
+    const i = castTo(x, 'int32');
+    const out = mul(i, i);
+    i.dispose();
+    return out;
+  }
   return mul(x, x);
 }
 
