@@ -1,18 +1,28 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatFailure, markdownReport, summaryLine } from './report.js';
+import { formatFailure, markdownReport, summaryLines } from './report.js';
 import { runConformance } from './run.js';
 
-const USAGE = 'usage: tensile-conformance --backend cpu|wasm|webgpu|native|all [--golden DIR] [--json FILE] [--report FILE.md] [--filter PATTERN] [--seed N] [--no-differential]';
+const USAGE = `usage: tensile-conformance [--backend cpu|wasm|webgpu|native|all|NAME[,NAME...]] [--backend-module SPECIFIER]...
+    [--golden DIR|packaged]... [--no-differential] [--seed N] [--filter PATTERN] [--json FILE] [--report FILE.md]
 
-async function main(): Promise<number> {
+  --backend          backends to run (default: those --backend-module registered, else cpu); a backend
+                     named here that cannot start fails the run, under "all" it is skipped with its reason
+  --backend-module   a package name or path of a module that registers a backend (yours or ours); repeatable
+  --golden           golden sets to run, repeatable: "packaged" (shipped with this package, the default) or a directory
+  --no-differential  skip the randomized checks (differential against cpu, fused vs composed, leak probe)
+  --filter           only case ids matching a substring or /regex/ (also matched as kind/id)`;
+
+async function main(argv: readonly string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
+      args: [...argv],
       options: {
-        backend: { type: 'string', default: 'cpu' },
-        golden: { type: 'string' },
+        backend: { type: 'string' },
+        'backend-module': { type: 'string', multiple: true },
+        golden: { type: 'string', multiple: true },
         json: { type: 'string' },
         report: { type: 'string' },
         filter: { type: 'string' },
@@ -21,6 +31,7 @@ async function main(): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
+      allowPositionals: false,
     }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -35,30 +46,30 @@ async function main(): Promise<number> {
     console.error(`--seed must be an integer\n${USAGE}`);
     return 2;
   }
+  const differential = !values['no-differential'];
   const result = await runConformance({
-    backend: values.backend,
+    ...(values.backend !== undefined ? { backend: values.backend } : {}),
+    ...(values['backend-module'] !== undefined ? { backendModules: values['backend-module'] } : {}),
     ...(values.golden !== undefined ? { golden: values.golden } : {}),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
     ...(seed !== undefined ? { seed } : {}),
-    differential: !values['no-differential'],
+    differential,
     onCase: (r) => {
       if (r.status === 'failed') console.log(formatFailure(r));
     },
   });
-  for (const b of result.backends) if (b.status === 'skipped') console.log(`SKIP backend ${b.backend}: ${b.reason}`);
-  for (const k of result.unknownKinds) console.log(`FAIL golden kind "${k}" is not one the suite knows`);
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 1));
   if (values.report) writeFileSync(values.report, markdownReport(result));
-  console.log(summaryLine(result));
+  for (const line of summaryLines(result, differential)) console.log(line);
   return result.failed > 0 ? 1 : 0;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    console.error(`tensile-conformance: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 2;
   },
 );

@@ -4,6 +4,7 @@ import { type ConformanceOptions, runConformance } from './run.js';
 import { startBackend } from './backends.js';
 import type { CaseKind } from './golden.js';
 import { leakProbe } from './leak.js';
+import { formatProblem } from './validate.js';
 
 export interface DescribeOptions extends Omit<ConformanceOptions, 'backend' | 'onCase'> {
   /** Case kinds whose failures are expected for now (each with the reason); they still run and are printed. */
@@ -29,6 +30,8 @@ export function describeBackend(name: string, options: DescribeOptions = {}): vo
       const unexpected = result.cases.filter((c) => c.kind in pending && c.status === 'passed');
       expect(failures.map(formatFailure)).toEqual([]);
       expect(result.unknownKinds).toEqual([]);
+      expect(result.problems.map(formatProblem)).toEqual([]);
+      expect(result.errors).toEqual([]);
       // An expected failure that passes means the pending list is stale.
       for (const [kind, reason] of Object.entries(pending))
         if (result.cases.some((c) => c.kind === kind) && unexpected.filter((c) => c.kind === kind).length === result.cases.filter((c) => c.kind === kind).length)

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tensor, type Tensor } from '@tensile/core';
+import { duplicateIds, type Problem, validateFile } from './validate.js';
 
 /**
- * Reader for the golden format (shared/golden/README.md). Any directory laid
- * out that way is accepted: the kinds are the subdirectories, each file a
- * header plus `cases` (training files are one case each).
+ * Reader for the golden format (golden/README.md in this package). Any
+ * directory laid out that way is accepted: the kinds are the subdirectories,
+ * each file a header plus `cases` (training files are one case each).
  */
 
 /** A float in a golden file: a number, or "nan" / "inf" / "-inf". */
@@ -83,23 +85,40 @@ export function toTensor(t: GoldenTensor, device: string, requiresGrad = false):
   return x;
 }
 
-function readJson(path: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`golden: cannot read ${path}: ${(e as Error).message}`);
-  }
+/** The golden set shipped inside this package (written by the project's own generator, tools/golden). */
+export const PACKAGED_GOLDEN = fileURLToPath(new URL('../golden/', import.meta.url));
+
+/** A golden set to run: its name in reports ("packaged" or the directory as given) and its directory. */
+export interface GoldenSet {
+  name: string;
+  dir: string;
+}
+
+/** `packaged` names the set inside this package; anything else is a directory in the golden format. */
+export function goldenSet(spec: string): GoldenSet {
+  return spec === 'packaged' ? { name: 'packaged', dir: PACKAGED_GOLDEN } : { name: spec, dir: resolve(spec) };
+}
+
+export interface GoldenRead {
+  /** Valid files, sorted by path; their cases run. */
+  files: GoldenFile[];
+  /** Subdirectories holding JSON that are not a known kind (a typo in a set must not go unchecked). */
+  unknown: string[];
+  /** Why files (or cases in them) are invalid; an invalid file does not run and each problem is a failure. */
+  problems: Problem[];
 }
 
 /**
- * Every golden file under `dir`, sorted by path. Directories that are not a
- * known kind are reported, not silently skipped, so a typo in a golden set shows.
+ * Every golden file under `dir`, validated (see validate.ts). A file that
+ * cannot be parsed or breaks the format is reported in `problems` and left
+ * out of `files`; ids are checked for uniqueness across the whole set.
  */
-export function readGolden(dir: string): { files: GoldenFile[]; unknown: string[] } {
+export function readGolden(dir: string): GoldenRead {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`golden: ${root} is not a directory`);
   const files: GoldenFile[] = [];
   const unknown: string[] = [];
+  const problems: Problem[] = [];
   for (const sub of readdirSync(root).sort()) {
     const subdir = join(root, sub);
     if (!statSync(subdir).isDirectory()) continue;
@@ -110,31 +129,27 @@ export function readGolden(dir: string): { files: GoldenFile[]; unknown: string[
     const kind = sub as CaseKind;
     for (const f of readdirSync(subdir).sort()) {
       if (!f.endsWith('.json')) continue;
-      const json = readJson(join(subdir, f));
       const rel = `${sub}/${f}`;
-      if (kind === 'training') {
-        files.push({ kind, file: rel, dir: subdir, header: json, cases: [{ ...json, id: String(json.id ?? json.name ?? f.replace(/\.json$/, '')) }] });
-      } else if (kind === 'interop') {
-        const entries = (json.files ?? []) as Record<string, unknown>[];
-        files.push({ kind, file: rel, dir: subdir, header: json, cases: entries.map((e) => ({ ...e, id: `interop/${String(e.file)}` })) });
-      } else {
-        const cases = json.cases;
-        if (!Array.isArray(cases)) throw new Error(`golden: ${rel} has no "cases" array`);
-        files.push({ kind, file: rel, dir: subdir, header: json, cases: cases as GoldenCase[] });
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(join(subdir, f), 'utf8'));
+      } catch (e) {
+        problems.push({ file: rel, field: '', message: `not valid JSON: ${(e as Error).message}` });
+        continue;
       }
+      const found = validateFile(kind, rel, subdir, json);
+      if (found.length > 0) {
+        problems.push(...found);
+        continue;
+      }
+      const obj = json as Record<string, unknown>;
+      if (kind === 'training') files.push({ kind, file: rel, dir: subdir, header: obj, cases: [obj as GoldenCase] });
+      else if (kind === 'interop') {
+        const entries = obj.files as Record<string, unknown>[];
+        files.push({ kind, file: rel, dir: subdir, header: obj, cases: entries.map((e) => ({ ...e, id: `interop/${String(e.file)}` })) });
+      } else files.push({ kind, file: rel, dir: subdir, header: obj, cases: obj.cases as GoldenCase[] });
     }
   }
-  return { files, unknown };
-}
-
-/** The nearest `shared/golden` walking up from `from` (the repo's default golden set). */
-export function findGoldenDir(from: string = process.cwd()): string | null {
-  let d = resolve(from);
-  for (;;) {
-    const candidate = join(d, 'shared', 'golden');
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    const up = dirname(d);
-    if (up === d) return null;
-    d = up;
-  }
+  problems.push(...duplicateIds(files));
+  return { files, unknown, problems };
 }

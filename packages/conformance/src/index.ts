@@ -1,12 +1,13 @@
-export { runConformance, runGoldenCase, backendNames, matcher, DEFAULT_SEED, type ConformanceOptions } from './run.js';
+export { runConformance, runGoldenCase, backendNames, backendRequests, matcher, DEFAULT_SEED, type ConformanceOptions, type BackendRequest } from './run.js';
 export { describeBackend, type DescribeOptions } from './describe.js';
-export { startBackend, KNOWN_BACKENDS, type StartResult } from './backends.js';
-export { readGolden, findGoldenDir, toTensor, decodeNumber, decodeValue, goldenValues, CASE_KINDS, type GoldenCase, type GoldenFile, type GoldenTensor, type CaseKind } from './golden.js';
+export { startBackend, loadBackendModules, resolveBackendModule, KNOWN_BACKENDS, type StartResult } from './backends.js';
+export { readGolden, goldenSet, PACKAGED_GOLDEN, toTensor, decodeNumber, decodeValue, goldenValues, CASE_KINDS, type GoldenCase, type GoldenFile, type GoldenTensor, type CaseKind, type GoldenSet, type GoldenRead } from './golden.js';
+export { validateFile, duplicateIds, formatProblem, GOLDEN_FORMAT_VERSION, MAX_TOLERANCE, KIND_LABELS, type Problem } from './validate.js';
 export { close, compareArrays, compareValues, compareTensor, toleranceOf, type Mismatch, type Tolerance } from './compare.js';
 export { runDifferential, trialsFor, LARGE, type DifferentialOptions } from './differential.js';
 export { runFusedChecks } from './fused.js';
 export { withLeakCheck, leakProbe, type LeakCheck } from './leak.js';
 export { CaseTrace, traced, honestyProblems } from './trace.js';
-export { markdownReport, formatFailure, summaryLine } from './report.js';
+export { markdownReport, formatFailure, summaryLine, summaryLines } from './report.js';
 export { NotImplemented, acceptedClasses } from './expect-error.js';
-export type { CaseResult, CaseCounts, BackendSummary, ConformanceResult, Status } from './results.js';
+export type { CaseResult, CaseCounts, BackendSummary, ConformanceResult, SetSummary, Status } from './results.js';

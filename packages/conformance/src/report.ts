@@ -1,5 +1,6 @@
 import { PRIMITIVES } from '@tensile/core';
 import type { CaseResult, ConformanceResult } from './results.js';
+import { formatProblem } from './validate.js';
 
 const KIND_TITLES: Record<string, string> = {
   ops: 'ops',
@@ -11,6 +12,7 @@ const KIND_TITLES: Record<string, string> = {
   interop: 'interop',
   differential: 'differential (vs cpu)',
   fused: 'fused vs composed',
+  leak: 'leak probe',
 };
 
 function fmtErr(e: number): string {
@@ -20,12 +22,35 @@ function fmtErr(e: number): string {
 /** One line per failure: case id, backend, which value, and what is wrong (errors, first mismatching index). */
 export function formatFailure(r: CaseResult): string {
   const lines = r.failures.map((f) => `  ${f.what}: ${f.message}`);
-  return `FAIL ${r.id} [${r.backend}]${r.seed !== undefined ? ` (seed ${r.seed})` : ''}\n${lines.join('\n')}`;
+  const where = r.set !== undefined && r.set !== 'packaged' ? ` in ${r.set}` : '';
+  return `FAIL ${r.id} [${r.backend}]${where}${r.seed !== undefined ? ` (seed ${r.seed})` : ''}\n${lines.join('\n')}`;
 }
 
-/** The closing line: "N passed, N failed" (and skips, counted separately). */
+/** The closing line: "N passed, N failed" (and backends skipped under "all", counted separately). */
 export function summaryLine(r: ConformanceResult): string {
   return `${r.passed} passed, ${r.failed} failed${r.skipped > 0 ? `, ${r.skipped} skipped` : ''}`;
+}
+
+/**
+ * What the CLI prints at the end: why backends were skipped or failed, invalid
+ * golden files, run-level errors, then one line per golden set, one for the
+ * randomized checks, and the total last.
+ */
+export function summaryLines(r: ConformanceResult, randomized = true): string[] {
+  const out: string[] = [];
+  for (const b of r.backends) {
+    if (b.status === 'skipped') out.push(`SKIP backend ${b.backend}: ${b.reason}`);
+    else if (b.status === 'failed') out.push(`FAIL backend ${b.backend} cannot start: ${b.reason}`);
+  }
+  for (const p of r.problems) out.push(`FAIL invalid golden file in ${p.set}: ${formatProblem(p)}`);
+  for (const k of r.unknownKinds) out.push(`FAIL golden kind "${k}" is not one the suite knows`);
+  for (const e of r.errors) out.push(`FAIL ${e}`);
+  const ran = r.backends.filter((b) => b.status === 'ran').map((b) => b.backend);
+  out.push(`backends: ${ran.length > 0 ? ran.join(', ') : 'none'}`);
+  for (const s of r.sets) out.push(`${s.name}: ${s.passed} passed, ${s.failed} failed`);
+  if (randomized) out.push(`randomized (differential, fused, leak): ${r.randomized.passed} passed, ${r.randomized.failed} failed`);
+  out.push(summaryLine(r));
+  return out;
 }
 
 /**
@@ -35,8 +60,10 @@ export function summaryLine(r: ConformanceResult): string {
  */
 export function markdownReport(r: ConformanceResult): string {
   const ran = r.backends.filter((b) => b.status === 'ran').map((b) => b.backend);
-  const out: string[] = ['# Tensile conformance', '', `Golden set: \`${r.golden}\`. ${summaryLine(r)}.`, ''];
-  for (const b of r.backends.filter((x) => x.status === 'skipped')) out.push(`- **${b.backend}** skipped: ${b.reason}`);
+  const out: string[] = ['# Tensile conformance', '', `Golden sets: ${r.sets.map((s) => `\`${s.name}\` (${s.passed} passed, ${s.failed} failed)`).join(', ')}. ${summaryLine(r)}.`, ''];
+  for (const b of r.backends.filter((x) => x.status !== 'ran')) out.push(`- **${b.backend}** ${b.status === 'skipped' ? 'skipped' : 'failed to start'}: ${b.reason}`);
+  for (const p of r.problems) out.push(`- invalid golden file in ${p.set}: ${formatProblem(p)}`);
+  for (const e of r.errors) out.push(`- ${e}`);
   if (r.unknownKinds.length) out.push(`- unknown golden kinds (not run): ${r.unknownKinds.join(', ')}`);
   out.push('');
   const groups = new Map<string, Map<string, Map<string, CaseResult[]>>>();

@@ -1,5 +1,6 @@
 import type { Mismatch } from './compare.js';
 import type { CaseKind } from './golden.js';
+import type { Problem } from './validate.js';
 
 export type Status = 'passed' | 'failed' | 'skipped';
 
@@ -15,6 +16,8 @@ export interface CaseCounts {
 
 export interface CaseResult {
   id: string;
+  /** The golden set a golden case came from; absent for the randomized checks. */
+  set?: string;
   /** ops, losses, ..., or differential / fused / leak for the randomized checks. */
   kind: CaseKind | 'differential' | 'fused' | 'leak';
   /** Row of the report: op, loss, layer, optimizer, scheduler or training-run name. */
@@ -34,7 +37,8 @@ export interface CaseResult {
 
 export interface BackendSummary {
   backend: string;
-  status: 'ran' | 'skipped';
+  /** skipped: could not start under "all"; failed: named explicitly and could not start. */
+  status: 'ran' | 'skipped' | 'failed';
   reason?: string;
   /** Primitives with a registered kernel / missing, and fused composites (from core's kernelCoverage). */
   coverage?: { implemented: string[]; missing: string[]; fused: string[] };
@@ -44,12 +48,29 @@ export interface BackendSummary {
   foreignCalls?: Record<string, number>;
 }
 
+export interface SetSummary {
+  name: string;
+  dir: string;
+  passed: number;
+  /** Failed cases plus the set's invalid-file problems and unknown kinds. */
+  failed: number;
+}
+
 export interface ConformanceResult {
-  golden: string;
+  /** The golden sets run, by name ("packaged" or the directory as given). */
+  golden: string[];
+  sets: SetSummary[];
+  /** The randomized checks (differential, fused, leak probe) over every backend. */
+  randomized: { passed: number; failed: number };
   backends: BackendSummary[];
   cases: CaseResult[];
+  /** What is wrong with invalid golden files (each a failure; those files did not run). */
+  problems: (Problem & { set: string })[];
+  /** Run-level failures: a set with no files, a run in which no case ran, no backend started. */
+  errors: string[];
   passed: number;
   failed: number;
+  /** Backends skipped under "all" because they cannot start here. */
   skipped: number;
   /** Golden subdirectories that are not a known kind. */
   unknownKinds: string[];

@@ -1,10 +1,10 @@
 import '@tensile/backend-cpu';
 import { getBackend, kernelCoverage, listBackends, setBackend, tidyAsync } from '@tensile/core';
 import { ErrorStats, type Mismatch } from './compare.js';
-import { KNOWN_BACKENDS, startBackend } from './backends.js';
+import { KNOWN_BACKENDS, loadBackendModules, startBackend } from './backends.js';
 import { describeError, NotImplemented } from './expect-error.js';
-import { type CaseKind, findGoldenDir, type GoldenCase, type GoldenFile, readGolden } from './golden.js';
-import { withLeakCheck } from './leak.js';
+import { type CaseKind, type GoldenCase, type GoldenFile, goldenSet, readGolden } from './golden.js';
+import { leakProbe, withLeakCheck } from './leak.js';
 import type { BackendSummary, CaseResult, ConformanceResult } from './results.js';
 import { RUNNERS, subjectOf } from './runners/index.js';
 import { CaseTrace, honestyProblems, traced } from './trace.js';
@@ -12,15 +12,21 @@ import { runDifferential } from './differential.js';
 import { runFusedChecks } from './fused.js';
 
 export interface ConformanceOptions {
-  /** A backend name, a list of them, or "all" (cpu, wasm, webgpu, native and any other registered backend). */
+  /**
+   * Backend names, a comma-separated list, or "all" (cpu, wasm, webgpu, native and any other
+   * registered backend). A backend named here that cannot start is a failure; under "all" it is
+   * skipped with its reason. Default: the backends `backendModules` registered, else cpu.
+   */
   backend?: string | readonly string[];
-  /** A directory in the golden format; default: shared/golden found walking up from the working directory. */
-  golden?: string;
+  /** Modules that register backends (package names or paths, resolved from the working directory); imported before the run. */
+  backendModules?: readonly string[];
+  /** Golden sets: "packaged" (the set shipped in this package) or directories in the golden format. Default: ["packaged"]. */
+  golden?: string | readonly string[];
   /** Only cases whose id (or kind/id) matches: a substring, or a /regex/. */
   filter?: string | RegExp;
   /** Which golden kinds to run (default: all). */
   kinds?: readonly CaseKind[];
-  /** Run the randomized differential and fused-vs-composed checks (default true; the cpu backend is their reference). */
+  /** Run the randomized differential, fused-vs-composed and leak-probe checks (default true; the cpu backend is their reference). */
   differential?: boolean;
   /** Seed of the randomized checks (default: fixed, so runs are reproducible). */
   seed?: number;
@@ -41,18 +47,29 @@ export function matcher(filter: string | RegExp | undefined): (s: string) => boo
   return (s) => s.includes(filter);
 }
 
-export function backendNames(spec: string | readonly string[] | undefined): string[] {
-  const list = spec === undefined ? ['cpu'] : typeof spec === 'string' ? spec.split(',') : [...spec];
-  const out: string[] = [];
+/** A backend to run, and whether it was named (a failure when it cannot start) or came from "all" (a skip). */
+export interface BackendRequest {
+  name: string;
+  explicit: boolean;
+}
+
+export function backendRequests(spec: string | readonly string[] | undefined, fallback: readonly string[] = ['cpu']): BackendRequest[] {
+  const list = spec === undefined ? [...fallback] : typeof spec === 'string' ? spec.split(',') : [...spec];
+  const out = new Map<string, BackendRequest>();
   for (const b of list.map((s) => s.trim()).filter(Boolean)) {
-    if (b === 'all') out.push(...KNOWN_BACKENDS, ...listBackends());
-    else out.push(b);
+    if (b === 'all') {
+      for (const n of [...KNOWN_BACKENDS, ...listBackends()]) if (!out.has(n)) out.set(n, { name: n, explicit: false });
+    } else out.set(b, { name: b, explicit: true });
   }
-  return [...new Set(out)];
+  return [...out.values()];
+}
+
+export function backendNames(spec: string | readonly string[] | undefined): string[] {
+  return backendRequests(spec).map((r) => r.name);
 }
 
 /** Runs one golden case on one backend, traced and leak-checked. */
-export async function runGoldenCase(file: GoldenFile, c: GoldenCase, backend: string): Promise<CaseResult> {
+export async function runGoldenCase(file: GoldenFile, c: GoldenCase, backend: string, set = 'packaged'): Promise<CaseResult> {
   const stats = new ErrorStats();
   const runner = RUNNERS[file.kind];
   let failures: Mismatch[] = [];
@@ -72,6 +89,7 @@ export async function runGoldenCase(file: GoldenFile, c: GoldenCase, backend: st
   for (const p of honestyProblems(trace.counts, backend)) failures.push({ what: 'honesty', message: p });
   return {
     id: c.id,
+    set,
     kind: file.kind,
     subject: subjectOf(file.kind, c),
     file: file.file,
@@ -94,15 +112,27 @@ function addCounts(summary: BackendSummary, r: CaseResult): void {
   }
 }
 
+function countStatus(cases: readonly CaseResult[]): { passed: number; failed: number } {
+  let passed = 0;
+  let failed = 0;
+  for (const c of cases) {
+    if (c.status === 'passed') passed++;
+    else if (c.status === 'failed') failed++;
+  }
+  return { passed, failed };
+}
+
 /**
- * Runs every golden case (and the differential and fused checks) on each
- * requested backend. A backend that cannot start is reported skipped with its
- * reason; everything else is passed or failed.
+ * Runs every golden case of every set (and the randomized checks) on each
+ * requested backend. Invalid golden files, an empty run and a named backend
+ * that cannot start are failures; only backends that came from "all" may be
+ * skipped, each with its reason.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceResult> {
-  const golden = options.golden ?? findGoldenDir();
-  if (golden === null) throw new Error('tensile-conformance: no shared/golden directory found above the working directory; pass --golden DIR');
-  const { files, unknown } = readGolden(golden);
+  const specs = options.golden === undefined ? ['packaged'] : typeof options.golden === 'string' ? [options.golden] : [...options.golden];
+  const sets = specs.map((spec) => ({ ...goldenSet(spec), ...readGolden(goldenSet(spec).dir) }));
+  const moduleBackends = await loadBackendModules(options.backendModules ?? []);
+  const requests = backendRequests(options.backend, moduleBackends.length > 0 ? moduleBackends : ['cpu']);
   const match = matcher(options.filter);
   const kinds = options.kinds;
   const cases: CaseResult[] = [];
@@ -112,28 +142,31 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     options.onCase?.(r);
   };
   const previous = listBackends().length > 0 ? getBackend() : null;
-  for (const backend of backendNames(options.backend)) {
+  for (const { name: backend, explicit } of requests) {
     const start = await startBackend(backend);
     if (!start.ok) {
-      backends.push({ backend, status: 'skipped', reason: start.reason });
+      backends.push({ backend, status: explicit ? 'failed' : 'skipped', reason: start.reason });
       continue;
     }
     const summary: BackendSummary = { backend, status: 'ran', coverage: kernelCoverage(backend) };
     backends.push(summary);
     setBackend(backend);
     try {
-      for (const file of files) {
-        if (kinds && !kinds.includes(file.kind)) continue;
-        for (const c of file.cases) {
-          if (!match(c.id) && !match(`${file.kind}/${c.id}`)) continue;
-          const r = await runGoldenCase(file, c, backend);
-          addCounts(summary, r);
-          emit(r);
+      for (const set of sets)
+        for (const file of set.files) {
+          if (kinds && !kinds.includes(file.kind)) continue;
+          for (const c of file.cases) {
+            if (!match(c.id) && !match(`${file.kind}/${c.id}`)) continue;
+            const r = await runGoldenCase(file, c, backend, set.name);
+            addCounts(summary, r);
+            emit(r);
+          }
         }
-      }
       if (options.differential !== false) {
         const seed = options.seed ?? DEFAULT_SEED;
-        for (const r of [...(await runDifferential(backend, { seed, filter: match })), ...(await runFusedChecks(backend, { seed, filter: match }))]) {
+        const randomized = [...(await runDifferential(backend, { seed, filter: match })), ...(await runFusedChecks(backend, { seed, filter: match }))];
+        if (match('leak/probe')) randomized.push(await leakProbeCase(backend));
+        for (const r of randomized) {
           addCounts(summary, r);
           emit(r);
         }
@@ -142,8 +175,44 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       if (previous !== null) setBackend(previous);
     }
   }
-  const count = (s: CaseResult['status']) => cases.filter((c) => c.status === s).length;
-  const skippedBackends = backends.filter((b) => b.status === 'skipped').length;
-  // A golden subdirectory of an unknown kind is a failure: its cases would otherwise go unchecked.
-  return { golden, backends, cases, passed: count('passed'), failed: count('failed') + unknown.length, skipped: count('skipped') + skippedBackends, unknownKinds: unknown };
+  const problems = sets.flatMap((s) => s.problems.map((p) => ({ ...p, set: s.name })));
+  const unknownKinds = sets.flatMap((s) => s.unknown.map((u) => (sets.length > 1 ? `${s.name}/${u}` : u)));
+  const errors: string[] = [];
+  for (const s of sets) if (s.files.length === 0 && s.problems.length === 0) errors.push(`golden set ${s.name} (${s.dir}) holds no golden files`);
+  if (cases.length === 0 && backends.some((b) => b.status === 'ran')) errors.push('no case ran: check --filter, --golden and the kinds');
+  if (backends.every((b) => b.status !== 'ran')) errors.push('no backend could start');
+  const setSummaries = sets.map((s) => ({ name: s.name, dir: s.dir, ...countStatus(cases.filter((c) => c.set === s.name)) }));
+  for (const s of setSummaries) s.failed += problems.filter((p) => p.set === s.name).length + sets.find((x) => x.name === s.name)!.unknown.length;
+  const randomizedCounts = countStatus(cases.filter((c) => c.set === undefined));
+  const failedBackends = backends.filter((b) => b.status === 'failed').length;
+  const all = countStatus(cases);
+  return {
+    golden: sets.map((s) => s.name),
+    sets: setSummaries,
+    randomized: randomizedCounts,
+    backends,
+    cases,
+    problems,
+    errors,
+    passed: all.passed,
+    // Every invalid file problem, unknown kind, named backend that could not start and run-level error fails the run.
+    failed: all.failed + problems.length + unknownKinds.length + failedBackends + errors.length,
+    skipped: backends.filter((b) => b.status === 'skipped').length,
+    unknownKinds,
+  };
+}
+
+/** The leak check proven able to fire on this backend: a case that leaks on purpose must be caught. */
+async function leakProbeCase(backend: string): Promise<CaseResult> {
+  const { leak } = await leakProbe(backend);
+  return {
+    id: 'leak/probe',
+    kind: 'leak',
+    subject: 'leak probe',
+    file: '',
+    backend,
+    status: leak === null ? 'failed' : 'passed',
+    failures: leak === null ? [{ what: 'memory', message: `a tensor kept on purpose did not show in memory('${backend}'): the leak check cannot see leaks on this backend` }] : [],
+    maxRelError: 0,
+  };
 }

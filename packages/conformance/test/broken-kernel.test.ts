@@ -30,13 +30,14 @@ scratchBackend('sloppy', { exp: sloppyExp });
 
 test('a wrong exp kernel fails the golden exp cases and the composites built on exp', async () => {
   const r = await runConformance({ backend: 'sloppy', kinds: ['ops'], differential: false, filter: '/^(exp|logsumexp|add)\\//' });
-  const failed = r.cases.filter((c) => c.status === 'failed').map((c) => c.id);
-  expect(failed).toContain('exp/2d');
+  const failed = (op: string) => r.cases.filter((c) => c.subject === op && c.status === 'failed');
+  expect(failed('exp').length).toBeGreaterThan(0);
   // logsumexp is composed from exp; (log)softmax would not show it, having fused forward and backward kernels here.
-  expect(failed).toContain('logsumexp/dim1');
+  expect(failed('logsumexp').length).toBeGreaterThan(0);
   // Ops that never call exp still pass on the same backend.
-  expect(r.cases.filter((c) => c.id.startsWith('add/')).every((c) => c.status === 'passed')).toBe(true);
-  const f = r.cases.find((c) => c.id === 'exp/2d')!.failures[0]!;
+  expect(r.cases.filter((c) => c.subject === 'add').length).toBeGreaterThan(0);
+  expect(failed('add')).toEqual([]);
+  const f = failed('exp').map((c) => c.failures[0]!).find((m) => m.what === 'output')!;
   expect(f.what).toBe('output');
   expect(f.index).toBeTypeOf('number');
   expect(f.maxRelError).toBeGreaterThan(9e-4);

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KIND_LABELS } from '@tensile/conformance';
 
 const T = (shape: number[], data: unknown[], dtype = 'float32') => ({ dtype, shape, data });
 
@@ -10,7 +11,7 @@ export function goldenDir(files: Record<string, Record<string, unknown>>): strin
   for (const [kind, byName] of Object.entries(files)) {
     mkdirSync(join(root, kind), { recursive: true });
     for (const [name, content] of Object.entries(byName))
-      writeFileSync(join(root, kind, name), JSON.stringify(Array.isArray(content) ? { format: 'golden/1', kind, name, cases: content } : content));
+      writeFileSync(join(root, kind, name), JSON.stringify(Array.isArray(content) ? { format: 'golden/1', kind: KIND_LABELS[kind as keyof typeof KIND_LABELS] ?? kind, name, cases: content } : content));
   }
   return root;
 }

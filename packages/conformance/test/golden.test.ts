@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { close, compareValues, decodeNumber, findGoldenDir, readGolden, runConformance } from '@tensile/conformance';
+import { close, compareValues, decodeNumber, formatProblem, PACKAGED_GOLDEN, readGolden, runConformance } from '@tensile/conformance';
 import { addCase, goldenDir } from './fixtures.js';
 
 test('golden numbers: "nan", "inf", "-inf" strings decode; anything else is an error', () => {
@@ -24,10 +24,12 @@ test('comparison: atol + rtol * |want|, NaN equals NaN, infinities by sign; the 
   expect(m.message).toContain('first mismatch at index 2');
 });
 
-test('the default golden set is found walking up from the working directory', () => {
-  const dir = findGoldenDir();
-  expect(dir).not.toBeNull();
-  expect(readGolden(dir!).files.some((f) => f.file === 'ops/elementwise.json')).toBe(true);
+test('the packaged golden set ships inside the package, is valid, and covers every kind with at least 3000 cases', () => {
+  const { files, problems, unknown } = readGolden(PACKAGED_GOLDEN);
+  expect(problems.map(formatProblem)).toEqual([]);
+  expect(unknown).toEqual([]);
+  expect(new Set(files.map((f) => f.kind)).size).toBe(7);
+  expect(files.reduce((n, f) => n + f.cases.length, 0)).toBeGreaterThanOrEqual(3000);
 });
 
 test('any directory in the golden format runs: other values, odd shapes, special values', async () => {

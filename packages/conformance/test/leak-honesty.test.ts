@@ -33,17 +33,19 @@ test('the leak check fires on a deliberate leak and stays quiet without one', as
 
 test('a kernel that leaks device memory fails the golden cases that call it', async () => {
   const r = await runConformance({ backend: 'leaky', kinds: ['ops'], differential: false, filter: '/^(neg|exp)\\//' });
-  const byId = Object.fromEntries(r.cases.map((c) => [c.id, c]));
-  expect(byId['neg/2d']!.failures.map((f) => f.what)).toEqual(['memory']);
-  expect(byId['exp/2d']!.status).toBe('passed');
+  const of = (op: string) => r.cases.filter((c) => c.subject === op);
+  expect(of('neg').some((c) => c.failures.map((f) => f.what).join() === 'memory')).toBe(true);
+  expect(of('exp').length).toBeGreaterThan(0);
+  expect(of('exp').filter((c) => c.status !== 'passed')).toEqual([]);
 });
 
 test('a non-cpu backend that runs a cpu kernel or reads back while computing fails honesty', async () => {
   const r = await runConformance({ backend: 'dishonest', kinds: ['ops'], differential: false, filter: '/^(exp|sigmoid|neg)\\//' });
-  const byId = Object.fromEntries(r.cases.map((c) => [c.id, c]));
-  expect(byId['exp/2d']!.failures.map((f) => f.message)).toEqual([expect.stringContaining('kernel exp ran on "cpu" instead of "dishonest"')]);
-  expect(byId['sigmoid/2d']!.failures.map((f) => f.message)).toEqual([expect.stringContaining('readback(s) to the host while computing')]);
-  expect(byId['neg/2d']!.status).toBe('passed');
+  const messages = (op: string) => r.cases.filter((c) => c.subject === op).map((c) => c.failures.map((f) => f.message).join('; '));
+  expect(messages('exp')).toContainEqual(expect.stringContaining('kernel exp ran on "cpu" instead of "dishonest"'));
+  expect(messages('sigmoid')).toContainEqual(expect.stringContaining('readback(s) to the host while computing'));
+  expect(messages('neg').length).toBeGreaterThan(0);
+  expect(messages('neg').filter((m) => m !== '')).toEqual([]);
   // The coverage counts come from the same traces.
   expect(r.backends[0]!.foreignCalls).toMatchObject({ 'exp@cpu': expect.any(Number) });
   expect(r.backends[0]!.kernelCalls!.neg).toBeGreaterThan(0);

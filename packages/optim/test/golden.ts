@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DType, tensor, type Tensor } from '@tensile/core';
 
-/** The shared golden files (see shared/golden/README.md): $TENSILE_GOLDEN, else ../shared/golden beside the repository. */
-export const GOLDEN_DIR = process.env.TENSILE_GOLDEN ?? fileURLToPath(new URL('../../../../shared/golden/', import.meta.url));
+/** The golden set packaged in @tensile/conformance (format: its golden/README.md), or $TENSILE_GOLDEN. */
+export const GOLDEN_DIR = process.env.TENSILE_GOLDEN ?? fileURLToPath(new URL('../../conformance/golden/', import.meta.url));
 
 export interface GoldenTensor {
   dtype: DType;
@@ -27,6 +27,14 @@ export function decode(v: number | string | boolean): number {
   if (v === 'inf') return Infinity;
   if (v === '-inf') return -Infinity;
   throw new Error(`golden: not a number: ${JSON.stringify(v)}`);
+}
+
+/** A plain golden value (an option, a metric) with its special floats ("nan", "inf", "-inf") as numbers; other strings stay. */
+export function decodePlain(v: unknown): unknown {
+  if (v === 'nan' || v === 'inf' || v === '-inf') return decode(v);
+  if (Array.isArray(v)) return v.map(decodePlain);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodePlain(x)]));
+  return v;
 }
 
 export function values(t: GoldenTensor): number[] {

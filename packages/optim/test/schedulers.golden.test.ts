@@ -2,7 +2,7 @@ import '@tensile/backend-cpu';
 import { type Tensor, ValueError, zeros } from '@tensile/core';
 import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
-import { expectClose, readCases } from './golden.js';
+import { decodePlain, expectClose, readCases } from './golden.js';
 
 type OptimizerCtor = new (params: { params: Tensor[] }[], options: Record<string, unknown>) => optim.Optimizer;
 const OPTIMIZERS = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad } as unknown as Record<string, OptimizerCtor>;
@@ -26,14 +26,15 @@ interface SchedulerCase {
 const cases = readCases('schedulers').map((c) => c as unknown as SchedulerCase);
 
 function build(c: SchedulerCase): optim.Optimizer {
-  const groups = (c.optimizer.paramGroups ?? [{}]).map((g) => ({ ...g, params: [zeros(2).requiresGrad_(true)] }));
-  return new OPTIMIZERS[c.optimizer.optimizer]!(groups, c.optimizer.options);
+  const groups = (c.optimizer.paramGroups ?? [{}]).map((g) => ({ ...(decodePlain(g) as Record<string, unknown>), params: [zeros(2).requiresGrad_(true)] }));
+  return new OPTIMIZERS[c.optimizer.optimizer]!(groups, decodePlain(c.optimizer.options) as Record<string, unknown>);
 }
 
 /** Builds the scheduler and runs the case's loop: read each group's lr (and momentum), step the optimizer, step the scheduler. */
 function run(c: SchedulerCase, steps: number, check: boolean): void {
   const opt = build(c);
-  const sched = new SCHEDULERS[c.scheduler]!(opt, c.options);
+  const sched = new SCHEDULERS[c.scheduler]!(opt, decodePlain(c.options) as Record<string, unknown>);
+  const metrics = decodePlain(c.metrics) as number[] | undefined;
   const rtol = c.rtol ?? 1e-6;
   const atol = c.atol ?? 1e-12;
   for (let k = 0; k < steps; k++) {
@@ -45,11 +46,11 @@ function run(c: SchedulerCase, steps: number, check: boolean): void {
       }
     }
     opt.step();
-    sched.step(c.metrics?.[k]);
+    sched.step(metrics?.[k]);
   }
 }
 
-describe('lr schedulers match PyTorch (shared/golden/schedulers)', () => {
+describe('lr schedulers match PyTorch (packaged golden schedulers)', () => {
   test('every scheduler file is covered', () => {
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) expect(SCHEDULERS[c.scheduler], c.id).toBeDefined();

@@ -69,6 +69,17 @@ export async function runForwardCase(c: GoldenCase, ctx: CaseContext, prepare: (
   const wants: unknown[] = Array.isArray(want) ? want : [want];
   if (outs.length !== wants.length)
     return [{ what: 'output', message: `returned ${outs.length} output(s) (${outs.map(describe).join(', ')}); PyTorch returns ${wants.length}` }];
+  // Shapes first: a wrong shape is reported as one, not as whatever backward makes of it.
+  const shapeFailures: Mismatch[] = [];
+  wants.forEach((w, i) => {
+    if (!isGoldenTensor(w)) return;
+    const o = outs[i];
+    const what = wants.length > 1 ? `output[${i}]` : 'output';
+    if (!isTensor(o)) shapeFailures.push({ what, message: `returned ${describe(o)}; PyTorch returns a tensor of shape [${w.shape.join(', ')}]` });
+    else if (o.shape.length !== w.shape.length || o.shape.some((d, k) => d !== w.shape[k]))
+      shapeFailures.push({ what, message: `shape [${o.shape.join(', ')}], PyTorch's is [${w.shape.join(', ')}]` });
+  });
+  if (shapeFailures.length > 0) return shapeFailures;
 
   const gradOutput = c.gradOutput as GoldenTensor | (GoldenTensor | null)[] | null | undefined;
   const gouts: (GoldenTensor | null)[] = gradOutput === null || gradOutput === undefined ? [] : Array.isArray(gradOutput) ? gradOutput : [gradOutput];

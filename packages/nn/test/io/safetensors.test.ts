@@ -1,4 +1,4 @@
-// ../shared/golden/interop: every file handled as its README.json says, plus
+// The packaged golden interop set: every file handled as its README.json says, plus
 // round trips through Tensile's writer.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
