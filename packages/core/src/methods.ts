@@ -10,6 +10,7 @@ import { type DType, isDType } from './dtype.js';
 import { castTo, toDtype } from './ops/cast.js';
 import { toDevice, toDeviceAsync } from './ops/device.js';
 import * as E from './ops/elementwise.js';
+import { GENERATED_METHODS } from './generated/methods.js';
 import * as I from './ops/indexing.js';
 import * as P from './ops/inplace.js';
 import { linear, matmul } from './ops/matmul.js';
@@ -36,21 +37,6 @@ const methods: Record<string, Method> = {
   },
   add(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.add(this, o, alpha); },
   sub(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.sub(this, o, alpha); },
-  mul(this: Tensor, o: TensorOrScalar) { return E.mul(this, o); },
-  div(this: Tensor, o: TensorOrScalar) { return E.div(this, o); },
-  pow(this: Tensor, o: TensorOrScalar) { return E.pow(this, o); },
-  maximum(this: Tensor, o: TensorOrScalar) { return E.maximum(this, o); },
-  minimum(this: Tensor, o: TensorOrScalar) { return E.minimum(this, o); },
-  remainder(this: Tensor, o: TensorOrScalar) { return E.remainder(this, o); },
-  eq(this: Tensor, o: TensorOrScalar) { return E.eq(this, o); },
-  ne(this: Tensor, o: TensorOrScalar) { return E.ne(this, o); },
-  lt(this: Tensor, o: TensorOrScalar) { return E.lt(this, o); },
-  le(this: Tensor, o: TensorOrScalar) { return E.le(this, o); },
-  gt(this: Tensor, o: TensorOrScalar) { return E.gt(this, o); },
-  ge(this: Tensor, o: TensorOrScalar) { return E.ge(this, o); },
-  logicalAnd(this: Tensor, o: TensorOrScalar) { return E.logicalAnd(this, o); },
-  logicalOr(this: Tensor, o: TensorOrScalar) { return E.logicalOr(this, o); },
-  logicalXor(this: Tensor, o: TensorOrScalar) { return E.logicalXor(this, o); },
   softplus(this: Tensor, beta?: number, threshold?: number) { return E.softplus(this, beta, threshold); },
   square(this: Tensor) { return E.square(this); },
   clamp(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return E.clamp(this, lo, hi); },
@@ -120,12 +106,7 @@ const methods: Record<string, Method> = {
   clamp_(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return P.clamp_(this, lo, hi); },
   maskedFill_(this: Tensor, m: Tensor, v: number | Tensor) { return P.maskedFill_(this, m, v); },
 };
-for (const name of ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'erf', 'isnan', 'isinf', 'logicalNot'] as const) {
-  const f = E[name];
-  methods[name] = function (this: Tensor) {
-    return f(this);
-  };
-}
+Object.assign(methods, GENERATED_METHODS);
 for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 Object.defineProperty(Tensor.prototype, 'T', {
   get(this: Tensor) {

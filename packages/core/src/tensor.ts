@@ -5,6 +5,7 @@ import type { BackwardOptions } from './autograd/engine.js';
 import type * as R from './ops/reduce.js';
 import type * as S from './ops/scan.js';
 import type { TensorOrScalar } from './ops/util.js';
+import type { GeneratedTensorMethods } from './generated/methods.js';
 
 import { type DType, type HostArray, isFloat } from './dtype.js';
 import { DeviceError, DTypeError, ValueError, fmtShape } from './errors.js';
@@ -14,50 +15,13 @@ import { contiguousStrides, isContiguous, numel } from './shape.js';
 export type NestedArray = number | boolean | NestedArray[];
 type Sizes = (number | readonly number[])[];
 
-/** Methods attached in methods.ts; each forwards to the op function of the same name. */
-export interface Tensor {
+/** Methods attached in methods.ts; each forwards to the op function of the same name (the generated ops' methods come from generated/methods.ts). */
+export interface Tensor extends GeneratedTensorMethods {
     backward(gradient?: Tensor | null, options?: BackwardOptions): void;
     add(other: TensorOrScalar, alpha?: number): Tensor;
     sub(other: TensorOrScalar, alpha?: number): Tensor;
-    mul(other: TensorOrScalar): Tensor;
-    div(other: TensorOrScalar): Tensor;
-    pow(exponent: TensorOrScalar): Tensor;
-    maximum(other: TensorOrScalar): Tensor;
-    minimum(other: TensorOrScalar): Tensor;
-    remainder(other: TensorOrScalar): Tensor;
-    eq(other: TensorOrScalar): Tensor;
-    ne(other: TensorOrScalar): Tensor;
-    lt(other: TensorOrScalar): Tensor;
-    le(other: TensorOrScalar): Tensor;
-    gt(other: TensorOrScalar): Tensor;
-    ge(other: TensorOrScalar): Tensor;
-    logicalAnd(other: TensorOrScalar): Tensor;
-    logicalOr(other: TensorOrScalar): Tensor;
-    logicalXor(other: TensorOrScalar): Tensor;
-    logicalNot(): Tensor;
-    neg(): Tensor;
-    abs(): Tensor;
-    sign(): Tensor;
-    relu(): Tensor;
-    floor(): Tensor;
-    ceil(): Tensor;
-    round(): Tensor;
-    exp(): Tensor;
-    log(): Tensor;
-    log1p(): Tensor;
-    expm1(): Tensor;
-    sqrt(): Tensor;
-    rsqrt(): Tensor;
-    reciprocal(): Tensor;
     square(): Tensor;
-    tanh(): Tensor;
-    sigmoid(): Tensor;
     softplus(beta?: number, threshold?: number): Tensor;
-    sin(): Tensor;
-    cos(): Tensor;
-    erf(): Tensor;
-    isnan(): Tensor;
-    isinf(): Tensor;
     clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
     where(condition: Tensor, other: TensorOrScalar): Tensor;
     sum(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;

@@ -158,6 +158,54 @@ function opsReference(core) {
   ].join('\n');
 }
 
+/**
+ * The elementwise primitives core exposes as plain functions and Tensor
+ * methods: every unary and binary one but those the table marks `ownApi`
+ * (core writes theirs by hand, with extra arguments).
+ */
+const generatedOps = (core) => Object.keys(core.PRIMITIVES).filter((op) => ['unary', 'binary'].includes(core.PRIMITIVES[op].kind) && !core.PRIMITIVES[op].ownApi);
+
+function coreOps(core) {
+  const fn = (op) => {
+    const s = core.PRIMITIVES[op];
+    const doc = `/** ${s.doc} (op table: ${s.kind}, dtype rule \`${s.dtype}\`${s.differentiable ? '' : ', no gradient'}). */`;
+    return s.kind === 'unary'
+      ? [doc, `export const ${op} = (x: Tensor): Tensor => unary('${op}', x);`]
+      : [doc, `export const ${op} = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('${op}', a, b);`];
+  };
+  return [
+    banner('//', "@tensile/core's op table (src/ops/table.ts)"),
+    "import { binary, unary } from '../ops/elementwise.js';",
+    "import type { TensorOrScalar } from '../ops/util.js';",
+    "import type { Tensor } from '../tensor.js';",
+    '',
+    ...generatedOps(core).flatMap(fn),
+    '',
+  ].join('\n');
+}
+
+function coreMethods(core) {
+  const ops = generatedOps(core);
+  const unaryOp = (op) => core.PRIMITIVES[op].kind === 'unary';
+  return [
+    banner('//', "@tensile/core's op table (src/ops/table.ts)"),
+    "import type { TensorOrScalar } from '../ops/util.js';",
+    "import type { Tensor } from '../tensor.js';",
+    "import * as O from './ops.js';",
+    '',
+    "/** The generated ops' Tensor methods; tensor.ts's Tensor interface extends it. */",
+    'export interface GeneratedTensorMethods {',
+    ...ops.flatMap((op) => [`  /** ${core.PRIMITIVES[op].doc} */`, unaryOp(op) ? `  ${op}(): Tensor;` : `  ${op}(other: TensorOrScalar): Tensor;`]),
+    '}',
+    '',
+    '/** x.op(...) as op(x, ...): the methods of the generated ops, which methods.ts attaches to Tensor. */',
+    'export const GENERATED_METHODS = {',
+    ...ops.map((op) => (unaryOp(op) ? `  ${op}(this: Tensor): Tensor { return O.${op}(this); },` : `  ${op}(this: Tensor, other: TensorOrScalar): Tensor { return O.${op}(this, other); },`)),
+    '};',
+    '',
+  ].join('\n');
+}
+
 /** Every generated file: repository path -> text. */
 export function generate(core) {
   return Object.fromEntries(Object.entries(TARGETS).map(([file, render]) => [file, render(core)]));
@@ -175,4 +223,6 @@ const TARGETS = {
   'packages/backend-wasm/src/generated/kernel-api.ts': wasmApi,
   'packages/backend-wasm/scripts/kernel-exports.json': wasmExportsJson,
   'packages/core/OPS.md': opsReference,
+  'packages/core/src/generated/ops.ts': coreOps,
+  'packages/core/src/generated/methods.ts': coreMethods,
 };

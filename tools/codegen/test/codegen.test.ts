@@ -14,7 +14,7 @@ test('every committed generated file is what the op table generates', () => {
   expect(r.status).toBe(0);
 });
 
-test('a unary primitive appended to the table gets its C enum, name tables and wasm code, and the ops reference lists it', async () => {
+test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference lists it', async () => {
   const core = await loadCore();
   const before = generate(core) as Record<string, string>;
   const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'inverse error function' };
@@ -28,6 +28,11 @@ test('a unary primitive appended to the table gets its C enum, name tables and w
   expect(before['packages/kernels-c/include/tensile_ops.h']).not.toContain('ERFINV');
   expect(after['packages/backend-native/csrc/generated/codes.h']).toContain('"erfinv"}');
   expect(after['packages/backend-wasm/src/generated/kernel-api.ts']).toContain(`erfinv: ${n} }`);
+  expect(after['packages/core/src/generated/ops.ts']).toContain("export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);");
+  expect(after['packages/core/src/generated/methods.ts']).toContain('erfinv(): Tensor;');
+  expect(after['packages/core/src/generated/methods.ts']).toContain('erfinv(this: Tensor): Tensor { return O.erfinv(this); },');
+  // An op whose function core writes by hand (extra arguments) gets no generated one.
+  expect(before['packages/core/src/generated/ops.ts']).not.toMatch(/export const (softplus|add|sub) =/);
   expect(after['packages/core/OPS.md']).toContain('| `erfinv` | unary | elementwise | 1 | float | yes | inverse error function |');
 });
 

@@ -10,6 +10,10 @@ import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
 import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
 import { sumTo } from './reduce.js';
+import { cos, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, remainder, round, sigmoid, sign, sin, sqrt } from '../generated/ops.js';
+
+/** The elementwise primitives without arguments of their own: generated from the op table. */
+export * from '../generated/ops.js';
 
 // ---- unary ----------------------------------------------------------------
 
@@ -70,28 +74,6 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   return out;
 }
 
-export const neg = (x: Tensor) => unary('neg', x);
-export const abs = (x: Tensor) => unary('abs', x);
-export const sign = (x: Tensor) => unary('sign', x);
-export const relu = (x: Tensor) => unary('relu', x);
-export const floor = (x: Tensor) => unary('floor', x);
-export const ceil = (x: Tensor) => unary('ceil', x);
-export const round = (x: Tensor) => unary('round', x);
-export const exp = (x: Tensor) => unary('exp', x);
-export const log = (x: Tensor) => unary('log', x);
-export const log1p = (x: Tensor) => unary('log1p', x);
-export const expm1 = (x: Tensor) => unary('expm1', x);
-export const sqrt = (x: Tensor) => unary('sqrt', x);
-export const rsqrt = (x: Tensor) => unary('rsqrt', x);
-export const reciprocal = (x: Tensor) => unary('reciprocal', x);
-export const tanh = (x: Tensor) => unary('tanh', x);
-export const sigmoid = (x: Tensor) => unary('sigmoid', x);
-export const sin = (x: Tensor) => unary('sin', x);
-export const cos = (x: Tensor) => unary('cos', x);
-export const erf = (x: Tensor) => unary('erf', x);
-export const isnan = (x: Tensor) => unary('isnan', x);
-export const isinf = (x: Tensor) => unary('isinf', x);
-export const logicalNot = (x: Tensor) => unary('logicalNot', x);
 
 /** log(1 + exp(beta x)) / beta, linear where beta x > threshold (PyTorch's F.softplus). */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
@@ -297,21 +279,6 @@ function scaledBinary(op: 'add' | 'sub', a: TensorOrScalar, b: TensorOrScalar, a
 
 export const add = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor => scaledBinary('add', a, b, alpha);
 export const sub = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor => scaledBinary('sub', a, b, alpha);
-export const mul = (a: TensorOrScalar, b: TensorOrScalar) => binary('mul', a, b);
-export const div = (a: TensorOrScalar, b: TensorOrScalar) => binary('div', a, b);
-export const pow = (a: TensorOrScalar, b: TensorOrScalar) => binary('pow', a, b);
-export const maximum = (a: TensorOrScalar, b: TensorOrScalar) => binary('maximum', a, b);
-export const minimum = (a: TensorOrScalar, b: TensorOrScalar) => binary('minimum', a, b);
-export const remainder = (a: TensorOrScalar, b: TensorOrScalar) => binary('remainder', a, b);
-export const eq = (a: TensorOrScalar, b: TensorOrScalar) => binary('eq', a, b);
-export const ne = (a: TensorOrScalar, b: TensorOrScalar) => binary('ne', a, b);
-export const lt = (a: TensorOrScalar, b: TensorOrScalar) => binary('lt', a, b);
-export const le = (a: TensorOrScalar, b: TensorOrScalar) => binary('le', a, b);
-export const gt = (a: TensorOrScalar, b: TensorOrScalar) => binary('gt', a, b);
-export const ge = (a: TensorOrScalar, b: TensorOrScalar) => binary('ge', a, b);
-export const logicalAnd = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalAnd', a, b);
-export const logicalOr = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalOr', a, b);
-export const logicalXor = (a: TensorOrScalar, b: TensorOrScalar) => binary('logicalXor', a, b);
 
 // ---- where / clamp ----------------------------------------------------------
 

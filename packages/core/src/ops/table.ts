@@ -39,6 +39,8 @@ export interface OpSpec {
   /** Whether autograd can flow through it (integer results never carry gradients). */
   readonly differentiable: boolean;
   readonly doc: string;
+  /** Core writes this op's function and Tensor method by hand (extra arguments); the others are generated from this table. */
+  readonly ownApi?: true;
 }
 
 const unaryFloat = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc }) as const;
@@ -67,7 +69,7 @@ export const PRIMITIVES = {
   reciprocal: unaryFloat('1 / x'),
   tanh: unaryFloat('hyperbolic tangent'),
   sigmoid: unaryFloat('1 / (1 + e^-x), stable for large |x|'),
-  softplus: unaryFloat('log(1 + e^x), linear above 20 as PyTorch'),
+  softplus: { ...unaryFloat('log(1 + e^x), linear above 20 as PyTorch'), ownApi: true },
   sin: unaryFloat('sine'),
   cos: unaryFloat('cosine'),
   erf: unaryFloat('error function'),
@@ -75,8 +77,8 @@ export const PRIMITIVES = {
   isinf: unaryBool('x is +-inf'),
   logicalNot: unaryBool('!x'),
   // elementwise binary (inputs arrive broadcast to the output shape)
-  add: binary('a + b'),
-  sub: binary('a - b'),
+  add: { ...binary('a + b'), ownApi: true },
+  sub: { ...binary('a - b'), ownApi: true },
   mul: binary('a * b'),
   div: binary('a / b (true division)', 'div'),
   pow: binary('a ^ b', 'promote'),
