@@ -130,7 +130,7 @@ function countStatus(cases: readonly CaseResult[]): { passed: number; failed: nu
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceResult> {
   const specs = options.golden === undefined ? ['packaged'] : typeof options.golden === 'string' ? [options.golden] : [...options.golden];
-  const sets = specs.map((spec) => ({ ...goldenSet(spec), ...readGolden(goldenSet(spec).dir) }));
+  const sets = specs.map(goldenSet).map((set) => ({ ...set, ...readGolden(set.dir) }));
   const moduleBackends = await loadBackendModules(options.backendModules ?? []);
   const requests = backendRequests(options.backend, moduleBackends.length > 0 ? moduleBackends : ['cpu']);
   const match = matcher(options.filter);
