@@ -10,7 +10,7 @@ import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
 import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
 import { sumTo } from './reduce.js';
-import { cos, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, remainder, round, sigmoid, sign, sin, sqrt } from '../generated/ops.js';
+import { cos, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, remainder, round, sigmoid, sign, sin } from '../generated/ops.js';
 
 /** The elementwise primitives without arguments of their own: generated from the op table. */
 export * from '../generated/ops.js';
