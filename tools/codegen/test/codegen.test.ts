@@ -14,7 +14,7 @@ test('every committed generated file is what the op table generates', () => {
   expect(r.status).toBe(0);
 });
 
-test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference lists it', async () => {
+test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference and backend guide list it', async () => {
   const core = await loadCore();
   const before = generate(core) as Record<string, string>;
   const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'inverse error function' };
@@ -34,6 +34,9 @@ test('a unary primitive appended to the table gets its C enum, name tables, wasm
   // An op whose function core writes by hand (extra arguments) gets no generated one.
   expect(before['packages/core/src/generated/ops.ts']).not.toMatch(/export const (softplus|add|sub) =/);
   expect(after['packages/core/OPS.md']).toContain('| `erfinv` | unary | elementwise | 1 | float | yes | inverse error function |');
+  // The backend guide's primitive list is a generated section; the prose around it is kept.
+  expect(after['packages/conformance/README.md']).toContain('| `erfinv` | unary | float | yes | inverse error function |');
+  expect(after['packages/conformance/README.md']).toContain('## Writing a backend');
 });
 
 test('the kernels-c API is read from its header: every declared function is exported by wasm and renamed per ISA by native', () => {
