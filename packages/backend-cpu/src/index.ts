@@ -1,6 +1,6 @@
 import { type BinaryOp, PRIMITIVES, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { CpuBackend } from './backend.js';
-import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
+import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterAddKernel, scatterAssignKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { REDUCE_KERNELS } from './kernels/reduce.js';
@@ -28,7 +28,6 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
   }
   for (const [op, k] of Object.entries(REDUCE_KERNELS)) registerKernel(op as keyof typeof REDUCE_KERNELS, name, k);
   registerKernel('where', name, whereKernel);
-  registerKernel('cast', name, castKernel);
   registerKernel('copy', name, copyKernel);
   registerKernel('fill', name, fillKernel);
   registerKernel('matmul', name, matmulKernel);

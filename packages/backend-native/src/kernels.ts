@@ -71,13 +71,11 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     addon.where();
     bridge.check();
   };
-  const castLike =
-    (op: string): KernelSignatures['cast'] =>
-    (x, out) => {
-      bridge.put(op, out, bridge.put(op, x, 1));
-      addon.cast();
-      bridge.check();
-    };
+  const copy: KernelSignatures['copy'] = (x, out) => {
+    bridge.put('copy', out, bridge.put('copy', x, 1));
+    addon.cast();
+    bridge.check();
+  };
   const fill: KernelSignatures['fill'] = (dst, value) => {
     if (typeof value !== 'number') throw new ValueError(`fill: expected a number, got ${typeof value}`);
     P[bridge.put('fill', dst, 1)] = value;
@@ -122,7 +120,6 @@ export function nativeKernels(bridge: Bridge): KernelMap {
   };
 
   // Fused softmax / logSoftmax (kernels-c's three-pass rows) along options.dim; a strided x is first copied into out.
-  const copy = castLike('copy');
   const putLines = (op: string, shape: readonly number[], dim: unknown): number => {
     const { outer, n, inner } = splitAtDim(op, shape, (dim as number | undefined) ?? -1);
     P[2] = outer;
@@ -173,7 +170,6 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     logSoftmaxBackward: softmaxBackward(true),
     adamStep,
     where,
-    cast: castLike('cast'),
     copy,
     fill,
     matmul,

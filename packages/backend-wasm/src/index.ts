@@ -27,7 +27,6 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
     else if (spec.kind === 'reduce') registerKernel(op as ReduceOp, 'wasm', reduceKernel(wasmBackend, op as ReduceOp));
   }
   registerKernel('where', 'wasm', ew.where);
-  registerKernel('cast', 'wasm', ew.cast);
   registerKernel('copy', 'wasm', ew.copy);
   registerKernel('fill', 'wasm', ew.fill);
   registerKernel('matmul', 'wasm', matmulKernel(wasmBackend));

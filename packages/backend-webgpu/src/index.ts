@@ -2,7 +2,7 @@
 import { type BinaryOp, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { WebGPUBackend } from './backend.js';
 import { deferCheck } from './kernels/check.js';
-import { binaryKernel, castKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
+import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { adamKernel } from './kernels/optim.js';
@@ -26,7 +26,6 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
     else if (spec.kind === 'reduce') registerKernel(op as ReduceOp, 'webgpu', reduceKernel(b, op as ReduceOp));
   }
   registerKernel('where', 'webgpu', whereKernel(b));
-  registerKernel('cast', 'webgpu', castKernel(b));
   registerKernel('copy', 'webgpu', copyKernel(b));
   registerKernel('fill', 'webgpu', fillKernel(b));
   registerKernel('matmul', 'webgpu', matmulKernel(b));

@@ -372,10 +372,8 @@ export function trialsFor(op: PrimitiveOp, rng: Rng, float64: boolean): Trial[] 
   switch (op) {
     case 'where':
       return whereTrials(rng);
-    case 'cast':
-      return castTrials(rng, float64);
     case 'copy':
-      return copyTrials(rng);
+      return [...copyTrials(rng), ...castTrials(rng, float64)];
     case 'fill':
       return fillTrials(rng);
     case 'matmul':

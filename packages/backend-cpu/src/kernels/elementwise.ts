@@ -145,7 +145,6 @@ export const whereKernel: KernelSignatures['where'] = (cond, a, b, out) => run(w
 const copyLoop = generate(1, 'a');
 const toBoolLoop = generate(1, 'a !== 0 ? 1 : 0');
 export const copyKernel: KernelSignatures['copy'] = (src, dst) => run(dst.dtype === 'bool' && src.dtype !== 'bool' ? toBoolLoop : copyLoop, [src], dst);
-export const castKernel: KernelSignatures['cast'] = (x, out) => run(out.dtype === 'bool' && x.dtype !== 'bool' ? toBoolLoop : copyLoop, [x], out);
 export const fillKernel: KernelSignatures['fill'] = (dst, value) => {
   const v = dst.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   run(copyLoop, [v], dst);

@@ -56,13 +56,13 @@ export function elementwiseKernels(backend: WasmBackend) {
       if (s !== 0) throw failure(s, 'where', [cond, a, b, out]);
   };
 
-  const cast = (op: 'cast' | 'copy'): KernelSignatures['cast'] => (x, out) => {
+  const copy: KernelSignatures['copy'] = (x, out) => {
     const k = backend.kernels;
-    const shape = args.list(0, out.shape, op);
-    const xs = args.list(1, x.strides, op);
-    const os = args.list(2, out.strides, op);
+    const shape = args.list(0, out.shape, 'copy');
+    const xs = args.list(1, x.strides, 'copy');
+    const os = args.list(2, out.strides, 'copy');
     const s = k.tn_cast(DTYPE_CODE[x.dtype], DTYPE_CODE[out.dtype], out.shape.length, shape, ptr(x), xs, ptr(out), os);
-      if (s !== 0) throw failure(s, op, [x, out]);
+      if (s !== 0) throw failure(s, 'copy', [x, out]);
   };
 
   const fill: KernelSignatures['fill'] = (dst, value) => {
@@ -73,5 +73,5 @@ export function elementwiseKernels(backend: WasmBackend) {
       if (s !== 0) throw failure(s, 'fill', [dst]);
   };
 
-  return { unary, binary, where, cast: cast('cast'), copy: cast('copy'), fill };
+  return { unary, binary, where, copy, fill };
 }

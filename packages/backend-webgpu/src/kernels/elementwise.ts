@@ -79,10 +79,6 @@ export function whereKernel(backend: WebGPUBackend): KernelSignatures['where'] {
   return (cond, a, b, out) => run(backend, 'where', 'select(c, b, a != 0u)', [cond, a, b], operandDtype([a, b], out), out);
 }
 
-export function castKernel(backend: WebGPUBackend): KernelSignatures['cast'] {
-  return (x, out) => run(backend, 'cast', convertExpr(x.dtype, out.dtype), [x], x.dtype, out);
-}
-
 export function copyKernel(backend: WebGPUBackend): KernelSignatures['copy'] {
   return (src, dst) => run(backend, 'copy', convertExpr(src.dtype, dst.dtype), [src], src.dtype, dst);
 }

@@ -51,9 +51,10 @@ export interface KernelSignatures {
   binary: (a: TensorView | number, b: TensorView | number, out: TensorView) => void;
   /** out = cond ? a : b, inputs broadcast to out's shape; cond is bool. */
   where: (cond: TensorView, a: TensorView | number, b: TensorView | number, out: TensorView) => void;
-  /** out = x converted to out.dtype (float to int truncates toward zero; to bool is x != 0). */
-  cast: (x: TensorView, out: TensorView) => void;
-  /** dst = src elementwise; same shape; dst may be any non-overlapping strided view of live storage. */
+  /**
+   * dst = src elementwise, converted to dst.dtype (float to int truncates toward zero; to bool is
+   * x != 0); same shape; dst may be any non-overlapping strided view of live storage. Casts are copies.
+   */
   copy: (src: TensorView, dst: TensorView) => void;
   /** Every element of dst (any strides) set to value. */
   fill: (dst: TensorView, value: number) => void;

@@ -11,7 +11,7 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
   if (dtype === 'float64' && !backend.supportsFloat64)
     throw new DTypeError(`cast: device "${backend.name}" has no float64 support`);
   const out = empty(backend, x.shape, dtype);
-  kernel('cast', backend)(x, out);
+  kernel('copy', backend)(x, out);
   if (isFloat(dtype) && needsGrad(x)) {
     const from = x.dtype;
     record('cast', [x], [out], [], (g) => [castTo(g, from)]);

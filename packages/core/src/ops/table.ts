@@ -20,7 +20,6 @@ export type OpKind =
   | 'unary'
   | 'binary'
   | 'where'
-  | 'cast'
   | 'copy'
   | 'fill'
   | 'reduce'
@@ -96,8 +95,7 @@ export const PRIMITIVES = {
   logicalXor: binary('a xor b', 'bool', false),
   where: { kind: 'where' as const, group: 'elementwise', dtype: 'promote', arity: 3, differentiable: true, doc: 'cond ? a : b' },
   // data movement
-  cast: { kind: 'cast' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'convert to another dtype' },
-  copy: { kind: 'copy' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'strided copy into a (possibly strided) destination' },
+  copy: { kind: 'copy' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'strided copy into a (possibly strided) destination, converting to its dtype (dtype casts are copies)' },
   fill: { kind: 'fill' as const, group: 'memory', dtype: 'any', arity: 0, differentiable: false, doc: 'set every element of a (possibly strided) destination' },
   // reductions over the middle axis of a contiguous [outer, r, inner] view
   sum: reduce('sum; float32 accumulates in float64', 'reduce-sum'),

@@ -278,15 +278,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   shape[d] = total;
   const out = empty(backend, shape, dtype);
   const copyK = kernel('copy', backend);
-  const castK = kernel('cast', backend);
   const outStrides = contiguousStrides(shape);
   let pos = 0;
   for (const t of tensors) {
     if (skipped(t) && t !== first) continue;
     const len = t.shape[d]!;
     const dst = rawView(out, t.shape, outStrides, pos * outStrides[d]!);
-    if (t.dtype === dtype) copyK(t, dst);
-    else castK(t, dst);
+    copyK(t, dst);
     pos += len;
   }
   if (needsGradList(tensors)) {
