@@ -17,11 +17,49 @@ export function erf(x: number): number {
     return (2 / SQRT_PI) * sum;
   }
   if (ax > 6) return x > 0 ? 1 : -1;
-  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated bottom-up.
-  let f = ax;
-  for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
-  const erfc = Math.exp(-ax * ax) / SQRT_PI / f;
-  return x > 0 ? 1 - erfc : erfc - 1;
+  const c = erfcTail(ax);
+  return x > 0 ? 1 - c : c - 1;
+}
+
+/** erfc(x) for x >= 2.5: exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated bottom-up. */
+function erfcTail(x: number): number {
+  if (x > 27) return 0;
+  let f = x;
+  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  return Math.exp(-x * x) / SQRT_PI / f;
+}
+
+/**
+ * erfinv to double precision: Giles' single-precision approximation ("Approximating the erfinv
+ * function", 2010), then Newton steps on erf(x) = |y|; above 0.5 on log(erfc(x)) = log(1 - |y|), where
+ * 1 - |y| is exact and the log keeps the steps from crawling through the tail's exponential.
+ */
+export function erfinv(y: number): number {
+  if (!(y >= -1 && y <= 1)) return NaN;
+  if (y === 0) return y;
+  const a = Math.abs(y);
+  if (a === 1) return y * Infinity;
+  let w = -Math.log((1 - a) * (1 + a));
+  let p: number;
+  if (w < 5) {
+    w -= 2.5;
+    p = 2.81022636e-8;
+    for (const c of [3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]) p = c + p * w;
+  } else {
+    w = Math.sqrt(w) - 3;
+    p = -0.000200214257;
+    for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]) p = c + p * w;
+  }
+  let x = p * a;
+  for (let i = 0; i < 3; i++) {
+    const slope = (2 / SQRT_PI) * Math.exp(-x * x);
+    if (a <= 0.5) x -= (erf(x) - a) / slope;
+    else {
+      const c = x < 2.5 ? 1 - erf(x) : erfcTail(x);
+      x += ((Math.log(c) - Math.log(1 - a)) * c) / slope;
+    }
+  }
+  return y < 0 ? -x : x;
 }
 
 /** C99's pow: Math.pow gives NaN for pow(1, NaN), pow(1, +-inf) and pow(-1, +-inf), which C (and PyTorch) define as 1. */
@@ -37,4 +75,4 @@ export function remainder(a: number, b: number): number {
   return m !== 0 && b < 0 !== m < 0 ? m + b : m;
 }
 
-export const helpers = { erf, pow, remainder };
+export const helpers = { erf, erfinv, pow, remainder };

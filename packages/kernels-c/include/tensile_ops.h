@@ -27,13 +27,14 @@ enum tn_unary_op {
   TN_SIN = 17, /* sin: sine */
   TN_COS = 18, /* cos: cosine */
   TN_ERF = 19, /* erf: error function */
-  TN_ISNAN = 20, /* isnan: x is NaN */
-  TN_ISINF = 21, /* isinf: x is +-inf */
-  TN_LOGICAL_NOT = 22, /* logicalNot: !x */
-  TN_UNARY_COUNT = 23
+  TN_ERFINV = 20, /* erfinv: inverse error function: NaN outside [-1, 1], +-inf at +-1 */
+  TN_ISNAN = 21, /* isnan: x is NaN */
+  TN_ISINF = 22, /* isinf: x is +-inf */
+  TN_LOGICAL_NOT = 23, /* logicalNot: !x */
+  TN_UNARY_COUNT = 24
 };
 /* X(code, name) for every unary op, in code order. */
-#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
+#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ERFINV, erfinv) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
 
 /* binary ops: codes are positions among the table's binary primitives. */
 enum tn_binary_op {

@@ -72,6 +72,7 @@ UNARY_F32_V(softplus_f32, tn_vsoftplusf(v))
 UNARY_S(sin_f32, float, float, tn_sin(a))
 UNARY_S(cos_f32, float, float, tn_cos(a))
 UNARY_S(erf_f32, float, float, tn_erf(a))
+UNARY_S(erfinv_f32, float, float, tn_erfinv(a))
 UNARY_S(isnan_f32, float, u8, a != a)
 UNARY_S(isinf_f32, float, u8, a == __builtin_inff() || a == -__builtin_inff())
 UNARY_S(not_f32, float, u8, a == 0)
@@ -96,6 +97,7 @@ UNARY_S(softplus_f64, double, double, a > 20 ? a : tn_log1p(tn_exp(a)))
 UNARY_S(sin_f64, double, double, tn_sin(a))
 UNARY_S(cos_f64, double, double, tn_cos(a))
 UNARY_S(erf_f64, double, double, tn_erf(a))
+UNARY_S(erfinv_f64, double, double, tn_erfinv(a))
 UNARY_S(isnan_f64, double, u8, a != a)
 UNARY_S(isinf_f64, double, u8, a == __builtin_inf() || a == -__builtin_inf())
 UNARY_S(not_f64, double, u8, a == 0)
@@ -135,6 +137,7 @@ static const tn_row_fn UNARY_ROWS[TN_UNARY_COUNT][4] = {
   [TN_SIN] = {sin_f32, sin_f64, 0, 0},
   [TN_COS] = {cos_f32, cos_f64, 0, 0},
   [TN_ERF] = {erf_f32, erf_f64, 0, 0},
+  [TN_ERFINV] = {erfinv_f32, erfinv_f64, 0, 0},
   [TN_ISNAN] = {isnan_f32, isnan_f64, false_i32, false_bool},
   [TN_ISINF] = {isinf_f32, isinf_f64, false_i32, false_bool},
   [TN_LOGICAL_NOT] = {not_f32, not_f64, not_i32, not_bool},

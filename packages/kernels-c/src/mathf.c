@@ -39,6 +39,14 @@ vf tn_vtanhf(vf x) {
   return vselect(ax < 0.625f, small, big);
 }
 
+/* erfc(x) for x >= 2.5 by its continued fraction (1 - erf(x) would cancel there). */
+static double tn_erfc_tail(double x) {
+  if (x > 27) return 0;
+  double f = x;
+  for (int k = 60; k >= 1; k--) f = x + k / 2.0 / f;
+  return tn_exp(-x * x) / 1.7724538509055160 / f; /* sqrt(pi) */
+}
+
 /* erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails (as backend-cpu). */
 double tn_erf(double x) {
   if (x != x) return x;
@@ -55,8 +63,37 @@ double tn_erf(double x) {
     return 1.1283791670955126 * sum; /* 2 / sqrt(pi) */
   }
   if (ax > 6) return x > 0 ? 1 : -1;
-  double f = ax;
-  for (int k = 60; k >= 1; k--) f = ax + k / 2.0 / f;
-  double erfc = tn_exp(-ax * ax) / 1.7724538509055160 / f; /* sqrt(pi) */
+  double erfc = tn_erfc_tail(ax);
   return x > 0 ? 1 - erfc : erfc - 1;
+}
+
+/* erfinv as backend-cpu: Giles' single-precision approximation, then Newton steps on erf(x) = |y|
+ * (on log(erfc(x)) = log(1 - |y|) above 0.5). */
+double tn_erfinv(double y) {
+  if (!(y >= -1 && y <= 1)) return __builtin_nan("");
+  if (y == 0) return y;
+  double a = y < 0 ? -y : y;
+  if (a == 1) return y * __builtin_inf();
+  static const double lo[] = {3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941};
+  static const double hi[] = {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682};
+  double w = -tn_log((1 - a) * (1 + a)), p;
+  if (w < 5) {
+    w -= 2.5;
+    p = 2.81022636e-8;
+    for (int i = 0; i < 8; i++) p = lo[i] + p * w;
+  } else {
+    w = tn_sqrt(w) - 3;
+    p = -0.000200214257;
+    for (int i = 0; i < 8; i++) p = hi[i] + p * w;
+  }
+  double x = p * a;
+  for (int i = 0; i < 3; i++) {
+    double slope = 1.1283791670955126 * tn_exp(-x * x); /* 2 / sqrt(pi) */
+    if (a <= 0.5) x -= (tn_erf(x) - a) / slope;
+    else {
+      double c = x < 2.5 ? 1 - tn_erf(x) : tn_erfc_tail(x);
+      x += (tn_log(c) - tn_log(1 - a)) * c / slope;
+    }
+  }
+  return y < 0 ? -x : x;
 }

@@ -17,25 +17,25 @@ test('every committed generated file is what the op table generates', () => {
 test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference and backend guide list it', async () => {
   const core = await loadCore();
   const before = generate(core) as Record<string, string>;
-  const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'inverse error function' };
-  const grown = { ...core, PRIMITIVES: { ...core.PRIMITIVES, erfinv: spec } };
+  const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'a probe op for this test' };
+  const grown = { ...core, PRIMITIVES: { ...core.PRIMITIVES, probeUnary: spec } };
   const after = generate(grown) as Record<string, string>;
   const n = ofKind(core, 'unary').length;
   const header = after['packages/kernels-c/include/tensile_ops.h']!;
-  expect(header).toContain(`TN_ERFINV = ${n},`);
+  expect(header).toContain(`TN_PROBE_UNARY = ${n},`);
   expect(header).toContain(`TN_UNARY_COUNT = ${n + 1}`);
-  expect(header).toContain('X(TN_ERFINV, erfinv)');
-  expect(before['packages/kernels-c/include/tensile_ops.h']).not.toContain('ERFINV');
-  expect(after['packages/backend-native/csrc/generated/codes.h']).toContain('"erfinv"}');
-  expect(after['packages/backend-wasm/src/generated/kernel-api.ts']).toContain(`erfinv: ${n} }`);
-  expect(after['packages/core/src/generated/ops.ts']).toContain("export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);");
-  expect(after['packages/core/src/generated/methods.ts']).toContain('erfinv(): Tensor;');
-  expect(after['packages/core/src/generated/methods.ts']).toContain('erfinv(this: Tensor): Tensor { return O.erfinv(this); },');
+  expect(header).toContain('X(TN_PROBE_UNARY, probeUnary)');
+  expect(before['packages/kernels-c/include/tensile_ops.h']).not.toContain('PROBE_UNARY');
+  expect(after['packages/backend-native/csrc/generated/codes.h']).toContain('"probeUnary"}');
+  expect(after['packages/backend-wasm/src/generated/kernel-api.ts']).toContain(`probeUnary: ${n} }`);
+  expect(after['packages/core/src/generated/ops.ts']).toContain("export const probeUnary = (x: Tensor): Tensor => unary('probeUnary', x);");
+  expect(after['packages/core/src/generated/methods.ts']).toContain('probeUnary(): Tensor;');
+  expect(after['packages/core/src/generated/methods.ts']).toContain('probeUnary(this: Tensor): Tensor { return O.probeUnary(this); },');
   // An op whose function core writes by hand (extra arguments) gets no generated one.
   expect(before['packages/core/src/generated/ops.ts']).not.toMatch(/export const (softplus|add|sub) =/);
-  expect(after['packages/core/OPS.md']).toContain('| `erfinv` | unary | elementwise | 1 | float | yes | inverse error function |');
+  expect(after['packages/core/OPS.md']).toContain('| `probeUnary` | unary | elementwise | 1 | float | yes | a probe op for this test |');
   // The backend guide's primitive list is a generated section; the prose around it is kept.
-  expect(after['packages/conformance/README.md']).toContain('| `erfinv` | unary | float | yes | inverse error function |');
+  expect(after['packages/conformance/README.md']).toContain('| `probeUnary` | unary | float | yes | a probe op for this test |');
   expect(after['packages/conformance/README.md']).toContain('## Writing a backend');
 });
 

@@ -166,6 +166,7 @@ UNARY_FLOAT = {
     'sin': lambda r, s: r.randn(*s, scale=3.0),
     'cos': lambda r, s: r.randn(*s, scale=3.0),
     'erf': lambda r, s: r.randn(*s, scale=1.5),
+    'erfinv': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
     'softplus': lambda r, s: r.randn(*s, scale=4.0),
 }
 UNARY_SAME = {
@@ -217,6 +218,7 @@ def unary_cases(g: Group) -> None:
     g.val('tanh', 'saturated', [A('input', T([-100.0, -20.0, -10.0, -1e-8, 0.0, 1e-8, 10.0, 20.0, 100.0]))])
     g.val('exp', 'overflow', [A('input', T([88.0, 88.5, -103.0, -104.0, -200.0, -700.0, 1000.0]))], note='near the top of float32 (exp(88.5) ~ 2.7e38), underflow to 0 below ~-103.97, inf for 1000')
     g.val('erf', 'tails', [A('input', T([-6.0, -3.0, -1e-10, 0.0, 1e-10, 3.0, 6.0, inf, -inf]))])
+    g.val('erfinv', 'domain', [A('input', T([-1.0, 1.0, 0.0, -0.0, 1.5, -2.0, nan, 0.9999999, -0.999, 1e-30, 0.5]))], note='NaN outside [-1, 1], +-inf at +-1 (and an infinite gradient there)')
     g.val('sin', 'large', [A('input', T([1e3, -1e3, 100.0, 3.14159265, -3.14159265, 1.5707964, 0.0, -0.0]))])
     g.val('cos', 'large', [A('input', T([1e3, -1e3, 100.0, 3.14159265, -3.14159265, 1.5707964, 0.0, -0.0]))])
     # softplus options (F.softplus)

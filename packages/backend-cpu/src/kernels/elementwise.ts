@@ -80,6 +80,7 @@ const UNARY: Record<UnaryOp, string> = {
   sin: 'Math.sin(a)',
   cos: 'Math.cos(a)',
   erf: 'H.erf(a)',
+  erfinv: 'H.erfinv(a)',
   isnan: 'a !== a ? 1 : 0',
   isinf: 'a === Infinity || a === -Infinity ? 1 : 0',
   logicalNot: 'a === 0 ? 1 : 0',

@@ -31,6 +31,7 @@
 #define tn_vexpm1f TN_PFX_CAT(TN_PREFIX, vexpm1f)
 #define tn_vtanhf TN_PFX_CAT(TN_PREFIX, vtanhf)
 #define tn_erf TN_PFX_CAT(TN_PREFIX, erf)
+#define tn_erfinv TN_PFX_CAT(TN_PREFIX, erfinv)
 #define tn_collapse TN_PFX_CAT(TN_PREFIX, collapse)
 #define tn_walk TN_PFX_CAT(TN_PREFIX, walk)
 #define tn_elem_bytes TN_PFX_CAT(TN_PREFIX, elem_bytes)

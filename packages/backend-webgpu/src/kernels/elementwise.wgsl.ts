@@ -105,6 +105,7 @@ const FLOAT_UNARY: Record<string, string> = {
   sin: 't_sin(a)',
   cos: 't_cos(a)',
   erf: 't_erf(a)',
+  erfinv: 't_erfinv(a)',
 };
 
 const INT_UNARY: Record<string, string> = { neg: '-a', abs: 'abs(a)', sign: 'sign(a)', relu: 'max(a, 0)', floor: 'a', ceil: 'a', round: 'a' };

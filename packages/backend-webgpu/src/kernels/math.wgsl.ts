@@ -218,6 +218,28 @@ fn t_erf(x: f32) -> f32 {
   return sign(x) * (1.0 - erfc);
 }
 
+// Giles' single-precision erfinv ("Approximating the erfinv function", 2010): about 4e-7 relative.
+fn t_erfinv(y: f32) -> f32 {
+  let a = abs(y);
+  if (is_nan(y) || a > 1.0) { return f_nan(); }
+  if (a == 1.0) { return signed_inf(y < 0.0); }
+  if (a == 0.0) { return y; }
+  var w = -t_log((1.0 - a) * (1.0 + a));
+  var p: f32;
+  if (w < 5.0) {
+    w = w - 2.5;
+    p = 3.43273939e-7 + 2.81022636e-8 * w;
+    p = -3.5233877e-6 + p * w; p = -4.39150654e-6 + p * w; p = 0.00021858087 + p * w; p = -0.00125372503 + p * w;
+    p = -0.00417768164 + p * w; p = 0.246640727 + p * w; p = 1.50140941 + p * w;
+  } else {
+    w = t_sqrt(w) - 3.0;
+    p = 0.000100950558 - 0.000200214257 * w;
+    p = 0.00134934322 + p * w; p = -0.00367342844 + p * w; p = 0.00573950773 + p * w; p = -0.0076224613 + p * w;
+    p = 0.00943887047 + p * w; p = 1.00167406 + p * w; p = 2.83297682 + p * w;
+  }
+  return p * y;
+}
+
 // C99 pow: pow(x, +-0) = 1 and pow(1, y) = 1 even for NaN, pow(-1, +-inf) = 1.
 fn t_pow(a: f32, b: f32) -> f32 {
   if (f_eq(b, 0.0) || f_eq(a, 1.0)) { return 1.0; }

@@ -43,6 +43,8 @@ export interface GeneratedTensorMethods {
   cos(): Tensor;
   /** error function */
   erf(): Tensor;
+  /** inverse error function: NaN outside [-1, 1], +-inf at +-1 */
+  erfinv(): Tensor;
   /** x is NaN */
   isnan(): Tensor;
   /** x is +-inf */
@@ -102,6 +104,7 @@ export const GENERATED_METHODS = {
   sin(this: Tensor): Tensor { return O.sin(this); },
   cos(this: Tensor): Tensor { return O.cos(this); },
   erf(this: Tensor): Tensor { return O.erf(this); },
+  erfinv(this: Tensor): Tensor { return O.erfinv(this); },
   isnan(this: Tensor): Tensor { return O.isnan(this); },
   isinf(this: Tensor): Tensor { return O.isinf(this); },
   logicalNot(this: Tensor): Tensor { return O.logicalNot(this); },

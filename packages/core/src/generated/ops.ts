@@ -41,6 +41,8 @@ export const sin = (x: Tensor): Tensor => unary('sin', x);
 export const cos = (x: Tensor): Tensor => unary('cos', x);
 /** error function (op table: unary, dtype rule `float`). */
 export const erf = (x: Tensor): Tensor => unary('erf', x);
+/** inverse error function: NaN outside [-1, 1], +-inf at +-1 (op table: unary, dtype rule `float`). */
+export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);
 /** x is NaN (op table: unary, dtype rule `bool`, no gradient). */
 export const isnan = (x: Tensor): Tensor => unary('isnan', x);
 /** x is +-inf (op table: unary, dtype rule `bool`, no gradient). */

@@ -42,6 +42,7 @@ const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; gra
   sin: { save: 'x', grad: (g, x) => mul(g, cos(x)) },
   cos: { save: 'x', grad: (g, x) => neg(mul(g, sin(x))) },
   erf: { save: 'x', grad: (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))) },
+  erfinv: { save: 'out', grad: (g, _x, out) => mul(g, mul(exp(mul(out, out)), Math.sqrt(Math.PI) / 2)) },
 };
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {

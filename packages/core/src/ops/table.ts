@@ -72,6 +72,7 @@ export const PRIMITIVES = {
   sin: unaryFloat('sine'),
   cos: unaryFloat('cosine'),
   erf: unaryFloat('error function'),
+  erfinv: unaryFloat('inverse error function: NaN outside [-1, 1], +-inf at +-1'),
   isnan: unaryBool('x is NaN'),
   isinf: unaryBool('x is +-inf'),
   logicalNot: unaryBool('!x'),
