@@ -139,6 +139,7 @@ function opsReference(core) {
     'fused kernel for one. The dtype rules:',
     '',
     '- `float`: float in, same float out; int32 and bool promote to float32',
+    '- `float-only`: float in, same float out; int32 and bool refused',
     '- `same`: the input dtype out (bool refused where it makes no sense)',
     '- `promote`: the promoted dtype of the inputs (bool < int32 < float32 < float64)',
     '- `div`: promoted, then int32/bool to float32 (true division)',

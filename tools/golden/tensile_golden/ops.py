@@ -457,6 +457,8 @@ def reduce_cases(g: Group) -> None:
     sp = T([[1.0, nan, 2.0, -1.0], [inf, 1.0, -inf, 0.0], [-inf, -inf, -inf, -inf], [inf, inf, 2.0, 3.0], [-0.0, 0.0, -0.0, 0.0]])
     for op in ['sum', 'mean', 'prod', 'amax', 'amin', 'logsumexp']:
         g.val(op, 'specials', [A('input', sp, False)], {'dim': 1}, note='NaN propagates; inf + -inf is NaN; logsumexp of all -inf is -inf and of +inf is +inf')
+    g.val('logsumexp', 'int', [A('input', I([[3, -1, 7, 2], [0, 5, -2, 1]]))], {'dim': 1}, note='integer input computes in float32 (PyTorch 1.13)')
+    g.val('logsumexp', 'bool', [A('input', B([[True, False, True], [False, False, False]]))], {'dim': 1}, note='bool input computes in float32')
     g.val('logsumexp', 'large', lambda r: [A('input', r.randn(3, 4, scale=1.0, shift=500.0))], {'dim': 1}, note='shifted by the max: no overflow at 500')
     g.val('logsumexp', 'very-negative', lambda r: [A('input', r.randn(2, 5, scale=1.0, shift=-500.0))], {'dim': -1})
     g.val('logsumexp', 'inf-grad', [A('input', T([[1.0, 2.0, -inf], [-inf, -inf, 0.0]]))], {'dim': 1}, note='the -inf entries get gradient 0')
@@ -602,6 +604,7 @@ def scan() -> list[dict]:
     g.val('topk', 'default-dim', lambda r: [A('input', r.randn(3, 5)), 2])
     g.val('topk', 'nan', [A('input', T([[1.0, nan, -inf, 3.0, inf]])), 2], {'dim': 1}, note='NaN counts as the largest')
     g.val('topk', 'int', [A('input', I([[3, -1, 7, 2], [0, 5, -2, 1]])), 2], {'dim': 1})
+    g.err('topk', 'bool', [A('input', B([[True, False, True]])), 1], {'dim': 1}, note='topk is not implemented for bool')
     g.err('topk', 'k-too-large', lambda r: [A('input', r.randn(3, 4)), 5], {'dim': 1})
     g.err('topk', 'k-negative', lambda r: [A('input', r.randn(3, 4)), -1], {'dim': 1})
     g.err('topk', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1], {'dim': 2})
@@ -834,6 +837,7 @@ def nn() -> list[dict]:
     # linear
     g.val('linear', 'basic', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 4)), A('bias', r.randn(2))])
     g.val('linear', 'no-bias', lambda r: [A('input', r.randn(3, 4)), A('weight', r.randn(2, 4))])
+    g.err('linear', 'bool', [A('input', B([[True, False]])), A('weight', B([[True, True]]))], note='linear is not implemented for bool')
     g.val('linear', '1d-input', lambda r: [A('input', r.randn(4)), A('weight', r.randn(3, 4)), A('bias', r.randn(3))])
     g.val('linear', '3d-input', lambda r: [A('input', r.randn(2, 3, 4)), A('weight', r.randn(5, 4)), A('bias', r.randn(5))])
     g.val('linear', 'zero-features', lambda r: [A('input', r.randn(3, 0)), A('weight', r.randn(2, 0)), A('bias', r.randn(2))], note='no input features: the output is the bias')
@@ -870,6 +874,7 @@ def matmul() -> list[dict]:
     g.err('matmul', 'vector-mismatch', lambda r: [A('input', r.randn(3)), A('other', r.randn(4))])
     g.err('matmul', 'batch-mismatch', lambda r: [A('input', r.randn(2, 3, 4)), A('other', r.randn(3, 4, 5))])
     g.err('matmul', 'scalar', lambda r: [A('input', r.randn()), A('other', r.randn(3))], note='both arguments need at least one dim')
+    g.err('matmul', 'bool', [A('input', B([[True, False], [True, True]])), A('other', B([[True, False], [False, True]]))], note='matmul is not implemented for bool')
     g.err('matmul', 'dtype-mismatch', lambda r: [A('input', r.randn(2, 2)), A('other', I([[1, 2], [3, 4]]))], note='matmul does not promote')
     return g.cases
 

@@ -37,6 +37,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   // As PyTorch: no type promotion in matmul.
   if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both arguments to have the same dtype, but got ${a.dtype} (shape ${fmtShape(a.shape)}) and ${b.dtype} (shape ${fmtShape(b.shape)})`);
+  if (a.dtype === 'bool') throw new DTypeError(`matmul: not implemented for bool tensors (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
   const k1 = a.shape[a.ndim - 1]!;
   const k2 = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
   if (k1 !== k2) {
@@ -74,6 +75,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   deviceOf('linear', x, weight, bias ?? null);
+  if (x.dtype === 'bool' || weight.dtype === 'bool') throw new DTypeError(`linear: not implemented for bool tensors (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)})`);
   if (weight.ndim !== 2 && weight.ndim !== 1) throw new ShapeError(`linear: weight must be 1-D or 2-D, got shape ${fmtShape(weight.shape)}`);
   const inF = weight.shape[weight.ndim - 1]!;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF)

@@ -230,8 +230,9 @@ export function min(x: Tensor, dim?: number, keepdim?: boolean): Tensor | Values
 /** log(sum(exp(x))) over dims, computed stably. */
 export function logsumexp(x: Tensor, dim?: Dims | ReduceOptions, keepdim?: boolean): Tensor {
   const a = parseArgs('logsumexp', dim, keepdim);
-  requireFloat('logsumexp', x);
   const dims = normalizeDims('logsumexp', a.dim, x.ndim);
+  // As PyTorch 1.13: integer and bool inputs compute in float32.
+  if (!isFloat(x.dtype)) return tidy(() => logsumexp(castTo(x, 'float32'), dims, a.keepdim));
   return tidy(() => {
     if (x.numel() === 0) return log(sum(exp(x), dims, a.keepdim));
     const m = noGrad(() => {

@@ -1,7 +1,7 @@
 import { kernel } from '../backend/registry.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { isFloat } from '../dtype.js';
-import { IndexError, ValueError } from '../errors.js';
+import { DTypeError, IndexError, ValueError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { contiguousStrides, normalizeDim, splitAtDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -111,6 +111,7 @@ export interface TopkOptions {
 export function topk(x: Tensor, k: number, dimOrOpts: number | TopkOptions = -1, largest = true): ValuesIndices {
   const o: TopkOptions = typeof dimOrOpts === 'number' ? { dim: dimOrOpts, largest } : dimOrOpts;
   for (const key of Object.keys(o)) if (!['dim', 'largest', 'sorted'].includes(key)) throw new ValueError(`topk: unknown option '${key}'; valid options are dim, largest, sorted`);
+  if (x.dtype === 'bool') throw new DTypeError(`topk: not implemented for bool tensors (shape ${fmtShape(x.shape)})`);
   const d = normalizeDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > size) throw new IndexError(`topk: selected index k (${k}) out of range for dimension ${d} of size ${size}`);

@@ -8,6 +8,7 @@
 /** How an op's result dtype follows its inputs. */
 export type DTypeRule =
   | 'float' // float in, same float out; int/bool promote to float32
+  | 'float-only' // float in, same float out; int/bool refused
   | 'same' // numeric in, same dtype out (bool rejected where it makes no sense)
   | 'promote' // binary: promoted dtype of the inputs
   | 'div' // binary: promoted, then int/bool to float32 (true division)
@@ -106,7 +107,7 @@ export const PRIMITIVES = {
   argmax: reduce('index of the first maximum (NaN counts as maximum)', 'index', false),
   argmin: reduce('index of the first minimum (NaN counts as minimum)', 'index', false),
   // matrix product of [B, M, K] by [B, K, N] views (any strides, batch stride may be 0)
-  matmul: { kind: 'matmul' as const, group: 'matmul', dtype: 'promote', arity: 2, differentiable: true, doc: 'batched matrix product' },
+  matmul: { kind: 'matmul' as const, group: 'matmul', dtype: 'same', arity: 2, differentiable: true, doc: 'batched matrix product' },
   // indexing along one dim
   gather: { kind: 'gather' as const, group: 'index', dtype: 'any', arity: 2, differentiable: true, doc: 'out[i][j] = x[i][index[i][j]] along dim' },
   scatter: { kind: 'scatter' as const, group: 'index', dtype: 'any', arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] = src[i][j] along dim, in place' },
@@ -125,37 +126,37 @@ export type ReduceOp = OpsOfKind<'reduce'>;
 export type ScanOp = OpsOfKind<'scan'>;
 export type ScatterOp = OpsOfKind<'scatter'>;
 
-const composite = (group: OpSpec['group'], doc: string, arity = 1, differentiable = true): OpSpec => ({ kind: 'composite', group, dtype: 'float', arity, differentiable, doc });
+const composite = (group: OpSpec['group'], dtype: DTypeRule, doc: string, arity = 1, differentiable = true): OpSpec => ({ kind: 'composite', group, dtype, arity, differentiable, doc });
 
 /** Composite ops: built in core from primitives, so every backend has them. */
 export const COMPOSITES = {
-  mean: composite('reduce', 'sum / count'),
-  logsumexp: composite('reduce', 'max + log(sum(exp(x - max)))'),
-  var: composite('reduce', 'variance with correction'),
-  std: composite('reduce', 'sqrt(var)'),
-  norm: composite('reduce', 'p-norm'),
-  max: composite('reduce', 'max, or values and indices along a dim'),
-  min: composite('reduce', 'min, or values and indices along a dim'),
-  softmax: composite('nn', 'exp(x - logsumexp(x))'),
-  logSoftmax: composite('nn', 'x - logsumexp(x)'),
+  mean: composite('reduce', 'float-only', 'sum / count'),
+  logsumexp: composite('reduce', 'float', 'max + log(sum(exp(x - max)))'),
+  var: composite('reduce', 'float-only', 'variance with correction'),
+  std: composite('reduce', 'float-only', 'sqrt(var)'),
+  norm: composite('reduce', 'float-only', 'p-norm'),
+  max: composite('reduce', 'same', 'max, or values and indices along a dim'),
+  min: composite('reduce', 'same', 'min, or values and indices along a dim'),
+  softmax: composite('nn', 'float-only', 'exp(x - logsumexp(x))'),
+  logSoftmax: composite('nn', 'float-only', 'x - logsumexp(x)'),
   // The two gradients below take contiguous (g, y) from core; core uses a fused kernel only where no graph of the gradient is needed.
-  softmaxBackward: composite('nn', "softmax's gradient from its output y: y * (g - sum(g * y)) along dim", 2),
-  logSoftmaxBackward: composite('nn', "logSoftmax's gradient from its output y: g - exp(y) * sum(g) along dim", 2),
-  linear: composite('matmul', 'x W^T + b', 3),
-  clamp: composite('elementwise', 'min(max(x, lo), hi); gradient passes at the bounds'),
-  indexSelect: composite('index', 'select entries along a dim by an index list', 2),
-  takeAlongDim: composite('index', 'gather with broadcast indices', 2),
-  oneHot: composite('index', 'one-hot encoding of class indices'),
-  maskedFill: composite('index', 'where(mask, value, x)', 2),
-  indexPut: composite('index', 'x[indices] = values (or +=)', 3),
-  topk: composite('scan', 'k largest (or smallest) values and indices'),
-  cat: composite('shape', 'concatenate along a dim'),
-  pad: composite('shape', 'constant padding of trailing dims'),
-  unfold: composite('index', 'sliding windows (im2col) by gather with a cached index table'),
-  fold: composite('index', 'sum of windows back into a plane (col2im) by scatterAdd'),
-  stack: composite('shape', 'stack along a new dim'),
+  softmaxBackward: composite('nn', 'float-only', "softmax's gradient from its output y: y * (g - sum(g * y)) along dim", 2),
+  logSoftmaxBackward: composite('nn', 'float-only', "logSoftmax's gradient from its output y: g - exp(y) * sum(g) along dim", 2),
+  linear: composite('matmul', 'same', 'x W^T + b', 3),
+  clamp: composite('elementwise', 'promote', 'min(max(x, lo), hi); gradient passes at the bounds'),
+  indexSelect: composite('index', 'any', 'select entries along a dim by an index list', 2),
+  takeAlongDim: composite('index', 'any', 'gather with broadcast indices', 2),
+  oneHot: composite('index', 'index', 'one-hot encoding of class indices'),
+  maskedFill: composite('index', 'any', 'where(mask, value, x)', 2),
+  indexPut: composite('index', 'any', 'x[indices] = values (or +=)', 3),
+  topk: composite('scan', 'same', 'k largest (or smallest) values and indices'),
+  cat: composite('shape', 'promote', 'concatenate along a dim'),
+  pad: composite('shape', 'any', 'constant padding of trailing dims'),
+  unfold: composite('index', 'any', 'sliding windows (im2col) by gather with a cached index table'),
+  fold: composite('index', 'same', 'sum of windows back into a plane (col2im) by scatterAdd'),
+  stack: composite('shape', 'promote', 'stack along a new dim'),
   adamStep: composite(
-    'optim',
+    'optim', 'float-only',
     'one Adam/AdamW step in place on contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]), op by op in float32 as the composite (PyTorch 1.13 single-tensor Adam)',
     5,
     false,

@@ -1,0 +1,87 @@
+// The op table's dtype rule of every composite is what core does: each composite runs on
+// float32, float64, int32 and bool inputs, and the result dtype (or a DTypeError) must follow
+// its rule. A composite added to the table without a probe here fails.
+import { expect, test } from 'vitest';
+import '@tensile/backend-cpu';
+import * as T from '@tensile/core';
+import { COMPOSITES, type CompositeOp, type DType, DTypeError, type Tensor } from '@tensile/core';
+
+const DTYPES: DType[] = ['float32', 'float64', 'int32', 'bool'];
+const idx = (v: number[][] | number[]) => T.tensor(v, { dtype: 'int32' });
+const win = { plane: [3], kernel: [2], stride: [1], dilation: [1], out: [2] };
+
+/** Each composite called on tensors of the input's dtype (indices int32, masks bool). */
+const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
+  mean: (x) => T.mean(x),
+  logsumexp: (x) => T.logsumexp(x, 1),
+  var: (x) => T.variance(x),
+  std: (x) => T.std(x),
+  norm: (x) => T.norm(x),
+  max: (x) => T.max(x),
+  min: (x) => T.min(x),
+  softmax: (x) => T.softmax(x, 1),
+  logSoftmax: (x) => T.logSoftmax(x, 1),
+  softmaxBackward: (x) => T.softmaxBackward(x, x, 1),
+  logSoftmaxBackward: (x) => T.logSoftmaxBackward(x, x, 1),
+  linear: (x) => T.linear(x, x),
+  clamp: (x) => T.clamp(x, T.zeros([1], { dtype: x.dtype }), T.ones([1], { dtype: x.dtype })),
+  indexSelect: (x) => T.indexSelect(x, 1, idx([0, 2])),
+  takeAlongDim: (x) => T.takeAlongDim(x, idx([[0], [1]]), 1),
+  oneHot: (x) => T.oneHot(x),
+  maskedFill: (x) => T.maskedFill(x, T.tensor([true, false, true]), 0),
+  indexPut: (x) => T.indexPut(x, [idx([1])], T.zeros([1, 3], { dtype: x.dtype })),
+  topk: (x) => T.topk(x, 2).values,
+  cat: (x) => T.cat([x, x]),
+  pad: (x) => T.padSpatial(x, [1], [1]),
+  unfold: (x) => T.unfoldWindows(T.reshape(x, [1, 2, 3]), win),
+  fold: (x) => T.foldWindows(T.reshape(x, [1, 1, 3, 2]), { plane: [4], kernel: [3], stride: [1], dilation: [1], out: [2] }),
+  stack: (x) => T.stack([x, x]),
+  adamStep: (x) => {
+    const s = [x, x, x].map((t) => T.clone(t));
+    T.adamStep_(s[0]!, x, s[1]!, s[2]!, null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 });
+    return s[0]!;
+  },
+};
+
+/** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */
+function expected(rule: string, d: DType): DType | 'refused' | 'bool-or-refused' {
+  const float = d === 'float32' || d === 'float64';
+  switch (rule) {
+    case 'float':
+      return float ? d : 'float32';
+    case 'float-only':
+      return float ? d : 'refused';
+    case 'same':
+    case 'promote':
+      // All the probe's tensors share the input's dtype; bool is refused where it makes no sense.
+      return d === 'bool' ? 'bool-or-refused' : d;
+    case 'any':
+      return d;
+    case 'index':
+      return d === 'int32' ? 'int32' : 'refused';
+    default:
+      throw new Error(`no expectation for dtype rule ${rule}`);
+  }
+}
+
+test('every composite in the op table has a dtype probe', () => {
+  expect(Object.keys(PROBES).sort()).toEqual(Object.keys(COMPOSITES).sort());
+});
+
+for (const [op, spec] of Object.entries(COMPOSITES) as [CompositeOp, (typeof COMPOSITES)[CompositeOp]][]) {
+  test(`${op}: dtype rule '${spec.dtype}' holds for float32, float64, int32 and bool inputs`, () => {
+    for (const d of DTYPES) {
+      const x = T.tensor([[1, 0, 2], [0, 1, 1]], { dtype: d });
+      const want = expected(spec.dtype, d);
+      let got: DType | 'refused';
+      try {
+        got = PROBES[op](x).dtype;
+      } catch (e) {
+        if (!(e instanceof DTypeError)) throw e;
+        got = 'refused';
+      }
+      if (want === 'bool-or-refused') expect([`${d}:bool`, `${d}:refused`]).toContain(`${d}:${got}`);
+      else expect(`${d}:${got}`).toBe(`${d}:${want}`);
+    }
+  });
+}
