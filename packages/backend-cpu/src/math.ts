@@ -75,4 +75,15 @@ export function remainder(a: number, b: number): number {
   return m !== 0 && b < 0 !== m < 0 ? m + b : m;
 }
 
-export const helpers = { erf, erfinv, pow, remainder };
+/** int32 power by squaring, wrapping modulo 2^32 as PyTorch's integer pow (a double would round first); 0 for negative b but where a is +-1. */
+export function ipow(a: number, b: number): number {
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b & 1 ? -1 : 1) : 0;
+  let r = 1;
+  for (let base = a, e = b; e !== 0; e >>>= 1) {
+    if (e & 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
+export const helpers = { erf, erfinv, ipow, pow, remainder };

@@ -131,12 +131,17 @@ function broadcastPair(rng: Rng, out: number[]): [number[], number[]] {
   return rng.next() < 0.5 ? [out.slice(), derive()] : [derive(), out.slice()];
 }
 
-function unaryTrials(op: UnaryOp, rng: Rng): Trial[] {
-  const spec = PRIMITIVES[op];
+/** The dtypes the op table says op's kernel receives, float32 first, float64 only where the device has it. */
+function kernelDtypes(op: PrimitiveOp, float64: boolean): DType[] {
+  const ds = PRIMITIVES[op].dtypes.filter((d) => float64 || d !== 'float64');
+  return ds.includes('float32') ? ['float32', ...ds.filter((d) => d !== 'float32')] : ds;
+}
+
+function unaryTrials(op: UnaryOp, rng: Rng, float64: boolean): Trial[] {
   const dist: Distribution = op === 'sin' || op === 'cos' ? 'moderate' : 'any';
-  const dtypes: DType[] = op === 'logicalNot' ? ['bool', 'float32'] : spec.dtype === 'same' ? ['float32', 'int32'] : ['float32'];
+  const dtypes = kernelDtypes(op, float64);
   const trials: Trial[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < Math.max(6, 2 * dtypes.length); i++) {
     const x = makeInput(rng, randomShape(rng), dtypes[i % dtypes.length]!, dist);
     trials.push({ label: `${op}(${x.label})`, inputs: [x], run: ([t]) => unary(op, t!) });
   }
@@ -145,13 +150,11 @@ function unaryTrials(op: UnaryOp, rng: Rng): Trial[] {
   return trials;
 }
 
-function binaryTrials(op: BinaryOp, rng: Rng): Trial[] {
-  const logical = op.startsWith('logical');
-  const compare = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op);
+function binaryTrials(op: BinaryOp, rng: Rng, float64: boolean): Trial[] {
   const dist: Distribution = op === 'remainder' ? 'moderate' : 'any';
-  const dtypes: DType[] = logical ? ['bool', 'float32'] : compare || op === 'add' || op === 'mul' || op === 'sub' ? ['float32', 'int32'] : ['float32'];
+  const dtypes = kernelDtypes(op, float64);
   const trials: Trial[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < Math.max(6, 2 * dtypes.length); i++) {
     const dtype = dtypes[i % dtypes.length]!;
     const [sa, sb] = broadcastPair(rng, randomShape(rng));
     const a = makeInput(rng, sa, dtype, dist);
@@ -366,8 +369,8 @@ function sortTrials(rng: Rng): Trial[] {
 /** The trials of one primitive, or null when the suite has no generator for it (a failure: new primitives need one). */
 export function trialsFor(op: PrimitiveOp, rng: Rng, float64: boolean): Trial[] | null {
   const kind = PRIMITIVES[op].kind;
-  if (kind === 'unary') return unaryTrials(op as UnaryOp, rng);
-  if (kind === 'binary') return binaryTrials(op as BinaryOp, rng);
+  if (kind === 'unary') return unaryTrials(op as UnaryOp, rng, float64);
+  if (kind === 'binary') return binaryTrials(op as BinaryOp, rng, float64);
   if (kind === 'reduce') return reduceTrials(op, rng);
   switch (op) {
     case 'where':

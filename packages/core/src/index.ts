@@ -21,7 +21,7 @@ export {
   setTrace,
   type Trace,
 } from './backend/registry.js';
-export { PRIMITIVES, COMPOSITES, OP_TABLE, isPrimitive, type OpSpec, type PrimitiveOp, type CompositeOp, type OpName, type UnaryOp, type BinaryOp, type ReduceOp } from './ops/table.js';
+export { PRIMITIVES, COMPOSITES, OP_TABLE, isPrimitive, type OpSpec, type PrimitiveSpec, type PrimitiveOp, type CompositeOp, type OpName, type UnaryOp, type BinaryOp, type ReduceOp } from './ops/table.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/engine.js';
 export { needsGrad, needsGradList, record } from './autograd/record.js';

@@ -127,8 +127,8 @@ function nativeTsCodes(core) {
 }
 
 function opsReference(core) {
-  const row = (name, s) => `| \`${name}\` | ${s.kind} | ${s.group} | ${s.arity} | ${s.dtype} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`;
-  const head = ['| op | kind | group | arity | dtype rule | gradient | what it computes |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const row = (name, s) => `| \`${name}\` | ${s.kind} | ${s.group} | ${s.arity} | ${s.dtype} | ${s.dtypes ? s.dtypes.join(', ') : '(composite)'} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`;
+  const head = ['| op | kind | group | arity | dtype rule | kernel dtypes | gradient | what it computes |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   return [
     `<!-- ${banner('', "@tensile/core's op table (src/ops/table.ts)").trim()} -->`,
     '',
@@ -210,8 +210,8 @@ function coreMethods(core) {
 
 /** The primitive list of conformance's "Writing a backend" guide: what a backend must implement. */
 function backendPrimitives(core) {
-  const rows = Object.entries(core.PRIMITIVES).map(([name, s]) => `| \`${name}\` | ${s.kind} | ${s.dtype} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`);
-  return ['| op | kernel kind | dtype rule | differentiable | what |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = Object.entries(core.PRIMITIVES).map(([name, s]) => `| \`${name}\` | ${s.kind} | ${s.dtype} | ${s.dtypes.join(', ')} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`);
+  return ['| op | kernel kind | dtype rule | dtypes it receives | differentiable | what |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /**

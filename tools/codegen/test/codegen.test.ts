@@ -17,7 +17,7 @@ test('every committed generated file is what the op table generates', () => {
 test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference and backend guide list it', async () => {
   const core = await loadCore();
   const before = generate(core) as Record<string, string>;
-  const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc: 'a probe op for this test' };
+  const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', dtypes: ['float32', 'float64'], arity: 1, differentiable: true, doc: 'a probe op for this test' };
   const grown = { ...core, PRIMITIVES: { ...core.PRIMITIVES, probeUnary: spec } };
   const after = generate(grown) as Record<string, string>;
   const n = ofKind(core, 'unary').length;
@@ -33,9 +33,9 @@ test('a unary primitive appended to the table gets its C enum, name tables, wasm
   expect(after['packages/core/src/generated/methods.ts']).toContain('probeUnary(this: Tensor): Tensor { return O.probeUnary(this); },');
   // An op whose function core writes by hand (extra arguments) gets no generated one.
   expect(before['packages/core/src/generated/ops.ts']).not.toMatch(/export const (softplus|add|sub) =/);
-  expect(after['packages/core/OPS.md']).toContain('| `probeUnary` | unary | elementwise | 1 | float | yes | a probe op for this test |');
+  expect(after['packages/core/OPS.md']).toContain('| `probeUnary` | unary | elementwise | 1 | float | float32, float64 | yes | a probe op for this test |');
   // The backend guide's primitive list is a generated section; the prose around it is kept.
-  expect(after['packages/conformance/README.md']).toContain('| `probeUnary` | unary | float | yes | a probe op for this test |');
+  expect(after['packages/conformance/README.md']).toContain('| `probeUnary` | unary | float | float32, float64 | yes | a probe op for this test |');
   expect(after['packages/conformance/README.md']).toContain('## Writing a backend');
 });
 

@@ -324,6 +324,7 @@ def binary_cases(g: Group) -> None:
     g.val('maximum', 'nan', [A('input', T([nan, 1.0, nan, -inf])), A('other', T([1.0, nan, nan, nan]))], note='NaN propagates from either side')
     g.val('minimum', 'nan', [A('input', T([nan, 1.0, nan, inf])), A('other', T([1.0, nan, nan, nan]))])
     g.val('remainder', 'signs', [A('input', T([5.0, -5.0, 5.0, -5.0, 0.0, -0.0, 7.5, -7.5, 1.0, 3.0])), A('other', T([3.0, 3.0, -3.0, -3.0, 2.0, 2.0, 2.0, 2.0, inf, -inf]))], note='the result has the sign of the divisor (Python modulo)')
+    g.val('remainder', 'huge-quotient', [A('input', T([1e30, -3e20, 1e10, 7.5e12, 5.5, 1e-30]), False), A('other', T([1.5, 0.7, 3e-7, -0.1, 1e-30, 3e-38]), False)], note='fmod is exact even when the quotient is far past 2^24')
     g.val('remainder', 'int-signs', [A('input', I([5, -5, 5, -5, 0, 7, -7])), A('other', I([3, 3, -3, -3, 2, 7, 7]))])
     g.val('remainder', 'scalar-negative', lambda r: [A('input', r.randn(2, 4, scale=5.0), False), -1.5])
     g.val('div', 'zeros', [A('input', T([1.0, -1.0, 0.0, -0.0, 1.0, 0.0])), A('other', T([0.0, 0.0, 0.0, 0.0, -0.0, -0.0]))], note='signed infinities and NaN; the gradient wrt other is -g a / b^2')

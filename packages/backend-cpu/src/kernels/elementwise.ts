@@ -109,7 +109,7 @@ const BINARY: Record<BinaryOp, string> = {
 };
 
 // Integer outputs where double arithmetic would lose exactness before the int32 wrap.
-const INT_OVERRIDES: Partial<Record<BinaryOp, string>> = { mul: 'Math.imul(a, b)' };
+const INT_OVERRIDES: Partial<Record<BinaryOp, string>> = { mul: 'Math.imul(a, b)', pow: 'H.ipow(a, b)' };
 
 
 function operand(x: TensorView | number, nd: number): [HostArray, number, readonly number[]] {

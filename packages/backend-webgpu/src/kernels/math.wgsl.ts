@@ -279,12 +279,41 @@ fn t_rem(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a)) { return f_nan(); }
   // fmod(a, +-inf) is a: kept where a has b's sign (or is 0), else moved by b to b itself.
   if (is_inf(b)) { return select(b, a, a == 0.0 || ((a < 0.0) == (b < 0.0))); }
-  let q = floor(a / b);
-  // A quotient past float32's range leaves nothing representable of a below b (the cpu's float64 gives 0 there too).
-  if (is_inf(q)) { return 0.0; }
-  var r = fma(-q, b, a);
+  var r = t_fmod(a, b);
   if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
   return r;
+}
+
+// fmod of r >= 0 by normal y > 0, exactly: long division in binary, each step subtracting the
+// largest y * 2^k not above the rest, which is exact (Sterbenz); r - y * floor(r / y) is not once
+// the quotient passes 2^24.
+fn fmod_pos(r0: f32, y: f32) -> f32 {
+  var r = r0;
+  let ey = frexp(y).exp;
+  for (var i = 0; i < 300 && r >= y; i = i + 1) {
+    var d = ldexp(y, frexp(r).exp - ey);
+    if (d > r) { d = d * 0.5; }
+    r = r - d;
+  }
+  return r;
+}
+
+// A subnormal's value times 2^64, exactly, without subnormal arithmetic (adapters may flush it).
+fn subnormal_up64(x: f32) -> f32 { return f32(bitcast<u32>(x) & 0x7fffffu) * 3.8518598887744717e-34; }
+
+// C's fmod of finite a by finite nonzero b. A subnormal b divides at scale 2^64: fmod(a, b) is
+// fmod(fmod(a, b * 2^64) * 2^64, b * 2^64) / 2^64.
+fn t_fmod(a: f32, b: f32) -> f32 {
+  let y = abs(b);
+  var r = abs(a);
+  if (y >= 1.17549435e-38) {
+    r = fmod_pos(r, y);
+  } else {
+    let ys = subnormal_up64(y);
+    if (r >= 1.17549435e-38) { r = fmod_pos(r, ys) * 18446744073709551616.0; } else { r = subnormal_up64(r); }
+    r = fmod_pos(r, ys) * 5.421010862427522e-20;
+  }
+  return select(r, -r, a < 0.0);
 }
 
 fn i_pow(a: i32, b: i32) -> i32 {

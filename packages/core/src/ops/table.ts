@@ -1,3 +1,5 @@
+import type { DType } from '../dtype.js';
+
 /**
  * The op table: the one declarative list of Tensile's ops. Primitive ops are
  * what a backend implements as kernels; composite ops are built in core from
@@ -43,12 +45,26 @@ export interface OpSpec {
   readonly ownApi?: true;
 }
 
-const unaryFloat = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'float', arity: 1, differentiable: true, doc }) as const;
-const unarySame = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'same', arity: 1, differentiable: true, doc }) as const;
-const unaryBool = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'bool', arity: 1, differentiable: false, doc }) as const;
+/**
+ * A primitive's spec adds the dtypes its kernel receives: core casts or refuses the others before
+ * calling it, every backend handles each of these (float64 where the device has it), and the
+ * conformance suite tests the kernel on each.
+ */
+export interface PrimitiveSpec extends OpSpec {
+  readonly dtypes: readonly DType[];
+}
+
+const FLOATS = ['float32', 'float64'] as const;
+const NUMERIC = ['float32', 'float64', 'int32'] as const;
+const ALL = ['float32', 'float64', 'int32', 'bool'] as const;
+
+const unaryFloat = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'float', dtypes: FLOATS, arity: 1, differentiable: true, doc }) as const;
+const unarySame = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'same', dtypes: NUMERIC, arity: 1, differentiable: true, doc }) as const;
+const unaryBool = (doc: string) => ({ kind: 'unary', group: 'elementwise', dtype: 'bool', dtypes: ALL, arity: 1, differentiable: false, doc }) as const;
+// Inputs arrive promoted to one dtype: comparisons and logic take any, true division floats only.
 const binary = <D extends DTypeRule = 'promote'>(doc: string, dtype: D = 'promote' as D, differentiable = true) =>
-  ({ kind: 'binary', group: 'elementwise', dtype, arity: 2, differentiable, doc }) as const;
-const reduce = <D extends DTypeRule>(doc: string, dtype: D, differentiable = true) => ({ kind: 'reduce', group: 'reduce', dtype, arity: 1, differentiable, doc }) as const;
+  ({ kind: 'binary', group: 'elementwise', dtype, dtypes: dtype === 'bool' ? ALL : dtype === 'div' ? FLOATS : NUMERIC, arity: 2, differentiable, doc }) as const;
+const reduce = <D extends DTypeRule>(doc: string, dtype: D, dtypes: readonly DType[], differentiable = true) => ({ kind: 'reduce', group: 'reduce', dtype, dtypes, arity: 1, differentiable, doc }) as const;
 
 /** Primitive ops: every backend implements each of these as a kernel. */
 export const PRIMITIVES = {
@@ -95,28 +111,28 @@ export const PRIMITIVES = {
   logicalAnd: binary('a && b', 'bool', false),
   logicalOr: binary('a || b', 'bool', false),
   logicalXor: binary('a xor b', 'bool', false),
-  where: { kind: 'where' as const, group: 'elementwise', dtype: 'promote', arity: 3, differentiable: true, doc: 'cond ? a : b' },
+  where: { kind: 'where' as const, group: 'elementwise', dtype: 'promote', dtypes: ALL, arity: 3, differentiable: true, doc: 'cond ? a : b' },
   // data movement
-  copy: { kind: 'copy' as const, group: 'memory', dtype: 'any', arity: 1, differentiable: true, doc: 'strided copy into a (possibly strided) destination, converting to its dtype (dtype casts are copies)' },
-  fill: { kind: 'fill' as const, group: 'memory', dtype: 'any', arity: 0, differentiable: false, doc: 'set every element of a (possibly strided) destination' },
+  copy: { kind: 'copy' as const, group: 'memory', dtype: 'any', dtypes: ALL, arity: 1, differentiable: true, doc: 'strided copy into a (possibly strided) destination, converting to its dtype (dtype casts are copies)' },
+  fill: { kind: 'fill' as const, group: 'memory', dtype: 'any', dtypes: ALL, arity: 0, differentiable: false, doc: 'set every element of a (possibly strided) destination' },
   // reductions over the middle axis of a contiguous [outer, r, inner] view
-  sum: reduce('sum; float32 accumulates in float64', 'reduce-sum'),
-  prod: reduce('product', 'reduce-sum'),
-  amax: reduce('maximum, NaN-propagating', 'same'),
-  amin: reduce('minimum, NaN-propagating', 'same'),
-  argmax: reduce('index of the first maximum (NaN counts as maximum)', 'index', false),
-  argmin: reduce('index of the first minimum (NaN counts as minimum)', 'index', false),
+  sum: reduce('sum; float32 accumulates in float64', 'reduce-sum', NUMERIC),
+  prod: reduce('product', 'reduce-sum', NUMERIC),
+  amax: reduce('maximum, NaN-propagating', 'same', ALL),
+  amin: reduce('minimum, NaN-propagating', 'same', ALL),
+  argmax: reduce('index of the first maximum (NaN counts as maximum)', 'index', ALL, false),
+  argmin: reduce('index of the first minimum (NaN counts as minimum)', 'index', ALL, false),
   // matrix product of [B, M, K] by [B, K, N] views (any strides, batch stride may be 0)
-  matmul: { kind: 'matmul' as const, group: 'matmul', dtype: 'same', arity: 2, differentiable: true, doc: 'batched matrix product' },
+  matmul: { kind: 'matmul' as const, group: 'matmul', dtype: 'same', dtypes: NUMERIC, arity: 2, differentiable: true, doc: 'batched matrix product' },
   // indexing along one dim
-  gather: { kind: 'gather' as const, group: 'index', dtype: 'any', arity: 2, differentiable: true, doc: 'out[i][j] = x[i][index[i][j]] along dim' },
-  scatter: { kind: 'scatter' as const, group: 'index', dtype: 'any', arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] = src[i][j] along dim, in place' },
-  scatterAdd: { kind: 'scatter' as const, group: 'index', dtype: 'any', arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] += src[i][j] along dim, in place' },
+  gather: { kind: 'gather' as const, group: 'index', dtype: 'any', dtypes: ALL, arity: 2, differentiable: true, doc: 'out[i][j] = x[i][index[i][j]] along dim' },
+  scatter: { kind: 'scatter' as const, group: 'index', dtype: 'any', dtypes: ALL, arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] = src[i][j] along dim, in place' },
+  scatterAdd: { kind: 'scatter' as const, group: 'index', dtype: 'any', dtypes: ALL, arity: 3, differentiable: true, doc: 'dst[i][index[i][j]] += src[i][j] along dim, in place' },
   // scans and order along the middle axis of a contiguous [outer, n, inner] view
-  cumsum: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', arity: 1, differentiable: true, doc: 'inclusive prefix sum' },
-  cumprod: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', arity: 1, differentiable: true, doc: 'inclusive prefix product' },
-  sort: { kind: 'sort' as const, group: 'scan', dtype: 'any', arity: 1, differentiable: true, doc: 'stable sort, values and int32 indices' },
-} as const satisfies Record<string, OpSpec>;
+  cumsum: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', dtypes: NUMERIC, arity: 1, differentiable: true, doc: 'inclusive prefix sum' },
+  cumprod: { kind: 'scan' as const, group: 'scan', dtype: 'reduce-sum', dtypes: NUMERIC, arity: 1, differentiable: true, doc: 'inclusive prefix product' },
+  sort: { kind: 'sort' as const, group: 'scan', dtype: 'any', dtypes: ALL, arity: 1, differentiable: true, doc: 'stable sort, values and int32 indices' },
+} as const satisfies Record<string, PrimitiveSpec>;
 
 export type PrimitiveOp = keyof typeof PRIMITIVES;
 type OpsOfKind<K extends OpKind> = { [O in PrimitiveOp]: (typeof PRIMITIVES)[O]['kind'] extends K ? O : never }[PrimitiveOp];
