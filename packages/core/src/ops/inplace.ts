@@ -10,7 +10,7 @@ import { add, binary, clamp, div, mul, pow, sub } from './elementwise.js';
 import { maskedFill } from './indexing.js';
 import type { BinaryOp } from './table.js';
 import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
-import { expand } from './view.js';
+import { clone, expand } from './view.js';
 
 /** In-place writes need a live tensor and, under autograd, not a leaf that requires grad. */
 export function checkWritable(op: string, t: Tensor): void {
@@ -46,9 +46,36 @@ function assign(op: string, t: Tensor, r: Tensor): Tensor {
   return t;
 }
 
+/**
+ * PyTorch refuses in-place arithmetic on a view whose elements share memory (an expanded dim):
+ * each write would land on every alias. (fill_, maskedFill_ and indexPut_ write one value
+ * per alias and stay allowed, as there.)
+ */
+function checkNoInternalOverlap(op: string, t: Tensor): void {
+  if (t.numel() > 0 && t.shape.some((n, d) => n > 1 && t.strides[d] === 0))
+    throw new ValueError(
+      `${op}: unsupported operation: more than one element of the written-to tensor (shape ${fmtShape(t.shape)}, strides ${fmtShape(t.strides)}) refers to a single memory location; clone() it first`,
+    );
+}
+
+/**
+ * Writes the out-of-place result of f(self) into t. Under autograd, self is a copy of t, so the
+ * gradient reads t's values from before the write (PyTorch saves the original self the same way)
+ * instead of failing the version check.
+ */
+function assignFrom(op: string, t: Tensor, needed: boolean, f: (self: Tensor) => Tensor): Tensor {
+  const self = needed ? clone(t) : t;
+  try {
+    return assign(op, t, f(self));
+  } finally {
+    if (self !== t) self.dispose();
+  }
+}
+
 /** The in-place form of a binary op: kernels write straight into t when no graph is needed. */
-function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrScalar, outOfPlace: () => Tensor): Tensor {
+function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrScalar, outOfPlace: (self: Tensor) => Tensor): Tensor {
   checkWritable(name, t);
+  checkNoInternalOverlap(name, t);
   deviceOf(name, t, other);
   if (isTensorArg(other)) {
     const b = broadcastShapes(name, t.shape, other.shape);
@@ -71,24 +98,24 @@ function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrSca
     t.storage.version++;
     return t;
   }
-  return assign(name, t, outOfPlace());
+  return assignFrom(name, t, needsGrad(t, other), outOfPlace);
 }
 
 export const add_ = (t: Tensor, other: TensorOrScalar, alpha = 1): Tensor =>
-  alpha === 1 ? binaryInPlace('add', 'add_', t, other, () => add(t, other)) : assignScaled('add_', t, other, alpha, 1);
+  alpha === 1 ? binaryInPlace('add', 'add_', t, other, (self) => add(self, other)) : assignScaled('add_', t, other, alpha, 1);
 export const sub_ = (t: Tensor, other: TensorOrScalar, alpha = 1): Tensor =>
-  alpha === 1 ? binaryInPlace('sub', 'sub_', t, other, () => sub(t, other)) : assignScaled('sub_', t, other, alpha, -1);
-export const mul_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('mul', 'mul_', t, other, () => mul(t, other));
-export const div_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('div', 'div_', t, other, () => div(t, other));
-export const pow_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('pow', 'pow_', t, other, () => pow(t, other));
+  alpha === 1 ? binaryInPlace('sub', 'sub_', t, other, (self) => sub(self, other)) : assignScaled('sub_', t, other, alpha, -1);
+export const mul_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('mul', 'mul_', t, other, (self) => mul(self, other));
+export const div_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('div', 'div_', t, other, (self) => div(self, other));
+export const pow_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace('pow', 'pow_', t, other, (self) => pow(self, other));
 
 function assignScaled(name: string, t: Tensor, other: TensorOrScalar, alpha: number, sign: 1 | -1): Tensor {
-  if (typeof other === 'number' || typeof other === 'boolean') return binaryInPlace('add', name, t, sign * alpha * Number(other), () => add(t, sign * alpha * Number(other)));
+  if (typeof other === 'number' || typeof other === 'boolean') return binaryInPlace('add', name, t, sign * alpha * Number(other), (self) => add(self, sign * alpha * Number(other)));
   checkWritable(name, t);
   deviceOf(name, t, other);
   const scaled = binary('mul', other, sign * alpha);
   try {
-    return binaryInPlace('add', name, t, scaled, () => add(t, scaled));
+    return binaryInPlace('add', name, t, scaled, (self) => add(self, scaled));
   } finally {
     scaled.dispose();
   }
@@ -112,6 +139,7 @@ export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
 /** Copies src (broadcast, converted) into t. */
 export function copy_(t: Tensor, src: Tensor): Tensor {
   checkWritable('copy_', t);
+  checkNoInternalOverlap('copy_', t);
   if (src.storage.backend !== t.storage.backend) {
     const moved = (src as unknown as { to(d: string): Tensor }).to(t.device);
     try {
@@ -139,7 +167,8 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
 
 export function clamp_(t: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
   checkWritable('clamp_', t);
-  return assign('clamp_', t, clamp(t, min, max));
+  checkNoInternalOverlap('clamp_', t);
+  return assignFrom('clamp_', t, needsGrad(t, min ?? undefined, max ?? undefined), (self) => clamp(self, min, max));
 }
 
 export function maskedFill_(t: Tensor, mask: Tensor, value: number | Tensor): Tensor {

@@ -12,7 +12,7 @@ import { PRIMITIVES, type ReduceOp } from './table.js';
 import { deviceOf, empty, rawView, requireFloat } from './util.js';
 import { gather } from './indexing.js';
 import { full } from '../creation.js';
-import { contiguous, expand, permute, reshape, squeeze } from './view.js';
+import { contiguous, expand, narrow, permute, reshape, squeeze } from './view.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 export interface ReduceOptions {
@@ -262,6 +262,20 @@ function varArgs(op: string, dimOrOpts?: Dims | VarOptions, opts?: VarOptions | 
   return { dim: o.dim, keepdim: o.keepdim ?? false, correction };
 }
 
+/**
+ * x minus its mean over dims, computed on x shifted by its first element there (outside
+ * autograd; the result does not depend on the shift): equal values give exactly 0, as
+ * PyTorch's Welford variance does, even where a backend's float32 mean rounds.
+ */
+function centred(x: Tensor, dims: readonly number[]): Tensor {
+  return tidy(() => {
+    if (x.numel() === 0) return sub(x, mean(x, dims, true));
+    const first = noGrad(() => dims.reduce((t, d) => narrow(t, d, 0, 1), x));
+    const s = sub(x, first);
+    return sub(s, mean(s, dims, true));
+  });
+}
+
 /** Variance over dims with Bessel's correction by default (PyTorch's var). */
 export function variance(x: Tensor, dim?: Dims | VarOptions, opts?: VarOptions | boolean): Tensor {
   return varianceOf('var', x, dim, opts).out;
@@ -274,7 +288,7 @@ function varianceOf(op: 'var' | 'std', x: Tensor, dim?: Dims | VarOptions, opts?
   const n = numel(dims.map((d) => x.shape[d] ?? 1));
   const divisor = Math.max(0, n - a.correction);
   const out = tidy(() => {
-    const d = sub(x, mean(x, dims, true));
+    const d = centred(x, dims);
     return div(sum(mul(d, d), dims, a.keepdim), divisor);
   });
   return { out, dims, keepdim: a.keepdim, divisor };
@@ -293,8 +307,7 @@ export function std(x: Tensor, dim?: Dims | VarOptions, opts?: VarOptions | bool
     record('std', [x], [out], [x, out], (g, s) => {
       const [xs, o] = s as [Tensor, Tensor];
       const gv = where(eq(o, 0), 0, div(g, mul(o, 2)));
-      const centred = sub(xs, mean(xs, dims, true));
-      return [mul(expandBack(gv, inShape, dims, keepdim), mul(centred, 2 / divisor))];
+      return [mul(expandBack(gv, inShape, dims, keepdim), mul(centred(xs, dims), 2 / divisor))];
     });
   }
   return out;

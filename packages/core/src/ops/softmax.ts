@@ -90,6 +90,8 @@ export function softmax(x: Tensor, dim = -1): Tensor {
 /** softmax from primitives: what runs on a backend without a fused kernel (and what a fused one must match). */
 export function softmaxComposed(x: Tensor, d: number): Tensor {
   return tidy(() => {
+    // An empty tensor has no max to shift by; its softmax is as empty (and keeps a graph).
+    if (x.numel() === 0) return exp(x);
     const e = exp(sub(x, maxShift(x, d)));
     return div(e, sum(e, d, true));
   });
