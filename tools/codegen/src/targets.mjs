@@ -126,9 +126,30 @@ function nativeTsCodes(core) {
   ].join('\n');
 }
 
+/** A markdown table of ops: one row per [name, spec], the columns' headers and cells given as pairs. */
+function opTable(entries, columns) {
+  const cell = (v) => String(v).replace(/\|/g, '\\|');
+  return [
+    `| ${columns.map(([h]) => h).join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...entries.map(([name, spec]) => `| ${columns.map(([, f]) => cell(f(name, spec))).join(' | ')} |`),
+  ];
+}
+
+const code = (name) => `\`${name}\``;
+const yesNo = (b) => (b ? 'yes' : 'no');
+
 function opsReference(core) {
-  const row = (name, s) => `| \`${name}\` | ${s.kind} | ${s.group} | ${s.arity} | ${s.dtype} | ${s.dtypes ? s.dtypes.join(', ') : '(composite)'} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`;
-  const head = ['| op | kind | group | arity | dtype rule | kernel dtypes | gradient | what it computes |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const columns = [
+    ['op', code],
+    ['kind', (_, s) => s.kind],
+    ['group', (_, s) => s.group],
+    ['arity', (_, s) => s.arity],
+    ['dtype rule', (_, s) => s.dtype],
+    ['kernel dtypes', (_, s) => (s.dtypes ? s.dtypes.join(', ') : '(composite)')],
+    ['gradient', (_, s) => yesNo(s.differentiable)],
+    ['what it computes', (_, s) => s.doc],
+  ];
   return [
     `<!-- ${banner('', "@tensile/core's op table (src/ops/table.ts)").trim()} -->`,
     '',
@@ -149,13 +170,11 @@ function opsReference(core) {
     '',
     `## Primitives (${Object.keys(core.PRIMITIVES).length})`,
     '',
-    ...head,
-    ...Object.entries(core.PRIMITIVES).map(([n, s]) => row(n, s)),
+    ...opTable(Object.entries(core.PRIMITIVES), columns),
     '',
     `## Composites (${Object.keys(core.COMPOSITES).length})`,
     '',
-    ...head,
-    ...Object.entries(core.COMPOSITES).map(([n, s]) => row(n, s)),
+    ...opTable(Object.entries(core.COMPOSITES), columns),
     '',
   ].join('\n');
 }
@@ -210,8 +229,14 @@ function coreMethods(core) {
 
 /** The primitive list of conformance's "Writing a backend" guide: what a backend must implement. */
 function backendPrimitives(core) {
-  const rows = Object.entries(core.PRIMITIVES).map(([name, s]) => `| \`${name}\` | ${s.kind} | ${s.dtype} | ${s.dtypes.join(', ')} | ${s.differentiable ? 'yes' : 'no'} | ${s.doc.replace(/\|/g, '\\|')} |`);
-  return ['| op | kernel kind | dtype rule | dtypes it receives | differentiable | what |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return opTable(Object.entries(core.PRIMITIVES), [
+    ['op', code],
+    ['kernel kind', (_, s) => s.kind],
+    ['dtype rule', (_, s) => s.dtype],
+    ['dtypes it receives', (_, s) => s.dtypes.join(', ')],
+    ['differentiable', (_, s) => yesNo(s.differentiable)],
+    ['what', (_, s) => s.doc],
+  ]).join('\n');
 }
 
 /**
