@@ -4,7 +4,7 @@
 // `--list` prints the generated files' paths (it needs no npm install).
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadCore, path } from './src/sources.mjs';
+import { loadSources, path } from './src/sources.mjs';
 import { generate, generatedFiles } from './src/targets.mjs';
 
 if (process.argv.includes('--list')) {
@@ -12,7 +12,7 @@ if (process.argv.includes('--list')) {
   process.exit(0);
 }
 const check = process.argv.includes('--check');
-const files = generate(await loadCore());
+const files = generate(await loadSources());
 const stale = [];
 for (const [rel, text] of Object.entries(files)) {
   const file = path(rel);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "args.h"
+#include "generated/calls.h"
 #include "kernels.h"
 #include "pool.h"
 
@@ -72,143 +73,25 @@ void require_ndim(const char* op, const char* what, const View& v, int nd) {
   if (v.nd != nd) fail(E_SHAPE, std::string(op) + ": expected " + what + " to be " + std::to_string(nd) + "-d, got shape " + shape_str(v));
 }
 
-Args args_of(Instance* in) { return Args(in->params + 1, PARAMS_LEN - 1, in->alloc); }
+// ---- kernels: each entry point reads its declared fields (generated/calls.h), then run() checks the rest ----
 
-// ---- kernels ------------------------------------------------------------------
-
-napi_value Unary(napi_env env, napi_callback_info info) {
+template <class Call, Call (*Read)(Args&)>
+napi_value entry(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const int op = int(a.integer("unary op", 0, TN_UNARY_COUNT - 1));
-    const char* name = kUnaryNames[op];
-    View x = a.view(name, "input");
-    View out = a.out(name, "out");
-    require_same_shape(name, x, out);
-    unary(op, x, out);  // kernels-c rejects dtype combinations it does not define, before writing
+    Args a(in->params + 1, PARAMS_LEN - 1, in->alloc);
+    run(Read(a));
     return nullptr;
   });
 }
 
-// Reads a binary/where operand that must have out's shape and `dtype`.
-Operand operand(Args& a, const char* op, const char* what, View& storage, int* dtype) {
-  double scalar = 0;
-  if (!a.view_or_scalar(op, what, storage, scalar)) return Operand{nullptr, scalar};
-  if (*dtype < 0) *dtype = storage.dtype;
-  else require_dtype(op, what, storage, *dtype);
-  return Operand{&storage, 0};
-}
-
-napi_value Binary(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const int op = int(a.integer("binary op", 0, TN_BINARY_COUNT - 1));
-    const char* name = kBinaryNames[op];
-    View va, vb;
-    int dt = -1;
-    Operand x = operand(a, name, "input", va, &dt);
-    Operand y = operand(a, name, "other", vb, &dt);
-    View out = a.out(name, "out");
-    if (dt < 0) fail(E_VALUE, std::string(name) + ": needs at least one tensor operand");
-    if (x.view) require_same_shape(name, va, out);
-    if (y.view) require_same_shape(name, vb, out);
-    binary(op, x, y, out);
-    return nullptr;
-  });
-}
-
-napi_value Where(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    View cond = a.view("where", "condition");
-    View va, vb;
-    int dt = -1;
-    Operand x = operand(a, "where", "input", va, &dt);
-    Operand y = operand(a, "where", "other", vb, &dt);
-    View out = a.out("where", "out");
-    require_dtype("where", "condition", cond, BOOL);
-    require_same_shape("where", cond, out);
-    if (x.view) require_same_shape("where", va, out);
-    if (y.view) require_same_shape("where", vb, out);
-    if (dt >= 0) require_dtype("where", "out", out, dt);
-    where(cond, x, y, out);
-    return nullptr;
-  });
-}
-
-napi_value Cast(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    View x = a.view("copy", "source");
-    View out = a.out("copy", "destination");
-    require_same_shape("copy", x, out);
-    cast(x, out);
-    return nullptr;
-  });
-}
-
-napi_value Fill(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    View dst = a.out("fill", "destination");
-    const double value = a.number("value");
-    fill(dst, value);
-    return nullptr;
-  });
-}
-
-napi_value Reduce(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const int op = int(a.integer("reduce op", 0, TN_REDUCE_COUNT - 1));
-    const char* name = kReduceNames[op];
-    View x = a.view(name, "input");
-    View out = a.out(name, "out");
-    require_ndim(name, "input", x, 3);
-    require_ndim(name, "out", out, 2);
-    require_contiguous(name, "input", x);
-    require_contiguous(name, "out", out);
-    if (x.shape[0] != out.shape[0] || x.shape[2] != out.shape[1])
-      fail(E_SHAPE, std::string(name) + ": out " + shape_str(out) + " does not match input " + shape_str(x) + " reduced over dim 1");
-    if (op == TN_SUM || op == TN_PROD) {
-      if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
-      require_dtype(name, "out", out, x.dtype);
-    } else {
-      require_dtype(name, "out", out, op == TN_ARGMAX || op == TN_ARGMIN ? I32 : x.dtype);
-      if (x.shape[1] == 0 && out.numel > 0) fail(E_INDEX, std::string(name) + ": Expected reduction dim to have non-zero size");
-    }
-    reduce(op, x, out);
-    return nullptr;
-  });
-}
-
-napi_value Matmul(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    View x = a.view("matmul", "input");
-    View y = a.view("matmul", "other");
-    View out = a.out("matmul", "out");
-    require_ndim("matmul", "input", x, 3);
-    require_ndim("matmul", "other", y, 3);
-    require_ndim("matmul", "out", out, 3);
-    require_contiguous("matmul", "out", out);
-    if (x.shape[0] != y.shape[0] || x.shape[2] != y.shape[1] || out.shape[0] != x.shape[0] || out.shape[1] != x.shape[1] || out.shape[2] != y.shape[2])
-      fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
-    // A K longer than both operands' storages repeats elements along K in both: never a real product, only a very long loop.
-    // (An empty output does no work at all, whatever K is.)
-    const bool work = x.shape[0] > 0 && x.shape[1] > 0 && y.shape[2] > 0;
-    if (work && x.shape[2] > x.storage_size && x.shape[2] > y.storage_size) fail(E_VALUE, "matmul: inner dimension exceeds both operands' storage");
-    require_dtype("matmul", "other", y, x.dtype);
-    require_dtype("matmul", "out", out, x.dtype);
-    matmul(x, y, out);
-    return nullptr;
-  });
+// A binary/where operand, which must have out's shape and the dtype of the first tensor operand.
+Operand operand(const char* op, const char* what, const TensorOrScalar& x, const View& out, int* dtype) {
+  if (!x.is_tensor) return Operand{nullptr, x.scalar};
+  if (*dtype < 0) *dtype = x.view.dtype;
+  else require_dtype(op, what, x.view, *dtype);
+  require_same_shape(op, x.view, out);
+  return Operand{&x.view, 0};
 }
 
 // Shape rules shared by gather and scatter: index has the other tensor's ndim (or a 0-d/1-d special case).
@@ -226,99 +109,6 @@ void check_index_shape(const char* op, const View& self, const View& index, int 
   }
 }
 
-napi_value Gather(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const int dim = int(a.integer("dim", 0, MAX_DIMS));
-    View x = a.view("gather", "input");
-    View index = a.view("gather", "index");
-    View out = a.out("gather", "out");
-    check_index_shape("gather", x, index, dim, nullptr);
-    require_same_shape("gather", index, out);
-    require_contiguous("gather", "out", out);
-    require_dtype("gather", "out", out, x.dtype);
-    gather(x, index, dim, out);
-    return nullptr;
-  });
-}
-
-napi_value Scatter(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const bool accumulate = a.integer("accumulate", 0, 1) == 1;
-    const int dim = int(a.integer("dim", 0, MAX_DIMS));
-    const char* name = accumulate ? "scatterAdd" : "scatter";
-    View dst = a.out(name, "self");
-    View index = a.view(name, "index");
-    View src = a.view(name, "src");
-    if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
-      fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
-    check_index_shape(name, dst, index, dim, &src);
-    // Broadcast index and src may each repeat along the other's dims (the gradient of a sum over
-    // windows scatters an expanded gradient through an expanded window table), so the bound is
-    // what the two storages can pair up, or the destination itself.
-    const double pairs = double(index.storage_size) * double(src.storage_size);
-    if (double(index.numel) > pairs && index.numel > dst.storage_size)
-      fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
-    require_dtype(name, "src", src, dst.dtype);
-    scatter(accumulate, dst, index, src, dim);
-    return nullptr;
-  });
-}
-
-napi_value Scan(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const bool prod = a.integer("scan op", 0, 1) == 1;
-    const char* name = prod ? "cumprod" : "cumsum";
-    View x = a.view(name, "input");
-    View out = a.out(name, "out");
-    require_ndim(name, "input", x, 3);
-    require_same_shape(name, x, out);
-    require_contiguous(name, "input", x);
-    require_contiguous(name, "out", out);
-    if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
-    require_dtype(name, "out", out, x.dtype);
-    scan(prod, x, out);
-    return nullptr;
-  });
-}
-
-napi_value Sort(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const bool descending = a.integer("descending", 0, 1) == 1;
-    View x = a.view("sort", "input");
-    View values = a.out("sort", "values");
-    View indices = a.out("sort", "indices");
-    require_ndim("sort", "input", x, 3);
-    require_same_shape("sort", x, values);
-    require_same_shape("sort", x, indices);
-    require_contiguous("sort", "input", x);
-    require_contiguous("sort", "values", values);
-    require_contiguous("sort", "indices", indices);
-    require_dtype("sort", "values", values, x.dtype);
-    require_dtype("sort", "indices", indices, I32);
-    if (x.shape[1] > 2147483647) fail(E_VALUE, "sort: dimension too long for int32 indices");
-    sort(x, values, indices, descending);
-    return nullptr;
-  });
-}
-
-// The [outer, n, inner] lines of a softmax-like call, read before its views.
-struct Lines {
-  int64_t outer, n, inner;
-};
-Lines read_lines(Args& a) {
-  constexpr int64_t LIM = int64_t(1) << 40;
-  const int64_t outer = a.integer("outer", 0, LIM), n = a.integer("n", 0, LIM), inner = a.integer("inner", 0, LIM);
-  return {outer, n, inner};
-}
-
 using NamedViews = std::initializer_list<std::pair<const char*, const View*>>;
 
 // Contiguous float32 views, all of the first one's shape (the fused kernels' operands).
@@ -331,73 +121,148 @@ void require_f32_alike(const char* name, NamedViews views) {
   }
 }
 
-// ... that the lines cover exactly.
-void require_lines(const char* name, const Lines& l, NamedViews views) {
+// ... that [outer, n, inner] covers exactly.
+void require_lines(const char* name, int64_t outer, int64_t n, int64_t inner, NamedViews views) {
   require_f32_alike(name, views);
   const View& first = *views.begin()->second;
-  if (__int128(l.outer) * l.n * l.inner != first.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(first));
+  if (__int128(outer) * n * inner != first.numel) fail(E_SHAPE, std::string(name) + ": [outer, n, inner] does not cover input " + shape_str(first));
 }
 
-// softmax(log, outer, n, inner, x, out)
-napi_value Softmax(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const bool log = a.integer("log", 0, 1) == 1;
-    const char* name = log ? "logSoftmax" : "softmax";
-    const Lines l = read_lines(a);
-    View x = a.view(name, "input");
-    View out = a.out(name, "out");
-    require_lines(name, l, {{"input", &x}, {"out", &out}});
-    if (x.numel > 0) softmax(log, x, out, l.outer, l.n, l.inner);
-    return nullptr;
-  });
+}  // namespace
+
+void run(const UnaryCall& c) {
+  require_same_shape(c.name, c.input, c.out);
+  unary(c.op, c.input, c.out);  // kernels-c rejects dtype combinations it does not define, before writing
 }
 
-// softmaxBackward(log, outer, n, inner, grad, output, out)
-napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    Args a = args_of(in);
-    const bool log = a.integer("log", 0, 1) == 1;
-    const char* name = log ? "logSoftmaxBackward" : "softmaxBackward";
-    const Lines l = read_lines(a);
-    View g = a.view(name, "grad");
-    View y = a.view(name, "output");
-    View out = a.out(name, "out");
-    require_lines(name, l, {{"grad", &g}, {"output", &y}, {"out", &out}});
-    if (y.numel > 0) softmax_backward(log, g, y, out, l.outer, l.n, l.inner);
-    return nullptr;
-  });
+void run(const BinaryCall& c) {
+  int dt = -1;
+  const Operand x = operand(c.name, "input", c.input, c.out, &dt);
+  const Operand y = operand(c.name, "other", c.other, c.out, &dt);
+  if (dt < 0) fail(E_VALUE, std::string(c.name) + ": needs at least one tensor operand");
+  binary(c.op, x, y, c.out);
 }
 
-// adam(lr, beta1, beta2, eps, weightDecay, stepSize, bias2Sqrt, decoupled, maximize, count, param, grad, expAvg, expAvgSq[, maxExpAvgSq])
-napi_value Adam(napi_env env, napi_callback_info info) {
-  Instance* in = instance_of(env, info);
-  return guarded(in, [&]() -> napi_value {
-    const char* name = "adamStep";
-    Args a = args_of(in);
-    tn_adam_options o{};
-    o.lr = a.number("lr");
-    o.beta1 = a.number("beta1");
-    o.beta2 = a.number("beta2");
-    o.eps = a.number("eps");
-    o.weight_decay = a.number("weightDecay");
-    o.step_size = a.number("stepSize");
-    o.bias2_sqrt = a.number("bias2Sqrt");
-    o.decoupled = int32_t(a.integer("decoupled", 0, 1));
-    o.maximize = int32_t(a.integer("maximize", 0, 1));
-    const bool amsgrad = a.integer("tensor count", 4, 5) == 5;
-    View p = a.out(name, "param");
-    View g = a.view(name, "grad");
-    View m = a.out(name, "expAvg");
-    View v = a.out(name, "expAvgSq");
-    View mx = amsgrad ? a.out(name, "maxExpAvgSq") : p;
-    require_f32_alike(name, {{"param", &p}, {"grad", &g}, {"expAvg", &m}, {"expAvgSq", &v}, {"maxExpAvgSq", &mx}});
-    if (p.numel > 0) adam(p, g, m, v, amsgrad ? &mx : nullptr, o);
-    return nullptr;
-  });
+void run(const WhereCall& c) {
+  require_dtype(c.name, "condition", c.condition, BOOL);
+  require_same_shape(c.name, c.condition, c.out);
+  int dt = -1;
+  const Operand x = operand(c.name, "input", c.input, c.out, &dt);
+  const Operand y = operand(c.name, "other", c.other, c.out, &dt);
+  if (dt >= 0) require_dtype(c.name, "out", c.out, dt);
+  where(c.condition, x, y, c.out);
 }
+
+void run(const CopyCall& c) {
+  require_same_shape(c.name, c.source, c.destination);
+  copy(c.source, c.destination);
+}
+
+void run(const FillCall& c) { fill(c.destination, c.value); }
+
+void run(const ReduceCall& c) {
+  const char* name = c.name;
+  const View &x = c.input, &out = c.out;
+  require_ndim(name, "input", x, 3);
+  require_ndim(name, "out", out, 2);
+  require_contiguous(name, "input", x);
+  require_contiguous(name, "out", out);
+  if (x.shape[0] != out.shape[0] || x.shape[2] != out.shape[1])
+    fail(E_SHAPE, std::string(name) + ": out " + shape_str(out) + " does not match input " + shape_str(x) + " reduced over dim 1");
+  if (c.op == TN_SUM || c.op == TN_PROD) {
+    if (x.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
+    require_dtype(name, "out", out, x.dtype);
+  } else {
+    require_dtype(name, "out", out, c.op == TN_ARGMAX || c.op == TN_ARGMIN ? I32 : x.dtype);
+    if (x.shape[1] == 0 && out.numel > 0) fail(E_INDEX, std::string(name) + ": Expected reduction dim to have non-zero size");
+  }
+  reduce(c.op, x, out);
+}
+
+void run(const MatmulCall& c) {
+  const View &x = c.input, &y = c.other, &out = c.out;
+  require_ndim("matmul", "input", x, 3);
+  require_ndim("matmul", "other", y, 3);
+  require_ndim("matmul", "out", out, 3);
+  require_contiguous("matmul", "out", out);
+  if (x.shape[0] != y.shape[0] || x.shape[2] != y.shape[1] || out.shape[0] != x.shape[0] || out.shape[1] != x.shape[1] || out.shape[2] != y.shape[2])
+    fail(E_SHAPE, "matmul: shapes " + shape_str(x) + " x " + shape_str(y) + " -> " + shape_str(out) + " do not agree");
+  // A K longer than both operands' storages repeats elements along K in both: never a real product, only a very long loop.
+  // (An empty output does no work at all, whatever K is.)
+  const bool work = x.shape[0] > 0 && x.shape[1] > 0 && y.shape[2] > 0;
+  if (work && x.shape[2] > x.storage_size && x.shape[2] > y.storage_size) fail(E_VALUE, "matmul: inner dimension exceeds both operands' storage");
+  require_dtype("matmul", "other", y, x.dtype);
+  require_dtype("matmul", "out", out, x.dtype);
+  matmul(x, y, out);
+}
+
+void run(const GatherCall& c) {
+  check_index_shape(c.name, c.input, c.index, c.dim, nullptr);
+  require_same_shape(c.name, c.index, c.out);
+  require_contiguous(c.name, "out", c.out);
+  require_dtype(c.name, "out", c.out, c.input.dtype);
+  gather(c.input, c.index, c.dim, c.out);
+}
+
+void run(const ScatterCall& c) {
+  const char* name = c.name;
+  const View &dst = c.self, &index = c.index, &src = c.src;
+  if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
+    fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
+  check_index_shape(name, dst, index, c.dim, &src);
+  // Broadcast index and src may each repeat along the other's dims (the gradient of a sum over
+  // windows scatters an expanded gradient through an expanded window table), so the bound is
+  // what the two storages can pair up, or the destination itself.
+  const double pairs = double(index.storage_size) * double(src.storage_size);
+  if (double(index.numel) > pairs && index.numel > dst.storage_size)
+    fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
+  require_dtype(name, "src", src, dst.dtype);
+  scatter(c.accumulate, dst, index, src, c.dim);
+}
+
+void run(const ScanCall& c) {
+  const char* name = c.name;
+  require_ndim(name, "input", c.input, 3);
+  require_same_shape(name, c.input, c.out);
+  require_contiguous(name, "input", c.input);
+  require_contiguous(name, "out", c.out);
+  if (c.input.dtype == BOOL) fail(E_DTYPE, std::string(name) + ": bool input must be cast to int32 first");
+  require_dtype(name, "out", c.out, c.input.dtype);
+  scan(c.prod, c.input, c.out);
+}
+
+void run(const SortCall& c) {
+  const View& x = c.input;
+  require_ndim("sort", "input", x, 3);
+  require_same_shape("sort", x, c.values);
+  require_same_shape("sort", x, c.indices);
+  require_contiguous("sort", "input", x);
+  require_contiguous("sort", "values", c.values);
+  require_contiguous("sort", "indices", c.indices);
+  require_dtype("sort", "values", c.values, x.dtype);
+  require_dtype("sort", "indices", c.indices, I32);
+  if (x.shape[1] > 2147483647) fail(E_VALUE, "sort: dimension too long for int32 indices");
+  sort(x, c.values, c.indices, c.descending);
+}
+
+void run(const SoftmaxCall& c) {
+  require_lines(c.name, c.outer, c.n, c.inner, {{"input", &c.input}, {"out", &c.out}});
+  if (c.input.numel > 0) softmax(c.log, c.input, c.out, c.outer, c.n, c.inner);
+}
+
+void run(const SoftmaxBackwardCall& c) {
+  require_lines(c.name, c.outer, c.n, c.inner, {{"grad", &c.grad}, {"output", &c.output}, {"out", &c.out}});
+  if (c.output.numel > 0) softmax_backward(c.log, c.grad, c.output, c.out, c.outer, c.n, c.inner);
+}
+
+void run(const AdamCall& c) {
+  const View& mx = c.amsgrad ? c.maxExpAvgSq : c.param;
+  require_f32_alike(c.name, {{"param", &c.param}, {"grad", &c.grad}, {"expAvg", &c.expAvg}, {"expAvgSq", &c.expAvgSq}, {"maxExpAvgSq", &mx}});
+  const tn_adam_options o{c.lr, c.beta1, c.beta2, c.eps, c.weightDecay, c.stepSize, c.bias2Sqrt, int32_t(c.decoupled), int32_t(c.maximize)};
+  if (c.param.numel > 0) adam(c.param, c.grad, c.expAvg, c.expAvgSq, c.amsgrad ? &c.maxExpAvgSq : nullptr, o);
+}
+
+namespace {
 
 // ---- storage --------------------------------------------------------------------
 
@@ -518,9 +383,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     const char* name;
     napi_callback cb;
   };
-  const Raw raw[] = {{"unary", Unary},   {"binary", Binary}, {"where", Where},     {"cast", Cast},   {"fill", Fill},
-                     {"reduce", Reduce}, {"matmul", Matmul}, {"gather", Gather},   {"scatter", Scatter}, {"scan", Scan},
-                     {"sort", Sort},     {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}, {"adam", Adam}, {"alloc", Alloc},   {"free", Free},       {"read", Read},   {"upload", Upload}};
+#define TN_ENTRY(name, Call, read) {#name, entry<Call, read>},
+  const Raw raw[] = {TN_NATIVE_CALLS(TN_ENTRY){"alloc", Alloc}, {"free", Free}, {"read", Read}, {"upload", Upload}};
+#undef TN_ENTRY
   for (const Raw& r : raw) {
     napi_value fn;
     napi_create_function(env, r.name, NAPI_AUTO_LENGTH, r.cb, in, &fn);

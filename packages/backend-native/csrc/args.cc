@@ -76,14 +76,16 @@ View Args::out(const char* op, const char* what) {
   return v;
 }
 
-bool Args::view_or_scalar(const char* op, const char* what, View& v, double& scalar) {
+TensorOrScalar Args::operand(const char* op, const char* what) {
+  TensorOrScalar r{};
   double h = number(what);
   if (h == -1) {
-    scalar = number(what);
-    return false;
+    r.scalar = number(what);
+    return r;
   }
-  read_view(op, what, h, v);
-  return true;
+  r.is_tensor = true;
+  read_view(op, what, h, r.view);
+  return r;
 }
 
 void require_dtype(const char* op, const char* what, const View& v, int dtype) {

@@ -7,6 +7,14 @@
 
 namespace tn {
 
+// A binary or where operand as read: a tensor view, or a scalar.
+struct TensorOrScalar {
+  bool is_tensor;
+  View view;
+  double scalar;
+};
+
+// The fields of each entry point are declared in src/calls.ts; csrc/generated/calls.h reads them with this class.
 // Layout of one tensor operand: handle, offset, ndim, shape[ndim], strides[ndim].
 // A scalar operand is the handle -1 followed by its value.
 class Args {
@@ -20,8 +28,8 @@ class Args {
   // Reads a view a kernel writes: also no more elements than its storage (else
   // elements would alias, as PyTorch refuses; and a forged shape cannot make a kernel loop for ages).
   View out(const char* op, const char* what);
-  // Reads a tensor view or a scalar; returns false (and sets scalar) for a scalar.
-  bool view_or_scalar(const char* op, const char* what, View& v, double& scalar);
+  // Reads a tensor view or a scalar.
+  TensorOrScalar operand(const char* op, const char* what);
 
  private:
   void read_view(const char* op, const char* what, double handle, View& v);

@@ -237,7 +237,7 @@ void where(const View& cond, Operand a, Operand b, const View& out) {
   });
 }
 
-void cast(const View& x, const View& out) {
+void copy(const View& x, const View& out) {
   const int64_t* s[2] = {x.strides, out.strides};
   char* base[2] = {first_byte(x), first_byte(out)};
   const int bytes[2] = {int(dtype_size(x.dtype)), int(dtype_size(out.dtype))};

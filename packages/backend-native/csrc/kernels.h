@@ -18,7 +18,7 @@ struct Operand {  // a tensor view or a scalar (binary and where operands)
 void unary(int op, const View& x, const View& out);
 void binary(int op, Operand a, Operand b, const View& out);
 void where(const View& cond, Operand a, Operand b, const View& out);
-void cast(const View& x, const View& out);
+void copy(const View& x, const View& out);  // converts to out's dtype
 void fill(const View& dst, double value);
 void reduce(int op, const View& x, const View& out);
 void matmul(const View& a, const View& b, const View& out);

@@ -2,30 +2,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PRIMITIVES } from '@tensile/core';
+import { CALLS } from './calls.js';
 
 /** The command that builds the addon (npm runs it at install; pnpm 10 and bun skip install scripts by default). */
 export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
 
-/** What the compiled addon exports (csrc/addon.cc). Kernel entry points read their arguments from `params`. */
-export interface Addon {
+/** The kernel entry points; each reads its arguments from `params`, laid out as src/calls.ts declares. */
+type EntryPoints = { readonly [E in keyof typeof CALLS]: () => void };
+
+/** What the compiled addon exports (csrc/addon.cc). */
+export interface Addon extends EntryPoints {
   readonly params: Float64Array;
   readonly ops: { readonly unary: readonly string[]; readonly binary: readonly string[]; readonly reduce: readonly string[] };
   readonly maxDims: number;
   readonly cpuHasAvx2Fma: boolean;
-  unary(): void;
-  binary(): void;
-  where(): void;
-  cast(): void;
-  fill(): void;
-  reduce(): void;
-  matmul(): void;
-  gather(): void;
-  scatter(): void;
-  scan(): void;
-  sort(): void;
-  softmax(): void;
-  softmaxBackward(): void;
-  adam(): void;
   alloc(dtype: number, size: number): number | undefined;
   free(handle: number): void;
   read(handle: number, offset: number, count: number): Float32Array | Float64Array | Int32Array | Uint8Array | undefined;
@@ -75,7 +65,7 @@ function staleness(addon: Addon): string | null {
     const list = spec.kind === 'unary' ? addon.ops?.unary : spec.kind === 'binary' ? addon.ops?.binary : spec.kind === 'reduce' ? addon.ops?.reduce : null;
     if (list !== null && !list?.includes(op)) return `no kernel for ${op}`;
   }
-  for (const fn of ['unary', 'binary', 'where', 'cast', 'fill', 'reduce', 'matmul', 'gather', 'scatter', 'scan', 'sort', 'softmax', 'softmaxBackward', 'adam', 'emptyCache'] as const)
+  for (const fn of [...(Object.keys(CALLS) as (keyof typeof CALLS)[]), 'emptyCache'] as const)
     if (typeof addon[fn] !== 'function') return `no entry point ${fn}`;
   return null;
 }

@@ -8,8 +8,9 @@ export interface NativeStorage extends Storage {
 }
 
 /**
- * The call protocol: arguments go into the addon's parameter block (P[1..]),
- * the addon writes a status into P[0]. Views are written as
+ * The call protocol: arguments go into the addon's parameter block (P[1..]) in
+ * the order src/calls.ts declares (the generated writers in generated/calls.ts
+ * fill it), the addon writes a status into P[0]. Views are written as
  * handle, offset, ndim, shape..., strides...; a scalar operand as -1, value.
  * The TS side checks what it can cheaply (device, liveness, rank) before the
  * call; the addon checks everything again and bounds-checks every view.

@@ -12,6 +12,7 @@ import {
   ValueError,
 } from '@tensile/core';
 import type { Bridge } from './bridge.js';
+import * as call from './generated/calls.js';
 
 /** The composites this backend fuses. */
 const FUSED = ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'adamStep'] as const;
@@ -25,11 +26,12 @@ function codes(names: readonly string[]): Map<string, number> {
 const codeOf = (table: Map<string, number>, op: string): number => table.get(op)!;
 
 /**
- * One kernel per primitive, each a thin writer of the parameter block plus
- * one addon call: no JS arrays cross into native code and no data is copied.
+ * One kernel per primitive, each a call of the generated writer for its entry
+ * point (src/calls.ts declares the fields): no JS arrays cross into native code
+ * and no data is copied.
  */
 export function nativeKernels(bridge: Bridge): KernelMap {
-  const { addon, P } = bridge;
+  const { addon } = bridge;
   const unaryCodes = codes(addon.ops.unary);
   const binaryCodes = codes(addon.ops.binary);
   const reduceCodes = codes(addon.ops.reduce);
@@ -38,95 +40,39 @@ export function nativeKernels(bridge: Bridge): KernelMap {
   for (const [op, spec] of Object.entries(PRIMITIVES)) {
     if (spec.kind === 'unary') {
       const code = codeOf(unaryCodes, op);
-      const k: KernelSignatures['unary'] = (x, out) => {
-        P[1] = code;
-        bridge.put(op, out, bridge.put(op, x, 2));
-        addon.unary();
-        bridge.check();
-      };
+      const k: KernelSignatures['unary'] = (x, out) => call.unary(bridge, op, code, x, out);
       table[op] = k;
     } else if (spec.kind === 'binary') {
       const code = codeOf(binaryCodes, op);
-      const k: KernelSignatures['binary'] = (a, b, out) => {
-        P[1] = code;
-        bridge.put(op, out, bridge.putOperand(op, b, bridge.putOperand(op, a, 2)));
-        addon.binary();
-        bridge.check();
-      };
+      const k: KernelSignatures['binary'] = (a, b, out) => call.binary(bridge, op, code, a, b, out);
       table[op] = k;
     } else if (spec.kind === 'reduce') {
       const code = codeOf(reduceCodes, op);
-      const k: KernelSignatures['reduce'] = (x, out) => {
-        P[1] = code;
-        bridge.put(op, out, bridge.put(op, x, 2));
-        addon.reduce();
-        bridge.check();
-      };
+      const k: KernelSignatures['reduce'] = (x, out) => call.reduce(bridge, op, code, x, out);
       table[op] = k;
     }
   }
 
-  const where: KernelSignatures['where'] = (cond, a, b, out) => {
-    bridge.put('where', out, bridge.putOperand('where', b, bridge.putOperand('where', a, bridge.put('where', cond, 1))));
-    addon.where();
-    bridge.check();
-  };
-  const copy: KernelSignatures['copy'] = (x, out) => {
-    bridge.put('copy', out, bridge.put('copy', x, 1));
-    addon.cast();
-    bridge.check();
-  };
+  const where: KernelSignatures['where'] = (cond, a, b, out) => call.where(bridge, 'where', cond, a, b, out);
+  const copy: KernelSignatures['copy'] = (x, out) => call.copy(bridge, 'copy', x, out);
   const fill: KernelSignatures['fill'] = (dst, value) => {
     if (typeof value !== 'number') throw new ValueError(`fill: expected a number, got ${typeof value}`);
-    P[bridge.put('fill', dst, 1)] = value;
-    addon.fill();
-    bridge.check();
+    call.fill(bridge, 'fill', dst, value);
   };
-  const matmul: KernelSignatures['matmul'] = (a, b, out) => {
-    bridge.put('matmul', out, bridge.put('matmul', b, bridge.put('matmul', a, 1)));
-    addon.matmul();
-    bridge.check();
-  };
-  const gather: KernelSignatures['gather'] = (x, index, dim, out) => {
-    P[1] = dim;
-    bridge.put('gather', out, bridge.put('gather', index, bridge.put('gather', x, 2)));
-    addon.gather();
-    bridge.check();
-  };
+  const matmul: KernelSignatures['matmul'] = (a, b, out) => call.matmul(bridge, 'matmul', a, b, out);
+  const gather: KernelSignatures['gather'] = (x, index, dim, out) => call.gather(bridge, 'gather', dim, x, index, out);
   const scatter =
     (accumulate: boolean): KernelSignatures['scatter'] =>
-    (dst, index, src, dim) => {
-      const op = accumulate ? 'scatterAdd' : 'scatter';
-      P[1] = accumulate ? 1 : 0;
-      P[2] = dim;
-      bridge.put(op, src, bridge.put(op, index, bridge.put(op, dst, 3)));
-      addon.scatter();
-      bridge.check();
-    };
+    (dst, index, src, dim) =>
+      call.scatter(bridge, accumulate ? 'scatterAdd' : 'scatter', accumulate, dim, dst, index, src);
   const scan =
     (prod: boolean): KernelSignatures['scan'] =>
-    (x, out) => {
-      const op = prod ? 'cumprod' : 'cumsum';
-      P[1] = prod ? 1 : 0;
-      bridge.put(op, out, bridge.put(op, x, 2));
-      addon.scan();
-      bridge.check();
-    };
-  const sort: KernelSignatures['sort'] = (x, values, indices, descending) => {
-    P[1] = descending ? 1 : 0;
-    bridge.put('sort', indices, bridge.put('sort', values, bridge.put('sort', x, 2)));
-    addon.sort();
-    bridge.check();
-  };
+    (x, out) =>
+      call.scan(bridge, prod ? 'cumprod' : 'cumsum', prod, x, out);
+  const sort: KernelSignatures['sort'] = (x, values, indices, descending) => call.sort(bridge, 'sort', descending, x, values, indices);
 
   // Fused softmax / logSoftmax (kernels-c's three-pass rows) along options.dim; a strided x is first copied into out.
-  const putLines = (op: string, shape: readonly number[], dim: unknown): number => {
-    const { outer, n, inner } = splitAtDim(op, shape, (dim as number | undefined) ?? -1);
-    P[2] = outer;
-    P[3] = n;
-    P[4] = inner;
-    return 5;
-  };
+  const lines = (op: string, shape: readonly number[], dim: unknown) => splitAtDim(op, shape, (dim as number | undefined) ?? -1);
   const softmax =
     (log: boolean): FusedKernel =>
     (inputs, options, out) => {
@@ -137,10 +83,8 @@ export function nativeKernels(bridge: Bridge): KernelMap {
         copy(x, out);
         src = out;
       }
-      P[1] = log ? 1 : 0;
-      bridge.put(op, out, bridge.put(op, src, putLines(op, x.shape, options.dim)));
-      addon.softmax();
-      bridge.check();
+      const { outer, n, inner } = lines(op, x.shape, options.dim);
+      call.softmax(bridge, op, log, outer, n, inner, src, out);
     };
   // Their gradients from contiguous (g, y), as core passes them.
   const softmaxBackward =
@@ -148,19 +92,15 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     (inputs, options, out) => {
       const op = log ? 'logSoftmaxBackward' : 'softmaxBackward';
       const [g, y] = inputs;
-      P[1] = log ? 1 : 0;
-      bridge.put(op, out, bridge.put(op, y!, bridge.put(op, g!, putLines(op, y!.shape, options.dim))));
-      addon.softmaxBackward();
-      bridge.check();
+      const { outer, n, inner } = lines(op, y!.shape, options.dim);
+      call.softmaxBackward(bridge, op, log, outer, n, inner, g!, y!, out);
     };
   const adamStep: FusedKernel = (inputs, options, out) => {
     const o = options as unknown as AdamStepOptions;
     const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
-    P.set([o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, stepSize, bias2Sqrt, o.decoupled ? 1 : 0, o.maximize ? 1 : 0, inputs.length], 1);
-    let i = 11;
-    for (const t of [out, ...inputs.slice(1)]) i = bridge.put('adamStep', t, i);
-    addon.adam();
-    bridge.check();
+    const [, grad, expAvg, expAvgSq, maxExpAvgSq] = inputs;
+    const amsgrad = inputs.length === 5;
+    call.adam(bridge, 'adamStep', o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, stepSize, bias2Sqrt, o.decoupled, o.maximize, amsgrad, out, grad!, expAvg!, expAvgSq!, maxExpAvgSq);
   };
 
   Object.assign(table, {

@@ -1,12 +1,13 @@
-// Drives the addon's own entry points with malformed arguments: random
-// parameter blocks built from plausible and hostile pieces (freed and forged
+// Drives the addon's own entry points (their fields as src/calls.ts declares, passed in as JSON)
+// with malformed arguments: random parameter blocks built from plausible and hostile pieces (freed and forged
 // handles, offsets and shapes past the storage, negative and huge strides,
 // NaN, fractions, too many dims), and bad direct arguments. Run in a child
 // process by malformed.test.ts: a crash shows as a non-zero exit, not as a
 // dead test runner. Prints a JSON summary on success.
 import { createRequire } from 'node:module';
 
-const [addonPath, iterationsArg, seedArg] = process.argv.slice(2);
+const [addonPath, callsJson, iterationsArg, seedArg] = process.argv.slice(2);
+const CALLS = JSON.parse(callsJson);
 const addon = createRequire(import.meta.url)(addonPath);
 const P = addon.params;
 let seed = Number(seedArg ?? 1) >>> 0;
@@ -57,55 +58,31 @@ function operand(i) {
   return view(i);
 }
 
-const ENTRIES = {
-  unary: (i) => view(view(((P[i] = num(0.2) % 30), i + 1))),
-  binary: (i) => view(operand(operand(((P[i] = num(0.2) % 20), i + 1)))),
-  where: (i) => view(operand(operand(view(i)))),
-  cast: (i) => view(view(i)),
-  fill: (i) => {
-    const j = view(i);
-    P[j] = pick([0, NaN, 3e9, -1]);
-    return j + 1;
-  },
-  reduce: (i) => view(view(((P[i] = num(0.2) % 8), i + 1))),
-  matmul: (i) => view(view(view(i))),
-  gather: (i) => view(view(view(((P[i] = num(0.2) % 4), i + 1)))),
-  scatter: (i) => {
-    P[i] = pick([0, 1, 2, NaN]);
-    P[i + 1] = num(0.2) % 4;
-    return view(view(view(i + 2)));
-  },
-  scan: (i) => view(view(((P[i] = pick([0, 1, 2, -1]), i + 1)))),
-  sort: (i) => view(view(view(((P[i] = pick([0, 1, 2]), i + 1))))),
-  softmax: (i) => {
-    P[i] = pick([0, 1, 2]);
-    for (let k = 1; k <= 3; k++) P[i + k] = num(0.2);
-    return view(view(i + 4));
-  },
-  softmaxBackward: (i) => {
-    P[i] = pick([0, 1, 2]);
-    for (let k = 1; k <= 3; k++) P[i + k] = num(0.2);
-    return view(view(view(i + 4)));
-  },
-  adam: (i) => {
-    for (let k = 0; k < 7; k++) P[i + k] = rand() < 0.2 ? pick([NaN, -1, 1e300, 0]) : rand();
-    P[i + 7] = pick([0, 1, 2, NaN]);
-    P[i + 8] = pick([0, 1, -1]);
-    const count = pick([4, 5, 3, 6, NaN]);
-    P[i + 9] = count;
-    let j = i + 10;
-    for (let k = 0; k < (count === 5 ? 5 : 4); k++) j = view(j);
-    return j;
-  },
-};
+// Fills one parameter block for an entry point from its declared fields (src/calls.ts), each value
+// plausible or hostile: codes and flags out of range, NaN, fractions, views that lie.
+function fields(call, i) {
+  const flags = {};
+  for (const f of call.fields) {
+    if (f.when !== undefined && flags[f.when] !== 1) continue;
+    if (f.kind === 'view' || f.kind === 'out') i = view(i);
+    else if (f.kind === 'operand') i = operand(i);
+    else {
+      const v =
+        f.kind === 'flag' ? pick([0, 1, 1, 2, NaN, -1]) : f.kind === 'number' ? (rand() < 0.2 ? pick([NaN, -1, 1e300, 0]) : rand()) : f.kind === 'code' ? num(0.2) % 40 : f.kind === 'dim' ? num(0.2) % 4 : num(0.2);
+      if (f.kind === 'flag') flags[f.name] = v;
+      P[i++] = v;
+    }
+  }
+  return i;
+}
 
 const iterations = Number(iterationsArg ?? 2000);
 const counts = { ok: 0, rejected: 0 };
 for (let it = 0; it < iterations; it++)
-  for (const [name, fill] of Object.entries(ENTRIES)) {
+  for (const [name, call] of Object.entries(CALLS)) {
     // Garbage beyond what the writer fills: a reader that overruns meets it.
     for (let k = 0; k < 200; k++) P[k] = rand() < 0.5 ? NaN : (rand() - 0.5) * 1e6;
-    fill(1);
+    fields(call, 1);
     addon[name]();
     if (P[0] === 0) counts.ok++;
     else counts.rejected++;

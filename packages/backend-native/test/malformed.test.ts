@@ -6,6 +6,7 @@ import '@tensile/backend-cpu';
 import { nativeBackend } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ADDON_PATH } from '../src/addon.js';
+import { CALLS } from '../src/calls.js';
 import { nativeKernels } from '../src/kernels.js';
 import { make, values } from './helpers.js';
 
@@ -164,7 +165,7 @@ describe('the native kernel table rejects malformed views before and inside the 
 describe("the addon's raw entry points", () => {
   it('survive thousands of malformed parameter blocks and arguments (child process)', () => {
     const script = fileURLToPath(new URL('./fuzz-addon.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [script, DEFAULT_ADDON_PATH, '4000', '7'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [script, DEFAULT_ADDON_PATH, JSON.stringify(CALLS), '4000', '7'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout) as { survived: boolean; ok: number; rejected: number };

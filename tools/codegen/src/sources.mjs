@@ -1,30 +1,29 @@
 // The sources every generated file derives from: core's op table and dtype
-// list (TypeScript, loaded through esbuild), the kernel error kinds, and the
-// kernels-c C API as its hand-written, documented header declares it.
+// list and the native call protocol (TypeScript, loaded through esbuild), the
+// kernel error kinds, and the kernels-c C API as its hand-written, documented
+// header declares it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = new URL('../../../', import.meta.url).pathname;
 export const path = (...p) => join(root, ...p);
 
-/** Core's PRIMITIVES, COMPOSITES and DTYPES, evaluated from their TypeScript sources. */
-export async function loadCore() {
+/** Evaluates a TypeScript module (through esbuild) and returns its exports. */
+async function loadTs(contents, resolveDir) {
   // Imported here, so `run.mjs --list` works before npm install.
   const { build } = await import('esbuild');
-  const r = await build({
-    stdin: {
-      contents: "export { PRIMITIVES, COMPOSITES } from './src/ops/table.ts'; export { DTYPES } from './src/dtype.ts';",
-      resolveDir: path('packages/core'),
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    logLevel: 'silent',
-  });
-  const code = r.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  const r = await build({ stdin: { contents, resolveDir, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
+}
+
+/**
+ * What the generated files derive from: core's PRIMITIVES, COMPOSITES and DTYPES, and the native
+ * addon's call protocol (CALLS), evaluated from their TypeScript sources.
+ */
+export async function loadSources() {
+  const core = await loadTs("export { PRIMITIVES, COMPOSITES } from './src/ops/table.ts'; export { DTYPES } from './src/dtype.ts';", path('packages/core'));
+  const native = await loadTs("export { CALLS } from './src/calls.ts';", path('packages/backend-native'));
+  return { ...core, CALLS: native.CALLS };
 }
 
 /**

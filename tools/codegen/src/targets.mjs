@@ -1,6 +1,7 @@
 // Every generated file, as text. Each starts with a banner naming its source,
 // so a reader knows not to edit it and where the truth lives.
 import { readFileSync } from 'node:fs';
+import { nativeCallsH, nativeCallsTs } from './native-calls.mjs';
 import { apiVersion, cName, maxDims, path, DTYPE_C, ERROR_KINDS, externalSymbols, publicApi, statuses, wasmEntryApi } from './sources.mjs';
 
 const KINDS = ['unary', 'binary', 'reduce'];
@@ -267,6 +268,8 @@ const TARGETS = {
   'packages/backend-native/csrc/generated/kc_prefix.h': nativePrefix,
   'packages/backend-native/csrc/generated/kc_funcs.h': nativeFuncs,
   'packages/backend-native/src/generated/codes.ts': nativeTsCodes,
+  'packages/backend-native/src/generated/calls.ts': (src) => nativeCallsTs(src, banner),
+  'packages/backend-native/csrc/generated/calls.h': (src) => nativeCallsH(src, banner),
   'packages/backend-wasm/src/generated/kernel-api.ts': wasmApi,
   'packages/backend-wasm/scripts/kernel-exports.json': wasmExportsJson,
   'packages/core/OPS.md': opsReference,

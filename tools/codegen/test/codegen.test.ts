@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { loadCore } from '../src/sources.mjs';
+import { loadSources } from '../src/sources.mjs';
 import { generate, ofKind } from '../src/targets.mjs';
 
 const run = fileURLToPath(new URL('../run.mjs', import.meta.url));
@@ -15,7 +15,7 @@ test('every committed generated file is what the op table generates', () => {
 });
 
 test('a unary primitive appended to the table gets its C enum, name tables, wasm code, core function and Tensor method, and the ops reference and backend guide list it', async () => {
-  const core = await loadCore();
+  const core = await loadSources();
   const before = generate(core) as Record<string, string>;
   const spec = { kind: 'unary', group: 'elementwise', dtype: 'float', dtypes: ['float32', 'float64'], arity: 1, differentiable: true, doc: 'a probe op for this test' };
   const grown = { ...core, PRIMITIVES: { ...core.PRIMITIVES, probeUnary: spec } };
@@ -40,9 +40,29 @@ test('a unary primitive appended to the table gets its C enum, name tables, wasm
 });
 
 test('the kernels-c API is read from its header: every declared function is exported by wasm and renamed per ISA by native', () => {
-  const files = generate({ PRIMITIVES: {}, COMPOSITES: {}, DTYPES: ['float32'] }) as Record<string, string>;
+  const files = generate({ PRIMITIVES: {}, COMPOSITES: {}, DTYPES: ['float32'], CALLS: {} }) as Record<string, string>;
   const exportsJson = JSON.parse(files['packages/backend-wasm/scripts/kernel-exports.json']!) as { exports: string[] };
   for (const fn of ['tn_unary', 'tn_matmul_workspace', 'tn_adam_f32', 'tn_args', '__heap_base']) expect(exportsJson.exports).toContain(fn);
   expect(files['packages/backend-native/csrc/generated/kc_prefix.h']).toContain('#define tn_walk TN_PFX_CAT(TN_PREFIX, walk)');
   expect(files['packages/backend-native/csrc/generated/kc_funcs.h']).toMatch(/X\(unary\) X\(binary\)/);
+});
+
+test("a field added to a native call's declaration appears in both its TypeScript writer and its C++ reader, in the same place", async () => {
+  const src = await loadSources();
+  const gather = src.CALLS.gather as { name: string; fields: { name: string; kind: string }[] };
+  const fields = [...gather.fields.slice(0, 1), { name: 'probe', kind: 'count' }, ...gather.fields.slice(1)];
+  const files = generate({ ...src, CALLS: { ...src.CALLS, gather: { ...gather, fields } } }) as Record<string, string>;
+  const ts = files['packages/backend-native/src/generated/calls.ts']!;
+  const h = files['packages/backend-native/csrc/generated/calls.h']!;
+  expect(ts).toContain('export function gather(b: Bridge, name: string, dim: number, probe: number, input: TensorView');
+  expect(ts).toMatch(/P\[i\+\+\] = dim;\n {2}P\[i\+\+\] = probe;\n {2}i = b\.put\(name, input, i\);/);
+  expect(h).toMatch(/c\.dim = int\(a\.integer\("dim", 0, MAX_DIMS\)\);\n {2}c\.probe = a\.integer\("probe", 0, int64_t\(1\) << 40\);\n {2}c\.input = a\.view\(c\.name, "input"\);/);
+});
+
+test('a native call whose op name is read after a tensor, or whose optional field names no earlier flag, is refused', async () => {
+  const src = await loadSources();
+  const late = { name: { flag: 'log', yes: 'a', no: 'b' }, fields: [{ name: 'x', kind: 'view' }, { name: 'log', kind: 'flag' }] };
+  expect(() => generate({ ...src, CALLS: { late } })).toThrow(/must come before every tensor/);
+  const orphan = { name: 'c', fields: [{ name: 'x', kind: 'view', when: 'missing' }] };
+  expect(() => generate({ ...src, CALLS: { orphan } })).toThrow(/not an earlier flag/);
 });
