@@ -1,4 +1,4 @@
-import { type BinaryOp, PRIMITIVES, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
+import { type BinaryOp, type FusedKernel, PRIMITIVES, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { CpuBackend } from './backend.js';
 import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterAddKernel, scatterAssignKernel } from './kernels/indexing.js';
@@ -6,6 +6,7 @@ import { matmulKernel } from './kernels/matmul.js';
 import { REDUCE_KERNELS } from './kernels/reduce.js';
 import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
 import { adamKernel } from './kernels/adam.js';
+import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
 export { CpuBackend } from './backend.js';
@@ -37,11 +38,14 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
   registerKernel('cumsum', name, cumsumKernel);
   registerKernel('cumprod', name, cumprodKernel);
   registerKernel('sort', name, sortKernel);
-  registerKernel('softmax', name, softmaxKernel(false));
-  registerKernel('logSoftmax', name, softmaxKernel(true));
-  registerKernel('softmaxBackward', name, softmaxBackwardKernel(false));
-  registerKernel('logSoftmaxBackward', name, softmaxBackwardKernel(true));
-  registerKernel('adamStep', name, adamKernel);
+  const fused: Record<FusedOp, FusedKernel> = {
+    softmax: softmaxKernel(false),
+    logSoftmax: softmaxKernel(true),
+    softmaxBackward: softmaxBackwardKernel(false),
+    logSoftmaxBackward: softmaxBackwardKernel(true),
+    adamStep: adamKernel,
+  };
+  for (const op of FUSED) registerKernel(op, name, fused[op]);
 }
 
 // Importing the package is enough to get a working cpu device (keep it first if another backend is selected later).

@@ -1,6 +1,4 @@
 import {
-  type AdamStepOptions,
-  adamBiasCorrections,
   DeviceError,
   type FusedKernel,
   isContiguous,
@@ -11,12 +9,12 @@ import {
   splitAtDim,
   ValueError,
 } from '@tensile/core';
+import type { AdamStepKernelOptions } from '@tensile/optim';
 import type { Bridge } from './bridge.js';
+import { FUSED, type FusedOp } from './fused.js';
 import * as call from './generated/calls.js';
 
-/** The composites this backend fuses. */
-const FUSED = ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'adamStep'] as const;
-type KernelMap = { [O in PrimitiveOp]: unknown } & { [O in (typeof FUSED)[number]]: FusedKernel };
+type KernelMap = { [O in PrimitiveOp]: unknown } & { [O in FusedOp]: FusedKernel };
 
 function codes(names: readonly string[]): Map<string, number> {
   return new Map(names.map((n, i) => [n, i]));
@@ -96,8 +94,8 @@ export function nativeKernels(bridge: Bridge): KernelMap {
       call.softmaxBackward(bridge, op, log, outer, n, inner, g!, y!, out);
     };
   const adamStep: FusedKernel = (inputs, options, out) => {
-    const o = options as unknown as AdamStepOptions;
-    const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+    const o = options as unknown as AdamStepKernelOptions;
+    const { stepSize, bias2Sqrt } = o;
     const [, grad, expAvg, expAvgSq, maxExpAvgSq] = inputs;
     const amsgrad = inputs.length === 5;
     call.adam(bridge, 'adamStep', o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, stepSize, bias2Sqrt, o.decoupled, o.maximize, amsgrad, out, grad!, expAvg!, expAvgSq!, maxExpAvgSq);

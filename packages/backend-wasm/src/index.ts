@@ -1,4 +1,4 @@
-import { type BinaryOp, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
+import { type BinaryOp, type FusedKernel, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { WasmBackend } from './backend.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { indexingKernels } from './kernels/indexing.js';
@@ -6,6 +6,7 @@ import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
 import { adamKernel } from './kernels/adam.js';
+import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
 export { WasmBackend, type WasmStorage } from './backend.js';
@@ -17,7 +18,7 @@ export { WasmBackend, type WasmStorage } from './backend.js';
  */
 export const wasmBackend = new WasmBackend();
 
-/** Registers the wasm backend and a kernel for every primitive (plus fused softmax/logSoftmax, their gradients and the Adam step); `select` (default true) makes it the default device. */
+/** Registers the wasm backend and a kernel for every primitive (plus the fused kernels src/fused.ts lists); `select` (default true) makes it the default device. */
 export function registerWasmBackend(options: { select?: boolean } = {}): void {
   registerBackend(wasmBackend, options);
   const ew = elementwiseKernels(wasmBackend);
@@ -38,11 +39,14 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
   registerKernel('cumsum', 'wasm', sc.cumsum);
   registerKernel('cumprod', 'wasm', sc.cumprod);
   registerKernel('sort', 'wasm', sc.sort);
-  registerKernel('softmax', 'wasm', softmaxKernel(wasmBackend, false, ew.copy));
-  registerKernel('logSoftmax', 'wasm', softmaxKernel(wasmBackend, true, ew.copy));
-  registerKernel('softmaxBackward', 'wasm', softmaxBackwardKernel(wasmBackend, false));
-  registerKernel('logSoftmaxBackward', 'wasm', softmaxBackwardKernel(wasmBackend, true));
-  registerKernel('adamStep', 'wasm', adamKernel(wasmBackend));
+  const fused: Record<FusedOp, FusedKernel> = {
+    softmax: softmaxKernel(wasmBackend, false, ew.copy),
+    logSoftmax: softmaxKernel(wasmBackend, true, ew.copy),
+    softmaxBackward: softmaxBackwardKernel(wasmBackend, false),
+    logSoftmaxBackward: softmaxBackwardKernel(wasmBackend, true),
+    adamStep: adamKernel(wasmBackend),
+  };
+  for (const op of FUSED) registerKernel(op, 'wasm', fused[op]);
 }
 
 // Importing the package registers and selects "wasm"; start-up begins at once.

@@ -1,11 +1,12 @@
 /// <reference types="@webgpu/types" />
-import { type BinaryOp, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
+import { type BinaryOp, type FusedKernel, PRIMITIVES, type ReduceOp, registerBackend, registerKernel, type UnaryOp } from '@tensile/core';
 import { WebGPUBackend } from './backend.js';
 import { deferCheck } from './kernels/check.js';
 import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { adamKernel } from './kernels/optim.js';
+import { FUSED, type FusedOp } from './fused.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernel, sortKernel } from './kernels/scan.js';
@@ -35,8 +36,14 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
   registerKernel('cumsum', 'webgpu', scanKernel(b, false));
   registerKernel('cumprod', 'webgpu', scanKernel(b, true));
   registerKernel('sort', 'webgpu', sortKernel(b));
-  registerKernel('adamStep', 'webgpu', adamKernel(b));
-  for (const variant of ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward'] as const) registerKernel(variant, 'webgpu', softmaxKernel(b, variant));
+  const fused: Record<FusedOp, FusedKernel> = {
+    softmax: softmaxKernel(b, 'softmax'),
+    logSoftmax: softmaxKernel(b, 'logSoftmax'),
+    softmaxBackward: softmaxKernel(b, 'softmaxBackward'),
+    logSoftmaxBackward: softmaxKernel(b, 'logSoftmaxBackward'),
+    adamStep: adamKernel(b),
+  };
+  for (const op of FUSED) registerKernel(op, 'webgpu', fused[op]);
 }
 
 registerWebGPUBackend();

@@ -1,5 +1,7 @@
 import * as core from '@tensile/core';
-import { type FusedKernel, fusedKernel, getBackendObject, kernelCoverage, randn, type Tensor, zerosLike } from '@tensile/core';
+import { declaredComposites, type FusedCheck, type FusedKernel, fusedKernel, getBackendObject, kernelCoverage, randn, type Tensor, zerosLike } from '@tensile/core';
+// Declares the composites @tensile/optim fuses (adamStep), with their checks.
+import '@tensile/optim';
 import { compareValues, type Mismatch } from './compare.js';
 import { hashName } from './random.js';
 import type { CaseResult } from './results.js';
@@ -12,16 +14,6 @@ import { collectFailures } from './leak.js';
  * primitives on the same backend and inputs.
  */
 
-interface FusedCheck {
-  inputs: (device: string, seed: number, options: Record<string, unknown>) => Tensor[];
-  /** One run per options object. */
-  variants: Record<string, unknown>[];
-  /** Out-of-place: returns the result. In place (`mutates` set): updates its inputs. */
-  composed: (inputs: Tensor[], options: Record<string, unknown>) => Tensor | void;
-  /** Indices of the inputs an in-place kernel updates (out is inputs[0]); each is compared after a run on copies. */
-  mutates?: number[];
-}
-
 const normal = (device: string, seed: number, shape = [5, 7]) => randn(shape, { device, generator: new core.Generator(seed) });
 const x2d = (device: string, seed: number) => [normal(device, seed)];
 type AnyFn = (...a: unknown[]) => Tensor;
@@ -33,34 +25,16 @@ const logits = (device: string, seed: number, o: Record<string, unknown>) => {
   return [normal(device, seed, (o.shape as number[] | undefined) ?? [5, 7])];
 };
 /** Variant keys that shape the inputs and are not the kernel's options. */
-const INPUT_KEYS = new Set(['amsgrad', 'transposed', 'shape']);
+const SOFTMAX_INPUT_KEYS = ['transposed', 'shape'];
 const SOFTMAX_VARIANTS = [{ dim: -1 }, { dim: 0 }, { dim: 1, transposed: true }, { dim: 0, transposed: true }, { dim: 1, shape: [3, 4, 5] }];
-
-const ADAM = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 };
-type AdamOptions = typeof ADAM & { amsgrad?: boolean };
 
 const CHECKS: Record<string, FusedCheck> = {
   // core.softmax itself dispatches to the fused kernel, so compare with the primitives-only forms.
-  softmax: { inputs: logits, variants: SOFTMAX_VARIANTS, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
-  logSoftmax: { inputs: logits, variants: SOFTMAX_VARIANTS, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
+  softmax: { inputs: logits, variants: SOFTMAX_VARIANTS, inputKeys: SOFTMAX_INPUT_KEYS, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
+  logSoftmax: { inputs: logits, variants: SOFTMAX_VARIANTS, inputKeys: SOFTMAX_INPUT_KEYS, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },
   // Inputs (g, y) as autograd passes them; the formulas hold for any y, so plain normals serve.
   softmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.softmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
   logSoftmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.logSoftmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
-  adamStep: {
-    // param, grad, expAvg, then the second moments (non-negative, as they are in a run).
-    inputs: (device, seed, o) => [0, 1, 2, 3, 4].slice(0, (o as AdamOptions).amsgrad ? 5 : 4).map((i) => (i < 3 ? normal(device, seed + i) : normal(device, seed + i).abs())),
-    variants: [
-      { ...ADAM, step: 1 },
-      { ...ADAM, step: 7, weightDecay: 0.1 },
-      { ...ADAM, step: 3, weightDecay: 0.01, decoupled: true, maximize: true },
-      { ...ADAM, step: 2, amsgrad: true },
-    ],
-    composed: (ins, o) => {
-      const { amsgrad: _, ...step } = o as AdamOptions;
-      core.adamStepComposed(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4] ?? null, step);
-    },
-    mutates: [0, 2, 3, 4],
-  },
   logsumexp: { inputs: x2d, variants: [{ dim: 1 }], composed: call('logsumexp') },
   mean: { inputs: x2d, variants: [{ dim: 0 }], composed: call('mean') },
   linear: {
@@ -74,7 +48,8 @@ const CHECKS: Record<string, FusedCheck> = {
 /** Runs the kernel and the composite on the same inputs; the pairs of results to compare. */
 async function fusedVsComposed(check: FusedCheck, kernel: FusedKernel, backend: string, seed: number, options: Record<string, unknown>): Promise<[string, Tensor, Tensor][]> {
   const ins = check.inputs(backend, seed, options);
-  const kernelOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !INPUT_KEYS.has(k)));
+  const own = Object.fromEntries(Object.entries(options).filter(([k]) => !check.inputKeys?.includes(k)));
+  const kernelOptions = check.kernelOptions?.(own) ?? own;
   if (check.mutates === undefined) {
     const composed = check.composed(ins, options) as Tensor;
     const out = zerosLike(composed);
@@ -96,7 +71,7 @@ export async function runFusedChecks(backend: string, options: { seed: number; f
     const seed = (options.seed ^ hashName(name)) >>> 0;
     const failures: Mismatch[] = [];
     const trace = new CaseTrace();
-    const check = CHECKS[name];
+    const check = CHECKS[name] ?? declaredComposites().get(name)?.check;
     const kernel = fusedKernelOf(backend, name);
     if (check === undefined || kernel === undefined) failures.push({ what: 'not implemented', message: `no fused-vs-composed check is defined for ${name}` });
     else

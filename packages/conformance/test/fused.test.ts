@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { add, type FusedKernel, noGrad, registerKernel, softmaxComposed, Tensor, type TensorView } from '@tensile/core';
+import { add, declareComposite, type FusedKernel, mul, noGrad, ones, registerKernel, softmaxComposed, Tensor, type TensorView } from '@tensile/core';
 import { runConformance } from '@tensile/conformance';
 import { scratchBackend } from './scratch.js';
 
@@ -32,4 +32,36 @@ test('a fused kernel that agrees with the composed op passes; one that drifts fa
   const bad = await runConformance({ ...opts, backend: 'fusedBad' });
   expect(bad.cases.map((c) => [c.id, c.status])).toEqual([['fused/softmax', 'failed']]);
   expect(bad.cases[0]!.failures[0]!.message).toContain(`seed ${bad.cases[0]!.seed}`);
+});
+
+// A composite declared outside core, as an extension package would, with its check.
+declareComposite(
+  'probeTwice',
+  { group: 'elementwise', dtype: 'same', arity: 1, differentiable: false, doc: '2 x, declared by the conformance tests' },
+  { inputs: (device) => [ones([4], { device })], variants: [{}], composed: (ins) => mul(ins[0]!, 2) },
+);
+const twice =
+  (factor: number): FusedKernel =>
+  (inputs, _options, out) => {
+    const x = new Tensor(inputs[0]!.storage, inputs[0]!.shape, inputs[0]!.strides, inputs[0]!.offset);
+    const o = new Tensor(out.storage, out.shape, out.strides, out.offset);
+    noGrad(() => {
+      const y = mul(x, factor);
+      o.copy_(y);
+      y.dispose();
+    });
+    x.dispose();
+    o.dispose();
+  };
+scratchBackend('declaredGood');
+registerKernel('probeTwice', 'declaredGood', twice(2));
+scratchBackend('declaredBad');
+registerKernel('probeTwice', 'declaredBad', twice(2.001));
+
+test("a fused kernel for a composite another package declares is checked with that declaration's check", async () => {
+  const opts = { kinds: [], filter: /^fused\/probeTwice$/ } as const;
+  const good = await runConformance({ ...opts, backend: 'declaredGood' });
+  expect(good.cases.map((c) => [c.id, c.status])).toEqual([['fused/probeTwice', 'passed']]);
+  const bad = await runConformance({ ...opts, backend: 'declaredBad' });
+  expect(bad.cases.map((c) => [c.id, c.status])).toEqual([['fused/probeTwice', 'failed']]);
 });

@@ -18,6 +18,7 @@ export {
   getBackendObject,
   kernelCoverage,
   fusedKernel,
+  fusedKernelCall,
   setTrace,
   type Trace,
 } from './backend/registry.js';
@@ -36,8 +37,8 @@ export * from './ops/reduce.js';
 export * from './ops/view.js';
 export * from './ops/indexing.js';
 export * from './ops/scan.js';
-export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_ } from './ops/inplace.js';
-export { adamStep_, adamStepComposed, adamBiasCorrections, type AdamStepOptions } from './ops/optim.js';
+export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_, checkWritable } from './ops/inplace.js';
+export { declareComposite, declaredComposites, type CompositeDeclaration, type FusedCheck } from './ops/declare.js';
 export { matmul, linear } from './ops/matmul.js';
 export {
   softmax,
@@ -49,7 +50,7 @@ export {
   softmaxBackwardComposed,
   logSoftmaxBackwardComposed,
 } from './ops/softmax.js';
-export { rawView, deviceOf, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
+export { rawView, deviceOf, deviceOfList, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
 export type { Loss, Reduction } from './loss.js';
 export { unfoldWindows, foldWindows, padSpatial, windowTable, type WindowSpec } from './ops/window.js';
 export { fromHostArray } from './creation.js';

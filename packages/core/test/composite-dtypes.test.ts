@@ -36,11 +36,6 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   unfold: (x) => T.unfoldWindows(T.reshape(x, [1, 2, 3]), win),
   fold: (x) => T.foldWindows(T.reshape(x, [1, 1, 3, 2]), { plane: [4], kernel: [3], stride: [1], dilation: [1], out: [2] }),
   stack: (x) => T.stack([x, x]),
-  adamStep: (x) => {
-    const s = [x, x, x].map((t) => T.clone(t));
-    T.adamStep_(s[0]!, x, s[1]!, s[2]!, null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 });
-    return s[0]!;
-  },
 };
 
 /** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */

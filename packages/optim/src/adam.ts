@@ -1,4 +1,5 @@
-import { adamStep_, keep, type Tensor, ValueError, zerosLike } from '@tensile/core';
+import { keep, type Tensor, ValueError, zerosLike } from '@tensile/core';
+import { adamStep_ } from './adam-step.js';
 import { checkBoolean, checkNumber } from './check.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from './optimizer.js';
 
@@ -29,7 +30,7 @@ export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamO
 }
 
 /**
- * One Adam step (PyTorch 1.13's single-tensor form) by core's adamStep_, which
+ * One Adam step (PyTorch 1.13's single-tensor form) by adamStep_, which
  * a backend may run as one fused kernel. AdamW decays the weights directly
  * (`decoupled`); Adam adds weightDecay * param to the gradient.
  */

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 export const root = new URL('../../../', import.meta.url).pathname;
 export const path = (...p) => join(root, ...p);
 
+/** The backends in this repository (packages/backend-<name>). */
+export const BACKENDS = ['cpu', 'wasm', 'native', 'webgpu'];
+
 /** Evaluates a TypeScript module (through esbuild) and returns its exports. */
 async function loadTs(contents, resolveDir) {
   // Imported here, so `run.mjs --list` works before npm install.
@@ -17,13 +20,16 @@ async function loadTs(contents, resolveDir) {
 }
 
 /**
- * What the generated files derive from: core's PRIMITIVES, COMPOSITES and DTYPES, and the native
- * addon's call protocol (CALLS), evaluated from their TypeScript sources.
+ * What the generated files derive from: core's PRIMITIVES, COMPOSITES and DTYPES, the native
+ * addon's call protocol (CALLS) and each backend's fused kernels (FUSED, by backend), evaluated
+ * from their TypeScript sources.
  */
 export async function loadSources() {
   const core = await loadTs("export { PRIMITIVES, COMPOSITES } from './src/ops/table.ts'; export { DTYPES } from './src/dtype.ts';", path('packages/core'));
   const native = await loadTs("export { CALLS } from './src/calls.ts';", path('packages/backend-native'));
-  return { ...core, CALLS: native.CALLS };
+  const FUSED = {};
+  for (const backend of BACKENDS) FUSED[backend] = (await loadTs("export { FUSED } from './src/fused.ts';", path(`packages/backend-${backend}`))).FUSED;
+  return { ...core, CALLS: native.CALLS, FUSED };
 }
 
 /**

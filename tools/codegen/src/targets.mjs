@@ -151,6 +151,9 @@ function opsReference(core) {
     ['gradient', (_, s) => yesNo(s.differentiable)],
     ['what it computes', (_, s) => s.doc],
   ];
+  const fusedOn = (op) => Object.keys(core.FUSED ?? {}).filter((b) => core.FUSED[b].includes(op));
+  const compositeColumns = [...columns.slice(0, -1), ['fused kernel on', (op) => fusedOn(op).join(', ') || '-'], columns.at(-1)];
+  const declared = [...new Set(Object.values(core.FUSED ?? {}).flat())].filter((op) => !(op in core.COMPOSITES) && !(op in core.PRIMITIVES)).sort();
   return [
     `<!-- ${banner('', "@tensile/core's op table (src/ops/table.ts)").trim()} -->`,
     '',
@@ -175,7 +178,17 @@ function opsReference(core) {
     '',
     `## Composites (${Object.keys(core.COMPOSITES).length})`,
     '',
-    ...opTable(Object.entries(core.COMPOSITES), columns),
+    'The fused column names the backends in this repository that register a fused kernel for the',
+    'composite (each backend\'s `src/fused.ts`); the conformance suite checks every one against the composite.',
+    '',
+    ...opTable(Object.entries(core.COMPOSITES), compositeColumns),
+    '',
+    '## Fused kernels for composites declared outside core',
+    '',
+    'Composites another package declares with `declareComposite` (their table entry and check live there),',
+    'and the backends here that fuse them:',
+    '',
+    ...declared.map((op) => `- ${code(op)}: ${fusedOn(op).join(', ')}`),
     '',
   ].join('\n');
 }

@@ -66,3 +66,13 @@ test('a native call whose op name is read after a tensor, or whose optional fiel
   const orphan = { name: 'c', fields: [{ name: 'x', kind: 'view', when: 'missing' }] };
   expect(() => generate({ ...src, CALLS: { orphan } })).toThrow(/not an earlier flag/);
 });
+
+test("the ops reference names the backends that fuse each composite, from their src/fused.ts lists, and lists fused composites declared outside core", async () => {
+  const src = await loadSources();
+  expect(Object.keys(src.FUSED)).toEqual(['cpu', 'wasm', 'native', 'webgpu']);
+  const files = generate({ ...src, FUSED: { cpu: ['mean', 'probeDeclared'], wasm: ['mean'], native: [], webgpu: [] } }) as Record<string, string>;
+  const ops = files['packages/core/OPS.md']!;
+  expect(ops).toMatch(/\| `mean` \| composite \|.*\| cpu, wasm \| sum \/ count \|/);
+  expect(ops).toMatch(/\| `softmax` \| composite \|.*\| - \| exp/);
+  expect(ops).toContain('- `probeDeclared`: cpu');
+});

@@ -1,4 +1,5 @@
-import { type AdamStepOptions, adamBiasCorrections, type FusedKernel } from '@tensile/core';
+import type { FusedKernel } from '@tensile/core';
+import type { AdamStepKernelOptions } from '@tensile/optim';
 import { dataOf } from '../strided.js';
 
 /**
@@ -14,8 +15,8 @@ export const adamKernel: FusedKernel = (inputs, options, out) => {
   const ams = inputs[4];
   const X = ams === undefined ? null : (dataOf(ams) as Float32Array);
   const xo = ams === undefined ? 0 : ams.offset;
-  const o = options as unknown as AdamStepOptions;
-  const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+  const o = options as unknown as AdamStepKernelOptions;
+  const { stepSize, bias2Sqrt } = o;
   const decay = o.weightDecay !== 0;
   const shrink = 1 - o.lr * o.weightDecay;
   const a1 = 1 - o.beta1;

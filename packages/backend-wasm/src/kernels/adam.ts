@@ -1,10 +1,11 @@
-import { type AdamStepOptions, adamBiasCorrections, DeviceError, type FusedKernel, isContiguous, type TensorView } from '@tensile/core';
+import { DeviceError, type FusedKernel, isContiguous, type TensorView } from '@tensile/core';
+import type { AdamStepKernelOptions } from '@tensile/optim';
 import type { WasmBackend } from '../backend.js';
 import { failure, ptr } from './call.js';
 
 /**
  * One Adam step in place over contiguous float32 (param, grad, expAvg,
- * expAvgSq[, maxExpAvgSq]), as core's adamStep_ dispatches it: the options go
+ * expAvgSq[, maxExpAvgSq]), as @tensile/optim's adamStep_ dispatches it: the options go
  * to the C call as a tn_adam_options struct in the argument area.
  */
 export function adamKernel(backend: WasmBackend): FusedKernel {
@@ -14,8 +15,8 @@ export function adamKernel(backend: WasmBackend): FusedKernel {
     if (operands.some((t) => t.dtype !== 'float32')) throw failure(-1, 'adamStep', operands);
     if (operands.some((t) => !isContiguous(t.shape, t.strides) || t.shape.reduce((a, b) => a * b, 1) !== n))
       throw new DeviceError(`adamStep: expects contiguous tensors of one size, got ${operands.map((t) => `[${t.shape.join(', ')}]`).join(', ')}`);
-    const o = options as unknown as AdamStepOptions;
-    const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+    const o = options as unknown as AdamStepKernelOptions;
+    const { stepSize, bias2Sqrt } = o;
     // struct tn_adam_options: 7 doubles, then 2 int32.
     const at = backend.argsAt;
     const h = backend.heap();

@@ -1,8 +1,9 @@
-import { type AdamStepOptions, adamBiasCorrections, DeviceError, type FusedKernel, isContiguous, numel, type TensorView } from '@tensile/core';
+import { DeviceError, type FusedKernel, isContiguous, numel, type TensorView } from '@tensile/core';
+import type { AdamStepKernelOptions } from '@tensile/optim';
 import { grid, Meta, type WebGPUBackend } from '../backend.js';
 import { adamSource } from './optim.wgsl.js';
 
-/** core's adamStep_ as one dispatch over contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]) instead of about fourteen. */
+/** @tensile/optim's adamStep_ as one dispatch over contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]) instead of about fourteen. */
 export function adamKernel(backend: WebGPUBackend): FusedKernel {
   return (inputs, options, out) => {
     const ts = inputs as readonly TensorView[];
@@ -10,8 +11,8 @@ export function adamKernel(backend: WebGPUBackend): FusedKernel {
     if (ts.some((t) => t.dtype !== 'float32' || !isContiguous(t.shape, t.strides) || numel(t.shape) !== n))
       throw new DeviceError(`adamStep: expects contiguous float32 tensors of one size, got ${ts.map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')}`);
     if (n === 0) return;
-    const o = options as unknown as AdamStepOptions;
-    const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+    const o = options as unknown as AdamStepKernelOptions;
+    const { stepSize, bias2Sqrt } = o;
     const amsgrad = ts.length === 5;
     const flags = (o.weightDecay !== 0 ? 1 : 0) | (o.decoupled ? 2 : 0) | (o.maximize ? 4 : 0);
     const meta = new Meta().set(0, n).set(1, flags).setAll(2, ts.map((t) => t.offset));

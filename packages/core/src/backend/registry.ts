@@ -1,5 +1,6 @@
 import { DeviceError, ValueError } from '../errors.js';
 import { type CompositeOp, isPrimitive, PRIMITIVES, type OpName, type PrimitiveOp } from '../ops/table.js';
+import type { CompositeDeclaration } from '../ops/declare.js';
 import type { Backend, FusedKernel, Kernel, KernelTable } from './backend.js';
 
 /** Counts what a case does on the device, so a suite can prove a backend did not fall back to another. */
@@ -12,12 +13,14 @@ interface Registry {
   readonly version: number;
   readonly backends: Map<string, Backend>;
   readonly kernels: Map<string, KernelTable>;
+  /** Composites declared outside core (ops/declare.ts). */
+  readonly declared: Map<string, CompositeDeclaration>;
   active: string | null;
   trace: Trace | null;
 }
 
 // Bump when the shape of Registry changes: two copies of core then refuse to share it.
-const REGISTRY_VERSION = 1;
+const REGISTRY_VERSION = 2;
 const KEY = Symbol.for('tensile.registry');
 
 function initRegistry(): Registry {
@@ -30,7 +33,7 @@ function initRegistry(): Registry {
       );
     return existing;
   }
-  const created: Registry = { version: REGISTRY_VERSION, backends: new Map(), kernels: new Map(), active: null, trace: null };
+  const created: Registry = { version: REGISTRY_VERSION, backends: new Map(), kernels: new Map(), declared: new Map(), active: null, trace: null };
   g[KEY] = created;
   return created;
 }
@@ -53,7 +56,10 @@ export function registerBackend(backend: Backend, options: { select?: boolean } 
   if (options.select !== false || registry.active === null) registry.active = backend.name;
 }
 
-export function registerKernel<O extends OpName>(op: O, backend: string, impl: O extends PrimitiveOp ? Kernel<O> : NonNullable<KernelTable[O]>): void {
+/** Registers a backend's kernel for a primitive, or a fused kernel for a composite (core's, or one declared by another package). */
+export function registerKernel<O extends OpName>(op: O, backend: string, impl: O extends PrimitiveOp ? Kernel<O> : NonNullable<KernelTable[O]>): void;
+export function registerKernel(op: string, backend: string, impl: FusedKernel): void;
+export function registerKernel(op: string, backend: string, impl: unknown): void {
   (tableFor(backend) as Record<string, unknown>)[op] = impl;
 }
 
@@ -118,7 +124,7 @@ export function fusedKernel(op: string, backend: Backend): FusedKernel | undefin
 }
 
 /** The fused kernel for a composite, traced as a kernel call, or undefined when the backend has none. */
-export function fusedKernelCall(op: CompositeOp, backend: Backend): FusedKernel | undefined {
+export function fusedKernelCall(op: CompositeOp | (string & {}), backend: Backend): FusedKernel | undefined {
   const k = fusedKernel(op, backend);
   if (k === undefined || !backend.isReady) return undefined;
   if (registry.trace !== null) registry.trace.kernel(op, backend.name);

@@ -171,12 +171,6 @@ export const COMPOSITES = {
   unfold: composite('index', 'any', 'sliding windows (im2col) by gather with a cached index table'),
   fold: composite('index', 'same', 'sum of windows back into a plane (col2im) by scatterAdd'),
   stack: composite('shape', 'promote', 'stack along a new dim'),
-  adamStep: composite(
-    'optim', 'float-only',
-    'one Adam/AdamW step in place on contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]), op by op in float32 as the composite (PyTorch 1.13 single-tensor Adam)',
-    5,
-    false,
-  ),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;

@@ -1,13 +1,28 @@
-import { fusedKernelCall } from '../backend/registry.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { isFloat } from '../dtype.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { tidy } from '../memory.js';
-import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { add, div, maximum, mul, neg, sqrt } from './elementwise.js';
-import { add_, checkWritable, copy_, mul_ } from './inplace.js';
-import { deviceOfList } from './util.js';
+import {
+  add,
+  add_,
+  checkWritable,
+  copy_,
+  declareComposite,
+  deviceOfList,
+  div,
+  DTypeError,
+  fmtShape,
+  fusedKernelCall,
+  Generator,
+  isFloat,
+  maximum,
+  mul,
+  mul_,
+  neg,
+  noGrad,
+  randn,
+  ShapeError,
+  shapesEqual,
+  sqrt,
+  type Tensor,
+  tidy,
+} from '@tensile/core';
 
 /** One Adam step's hyperparameters; `step` counts from 1 and sets the bias corrections. */
 export interface AdamStepOptions {
@@ -22,8 +37,15 @@ export interface AdamStepOptions {
   readonly step: number;
 }
 
-/** Adam's bias corrections at options.step: the step size lr / (1 - beta1^step) and sqrt(1 - beta2^step). Fused kernels take them from here. */
-export function adamBiasCorrections(o: AdamStepOptions): { stepSize: number; bias2Sqrt: number } {
+/** What a backend's fused `adamStep` kernel receives: the options with the bias corrections worked out. */
+export interface AdamStepKernelOptions extends AdamStepOptions {
+  /** lr / (1 - beta1^step) */
+  readonly stepSize: number;
+  /** sqrt(1 - beta2^step) */
+  readonly bias2Sqrt: number;
+}
+
+function biasCorrections(o: AdamStepOptions): { stepSize: number; bias2Sqrt: number } {
   return { stepSize: o.lr / (1 - o.beta1 ** o.step), bias2Sqrt: Math.sqrt(1 - o.beta2 ** o.step) };
 }
 
@@ -46,7 +68,8 @@ export function adamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq:
   const fusable = all.every((t) => t.dtype === 'float32' && t.isContiguous());
   const k = fusable ? fusedKernelCall('adamStep', backend) : undefined;
   if (k === undefined) return adamStepComposed(param, grad, expAvg, expAvgSq, maxExpAvgSq, options);
-  k(all, { ...options }, param);
+  const kernelOptions: AdamStepKernelOptions = { ...options, ...biasCorrections(options) };
+  k(all, kernelOptions as unknown as Readonly<Record<string, unknown>>, param);
   for (const t of [param, ...state]) t.storage.version++;
 }
 
@@ -66,9 +89,38 @@ export function adamStepComposed(param: Tensor, grad: Tensor, expAvg: Tensor, ex
         copy_(maxExpAvgSq, maximum(maxExpAvgSq, expAvgSq));
         second = maxExpAvgSq;
       }
-      const { stepSize, bias2Sqrt } = adamBiasCorrections(o);
+      const { stepSize, bias2Sqrt } = biasCorrections(o);
       const denom = add_(div(sqrt(second), bias2Sqrt), o.eps);
       add_(param, div(expAvg, denom), -stepSize);
     }),
   );
 }
+
+const ADAM: AdamStepOptions = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 };
+const normal = (device: string, seed: number) => randn([5, 7], { device, generator: new Generator(seed) });
+
+declareComposite(
+  'adamStep',
+  {
+    group: 'optim',
+    dtype: 'float-only',
+    arity: 5,
+    differentiable: false,
+    doc: 'one Adam/AdamW step in place on contiguous float32 (param, grad, expAvg, expAvgSq[, maxExpAvgSq]), op by op in float32 as the composite (PyTorch 1.13 single-tensor Adam)',
+  },
+  {
+    // param, grad, expAvg, then the second moments (non-negative, as they are in a run).
+    inputs: (device, seed, v) => [0, 1, 2, 3, 4].slice(0, v.amsgrad === true ? 5 : 4).map((i) => (i < 3 ? normal(device, seed + i) : normal(device, seed + i).abs())),
+    variants: [
+      { ...ADAM, step: 1 },
+      { ...ADAM, step: 7, weightDecay: 0.1 },
+      { ...ADAM, step: 3, weightDecay: 0.01, decoupled: true, maximize: true },
+      { ...ADAM, step: 2, amsgrad: true },
+    ],
+    inputKeys: ['amsgrad'],
+    // The kernel receives the bias corrections too, as adamStep_ passes them.
+    kernelOptions: (o) => ({ ...o, ...biasCorrections(o as unknown as AdamStepOptions) }),
+    composed: (ins, o) => adamStepComposed(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4] ?? null, o as unknown as AdamStepOptions),
+    mutates: [0, 2, 3, 4],
+  },
+);
