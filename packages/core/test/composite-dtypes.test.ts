@@ -36,6 +36,14 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   unfold: (x) => T.unfoldWindows(T.reshape(x, [1, 2, 3]), win),
   fold: (x) => T.foldWindows(T.reshape(x, [1, 1, 3, 2]), { plane: [4], kernel: [3], stride: [1], dilation: [1], out: [2] }),
   stack: (x) => T.stack([x, x]),
+  tril: (x) => T.tril(x),
+  triu: (x) => T.triu(x, 1),
+  repeat: (x) => T.repeat(x, [2, 1, 2]),
+  bmm: (x) => T.bmm(T.reshape(x, [1, 2, 3]), T.reshape(x, [1, 3, 2])),
+  addmm: (x) => T.addmm(T.zeros([2], { dtype: x.dtype }), x, x.t()),
+  baddbmm: (x) => T.baddbmm(T.zeros([1, 2, 2], { dtype: x.dtype }), T.reshape(x, [1, 2, 3]), T.reshape(x, [1, 3, 2])),
+  einsum: (x) => T.einsum('ij,kj->ik', x, x),
+  scaledDotProductAttention: (x) => T.scaledDotProductAttention(x, x, x),
   adamStep: (x) => {
     const s = [x, x, x].map((t) => T.clone(t));
     T.adamStep_(s[0]!, x, s[1]!, s[2]!, null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false, step: 1 });
