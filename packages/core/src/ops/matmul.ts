@@ -2,7 +2,7 @@ import { kernel } from '../backend/registry.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { promoteTypes } from '../dtype.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, IndexError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes, numel, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -127,8 +127,9 @@ function productDtype(op: string, ts: readonly [string, Tensor][]): void {
 }
 
 function check3d(op: string, b1: Tensor, b2: Tensor): void {
-  if (b1.ndim !== 3) throw new ShapeError(`${op}: batch1 must be a 3D tensor, got shape ${fmtShape(b1.shape)}`);
-  if (b2.ndim !== 3) throw new ShapeError(`${op}: batch2 must be a 3D tensor, got shape ${fmtShape(b2.shape)}`);
+  // IndexError as PyTorch 1.13's (its dims are looked up before the check).
+  if (b1.ndim !== 3) throw new IndexError(`${op}: batch1 must be a 3D tensor, got shape ${fmtShape(b1.shape)}`);
+  if (b2.ndim !== 3) throw new IndexError(`${op}: batch2 must be a 3D tensor, got shape ${fmtShape(b2.shape)}`);
   if (b2.shape[0] !== b1.shape[0] || b2.shape[1] !== b1.shape[2])
     throw new ShapeError(
       `${op}: Expected size for first two dimensions of batch2 tensor to be: [${b1.shape[0]}, ${b1.shape[2]}] but got: [${b2.shape[0]}, ${b2.shape[1]}] (batch1 ${fmtShape(b1.shape)}, batch2 ${fmtShape(b2.shape)})`,

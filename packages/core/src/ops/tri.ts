@@ -1,5 +1,5 @@
 import { fromHostArray } from '../creation.js';
-import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { IndexError, ValueError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import type { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
@@ -19,7 +19,8 @@ export function triangleMask(rows: number, cols: number, diagonal: number, upper
 
 function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   const backend = deviceOf(op, x);
-  if (x.ndim < 2) throw new ShapeError(`${op}: input tensor must have at least 2 dimensions, got shape ${fmtShape(x.shape)}`);
+  // IndexError as PyTorch 1.13's (it looks up dim -2 first).
+  if (x.ndim < 2) throw new IndexError(`${op}: input tensor must have at least 2 dimensions, got shape ${fmtShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new ValueError(`${op}: diagonal must be an integer, got ${diagonal}`);
   return tidy(() => {
     const mask = triangleMask(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, diagonal, op === 'triu', backend.name);
