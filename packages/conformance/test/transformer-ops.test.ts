@@ -4,6 +4,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
+import * as nn from '@tensile/nn';
 import { functional as F } from '@tensile/nn';
 import { KNOWN_BACKENDS, startBackend } from '@tensile/conformance';
 
@@ -36,6 +37,10 @@ const CALLS: Record<string, Call> = {
   scaledDotProductAttention: (d) => T.scaledDotProductAttention(x(d, [1, 2, 3]), x(d, [1, 4, 3], -1), x(d, [1, 4, 2]), { isCausal: true }),
   'F.scaledDotProductAttention': (d) =>
     F.scaledDotProductAttention(x(d, [2, 3]), x(d, [3, 3]), x(d, [3, 2]), { attnMask: T.tensor([[true, false, true], [false, false, false]], { device: d }) }),
+  'F.groupNorm': (d) => F.groupNorm(x(d, [2, 4, 3]), 2, { weight: x(d, [4]), bias: x(d, [4], 1) }),
+  'F.rmsNorm': (d) => F.rmsNorm(x(d, [2, 3], 1), [3], { weight: x(d, [3]) }),
+  'nn.GroupNorm': (d) => new nn.GroupNorm(2, 4, { device: d }).forward(x(d, [2, 4, 2])),
+  'nn.RMSNorm': (d) => new nn.RMSNorm([2, 2], { device: d }).forward(x(d, [3, 2, 2], -2)),
 };
 
 const cpu = Object.fromEntries(Object.entries(CALLS).map(([name, f]) => [name, [f('cpu')].flat().map((t) => t.tolistSync())]));

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import torch
 import torch.nn.functional as F
 
+from .layers import rms_norm as rms_norm_ref
 from .common import Arg, GeneratorError, Rng, _materialise, enc_value, expect_error, forward_case, header, write_cases
 
 NOTES = [
@@ -876,6 +877,15 @@ def nn() -> list[dict]:
     g.val('layer_norm', 'eps', lambda r: [A('input', r.randn(3, 4)), [4], None, None, 0.1])
     g.val('layer_norm', 'constant', [A('input', T([[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]])), [3]], note='a constant row normalises to 0 (eps keeps it finite)')
     g.err('layer_norm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), [3]])
+    # group_norm (torch 1.13) and rms_norm (PyTorch 2.4, from its formula in the layer generator)
+    g.val('group_norm', 'affine', lambda r: [A('input', r.randn(2, 4, 3)), 2, A('weight', r.uniform(4, lo=0.5, hi=1.5)), A('bias', r.randn(4))])
+    g.val('group_norm', 'no-affine', lambda r: [A('input', r.randn(2, 6, 2, 2)), 3])
+    g.val('group_norm', 'eps', lambda r: [A('input', r.randn(3, 2)), 1, None, None, 0.1])
+    g.err('group_norm', 'not-divisible', lambda r: [A('input', r.randn(2, 4, 3)), 3])
+    g.val('rms_norm', 'weight', lambda r: [A('input', r.randn(2, 3, 4)), [4], A('weight', r.uniform(4, lo=0.5, hi=1.5))], fn=rms_norm_ref)
+    g.val('rms_norm', 'two-dims-eps', lambda r: [A('input', r.randn(2, 3, 4)), [3, 4], None, 0.01], fn=rms_norm_ref)
+    g.val('rms_norm', 'default-eps', lambda r: [A('input', r.randn(3, 5)), [5]], fn=rms_norm_ref, note='eps null: float32 machine epsilon')
+    g.err('rms_norm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), [3]], fn=rms_norm_ref)
     # one more: dropout in eval mode and with p = 0 is the identity
     g.val('dropout', 'eval', lambda r: [A('input', r.randn(3, 4)), 0.5, False], fn=F.dropout, note='training=False: the identity')
     g.val('dropout', 'p0', lambda r: [A('input', r.randn(3, 4)), 0.0, True], fn=F.dropout, note='p=0: the identity')

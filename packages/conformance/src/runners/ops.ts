@@ -45,6 +45,8 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   hardtanh: op('input minVal maxVal'),
   dropout: op('input p training'),
   layer_norm: withOptions('input normalizedShape weight bias eps', 2),
+  group_norm: withOptions('input numGroups weight bias eps', 2),
+  rms_norm: withOptions('input normalizedShape weight eps', 2),
   cumsum: op('input dim'),
   cumprod: op('input dim'),
   sort: withOptions('input dim descending stable', 1),
