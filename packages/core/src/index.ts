@@ -39,7 +39,10 @@ export * from './ops/indexing.js';
 export * from './ops/scan.js';
 export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_, checkWritable } from './ops/inplace.js';
 export { declareComposite, declaredComposites, type CompositeDeclaration, type FusedCheck } from './ops/declare.js';
-export { matmul, linear } from './ops/matmul.js';
+export { matmul, linear, bmm, addmm, baddbmm, type AddmmOptions } from './ops/matmul.js';
+export { tril, triu } from './ops/tri.js';
+export { einsum } from './ops/einsum.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {
   softmax,
   logSoftmax,

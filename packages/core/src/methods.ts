@@ -13,7 +13,8 @@ import * as E from './ops/elementwise.js';
 import { GENERATED_METHODS } from './generated/methods.js';
 import * as I from './ops/indexing.js';
 import * as P from './ops/inplace.js';
-import { linear, matmul } from './ops/matmul.js';
+import { addmm, baddbmm, bmm, linear, matmul, type AddmmOptions } from './ops/matmul.js';
+import { tril, triu } from './ops/tri.js';
 import * as R from './ops/reduce.js';
 import * as S from './ops/scan.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
@@ -57,6 +58,11 @@ const methods: Record<string, Method> = {
   all(this: Tensor, d?: number, k?: boolean) { return R.all(this, d, k); },
   any(this: Tensor, d?: number, k?: boolean) { return R.any(this, d, k); },
   matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
+  bmm(this: Tensor, o: Tensor) { return bmm(this, o); },
+  addmm(this: Tensor, m1: Tensor, m2: Tensor, o?: AddmmOptions) { return addmm(this, m1, m2, o); },
+  baddbmm(this: Tensor, b1: Tensor, b2: Tensor, o?: AddmmOptions) { return baddbmm(this, b1, b2, o); },
+  tril(this: Tensor, d?: number) { return tril(this, d); },
+  triu(this: Tensor, d?: number) { return triu(this, d); },
   softmax(this: Tensor, d?: number) { return softmax(this, d); },
   logSoftmax(this: Tensor, d?: number) { return logSoftmax(this, d); },
   gather(this: Tensor, d: number, i: Tensor) { return I.gather(this, d, i); },
@@ -87,6 +93,9 @@ const methods: Record<string, Method> = {
   select(this: Tensor, d: number, i: number) { return V.select(this, d, i); },
   split(this: Tensor, s: number | readonly number[], d?: number) { return V.split(this, s, d); },
   chunk(this: Tensor, c: number, d?: number) { return V.chunk(this, c, d); },
+  unbind(this: Tensor, d?: number) { return V.unbind(this, d); },
+  repeat(this: Tensor, ...r: Sizes) { return V.repeat(this, ...r); },
+  diagonal(this: Tensor, off?: number, d1?: number, d2?: number) { return V.diagonal(this, off, d1, d2); },
   contiguous(this: Tensor) { return V.contiguous(this); },
   clone(this: Tensor) { return V.clone(this); },
   to(this: Tensor, target: string | DType) { return isDType(target) || target === 'int64' ? toDtype(this, target === 'int64' ? 'int32' : target) : toDevice(this, target); },
@@ -111,6 +120,12 @@ for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.p
 Object.defineProperty(Tensor.prototype, 'T', {
   get(this: Tensor) {
     return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+  },
+  configurable: true,
+});
+Object.defineProperty(Tensor.prototype, 'mT', {
+  get(this: Tensor) {
+    return V.matrixTranspose(this);
   },
   configurable: true,
 });

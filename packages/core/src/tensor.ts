@@ -42,6 +42,11 @@ export interface Tensor extends GeneratedTensorMethods {
     all(dim?: number, keepdim?: boolean): Tensor;
     any(dim?: number, keepdim?: boolean): Tensor;
     matmul(other: Tensor): Tensor;
+    bmm(batch2: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
@@ -63,7 +68,10 @@ export interface Tensor extends GeneratedTensorMethods {
     permute(...dims: Sizes): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
     t(): Tensor;
+    /** All dims reversed (PyTorch's `T`). */
     readonly T: Tensor;
+    /** The last two dims swapped (PyTorch's `mT`; needs at least 2 dims). */
+    readonly mT: Tensor;
     expand(...sizes: Sizes): Tensor;
     expandAs(other: Tensor): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
@@ -73,6 +81,9 @@ export interface Tensor extends GeneratedTensorMethods {
     select(dim: number, index: number): Tensor;
     split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
+    unbind(dim?: number): Tensor[];
+    repeat(...repeats: Sizes): Tensor;
+    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
     to(target: string | DType): Tensor;

@@ -36,6 +36,14 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   unfold: (x) => T.unfoldWindows(T.reshape(x, [1, 2, 3]), win),
   fold: (x) => T.foldWindows(T.reshape(x, [1, 1, 3, 2]), { plane: [4], kernel: [3], stride: [1], dilation: [1], out: [2] }),
   stack: (x) => T.stack([x, x]),
+  tril: (x) => T.tril(x),
+  triu: (x) => T.triu(x, 1),
+  repeat: (x) => T.repeat(x, [2, 1, 2]),
+  bmm: (x) => T.bmm(T.reshape(x, [1, 2, 3]), T.reshape(x, [1, 3, 2])),
+  addmm: (x) => T.addmm(T.zeros([2], { dtype: x.dtype }), x, x.t()),
+  baddbmm: (x) => T.baddbmm(T.zeros([1, 2, 2], { dtype: x.dtype }), T.reshape(x, [1, 2, 3]), T.reshape(x, [1, 3, 2])),
+  einsum: (x) => T.einsum('ij,kj->ik', x, x),
+  scaledDotProductAttention: (x) => T.scaledDotProductAttention(x, x, x),
 };
 
 /** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */

@@ -40,15 +40,54 @@ def snake(k: str) -> str:
     return re.sub(r'([A-Z])', lambda m: '_' + m.group(1).lower(), k)
 
 
+def rms_norm(x: torch.Tensor, normalized_shape, weight: torch.Tensor | None = None, eps: float | None = None) -> torch.Tensor:
+    """PyTorch 2.4's F.rms_norm, which 1.13 lacks: x * rsqrt(mean(x^2, trailing dims) + eps) * weight.
+
+    eps=None is torch.finfo(input.dtype).eps; the golden inputs are float32, so it is float32's in
+    both passes (the float64 pass is the reference for float32 inputs).
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or x.dim() < k or tuple(x.shape[x.dim() - k:]) != shape:
+        raise RuntimeError(f'Given normalized_shape={list(shape)}, expected input with shape [*, {", ".join(map(str, shape))}], but got input of size{list(x.shape)}')
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f'rms_norm: expected a floating point input, got {x.dtype}')
+    eps = torch.finfo(torch.float32).eps if eps is None else eps
+    dims = tuple(range(-k, 0))
+    y = x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps)
+    return y if weight is None else y * weight
+
+
+class RMSNorm(torch.nn.Module):
+    """PyTorch 2.4's nn.RMSNorm (state dict: weight), on rms_norm above."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True):
+        super().__init__()
+        self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.eps = eps
+        if elementwise_affine:
+            self.weight = torch.nn.Parameter(torch.ones(self.normalized_shape))
+        else:
+            self.register_parameter('weight', None)
+
+    def forward(self, x):
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+
+# Layers that PyTorch 1.13 lacks, defined here from PyTorch 2.x's formulas.
+LOCAL_LAYERS = {'RMSNorm': RMSNorm}
+
+
 def build(layer: str, options: dict) -> torch.nn.Module:
-    return getattr(torch.nn, layer)(**{snake(k): v for k, v in options.items()})
+    cls = LOCAL_LAYERS.get(layer) or getattr(torch.nn, layer)
+    return cls(**{snake(k): v for k, v in options.items()})
 
 
 def _fan_in(shape: Sequence[int]) -> int:
     return math.prod(shape[1:])
 
 
-NORM_LAYERS = {'LayerNorm', 'BatchNorm1d', 'BatchNorm2d'}
+NORM_LAYERS = {'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'GroupNorm', 'RMSNorm'}
 
 
 def default_state(layer: str, module: torch.nn.Module, rng: Rng) -> dict:
@@ -621,6 +660,48 @@ def layer_norm() -> Cases:
     return c
 
 
+def group_norm() -> Cases:
+    c = Cases('GroupNorm', ['splits the C channels of [N, C, *] into numGroups groups, normalizes each sample\'s group with its mean and biased variance, then weight * x + bias per channel when affine'])
+    c.value('2d', {'numGroups': 2, 'numChannels': 4}, [('input', (3, 4))])
+    c.value('3d', {'numGroups': 3, 'numChannels': 6}, [('input', (2, 6, 5))])
+    c.value('4d', {'numGroups': 2, 'numChannels': 4}, [('input', (2, 4, 3, 3))])
+    c.value('one-group', {'numGroups': 1, 'numChannels': 3}, [('input', (2, 3, 4))], note='one group: LayerNorm over [C, *] with per-channel affine')
+    c.value('instance', {'numGroups': 3, 'numChannels': 3}, [('input', (2, 3, 4))], note='a group per channel: InstanceNorm with affine')
+    c.value('no-affine', {'numGroups': 2, 'numChannels': 4, 'affine': False}, [('input', (2, 4, 3))])
+    c.value('eps-0.1', {'numGroups': 2, 'numChannels': 4, 'eps': 0.1}, [('input', (2, 4, 3))])
+    c.value('eval', {'numGroups': 2, 'numChannels': 4}, [('input', (2, 4, 3))], mode='eval')
+    c.value('batch-1', {'numGroups': 2, 'numChannels': 2}, [('input', (1, 2, 3))])
+    c.value('size-1-group', {'numGroups': 4, 'numChannels': 4}, [('input', (2, 4))], note='one element per group: the output is the bias and the input gradient 0')
+    c.value('constant', {'numGroups': 1, 'numChannels': 2}, lambda r: [Arg('input', torch.full((2, 2, 3), 1.5), True)], note='zero variance: the output is the bias')
+    c.value('offset-input', {'numGroups': 2, 'numChannels': 4}, lambda r: [Arg('input', r.randn(2, 4, 3, shift=40.0), True)])
+    c.value('empty-spatial-batch', {'numGroups': 2, 'numChannels': 4}, [('input', (0, 4, 3))])
+    c.error('channels-mismatch', {'numGroups': 2, 'numChannels': 4}, [('input', (2, 6, 3))])
+    c.error('not-divisible', {'numGroups': 3, 'numChannels': 4})
+    c.error('int-input', {'numGroups': 1, 'numChannels': 3}, [ints('input', 2, 3)])
+    return c
+
+
+def rms_norm_layer() -> Cases:
+    c = Cases('RMSNorm', ['PyTorch 2.4: x / sqrt(mean(x^2 over the trailing normalizedShape dims) + eps) * weight; PyTorch 1.13 lacks it, so these come from its formula in float64',
+                          'eps null is the machine epsilon of the input dtype (float32: 2^-23)'])
+    c.value('int-shape/2d', {'normalizedShape': 4}, [('input', (3, 4))])
+    c.value('list-shape/3d', {'normalizedShape': [3]}, [('input', (2, 2, 3))])
+    c.value('two-dims', {'normalizedShape': [2, 3]}, [('input', (2, 2, 3))])
+    c.value('1d-input', {'normalizedShape': 5}, [('input', (5,))])
+    c.value('no-affine', {'normalizedShape': 4, 'elementwiseAffine': False}, [('input', (3, 4))])
+    c.value('eps-0.1', {'normalizedShape': 3, 'eps': 0.1}, [('input', (4, 3))])
+    c.value('size-1', {'normalizedShape': 1}, [('input', (3, 1))])
+    c.value('zeros', {'normalizedShape': 3}, lambda r: [Arg('input', torch.zeros(2, 3), True)], note='x = 0: eps keeps the output 0 and the gradient finite')
+    c.value('large-scale', {'normalizedShape': 3}, lambda r: [Arg('input', r.randn(2, 3, scale=1e3), True)])
+    c.value('empty-batch', {'normalizedShape': 3}, [('input', (0, 3))])
+    c.value('eval', {'normalizedShape': 4}, [('input', (2, 4))], mode='eval')
+    c.error('last-dim-mismatch', {'normalizedShape': 3}, [('input', (2, 4))])
+    c.error('input-rank-too-small', {'normalizedShape': [2, 3]}, [('input', (3,))])
+    c.error('negative-size', {'normalizedShape': -1})
+    c.error('int-input', {'normalizedShape': 3}, [ints('input', 2, 3)])
+    return c
+
+
 def batch_norm(layer: str) -> Callable[[], Cases]:
     two = layer == 'BatchNorm2d'
 
@@ -1161,7 +1242,7 @@ LAYERS: list[Callable[[], Cases]] = [
     relu, simple('Tanh', ['tanh(x)']), simple('Sigmoid', ['1 / (1 + exp(-x))']),
     simple('SiLU', ['x * sigmoid(x)', INPLACE_NOTE], inplace=True), simple('Mish', ['x * tanh(softplus(x))', INPLACE_NOTE], inplace=True),
     leaky_relu, elu, gelu, softplus, hardtanh, softmax_like('Softmax'), softmax_like('LogSoftmax'), dropout,
-    embedding, layer_norm, batch_norm('BatchNorm1d'), batch_norm('BatchNorm2d'),
+    embedding, layer_norm, group_norm, rms_norm_layer, batch_norm('BatchNorm1d'), batch_norm('BatchNorm2d'),
     conv('Conv1d', 1), conv('Conv2d', 2), conv_transpose('ConvTranspose1d', 1), conv_transpose('ConvTranspose2d', 2),
     max_pool('MaxPool1d', 1), max_pool('MaxPool2d', 2), avg_pool('AvgPool1d', 1), avg_pool('AvgPool2d', 2),
     adaptive_avg_pool('AdaptiveAvgPool1d', 1), adaptive_avg_pool('AdaptiveAvgPool2d', 2),

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import torch
 import torch.nn.functional as F
 
+from .layers import rms_norm as rms_norm_ref
 from .common import Arg, GeneratorError, Rng, _materialise, enc_value, expect_error, forward_case, header, write_cases
 
 NOTES = [
@@ -709,6 +710,30 @@ def shape() -> list[dict]:
     # clone / contiguous
     g.val('clone', 'basic', lambda r: [A('input', r.randn(2, 3))])
     g.val('contiguous', 'basic', lambda r: [A('input', r.randn(2, 3))])
+    # tril / triu / diagonal / repeat / unbind / T / mT (the ops attention models need)
+    for op in ['tril', 'triu']:
+        for shape, diag in [((3, 4), 0), ((4, 3), 1), ((3, 4), -1), ((2, 3, 3), 0), ((2, 1, 3, 2), 2), ((3, 3), 5), ((3, 3), -5), ((0, 3), 0), ((2, 0, 4), 1), ((1, 1), 0)]:
+            g.val(op, f'{shape_tag(shape)}-diag{diag}', lambda r, shape=shape, diag=diag: [A('input', r.randn(*shape)), diag])
+        g.val(op, 'int', [A('input', I([[1, 2, 3], [4, 5, 6]]))], note='integer in, integer out')
+        g.val(op, 'bool', [A('input', B([[True, True], [True, True]]))], note='bool in, bool out')
+        g.val(op, 'specials', [A('input', T([[nan, inf], [-inf, nan]]))], note='the zeroed triangle is 0 whatever it held')
+        g.err(op, '1d', lambda r: [A('input', r.randn(3))], note='needs at least 2 dims')
+    for shape, off, d1, d2 in [((3, 4), 0, 0, 1), ((3, 4), 1, 0, 1), ((3, 4), -2, 0, 1), ((2, 3, 4), 0, 1, 2), ((2, 3, 4), 1, 2, 0), ((3, 3), 5, 0, 1), ((0, 3), 0, 0, 1)]:
+        g.val('diagonal', f'{shape_tag(shape)}-off{off}-{d1}-{d2}', lambda r, shape=shape, off=off, d1=d1, d2=d2: [A('input', r.randn(*shape)), off, d1, d2], note='the diagonal becomes the last dim')
+    g.err('diagonal', 'same-dims', lambda r: [A('input', r.randn(3, 3)), 0, 1, 1])
+    for shape, reps in [((2, 3), (2, 1)), ((2, 3), (1, 3)), ((3,), (2, 2)), ((2, 1, 2), (1, 3, 1)), ((), (3,)), ((2,), (0,)), ((0, 2), (2, 2)), ((2, 2), (1, 1, 2, 1))]:
+        g.val('repeat', f'{shape_tag(shape)}-{shape_tag(reps)}', lambda r, shape=shape, reps=reps: [A('input', r.randn(*shape)), list(reps)], note='the gradient sums the tiles')
+    g.val('repeat', 'int', [A('input', I([1, 2])), [2, 2]])
+    g.err('repeat', 'fewer-repeats', lambda r: [A('input', r.randn(2, 3)), [2]])
+    g.err('repeat', 'negative', lambda r: [A('input', r.randn(2, 3)), [2, -1]])
+    for shape, dim in [((3, 4), 0), ((3, 4), 1), ((2, 3, 4), -1), ((1, 2), 0), ((0, 2), 1), ((5,), 0)]:
+        g.val('unbind', f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape, dim=dim: [A('input', r.randn(*shape)), dim], note='outputs are every slice in order')
+    g.err('unbind', 'dim-out-of-range', lambda r: [A('input', r.randn(2, 3)), 2])
+    for shape in [(2, 3), (2, 3, 4), (3,), (), (0, 2)]:
+        g.val('T', shape_tag(shape), lambda r, shape=shape: [A('input', r.randn(*shape))], fn=lambda x: x.T, note='x.T reverses every dim')
+    for shape in [(2, 3), (2, 3, 4), (2, 1, 3, 0)]:
+        g.val('mT', shape_tag(shape), lambda r, shape=shape: [A('input', r.randn(*shape))], fn=lambda x: x.mT, note='x.mT swaps the last two dims')
+    g.err('mT', '1d', lambda r: [A('input', r.randn(3))], fn=lambda x: x.mT)
     return g.cases
 
 
@@ -852,6 +877,15 @@ def nn() -> list[dict]:
     g.val('layer_norm', 'eps', lambda r: [A('input', r.randn(3, 4)), [4], None, None, 0.1])
     g.val('layer_norm', 'constant', [A('input', T([[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]])), [3]], note='a constant row normalises to 0 (eps keeps it finite)')
     g.err('layer_norm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), [3]])
+    # group_norm (torch 1.13) and rms_norm (PyTorch 2.4, from its formula in the layer generator)
+    g.val('group_norm', 'affine', lambda r: [A('input', r.randn(2, 4, 3)), 2, A('weight', r.uniform(4, lo=0.5, hi=1.5)), A('bias', r.randn(4))])
+    g.val('group_norm', 'no-affine', lambda r: [A('input', r.randn(2, 6, 2, 2)), 3])
+    g.val('group_norm', 'eps', lambda r: [A('input', r.randn(3, 2)), 1, None, None, 0.1])
+    g.err('group_norm', 'not-divisible', lambda r: [A('input', r.randn(2, 4, 3)), 3])
+    g.val('rms_norm', 'weight', lambda r: [A('input', r.randn(2, 3, 4)), [4], A('weight', r.uniform(4, lo=0.5, hi=1.5))], fn=rms_norm_ref)
+    g.val('rms_norm', 'two-dims-eps', lambda r: [A('input', r.randn(2, 3, 4)), [3, 4], None, 0.01], fn=rms_norm_ref)
+    g.val('rms_norm', 'default-eps', lambda r: [A('input', r.randn(3, 5)), [5]], fn=rms_norm_ref, note='eps null: float32 machine epsilon')
+    g.err('rms_norm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 4)), [3]], fn=rms_norm_ref)
     # one more: dropout in eval mode and with p = 0 is the identity
     g.val('dropout', 'eval', lambda r: [A('input', r.randn(3, 4)), 0.5, False], fn=F.dropout, note='training=False: the identity')
     g.val('dropout', 'p0', lambda r: [A('input', r.randn(3, 4)), 0.0, True], fn=F.dropout, note='p=0: the identity')
@@ -877,6 +911,45 @@ def matmul() -> list[dict]:
     g.err('matmul', 'scalar', lambda r: [A('input', r.randn()), A('other', r.randn(3))], note='both arguments need at least one dim')
     g.err('matmul', 'bool', [A('input', B([[True, False], [True, True]])), A('other', B([[True, False], [False, True]]))], note='matmul is not implemented for bool')
     g.err('matmul', 'dtype-mismatch', lambda r: [A('input', r.randn(2, 2)), A('other', I([[1, 2], [3, 4]]))], note='matmul does not promote')
+    # bmm / addmm / baddbmm
+    for a, b in [((2, 3, 4), (2, 4, 5)), ((1, 1, 1), (1, 1, 1)), ((3, 2, 0), (3, 0, 4)), ((0, 2, 3), (0, 3, 2)), ((2, 0, 3), (2, 3, 2))]:
+        g.val('bmm', f'{shape_tag(a)}-{shape_tag(b)}', lambda r, a=a, b=b: [A('input', r.randn(*a)), A('mat2', r.randn(*b))])
+    g.val('bmm', 'int', [A('input', I([[[1, 2], [3, 4]]])), A('mat2', I([[[5, -1], [0, 2]]]))])
+    g.err('bmm', '2d', lambda r: [A('input', r.randn(3, 4)), A('mat2', r.randn(4, 2))], note='bmm does not take matrices')
+    g.err('bmm', 'batch-mismatch', lambda r: [A('input', r.randn(2, 3, 4)), A('mat2', r.randn(3, 4, 5))], note='no broadcasting')
+    g.err('bmm', 'inner-mismatch', lambda r: [A('input', r.randn(2, 3, 4)), A('mat2', r.randn(2, 5, 5))])
+    g.err('bmm', 'dtype-mismatch', lambda r: [A('input', r.randn(1, 2, 2)), A('mat2', I([[[1, 2], [3, 4]]]))])
+    for tag, i, a, b, kw in [('basic', (3, 5), (3, 4), (4, 5), {}), ('broadcast-row', (5,), (3, 4), (4, 5), {}), ('broadcast-scalar', (), (3, 4), (4, 5), {}),
+                             ('broadcast-col', (3, 1), (3, 4), (4, 5), {}), ('beta-alpha', (3, 5), (3, 4), (4, 5), {'beta': 0.5, 'alpha': -2.0}),
+                             ('beta0', (3, 5), (3, 4), (4, 5), {'beta': 0.0}), ('empty-inner', (2, 3), (2, 0), (0, 3), {'alpha': 2.0}), ('1x1', (1, 1), (1, 1), (1, 1), {})]:
+        g.val('addmm', tag, lambda r, i=i, a=a, b=b: [A('input', r.randn(*i)), A('mat1', r.randn(*a)), A('mat2', r.randn(*b))], kw)
+    g.val('addmm', 'beta0-nan-input', lambda r: [A('input', T([[nan, inf], [1.0, -inf]])), A('mat1', r.randn(2, 3)), A('mat2', r.randn(3, 2))], {'beta': 0.0},
+          note='beta = 0 ignores input: its NaN and inf do not propagate, its gradient is 0')
+    g.err('addmm', 'shape-mismatch', lambda r: [A('input', r.randn(3, 5)), A('mat1', r.randn(3, 4)), A('mat2', r.randn(3, 5))])
+    g.err('addmm', 'input-shape', lambda r: [A('input', r.randn(3, 4)), A('mat1', r.randn(3, 4)), A('mat2', r.randn(4, 5))], note='input must broadcast to the product')
+    g.err('addmm', 'mat1-1d', lambda r: [A('input', r.randn(3)), A('mat1', r.randn(4)), A('mat2', r.randn(4, 3))])
+    for tag, i, a, b, kw in [('basic', (2, 3, 5), (2, 3, 4), (2, 4, 5), {}), ('broadcast', (3, 5), (2, 3, 4), (2, 4, 5), {}), ('beta-alpha', (1, 3, 1), (2, 3, 4), (2, 4, 5), {'beta': -1.5, 'alpha': 0.25}),
+                             ('beta0', (2, 3, 5), (2, 3, 4), (2, 4, 5), {'beta': 0.0}), ('empty-batch', (0, 2, 2), (0, 2, 3), (0, 3, 2), {})]:
+        g.val('baddbmm', tag, lambda r, i=i, a=a, b=b: [A('input', r.randn(*i)), A('batch1', r.randn(*a)), A('batch2', r.randn(*b))], kw)
+    g.err('baddbmm', 'batch-mismatch', lambda r: [A('input', r.randn(2, 3, 5)), A('batch1', r.randn(2, 3, 4)), A('batch2', r.randn(1, 4, 5))])
+    g.err('baddbmm', '2d', lambda r: [A('input', r.randn(3, 5)), A('batch1', r.randn(3, 4)), A('batch2', r.randn(4, 5))])
+    # einsum: PyTorch's grammar (implicit output, ellipsis, repeated subscripts, broadcasting size-1 dims)
+    for tag, eq, shapes in [('matmul', 'ij,jk->ik', [(3, 4), (4, 2)]), ('matmul-implicit', 'ij,jk', [(3, 4), (4, 2)]), ('transpose', 'ij->ji', [(2, 3)]), ('implicit-sorted', 'ba', [(2, 3)]),
+                            ('sum', 'ij->', [(2, 3)]), ('row-sum', 'ij->i', [(2, 3)]), ('trace', 'ii', [(3, 3)]), ('diag', 'ii->i', [(3, 3)]), ('diag-3d', 'iij->ji', [(3, 3, 2)]),
+                            ('dot', 'i,i', [(4,), (4,)]), ('outer', 'i,j->ij', [(3,), (2,)]), ('hadamard', 'ij,ij->ij', [(2, 3), (2, 3)]), ('bmm', 'bij,bjk->bik', [(2, 3, 4), (2, 4, 2)]),
+                            ('attention-scores', 'bhqd,bhkd->bhqk', [(2, 2, 3, 4), (2, 2, 5, 4)]), ('attention-out', 'bhqk,bhkd->bqhd', [(2, 2, 3, 5), (2, 2, 5, 4)]),
+                            ('bilinear', 'bn,anm,bm->ba', [(2, 3), (4, 3, 2), (2, 2)]), ('chain', 'ij,jk,kl->il', [(2, 3), (3, 4), (4, 2)]), ('ellipsis-batch', '...ij,...jk->...ik', [(2, 1, 3, 4), (5, 4, 2)]),
+                            ('ellipsis-implicit', '...ij,...jk', [(2, 3, 4), (4, 2)]), ('ellipsis-middle', 'i...j->j...i', [(2, 3, 4, 5)]), ('ellipsis-sum', '...ij->ij', [(2, 3, 4)]),
+                            ('ellipsis-empty', '...i,...i->...', [(3,), (3,)]), ('broadcast-size1', 'ij,jk->ik', [(2, 1), (3, 4)]), ('uppercase', 'Ab,bC->AC', [(2, 3), (3, 2)]),
+                            ('spaces', 'ij, jk -> ik', [(2, 3), (3, 2)]), ('empty-contraction', 'ij,jk->ik', [(2, 0), (0, 3)]), ('empty-free', 'ij,jk->ik', [(0, 3), (3, 2)]), ('scalar', ',->', [(), ()]),
+                            ('scalar-times', ',ij->ij', [(), (2, 3)]), ('keep-unsummed', 'ij,k->ijk', [(2, 3), (2,)])]:
+        g.val('einsum', tag, lambda r, eq=eq, shapes=shapes: [eq] + [A(f'operand{i}', r.randn(*s)) for i, s in enumerate(shapes)],
+              note=f'torch.einsum({eq!r}, ...)')
+    g.val('einsum', 'int', ['ij,jk->ik', A('operand0', I([[1, 2], [3, 4]])), A('operand1', I([[5, -1], [0, 2]]))])
+    for tag, eq, shapes in [('too-few-operands', 'ij,jk', [(2, 3)]), ('too-many-operands', 'ij', [(2, 3), (3, 2)]), ('ndim-mismatch', 'ij', [(2, 3, 4)]),
+                            ('size-mismatch', 'ij,jk', [(2, 3), (4, 5)]), ('repeated-output', 'i->ii', [(2,)]), ('unknown-output', 'i->j', [(2,)]),
+                            ('invalid-subscript', 'i1', [(2, 2)]), ('diagonal-size-mismatch', 'ii', [(2, 3)]), ('ellipsis-mismatch', '...i,...i', [(2, 3), (4, 3)])]:
+        g.err('einsum', tag, lambda r, eq=eq, shapes=shapes: [eq] + [A(f'operand{i}', r.randn(*s)) for i, s in enumerate(shapes)])
     return g.cases
 
 
@@ -1022,6 +1095,101 @@ def elementwise() -> list[dict]:
     where_clamp_cases(g)
     return g.cases
 
+# ======================================================================================
+# attention (PyTorch 2.x's F.scaled_dot_product_attention, which 1.13 lacks: computed here from
+# its definition, in float64 for the reference pass)
+# ======================================================================================
+
+class _SafeSoftmax(torch.autograd.Function):
+    """PyTorch 2.5's at::_safe_softmax: softmax along the last dim, with lines that are all -inf set to 0.
+
+    Its gradient is softmax's, _softmax_backward_data(grad, result), on that zeroed result, as in
+    PyTorch's derivatives.yaml: a fully masked line gets a zero gradient.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        out = torch.softmax(x, -1)
+        masked_rows = (x == -inf).all(-1, keepdim=True)
+        out = torch.where(masked_rows, torch.zeros((), dtype=out.dtype), out)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(-1, keepdim=True))
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """PyTorch 2.5's math SDPA: safe_softmax(q k^T * scale + bias) v, with its argument checks and messages."""
+    if query.dtype != key.dtype or query.dtype != value.dtype:
+        raise RuntimeError(f'Expected query, key, and value to have the same dtype, but got query.dtype: {query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead.')
+    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
+        raise RuntimeError(f'Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: {query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead.')
+    if attn_mask is not None and attn_mask.dtype not in (torch.bool, torch.float32, query.dtype):
+        raise RuntimeError(f'Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: {attn_mask.dtype} and  query.dtype: {query.dtype} instead.')
+    if is_causal and attn_mask is not None:
+        raise RuntimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True')
+    if not 0.0 <= dropout_p <= 1.0:
+        raise RuntimeError(f'dropout probability has to be between 0 and 1, but got {dropout_p}')
+    if dropout_p > 0:
+        raise GeneratorError('dropout is random: no golden case')
+    L, E, S = query.size(-2), query.size(-1), key.size(-2)
+    if key.size(-1) != E:
+        raise RuntimeError(f'scaled_dot_product_attention: query {list(query.shape)} and key {list(key.shape)} differ in the embedding dim')
+    if value.size(-2) != S:
+        raise RuntimeError(f'scaled_dot_product_attention: key {list(key.shape)} and value {list(value.shape)} differ in the sequence length')
+    scale = (1.0 / math.sqrt(E) if E > 0 else inf) if scale is None else scale
+    scores = (query * scale) @ key.transpose(-2, -1)
+    if is_causal:
+        attn_mask = torch.ones(L, S, dtype=torch.bool).tril()
+    if attn_mask is not None:
+        if torch.broadcast_shapes(scores.shape, attn_mask.shape) != scores.shape:
+            raise RuntimeError(f'scaled_dot_product_attention: attn_mask of shape {list(attn_mask.shape)} does not broadcast to the scores {list(scores.shape)}')
+        if attn_mask.dtype == torch.bool:
+            scores = scores.masked_fill(~attn_mask, -inf)
+        else:
+            scores = scores + attn_mask.to(scores.dtype)
+    return _SafeSoftmax.apply(scores) @ value
+
+
+def attention() -> list[dict]:
+    g = Group('attention')
+    op, f = 'scaled_dot_product_attention', scaled_dot_product_attention
+    qkv = lambda r, q, k, v: [A('query', r.randn(*q)), A('key', r.randn(*k)), A('value', r.randn(*v))]  # noqa: E731
+    for tag, q, k, v in [('4d', (2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 2)), ('3d', (2, 4, 3), (2, 4, 3), (2, 4, 3)), ('2d', (3, 4), (5, 4), (5, 2)),
+                         ('broadcast-batch', (2, 1, 3, 4), (1, 2, 5, 4), (1, 2, 5, 3)), ('1x1', (1, 1, 1), (1, 1, 1), (1, 1, 1)), ('long-keys', (1, 2, 16), (1, 9, 16), (1, 9, 4)),
+                         ('empty-queries', (2, 0, 4), (2, 3, 4), (2, 3, 2)), ('empty-keys', (2, 3, 4), (2, 0, 4), (2, 0, 2)), ('empty-embedding', (2, 3, 0), (2, 4, 0), (2, 4, 2)),
+                         ('empty-batch', (0, 2, 3, 4), (0, 2, 3, 4), (0, 2, 3, 4))]:
+        g.val(op, tag, lambda r, q=q, k=k, v=v: qkv(r, q, k, v), fn=f,
+              note='S = 0: every row is fully masked, so zeros' if tag == 'empty-keys' else 'E = 0: zero scores, a uniform average of value' if tag == 'empty-embedding' else None)
+    g.val(op, 'scale', lambda r: qkv(r, (2, 3, 4), (2, 5, 4), (2, 5, 3)), {'scale': 0.3}, fn=f)
+    g.val(op, 'dropout-zero', lambda r: qkv(r, (2, 3, 4), (2, 5, 4), (2, 5, 3)), {'dropout_p': 0.0}, fn=f)
+    for tag, q, k in [('causal', (2, 2, 4, 3), (2, 2, 4, 3)), ('causal-more-keys', (1, 3, 4), (1, 6, 4)), ('causal-more-queries', (1, 5, 4), (1, 2, 4))]:
+        g.val(op, tag, lambda r, q=q, k=k: qkv(r, q, k, k[:-1] + (2,)), {'is_causal': True}, fn=f, note='tril(ones(L, S)) aligned top-left')
+    g.val(op, 'causal-scale', lambda r: qkv(r, (2, 4, 3), (2, 4, 3), (2, 4, 3)), {'is_causal': True, 'scale': 2.0}, fn=f)
+    for tag, mshape in [('bool-mask-ls', (4, 5)), ('bool-mask-heads', (2, 1, 4, 5)), ('bool-mask-keys', (2, 1, 1, 5)), ('bool-mask-full', (2, 3, 4, 5))]:
+        g.val(op, tag, lambda r, mshape=mshape: qkv(r, (2, 3, 4, 6), (2, 3, 5, 6), (2, 3, 5, 2)) + [A('attn_mask', r.bernoulli(*mshape, p=0.7) | torch.eye(4, 5, dtype=torch.bool))], fn=f,
+              note='bool mask: true = attend; broadcast over batch and heads')
+    mask = B([[True, False, True], [False, False, False], [True, True, True]])
+    g.val(op, 'bool-mask-masked-row', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 2)) + [A('attn_mask', mask)], fn=f,
+          note='a fully masked row gives zeros and zero gradients, not NaN (PyTorch 2.5 _safe_softmax)')
+    g.val(op, 'float-mask', lambda r: qkv(r, (2, 3, 4), (2, 5, 4), (2, 5, 3)) + [A('attn_mask', r.randn(3, 5))], fn=f, note='a float mask is added to the scores (and gets a gradient)')
+    g.val(op, 'float-mask-broadcast', lambda r: qkv(r, (2, 2, 3, 4), (2, 2, 5, 4), (2, 2, 5, 3)) + [A('attn_mask', r.randn(2, 1, 3, 5))], fn=f)
+    g.val(op, 'float-mask-neg-inf', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 2)) + [A('attn_mask', T([[0.0, -inf, 1.0], [-inf, -inf, -inf], [-inf, 0.5, 0.0]]), False)], fn=f,
+          note='-inf in a float mask masks; a row of -inf gives zeros')
+    g.err(op, 'causal-and-mask', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 4)) + [A('attn_mask', B([[True] * 3] * 3))], {'is_causal': True}, fn=f)
+    g.err(op, 'dropout-above-1', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 4)), {'dropout_p': 1.5}, fn=f)
+    g.err(op, 'dropout-negative', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 4)), {'dropout_p': -0.1}, fn=f)
+    g.err(op, 'embedding-mismatch', lambda r: qkv(r, (2, 3, 4), (2, 3, 5), (2, 3, 4)), fn=f)
+    g.err(op, 'sequence-mismatch', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 5, 4)), fn=f)
+    g.err(op, 'dtype-mismatch', lambda r: [A('query', r.randn(2, 3)), A('key', I([[1, 2, 3], [4, 5, 6]])), A('value', r.randn(2, 3))], fn=f)
+    g.err(op, '1d', lambda r: qkv(r, (4,), (3, 4), (3, 4)), fn=f)
+    g.err(op, 'int-mask', lambda r: qkv(r, (2, 3, 4), (2, 3, 4), (2, 3, 4)) + [A('attn_mask', I([[1, 0, 1]] * 3))], fn=f)
+    g.err(op, 'mask-shape', lambda r: qkv(r, (2, 3, 4), (2, 5, 4), (2, 5, 4)) + [A('attn_mask', B([[True] * 3] * 3))], fn=f, note='the mask must broadcast to [..., L, S]')
+    return g.cases
+
 
 GROUPS = {
     'elementwise': elementwise,
@@ -1033,6 +1201,7 @@ GROUPS = {
     'matmul': matmul,
     'conv': conv,
     'misc': misc,
+    'attention': attention,
 }
 
 

@@ -171,6 +171,18 @@ export const COMPOSITES = {
   unfold: composite('index', 'any', 'sliding windows (im2col) by gather with a cached index table'),
   fold: composite('index', 'same', 'sum of windows back into a plane (col2im) by scatterAdd'),
   stack: composite('shape', 'promote', 'stack along a new dim'),
+  tril: composite('shape', 'any', 'lower triangle of the last two dims (j - i <= diagonal) by where with a host-built mask'),
+  triu: composite('shape', 'any', 'upper triangle of the last two dims (j - i >= diagonal) by where with a host-built mask'),
+  repeat: composite('shape', 'any', 'tile along each dim (new leading dims too) by expand and reshape'),
+  bmm: composite('matmul', 'same', 'batched matrix product of 3-d tensors, no broadcasting', 2),
+  addmm: composite('matmul', 'same', 'beta * input + alpha * (mat1 @ mat2), input broadcast', 3),
+  baddbmm: composite('matmul', 'same', 'beta * input + alpha * bmm(batch1, batch2), input broadcast', 3),
+  einsum: composite('matmul', 'same', "Einstein summation (PyTorch's grammar, ellipsis, implicit output): diagonals, sums and one matmul per operand pair", 1),
+  scaledDotProductAttention: composite(
+    'nn', 'float-only',
+    "safe_softmax(q k^T * scale + bias) v (PyTorch 2.5's SDPA math): bool mask true = attend, float mask added, causal, dropout; a fully masked row gives zeros",
+    3,
+  ),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;

@@ -345,3 +345,62 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
 }
 
+
+/**
+ * The diagonal of the (dim1, dim2) planes as a view, appended as the last dim; offset > 0 above
+ * the main diagonal, < 0 below (PyTorch's diagonal).
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  x._live('diagonal');
+  if (!Number.isInteger(offset)) throw new ValueError(`diagonal: offset must be an integer, got ${offset}`);
+  const a = normalizeDim('diagonal', dim1, x.ndim);
+  const b = normalizeDim('diagonal', dim2, x.ndim);
+  if (a === b) throw new ValueError(`diagonal: diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const s1 = x.shape[a]!;
+  const s2 = x.shape[b]!;
+  const size = Math.max(0, offset >= 0 ? Math.min(s1, s2 - offset) : Math.min(s1 + offset, s2));
+  const start = size === 0 ? 0 : offset >= 0 ? offset * x.strides[b]! : -offset * x.strides[a]!;
+  const shape = [...x.shape.filter((_, i) => i !== a && i !== b), size];
+  const strides = [...x.strides.filter((_, i) => i !== a && i !== b), x.strides[a]! + x.strides[b]!];
+  const inShape = x.shape;
+  return viewOp('diagonal', x, makeView(x, shape, strides, x.offset + start), (g) => embedInto(g, inShape, (z) => diagonal(z, offset, a, b)));
+}
+
+/** The slices along dim, each without that dim, as views (PyTorch's unbind). */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  x._live('unbind');
+  if (x.ndim === 0) throw new IndexError('unbind: Dimension specified as 0 but tensor has no dimensions');
+  const d = normalizeDim('unbind', dim, x.ndim);
+  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+}
+
+/**
+ * The tensor tiled `repeats[i]` times along each dim (PyTorch's repeat, numpy's tile); more repeats
+ * than dims add leading dims. Built from expand and reshape, so the gradient sums the tiles.
+ */
+export function repeat(x: Tensor, ...repeatArgs: (number | readonly number[])[]): Tensor {
+  x._live('repeat');
+  const reps = sizesArg(repeatArgs);
+  if (reps.length < x.ndim)
+    throw new ShapeError(
+      `repeat: Number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim}); got repeats ${fmtShape(reps)} for shape ${fmtShape(x.shape)}`,
+    );
+  for (const r of reps)
+    if (!Number.isInteger(r) || r < 0) throw new ShapeError(`repeat: Trying to create tensor with negative dimension ${r}: repeats ${fmtShape(reps)}`);
+  const lead = reps.length - x.ndim;
+  const base = [...new Array<number>(lead).fill(1), ...x.shape];
+  const interleaved = base.flatMap((s) => [1, s]);
+  const tiled = base.flatMap((s, i) => [reps[i]!, s]);
+  const a = reshape(x, interleaved);
+  const e = expand(a, tiled);
+  const out = reshape(e, base.map((s, i) => s * reps[i]!));
+  if (e !== out) e.dispose();
+  if (a !== x && a !== out) a.dispose();
+  return out;
+}
+
+/** The last two dims swapped (PyTorch's `mT`); needs at least 2 dims. */
+export function matrixTranspose(x: Tensor): Tensor {
+  if (x.ndim < 2) throw new ShapeError(`mT: tensor.mT is only supported on matrices or batches of matrices. Got ${x.ndim}-D tensor of shape ${fmtShape(x.shape)}`);
+  return transpose(x, -2, -1);
+}

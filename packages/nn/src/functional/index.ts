@@ -3,3 +3,4 @@ export * from './losses/index.js';
 export * from './layers.js';
 export * from './conv.js';
 export * from './pooling.js';
+export * from './attention.js';

@@ -258,6 +258,71 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   });
 }
 
+export interface GroupNormOptions {
+  /** Per-channel scale, shape [C]. */
+  weight?: Tensor | null;
+  /** Per-channel shift, shape [C]. */
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Group normalization (PyTorch's F.group_norm): input [N, C, *] with its C channels in numGroups
+ * groups, each sample's group normalized with its mean and biased variance over the group's
+ * channels and every spatial position, then weight * x + bias per channel.
+ */
+export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+  requireFloat('groupNorm', input);
+  if (input.ndim < 2) throw new ShapeError(`groupNorm: expected an input of at least 2 dims [N, C, *], got shape ${fmtShape(input.shape)}`);
+  const [n, c] = [input.shape[0]!, input.shape[1]!];
+  if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0)
+    throw new ShapeError(`groupNorm: Expected number of channels in input to be divisible by num_groups, but got input of shape ${fmtShape(input.shape)} and num_groups=${numGroups}`);
+  for (const [name, t] of [['weight', options.weight], ['bias', options.bias]] as const)
+    if (t != null && (t.ndim !== 1 || t.shape[0] !== c))
+      throw new ShapeError(`groupNorm: Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${fmtShape(t.shape)} and input of shape ${fmtShape(input.shape)}`);
+  const eps = options.eps ?? 1e-5;
+  return tidy(() => {
+    const grouped = reshape(input, [n, numGroups, (c / numGroups) * numelOf(input.shape.slice(2))]);
+    const centered = sub(grouped, mean(grouped, 2, true));
+    const variance = mean(mul(centered, centered), 2, true);
+    const normed = reshape(mul(centered, rsqrt(add(variance, eps))), input.shape);
+    const perChannel = (t: Tensor | null | undefined) => (t == null ? null : reshape(t, [c, ...input.shape.slice(2).map(() => 1)]));
+    return affine(normed, perChannel(options.weight), perChannel(options.bias));
+  });
+}
+
+function numelOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export interface RmsNormOptions {
+  /** Elementwise scale of normalizedShape's shape. */
+  weight?: Tensor | null;
+  /** Added to the mean square; default the machine epsilon of the input's dtype, as PyTorch. */
+  eps?: number | null;
+}
+
+/** PyTorch's torch.finfo(dtype).eps. */
+const MACHINE_EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
+
+/**
+ * Root-mean-square normalization (PyTorch 2.4's F.rms_norm): x / sqrt(mean(x², trailing
+ * normalizedShape dims) + eps) * weight.
+ */
+export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], options: RmsNormOptions = {}): Tensor {
+  requireFloat('rmsNorm', input);
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  const k = shape.length;
+  const tail = input.shape.slice(input.ndim - k);
+  if (k === 0 || input.ndim < k || tail.some((s, i) => s !== shape[i]))
+    throw new ShapeError(`rmsNorm: given normalizedShape=${fmtShape(shape)}, expected input with shape [*, ${shape.join(', ')}], but got input of size ${fmtShape(input.shape)}`);
+  const w = options.weight ?? null;
+  if (w !== null && (w.ndim !== k || w.shape.some((s, i) => s !== shape[i]))) throw new ShapeError(`rmsNorm: expected weight of shape ${fmtShape(shape)}, got ${fmtShape(w.shape)}`);
+  const eps = options.eps ?? MACHINE_EPS[input.dtype as 'float32' | 'float64'];
+  const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
+  return tidy(() => affine(mul(input, rsqrt(add(mean(mul(input, input), dims, true), eps))), w, null));
+}
+
 function affine(x: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
   const scaled = weight === null ? x : mul(x, weight);
   return bias === null ? scaled : add(scaled, bias);

@@ -5,6 +5,7 @@ export * from './activation.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './layer-norm.js';
+export * from './group-norm.js';
 export * from './batch-norm.js';
 export * from './conv.js';
 export * from './pooling.js';

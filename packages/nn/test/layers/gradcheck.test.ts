@@ -50,6 +50,14 @@ describe('functional layer math, float64, inputs and parameters', () => {
     for (const f of [(v: Tensor) => F.gelu(v), (v: Tensor) => F.gelu(v, 'tanh'), (v: Tensor) => F.silu(v), (v: Tensor) => F.mish(v), (v: Tensor) => F.elu(v)])
       gradgradcheck(f, [x]);
   });
+  test('groupNorm (2.4 semantics) and rmsNorm, first and second order', () => {
+    gradcheck((v, w, b) => F.groupNorm(v, 2, { weight: w, bias: b }), [f64([2, 4, 3], 21), f64([4], 22), f64([4], 23)]);
+    gradgradcheck((v, w, b) => F.groupNorm(v, 2, { weight: w, bias: b, eps: 1e-3 }), [f64([2, 4, 2], 24), f64([4], 25), f64([4], 26)]);
+    gradcheck((v, w) => F.rmsNorm(v, [3], { weight: w }), [f64([2, 4, 3], 27), f64([3], 28)]);
+    gradgradcheck((v, w) => F.rmsNorm(v, [2, 3], { weight: w, eps: 1e-3 }), [f64([2, 2, 3], 29), f64([2, 3], 30)]);
+    gradgradcheck((q, k, v) => F.scaledDotProductAttention(q, k, v, { isCausal: true }), [f64([1, 3, 2], 31), f64([1, 3, 2], 32), f64([1, 3, 2], 33)]);
+  });
+
   test('layerNorm over one and two trailing dims', () => {
     gradcheck((v, w, b) => F.layerNorm(v, [3], { weight: w, bias: b }), [x, f64([3], 4), f64([3], 5)]);
     gradcheck((v, w) => F.layerNorm(v, [4, 3], { weight: w, eps: 1e-3 }), [x, f64([4, 3], 6)]);
