@@ -2,7 +2,8 @@ const SQRT_PI = Math.sqrt(Math.PI);
 
 /** erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails. */
 export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  // erf(-0) is -0 (as PyTorch's): the series' first step would round it to +0.
+  if (Number.isNaN(x) || x === 0) return x;
   const ax = Math.abs(x);
   if (ax < 2.5) {
     const x2 = x * x;

@@ -24,7 +24,8 @@ export function describeBackend(name: string, options: DescribeOptions = {}): vo
         ctx.skip(start.reason);
         return;
       }
-      const result = await runConformance({ ...options, backend: name });
+      // The program fuzzer too: sized so each backend's file stays within about a minute more here (2 cores; webgpu on a software adapter is slower).
+      const result = await runConformance({ fuzz: name === 'webgpu' ? 1000 : 2000, ...options, backend: name });
       const pending = options.pending ?? {};
       const failures = result.cases.filter((c) => c.status === 'failed' && !(c.kind in pending));
       const unexpected = result.cases.filter((c) => c.kind in pending && c.status === 'passed');

@@ -11,3 +11,25 @@ export { CaseTrace, traced, honestyProblems } from './trace.js';
 export { markdownReport, formatFailure, summaryLine, summaryLines } from './report.js';
 export { NotImplemented, acceptedClasses } from './expect-error.js';
 export type { CaseResult, CaseCounts, BackendSummary, ConformanceResult, SetSummary, Status } from './results.js';
+export {
+  runFuzz,
+  checkProgram,
+  generateProgram,
+  runProgram,
+  shrinkProgram,
+  removeSteps,
+  formatProgram,
+  formatFuzzFailure,
+  fuzzCases,
+  lossWeight,
+  encodeNum,
+  decodeNum,
+  FUZZ_SEED,
+  type Program,
+  type Step,
+  type JsonNum,
+  type FuzzOptions,
+  type FuzzResult,
+  type FuzzFailure,
+  type RunResult,
+} from './fuzz.js';

@@ -13,6 +13,7 @@ const KIND_TITLES: Record<string, string> = {
   differential: 'differential (vs cpu)',
   fused: 'fused vs composed',
   leak: 'leak probe',
+  fuzz: 'program fuzzer (vs cpu, float64-judged)',
 };
 
 function fmtErr(e: number): string {

@@ -19,7 +19,7 @@ export interface CaseResult {
   /** The golden set a golden case came from; absent for the randomized checks. */
   set?: string;
   /** ops, losses, ..., or differential / fused / leak for the randomized checks. */
-  kind: CaseKind | 'differential' | 'fused' | 'leak';
+  kind: CaseKind | 'differential' | 'fused' | 'leak' | 'fuzz';
   /** Row of the report: op, loss, layer, optimizer, scheduler or training-run name. */
   subject: string;
   file: string;

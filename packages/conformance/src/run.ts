@@ -10,6 +10,7 @@ import { RUNNERS, subjectOf } from './runners/index.js';
 import { CaseTrace, honestyProblems, traced } from './trace.js';
 import { runDifferential } from './differential.js';
 import { runFusedChecks } from './fused.js';
+import { FUZZ_SEED, fuzzCases, runFuzz } from './fuzz.js';
 
 export interface ConformanceOptions {
   /**
@@ -30,6 +31,10 @@ export interface ConformanceOptions {
   differential?: boolean;
   /** Seed of the randomized checks (default: fixed, so runs are reproducible). */
   seed?: number;
+  /** Random programs for the program fuzzer on each backend (default 0: none); each program i has seed fuzzSeed + i. */
+  fuzz?: number;
+  /** Seed of the first fuzz program (default FUZZ_SEED, or seed when given). */
+  fuzzSeed?: number;
   /** Called after each case, e.g. to print progress. */
   onCase?: (r: CaseResult) => void;
 }
@@ -166,6 +171,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
         const seed = options.seed ?? DEFAULT_SEED;
         const randomized = [...(await runDifferential(backend, { seed, filter: match })), ...(await runFusedChecks(backend, { seed, filter: match }))];
         if (match('leak/probe')) randomized.push(await leakProbeCase(backend));
+        if ((options.fuzz ?? 0) > 0 && match('fuzz/programs')) randomized.push(...fuzzCases(await runFuzz(backend, { count: options.fuzz!, seed: options.fuzzSeed ?? options.seed ?? FUZZ_SEED })));
         for (const r of randomized) {
           addCounts(summary, r);
           emit(r);

@@ -55,7 +55,8 @@ UNARY_F32_V(neg_f32, -v)
 UNARY_F32_V(abs_f32, vabs(v))
 /* sign is 0 for NaN, as PyTorch's (0 < a) - (a < 0). */
 UNARY_F32_V(sign_f32, vselect(v > 0.0f, vsplat(1.0f), vselect(v < 0.0f, vsplat(-1.0f), vsplat(0.0f))))
-UNARY_F32_V(relu_f32, vselect(v < 0.0f, vsplat(0.0f), v))
+/* relu(-0) is -0, as PyTorch's: clears the bits of lanes below 0 (a select clang turns into f32x4.pmax, which gives +0). */
+UNARY_F32_V(relu_f32, (vf)((vi)v & ~(vi)(v < 0.0f)))
 UNARY_F32_V(floor_f32, vfloor(v))
 UNARY_F32_V(ceil_f32, vceil(v))
 UNARY_F32_V(round_f32, vround(v))

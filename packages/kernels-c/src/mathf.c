@@ -36,7 +36,8 @@ vf tn_vtanhf(vf x) {
   vf z = x * x;
   vf small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
   vf big = vcopysign(1.0f - 2.0f / (tn_vexpf(ax + ax) + 1.0f), x);
-  return vselect(ax < 0.625f, small, big);
+  /* tanh is odd: the sign of x, so tanh(-0) is -0 as PyTorch's (the polynomial rounds it to +0). */
+  return vcopysign(vselect(ax < 0.625f, small, big), x);
 }
 
 /* erfc(x) for x >= 2.5 by its continued fraction (1 - erf(x) would cancel there). */
@@ -49,7 +50,7 @@ static double tn_erfc_tail(double x) {
 
 /* erf to double precision: Taylor series near 0, a continued fraction for erfc in the tails (as backend-cpu). */
 double tn_erf(double x) {
-  if (x != x) return x;
+  if (x != x || x == 0) return x; /* erf(-0) is -0: the series' first step rounds it to +0 */
   double ax = x < 0 ? -x : x;
   if (ax < 2.5) {
     double x2 = x * x, term = x, sum = x;

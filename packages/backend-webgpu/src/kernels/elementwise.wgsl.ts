@@ -87,7 +87,8 @@ const FLOAT_UNARY: Record<string, string> = {
   neg: '-a',
   abs: 'abs(a)',
   // 0 for NaN, as PyTorch.
-  sign: 'select(select(0.0, -1.0, f_lt(a, 0.0)), 1.0, f_lt(0.0, a))',
+  // From the bits of +-1 and +0: the literal 0.0 through select came out -0 on Mesa's compiler.
+  sign: 'bitcast<f32>(select(select(0u, 0xbf800000u, f_lt(a, 0.0)), 0x3f800000u, f_lt(0.0, a)))',
   relu: 'select(a, 0.0, f_lt(a, 0.0))',
   floor: 'floor(a)',
   ceil: 'ceil(a)',

@@ -187,6 +187,8 @@ fn reduce_pio2_large(x: f32) -> vec2<f32> {
 }
 fn t_sincos(x: f32, shift: i32) -> f32 {
   if (is_nan(x) || is_inf(x)) { return f_nan(); }
+  // sin(+-0) is +-0 and cos(+-0) is 1, bit for bit (the reduction below loses the zero's sign).
+  if (x == 0.0) { return select(x, 1.0, shift == 1); }
   var q = round(x * 0.63661977);
   var r = ((x - q * 1.5703125) - q * 4.8375129699707031e-4) - q * 7.5497899548918821e-8;
   var qi = i32(q);
@@ -206,6 +208,7 @@ fn t_cos(x: f32) -> f32 { return t_sincos(x, 1); }
 
 fn t_erf(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
+  if (x == 0.0) { return x; }
   let a = abs(x);
   if (a < 0.5) {
     let x2 = x * x;
@@ -275,12 +278,17 @@ fn t_pow(a: f32, b: f32) -> f32 {
 // a - floor(a / b) * b with Python's sign (that of b). The quotient is rounded
 // in float32, so the residual is taken exactly with fma and moved by one b
 // when the rounding gave it the wrong sign.
+// A zero with a's sign, by its bits: the shader compiler does not keep signed zeros through arithmetic.
+fn zero_as(a: f32) -> f32 { return bitcast<f32>(bitcast<u32>(a) & 0x80000000u); }
+
 fn t_rem(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b) || b == 0.0 || is_inf(a)) { return f_nan(); }
   // fmod(a, +-inf) is a: kept where a has b's sign (or is 0), else moved by b to b itself.
   if (is_inf(b)) { return select(b, a, a == 0.0 || ((a < 0.0) == (b < 0.0))); }
   var r = t_fmod(a, b);
-  if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
+  // A zero remainder has the dividend's sign, as fmod's (remainder(-0, 2) and remainder(-4, 2) are -0).
+  if (r == 0.0) { return zero_as(a); }
+  if ((r < 0.0) != (b < 0.0)) { r = r + b; }
   return r;
 }
 

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
 import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
+import { zerosLike } from '../creation.js';
 import { sumTo } from './reduce.js';
 import { cos, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, remainder, round, sigmoid, sign, sin } from '../generated/ops.js';
 
@@ -122,9 +123,13 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
       let ga: Tensor | null = null;
       let gb: Tensor | null = null;
       if (n[0]) {
-        // d/da a^b = b a^(b-1), and 0 where b == 0 (as PyTorch masks it).
-        const d = mul(b, pow(a, isTensorArg(b) ? sub(b, 1) : Number(b) - 1));
-        ga = mul(g, typeof b === 'number' ? (b === 0 ? mul(d, 0) : d) : where(eq(b, 0), 0, d));
+        // d/da a^b = b a^(b-1), and 0 where b == 0 (as PyTorch masks it): exactly 0 for a scalar
+        // b == 0, even where a^(b-1) overflows (a = 0, a float32 denormal) and 0 * inf would be NaN.
+        if (typeof b === 'number' && b === 0) ga = zerosLike(g);
+        else {
+          const d = mul(b, pow(a, isTensorArg(b) ? sub(b, 1) : Number(b) - 1));
+          ga = mul(g, typeof b === 'number' ? d : where(eq(b, 0), 0, d));
+        }
       }
       if (n[1]) {
         // d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0.

@@ -84,7 +84,21 @@ export function logSoftmaxBackwardComposed(g: Tensor, y: Tensor, dim: number): T
 export function softmax(x: Tensor, dim = -1): Tensor {
   requireFloat('softmax', x);
   const d = normalizeDim('softmax', dim, Math.max(x.ndim, 1));
-  return viaFused('softmax', x, d) ?? softmaxComposed(x, d);
+  return viaFused('softmax', x, d) ?? viaComposed('softmax', x, d);
+}
+
+/**
+ * The composed forward recorded as one node that saves its output, as the
+ * fused kernel (and PyTorch) does: an in-place write to the result then fails
+ * backward's version check on every backend and in every dtype, not only
+ * where a fused kernel ran (issue 25 bug 10).
+ */
+function viaComposed(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor {
+  const composed = op === 'softmax' ? softmaxComposed : logSoftmaxComposed;
+  if (!needsGrad(x)) return composed(x, d);
+  const out = noGrad(() => composed(x, d));
+  record(op, [x], [out], [out], (g, s) => [(op === 'softmax' ? softmaxBackward : logSoftmaxBackward)(g, s[0]!, d)]);
+  return out;
 }
 
 /** softmax from primitives: what runs on a backend without a fused kernel (and what a fused one must match). */
@@ -105,7 +119,7 @@ export function softmaxComposed(x: Tensor, d: number): Tensor {
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   requireFloat('logSoftmax', x);
   const d = normalizeDim('logSoftmax', dim, Math.max(x.ndim, 1));
-  return viaFused('logSoftmax', x, d) ?? logSoftmaxComposed(x, d);
+  return viaFused('logSoftmax', x, d) ?? viaComposed('logSoftmax', x, d);
 }
 
 /** logSoftmax from primitives. */
