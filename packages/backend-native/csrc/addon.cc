@@ -94,17 +94,16 @@ Operand operand(const char* op, const char* what, const TensorOrScalar& x, const
   return Operand{&x.view, 0};
 }
 
-// Shape rules shared by gather and scatter: index has the other tensor's ndim (or a 0-d/1-d special case).
+// Shape rules shared by gather and scatter: core hands every operand the same rank >= 1.
 void check_index_shape(const char* op, const View& self, const View& index, int dim, const View* src) {
   require_dtype(op, "index", index, I32);
-  const bool ndOk = index.nd == self.nd || (self.nd == 0 && index.nd <= 1) || (index.nd == 0 && self.nd <= 1);
-  if (!ndOk) fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " must have the same number of dimensions as input " + shape_str(self));
-  if (dim < 0 || dim >= (self.nd > 1 ? self.nd : 1)) fail(E_VALUE, std::string(op) + ": dim " + std::to_string(dim) + " out of range");
+  if (index.nd != self.nd || index.nd == 0 || (src != nullptr && src->nd != index.nd))
+    fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " must have the rank (at least 1) of input " + shape_str(self) + (src ? " and src " + shape_str(*src) : ""));
+  if (dim < 0 || dim >= self.nd) fail(E_VALUE, std::string(op) + ": dim " + std::to_string(dim) + " out of range");
   for (int d = 0; d < index.nd; d++) {
-    const int64_t selfSize = d < self.nd ? self.shape[d] : 1;
-    if (d != dim && index.shape[d] > selfSize)
+    if (d != dim && index.shape[d] > self.shape[d])
       fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " is larger than input " + shape_str(self) + " apart from dim " + std::to_string(dim));
-    if (src != nullptr && index.shape[d] > (d < src->nd ? src->shape[d] : 1))
+    if (src != nullptr && index.shape[d] > src->shape[d])
       fail(E_SHAPE, std::string(op) + ": index " + shape_str(index) + " is larger than src " + shape_str(*src));
   }
 }
@@ -207,8 +206,6 @@ void run(const GatherCall& c) {
 void run(const ScatterCall& c) {
   const char* name = c.name;
   const View &dst = c.self, &index = c.index, &src = c.src;
-  if (index.nd != dst.nd && !(dst.nd == 0 && index.nd <= 1))
-    fail(E_SHAPE, std::string(name) + ": index " + shape_str(index) + " must have the same number of dimensions as self " + shape_str(dst));
   check_index_shape(name, dst, index, c.dim, &src);
   // Broadcast index and src may each repeat along the other's dims (the gradient of a sum over
   // windows scatters an expanded gradient through an expanded window table), so the bound is

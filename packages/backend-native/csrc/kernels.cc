@@ -380,7 +380,7 @@ void matmul(const View& a, const View& b, const View& out) {
 
 namespace {
 
-// kernels-c walks `nd` >= 1 dims of index; a 0-d index is one position along a 1-long dim.
+// kernels-c's index walk: index's dims and every operand's strides over them (all of one rank >= 1, addon.cc checked).
 struct IndexWalk {
   int nd;
   tn_idx shape[MAX_DIMS];
@@ -388,12 +388,12 @@ struct IndexWalk {
   tn_idx selfStrides[MAX_DIMS];
   tn_idx otherStrides[MAX_DIMS];
   IndexWalk(const View& self, const View& index, const View* other) {
-    nd = index.nd > 0 ? index.nd : 1;
+    nd = index.nd;
     for (int d = 0; d < nd; d++) {
-      shape[d] = d < index.nd ? index.shape[d] : 1;
-      istrides[d] = d < index.nd ? index.strides[d] : 0;
-      selfStrides[d] = d < self.nd ? self.strides[d] : 0;
-      otherStrides[d] = other != nullptr && d < other->nd ? other->strides[d] : 0;
+      shape[d] = index.shape[d];
+      istrides[d] = index.strides[d];
+      selfStrides[d] = self.strides[d];
+      otherStrides[d] = other != nullptr ? other->strides[d] : 0;
     }
   }
 };
@@ -422,7 +422,7 @@ struct IndexWalk {
 }  // namespace
 
 void gather(const View& x, const View& index, int dim, const View& out) {
-  const int64_t size = x.nd == 0 ? 1 : x.shape[dim];
+  const int64_t size = x.shape[dim];
   IndexWalk w(x, index, nullptr);
   const int s = g_set->gather(x.dtype, w.nd, w.shape, dim, size, first_byte(x), w.selfStrides, reinterpret_cast<const int32_t*>(first_byte(index)),
                               w.istrides, first_byte(out));
@@ -432,7 +432,7 @@ void gather(const View& x, const View& index, int dim, const View& out) {
 
 void scatter(bool accumulate, const View& dst, const View& index, const View& src, int dim) {
   const char* op = accumulate ? "scatterAdd" : "scatter";
-  const int64_t size = dst.nd == 0 ? 1 : dst.shape[dim];
+  const int64_t size = dst.shape[dim];
   IndexWalk w(dst, index, &src);
   const int s = g_set->scatter(accumulate, dst.dtype, w.nd, w.shape, dim, size, first_byte(dst), w.selfStrides,
                                reinterpret_cast<const int32_t*>(first_byte(index)), w.istrides, first_byte(src), w.otherStrides);

@@ -750,6 +750,10 @@ def index() -> list[dict]:
         g.val('gather', f'{shape_tag(shape)}-dim{dim}-{shape_tag(ishape)}', lambda r, shape=shape, ishape=ishape, hi=hi: [A('input', r.randn(*shape)), dim, A('index', r.randint(0, hi, *ishape))],
               note='repeated indices accumulate their gradients; the index may be smaller than the input in the other dims')
     g.val('gather', 'scalar', lambda r: [A('input', r.randn()), 0, A('index', I(0))])
+    # PyTorch pairs a 0-d tensor with a 1-d one; core hands kernels both as [1].
+    g.val('gather', 'scalar-input-1d-index', lambda r: [A('input', r.randn()), 0, A('index', I([0, 0, 0]))])
+    g.val('gather', '1d-input-scalar-index', lambda r: [A('input', r.randn(4)), 0, A('index', I(2))])
+    g.val('gather', '1d-input-scalar-index-negative-dim', lambda r: [A('input', r.randn(4)), -1, A('index', I(3))])
     g.val('gather', 'int', [A('input', I([[1, 2, 3], [4, 5, 6]])), 1, A('index', I([[2, 0], [1, 1]]))])
     g.err('gather', 'index-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, 4], [1, 1], [2, 0]]))])
     g.err('gather', 'negative-index', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, -1], [1, 1], [2, 0]]))], note='gather does not wrap negative indices')
@@ -773,6 +777,9 @@ def index() -> list[dict]:
         g.val('scatter_add', f'{shape_tag(shape)}-dim{dim}-{shape_tag(ishape)}', lambda r, shape=shape, ishape=ishape, hi=hi: [A('input', r.randn(*shape)), dim, A('index', r.randint(0, hi, *ishape)), A('src', r.randn(*ishape))],
               note='duplicate indices add up')
     g.val('scatter_add', 'int', [A('input', I([1, 2, 3])), 0, A('index', I([0, 0, 2, 0])), A('src', I([5, 6, 7, 8]))])
+    g.val('scatter_add', 'scalar', lambda r: [A('input', r.randn()), 0, A('index', I(0)), A('src', r.randn())])
+    g.val('scatter_add', 'scalar-input-1d-index', lambda r: [A('input', r.randn()), 0, A('index', I([0, 0])), A('src', r.randn(2))])
+    g.val('scatter', 'scalar', lambda r: [A('input', r.randn()), 0, A('index', I(0)), A('src', r.randn())])
     g.err('scatter_add', 'index-out-of-range', lambda r: [A('input', r.randn(3)), 0, A('index', I([3])), A('src', r.randn(1))])
     g.err('scatter_add', 'src-too-small', lambda r: [A('input', r.randn(3, 4)), 1, A('index', I([[0, 1], [1, 1], [2, 2]])), A('src', r.randn(3, 1))])
     # index_select

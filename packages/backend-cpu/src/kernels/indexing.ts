@@ -34,9 +34,9 @@ export const gatherKernel: KernelSignatures['gather'] = (x, index, dim, out) => 
   const X = dataOf(x);
   const I = dataOf(index);
   const O = dataOf(out);
-  const size = x.shape.length === 0 ? 1 : x.shape[dim]!;
-  const xs = x.shape.length === 0 ? [0] : x.strides;
-  const ds = xs[dim] ?? 0;
+  const size = x.shape[dim]!;
+  const xs = x.strides;
+  const ds = xs[dim]!;
   // bases[0] walks x (skipping dim), bases[1] walks the contiguous output.
   const outStrides = contiguous(index.shape);
   walk(index, [xs, outStrides], dim, (ip, bases) => {
@@ -61,10 +61,10 @@ function scatterKernel(accumulate: boolean): KernelSignatures['scatter'] {
     const D = dataOf(dst);
     const I = dataOf(index);
     const S = dataOf(src);
-    const size = dst.shape.length === 0 ? 1 : dst.shape[dim]!;
-    const ds = dst.shape.length === 0 ? [0] : dst.strides;
-    const step = ds[dim] ?? 0;
-    walk(index, [ds, src.shape.length === 0 ? [0] : src.strides], dim, (ip, bases) => {
+    const size = dst.shape[dim]!;
+    const ds = dst.strides;
+    const step = ds[dim]!;
+    walk(index, [ds, src.strides], dim, (ip, bases) => {
       const v = I[ip]!;
       check(v, size, dim);
       const at = dst.offset + bases[0]! + v * step;

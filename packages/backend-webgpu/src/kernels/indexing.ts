@@ -4,14 +4,10 @@ import { WGSL_TYPE } from './elementwise.wgsl.js';
 import { gatherSource, SCATTER_CHUNK, scatterSource } from './indexing.wgsl.js';
 import { MAX_DIMS } from './math.wgsl.js';
 
-/** The index's shape and strides with a 0-d index read as [1], and another operand's strides over the same dims (0-d operands broadcast). */
+/** The index's shape and strides, and the other operands' strides (core hands them all one rank >= 1). */
 function dims(op: string, index: TensorView, others: readonly TensorView[]): { shape: number[]; istrides: number[]; strides: number[][] } {
-  const nd = Math.max(index.shape.length, 1);
-  if (nd > MAX_DIMS) throw new DeviceError(`${op}: webgpu index kernels support at most ${MAX_DIMS} dims, got an index of shape [${index.shape.join(', ')}]`);
-  const shape = index.shape.length === 0 ? [1] : index.shape.slice();
-  const istrides = index.shape.length === 0 ? [0] : index.strides.slice();
-  const strides = others.map((t) => Array.from({ length: nd }, (_, d) => (t.shape.length === 0 ? 0 : (t.strides[d] ?? 0))));
-  return { shape, istrides, strides };
+  if (index.shape.length > MAX_DIMS) throw new DeviceError(`${op}: webgpu index kernels support at most ${MAX_DIMS} dims, got an index of shape [${index.shape.join(', ')}]`);
+  return { shape: index.shape.slice(), istrides: index.strides.slice(), strides: others.map((t) => t.strides.slice()) };
 }
 
 export function gatherKernel(backend: WebGPUBackend): KernelSignatures['gather'] {
@@ -19,7 +15,7 @@ export function gatherKernel(backend: WebGPUBackend): KernelSignatures['gather']
     const n = numel(index.shape);
     if (n === 0) return;
     const { shape, istrides, strides } = dims('gather', index, [x]);
-    const size = x.shape.length === 0 ? 1 : x.shape[dim]!;
+    const size = x.shape[dim]!;
     const meta = new Meta()
       .setAll(0, [n, shape.length, dim, size, x.offset, index.offset, out.offset])
       .setAll(8, shape)
@@ -49,7 +45,7 @@ export function scatterKernel(backend: WebGPUBackend, accumulate: boolean): Kern
     const { shape, istrides, strides } = dims(op, index, [src, dst]);
     const length = shape[dim]!;
     shape[dim] = 1;
-    const size = dst.shape.length === 0 ? 1 : dst.shape[dim]!;
+    const size = dst.shape[dim]!;
     const bindings = [
       { buffer: backend.bufferOf(dst, op), write: true },
       { buffer: backend.bufferOf(index, op), write: false },

@@ -62,9 +62,9 @@ export interface KernelSignatures {
   reduce: (x: TensorView, out: TensorView) => void;
   /** a: [B, M, K], b: [B, K, N] with any strides (batch stride 0 broadcasts); out contiguous [B, M, N]. */
   matmul: (a: TensorView, b: TensorView, out: TensorView) => void;
-  /** out = x gathered along dim by int32 index (same ndim as x; out has index's shape). Indices are in range. */
+  /** out = x gathered along dim by int32 index; x, index and out have one rank >= 1 (core turns 0-d operands into [1]); out has index's shape. Indices are in range. */
   gather: (x: TensorView, index: TensorView, dim: number, out: TensorView) => void;
-  /** In place into contiguous dst: dst[.. index[p] ..] (+)= src[p] for every position p of index (index.shape <= src.shape). */
+  /** In place into contiguous dst: dst[.. index[p] ..] (+)= src[p] for every position p of index (index.shape <= src.shape); dst, index and src have one rank >= 1. */
   scatter: (dst: TensorView, index: TensorView, src: TensorView, dim: number) => void;
   /** x is a contiguous [outer, n, inner] view; out has the same layout. */
   scan: (x: TensorView, out: TensorView) => void;

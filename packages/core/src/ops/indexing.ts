@@ -1,5 +1,5 @@
 import type { HostArray } from '../dtype.js';
-import type { ValueCheck } from '../backend/backend.js';
+import type { TensorView, ValueCheck } from '../backend/backend.js';
 import { kernel } from '../backend/registry.js';
 import { noGrad as noGradRun } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { add, lt, mul, where } from './elementwise.js';
 import { clone, contiguous, expand, narrow, reshape, unsqueeze } from './view.js';
-import { deviceOf, empty, isTensorArg, requireIndex } from './util.js';
+import { deviceOf, empty, isTensorArg, rawView, requireIndex } from './util.js';
 import { full, zeros } from '../creation.js';
 
 /**
@@ -90,10 +90,16 @@ function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): voi
       );
 }
 
+/**
+ * A gather/scatter operand as kernels take it: PyTorch lets a 0-d tensor pair with a 1-d one,
+ * so a 0-d operand becomes shape [1] here, once, and every kernel sees operands of one rank >= 1.
+ */
+const atLeast1d = (t: TensorView): TensorView => (t.shape.length === 0 ? rawView(t, [1], [1]) : t);
+
 function gatherUnchecked(x: Tensor, d: number, index: Tensor): Tensor {
   const backend = deviceOf('gather', x, index);
   const out = empty(backend, index.shape, x.dtype);
-  kernel('gather', backend)(x, index, d, out);
+  kernel('gather', backend)(atLeast1d(x), atLeast1d(index), d, atLeast1d(out));
   if (needsGrad(x)) {
     const inShape = x.shape;
     record('gather', [x], [out], [index], (g, s) => [gatherBackward(g, inShape, d, s[0]!)]);
@@ -106,7 +112,7 @@ function gatherBackward(g: Tensor, shape: readonly number[], d: number, index: T
   const backend = g.storage.backend;
   const out = empty(backend, shape, g.dtype);
   kernel('fill', backend)(out, 0);
-  kernel('scatterAdd', backend)(out, index, g, d);
+  kernel('scatterAdd', backend)(atLeast1d(out), atLeast1d(index), atLeast1d(g), d);
   if (needsGrad(g)) record('gatherBackward', [g], [out], [index], (gg, s) => [gatherUnchecked(gg, d, s[0]!)]);
   return out;
 }
@@ -126,7 +132,7 @@ function scatterCommon(op: 'scatter' | 'scatterAdd', x: Tensor, d: number, index
   const backend = deviceOf(op, x, index, src);
   const out = clone(x);
   const s = src.dtype === x.dtype ? src : castTo(src, x.dtype);
-  kernel(op, backend)(out, index, s, d);
+  kernel(op, backend)(atLeast1d(out), atLeast1d(index), atLeast1d(s), d);
   if (s !== src) s.dispose();
   out.storage.version++;
   return out;
