@@ -3,10 +3,19 @@ import { WASM_BASE64 } from './generated/kernels-wasm.js';
 
 export type { KernelExports };
 
-/** float64 math the kernels import: JavaScript's own, so float64 results equal backend-cpu's. */
-const imports = {
-  env: { exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, tanh: Math.tanh, sin: Math.sin, cos: Math.cos, pow: Math.pow },
-};
+/**
+ * The float64 math the kernels import, by the names the module asks for: JavaScript's own Math
+ * functions, so float64 results equal backend-cpu's (kernels-c's internal.h declares the imports).
+ */
+function mathImports(module: WebAssembly.Module): WebAssembly.Imports {
+  const env: Record<string, WebAssembly.ImportValue> = {};
+  for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+    const fn = (Math as unknown as Record<string, unknown>)[name];
+    if (from !== 'env' || kind !== 'function' || typeof fn !== 'function') throw new Error(`wasm kernels: the module imports ${from}.${name}, which is not a Math function`);
+    env[name] = fn as WebAssembly.ImportValue;
+  }
+  return { env };
+}
 
 function bytes(): Uint8Array<ArrayBuffer> {
   const bin = atob(WASM_BASE64);
@@ -28,7 +37,8 @@ function checked(instance: WebAssembly.Instance): KernelExports {
  */
 export function instantiateSync(): KernelExports | null {
   try {
-    return checked(new WebAssembly.Instance(new WebAssembly.Module(bytes()), imports));
+    const module = new WebAssembly.Module(bytes());
+    return checked(new WebAssembly.Instance(module, mathImports(module)));
   } catch (e) {
     if (e instanceof RangeError) return null;
     throw e;
@@ -36,6 +46,6 @@ export function instantiateSync(): KernelExports | null {
 }
 
 export async function instantiate(): Promise<KernelExports> {
-  const { instance } = await WebAssembly.instantiate(bytes(), imports);
-  return checked(instance);
+  const module = await WebAssembly.compile(bytes());
+  return checked(await WebAssembly.instantiate(module, mathImports(module)));
 }

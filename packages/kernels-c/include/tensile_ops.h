@@ -28,13 +28,18 @@ enum tn_unary_op {
   TN_COS = 18, /* cos: cosine */
   TN_ERF = 19, /* erf: error function */
   TN_ERFINV = 20, /* erfinv: inverse error function: NaN outside [-1, 1], +-inf at +-1 */
-  TN_ISNAN = 21, /* isnan: x is NaN */
-  TN_ISINF = 22, /* isinf: x is +-inf */
-  TN_LOGICAL_NOT = 23, /* logicalNot: !x */
-  TN_UNARY_COUNT = 24
+  TN_SINH = 21, /* sinh: hyperbolic sine */
+  TN_COSH = 22, /* cosh: hyperbolic cosine */
+  TN_ASIN = 23, /* asin: arcsine: NaN outside [-1, 1] */
+  TN_ACOS = 24, /* acos: arccosine: NaN outside [-1, 1] */
+  TN_ATAN = 25, /* atan: arctangent */
+  TN_ISNAN = 26, /* isnan: x is NaN */
+  TN_ISINF = 27, /* isinf: x is +-inf */
+  TN_LOGICAL_NOT = 28, /* logicalNot: !x */
+  TN_UNARY_COUNT = 29
 };
 /* X(code, name) for every unary op, in code order. */
-#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ERFINV, erfinv) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
+#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ERFINV, erfinv) X(TN_SINH, sinh) X(TN_COSH, cosh) X(TN_ASIN, asin) X(TN_ACOS, acos) X(TN_ATAN, atan) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
 
 /* binary ops: codes are positions among the table's binary primitives. */
 enum tn_binary_op {
@@ -46,19 +51,20 @@ enum tn_binary_op {
   TN_MAXIMUM = 5, /* maximum: elementwise max, NaN-propagating */
   TN_MINIMUM = 6, /* minimum: elementwise min, NaN-propagating */
   TN_REMAINDER = 7, /* remainder: fmod(a, b), moved by b where its sign differs from b (sign of b, as Python and PyTorch) */
-  TN_EQ = 8, /* eq: a == b */
-  TN_NE = 9, /* ne: a != b */
-  TN_LT = 10, /* lt: a < b */
-  TN_LE = 11, /* le: a <= b */
-  TN_GT = 12, /* gt: a > b */
-  TN_GE = 13, /* ge: a >= b */
-  TN_LOGICAL_AND = 14, /* logicalAnd: a && b */
-  TN_LOGICAL_OR = 15, /* logicalOr: a || b */
-  TN_LOGICAL_XOR = 16, /* logicalXor: a xor b */
-  TN_BINARY_COUNT = 17
+  TN_ATAN2 = 8, /* atan2: the angle of the point (b, a): atan(a / b) in the right quadrant, C99 special cases */
+  TN_EQ = 9, /* eq: a == b */
+  TN_NE = 10, /* ne: a != b */
+  TN_LT = 11, /* lt: a < b */
+  TN_LE = 12, /* le: a <= b */
+  TN_GT = 13, /* gt: a > b */
+  TN_GE = 14, /* ge: a >= b */
+  TN_LOGICAL_AND = 15, /* logicalAnd: a && b */
+  TN_LOGICAL_OR = 16, /* logicalOr: a || b */
+  TN_LOGICAL_XOR = 17, /* logicalXor: a xor b */
+  TN_BINARY_COUNT = 18
 };
 /* X(code, name) for every binary op, in code order. */
-#define TN_BINARY_OPS(X) X(TN_ADD, add) X(TN_SUB, sub) X(TN_MUL, mul) X(TN_DIV, div) X(TN_POW, pow) X(TN_MAXIMUM, maximum) X(TN_MINIMUM, minimum) X(TN_REMAINDER, remainder) X(TN_EQ, eq) X(TN_NE, ne) X(TN_LT, lt) X(TN_LE, le) X(TN_GT, gt) X(TN_GE, ge) X(TN_LOGICAL_AND, logicalAnd) X(TN_LOGICAL_OR, logicalOr) X(TN_LOGICAL_XOR, logicalXor)
+#define TN_BINARY_OPS(X) X(TN_ADD, add) X(TN_SUB, sub) X(TN_MUL, mul) X(TN_DIV, div) X(TN_POW, pow) X(TN_MAXIMUM, maximum) X(TN_MINIMUM, minimum) X(TN_REMAINDER, remainder) X(TN_ATAN2, atan2) X(TN_EQ, eq) X(TN_NE, ne) X(TN_LT, lt) X(TN_LE, le) X(TN_GT, gt) X(TN_GE, ge) X(TN_LOGICAL_AND, logicalAnd) X(TN_LOGICAL_OR, logicalOr) X(TN_LOGICAL_XOR, logicalXor)
 
 /* reduce ops: codes are positions among the table's reduce primitives. */
 enum tn_reduce_op {
@@ -72,5 +78,8 @@ enum tn_reduce_op {
 };
 /* X(code, name) for every reduce op, in code order. */
 #define TN_REDUCE_OPS(X) X(TN_SUM, sum) X(TN_PROD, prod) X(TN_AMAX, amax) X(TN_AMIN, amin) X(TN_ARGMAX, argmax) X(TN_ARGMIN, argmin)
+
+/* Whether a binary op's output is bool (its dtype rule is 'bool'), whatever its position. */
+static inline int tn_binary_bool_out(int op) { switch (op) { case TN_EQ: case TN_NE: case TN_LT: case TN_LE: case TN_GT: case TN_GE: case TN_LOGICAL_AND: case TN_LOGICAL_OR: case TN_LOGICAL_XOR: return 1; default: return 0; } }
 
 #endif

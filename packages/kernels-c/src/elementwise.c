@@ -3,7 +3,7 @@
  * views. float32 arithmetic runs on vectors (contiguous and scalar-broadcast
  * lines directly; other lines gather a vector at a time); other dtypes use
  * scalar loops the compiler vectorizes where it can. Transcendentals that are
- * not hot (sin, cos, erf, pow, remainder) compute in double as backend-cpu.
+ * not hot (sin, cos, the inverse and hyperbolic trigonometry, erf, pow, remainder) compute in double as backend-cpu.
  */
 #include "strided.h"
 
@@ -74,6 +74,11 @@ UNARY_S(sin_f32, float, float, tn_sin(a))
 UNARY_S(cos_f32, float, float, tn_cos(a))
 UNARY_S(erf_f32, float, float, tn_erf(a))
 UNARY_S(erfinv_f32, float, float, tn_erfinv(a))
+UNARY_S(sinh_f32, float, float, tn_sinh(a))
+UNARY_S(cosh_f32, float, float, tn_cosh(a))
+UNARY_S(asin_f32, float, float, tn_asin(a))
+UNARY_S(acos_f32, float, float, tn_acos(a))
+UNARY_S(atan_f32, float, float, tn_atan(a))
 UNARY_S(isnan_f32, float, u8, a != a)
 UNARY_S(isinf_f32, float, u8, a == __builtin_inff() || a == -__builtin_inff())
 UNARY_S(not_f32, float, u8, a == 0)
@@ -99,6 +104,11 @@ UNARY_S(sin_f64, double, double, tn_sin(a))
 UNARY_S(cos_f64, double, double, tn_cos(a))
 UNARY_S(erf_f64, double, double, tn_erf(a))
 UNARY_S(erfinv_f64, double, double, tn_erfinv(a))
+UNARY_S(sinh_f64, double, double, tn_sinh(a))
+UNARY_S(cosh_f64, double, double, tn_cosh(a))
+UNARY_S(asin_f64, double, double, tn_asin(a))
+UNARY_S(acos_f64, double, double, tn_acos(a))
+UNARY_S(atan_f64, double, double, tn_atan(a))
 UNARY_S(isnan_f64, double, u8, a != a)
 UNARY_S(isinf_f64, double, u8, a == __builtin_inf() || a == -__builtin_inf())
 UNARY_S(not_f64, double, u8, a == 0)
@@ -139,6 +149,11 @@ static const tn_row_fn UNARY_ROWS[TN_UNARY_COUNT][4] = {
   [TN_COS] = {cos_f32, cos_f64, 0, 0},
   [TN_ERF] = {erf_f32, erf_f64, 0, 0},
   [TN_ERFINV] = {erfinv_f32, erfinv_f64, 0, 0},
+  [TN_SINH] = {sinh_f32, sinh_f64, 0, 0},
+  [TN_COSH] = {cosh_f32, cosh_f64, 0, 0},
+  [TN_ASIN] = {asin_f32, asin_f64, 0, 0},
+  [TN_ACOS] = {acos_f32, acos_f64, 0, 0},
+  [TN_ATAN] = {atan_f32, atan_f64, 0, 0},
   [TN_ISNAN] = {isnan_f32, isnan_f64, false_i32, false_bool},
   [TN_ISINF] = {isinf_f32, isinf_f64, false_i32, false_bool},
   [TN_LOGICAL_NOT] = {not_f32, not_f64, not_i32, not_bool},
@@ -315,6 +330,7 @@ BINARY_F32_V(max_f32, vmax(a, b))
 BINARY_F32_V(min_f32, vmin(a, b))
 BINARY_S(pow_f32, float, float, pow_c99(a, b))
 BINARY_S(rem_f32, float, float, remainder_d(a, b))
+BINARY_S(atan2_f32, float, float, tn_atan2(a, b))
 
 /* x^2 with a scalar exponent 2 (squares in losses and norms) stays on vectors: the same float32 rounding as pow. */
 BINARY_F32_V(square_f32, ((void)b, a * a))
@@ -346,6 +362,7 @@ BINARY_S(pow_f64, double, double, pow_c99(a, b))
 BINARY_S(max_f64, double, double, max_d(a, b))
 BINARY_S(min_f64, double, double, min_d(a, b))
 BINARY_S(rem_f64, double, double, remainder_d(a, b))
+BINARY_S(atan2_f64, double, double, tn_atan2(a, b))
 
 BINARY_S(add_i32, int32_t, int32_t, (int32_t)((uint32_t)a + (uint32_t)b))
 BINARY_S(sub_i32, int32_t, int32_t, (int32_t)((uint32_t)a - (uint32_t)b))
@@ -365,6 +382,7 @@ static const tn_row_fn BINARY_ROWS[TN_BINARY_COUNT][4] = {
   [TN_MAXIMUM] = {max_f32, max_f64, max_i32, 0},
   [TN_MINIMUM] = {min_f32, min_f64, min_i32, 0},
   [TN_REMAINDER] = {rem_f32, rem_f64, rem_i32, 0},
+  [TN_ATAN2] = {atan2_f32, atan2_f64, 0, 0},
   [TN_EQ] = LOGIC_ROWS(eq),
   [TN_NE] = LOGIC_ROWS(ne),
   [TN_LT] = LOGIC_ROWS(lt),
@@ -380,7 +398,7 @@ int tn_binary(int op, int dtype_in, int dtype_out, int nd, const tn_idx *shape, 
               const tn_idx *b_strides, void *out, const tn_idx *out_strides) {
   if (op < 0 || op >= TN_BINARY_COUNT) return TN_E_OP;
   if (!valid_dtype(dtype_in)) return TN_E_DTYPE;
-  if (dtype_out != (op >= TN_EQ ? TN_BOOL : dtype_in)) return TN_E_DTYPE;
+  if (dtype_out != (tn_binary_bool_out(op) ? TN_BOOL : dtype_in)) return TN_E_DTYPE;
   tn_row_fn row = BINARY_ROWS[op][dtype_in];
   if (!row) return TN_E_DTYPE;
   void *base[3] = {(void *)a, (void *)b, out};

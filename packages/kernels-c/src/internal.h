@@ -111,7 +111,8 @@ TN_INLINE vf vsqrt(vf x) {
 
 /*
  * Double-precision math from the host: imported from JavaScript's Math in
- * wasm (so float64 results equal backend-cpu's), libm on native builds.
+ * wasm (so float64 results equal backend-cpu's; the module's imports name
+ * Math's functions, and the loader passes exactly those), libm on native builds.
  */
 #ifdef __wasm__
 #define TN_HOST(name) __attribute__((import_module("env"), import_name(#name)))
@@ -123,6 +124,12 @@ TN_HOST(tanh) double tn_tanh(double);
 TN_HOST(sin) double tn_sin(double);
 TN_HOST(cos) double tn_cos(double);
 TN_HOST(pow) double tn_pow(double, double);
+TN_HOST(sinh) double tn_sinh(double);
+TN_HOST(cosh) double tn_cosh(double);
+TN_HOST(asin) double tn_asin(double);
+TN_HOST(acos) double tn_acos(double);
+TN_HOST(atan) double tn_atan(double);
+TN_HOST(atan2) double tn_atan2(double, double);
 #else
 #include <math.h>
 TN_INLINE double tn_exp(double x) { return exp(x); }
@@ -133,6 +140,12 @@ TN_INLINE double tn_tanh(double x) { return tanh(x); }
 TN_INLINE double tn_sin(double x) { return sin(x); }
 TN_INLINE double tn_cos(double x) { return cos(x); }
 TN_INLINE double tn_pow(double x, double y) { return pow(x, y); }
+TN_INLINE double tn_sinh(double x) { return sinh(x); }
+TN_INLINE double tn_cosh(double x) { return cosh(x); }
+TN_INLINE double tn_asin(double x) { return asin(x); }
+TN_INLINE double tn_acos(double x) { return acos(x); }
+TN_INLINE double tn_atan(double x) { return atan(x); }
+TN_INLINE double tn_atan2(double y, double x) { return atan2(y, x); }
 #endif
 
 /* float32 vector math: about 1-2 ulp over the whole range, IEEE special values kept; exp here, the rest in mathf.c. */

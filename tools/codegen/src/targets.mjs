@@ -24,6 +24,9 @@ function kernelsCOps(core) {
     lines.push(`/* X(code, name) for every ${kind} op, in code order. */`);
     lines.push(`#define TN_${K}_OPS(X) ${ops.map((op) => `X(TN_${cName(op)}, ${op})`).join(' ')}`);
   }
+  const boolOut = ofKind(core, 'binary').filter((op) => core.PRIMITIVES[op].dtype === 'bool');
+  lines.push('', "/* Whether a binary op's output is bool (its dtype rule is 'bool'), whatever its position. */");
+  lines.push(`static inline int tn_binary_bool_out(int op) { switch (op) { ${boolOut.map((op) => `case TN_${cName(op)}:`).join(' ')} return 1; default: return 0; } }`);
   lines.push('', '#endif', '');
   return lines.join('\n');
 }

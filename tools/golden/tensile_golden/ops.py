@@ -168,6 +168,11 @@ UNARY_FLOAT = {
     'cos': lambda r, s: r.randn(*s, scale=3.0),
     'erf': lambda r, s: r.randn(*s, scale=1.5),
     'erfinv': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
+    'sinh': lambda r, s: r.randn(*s, scale=3.0),
+    'cosh': lambda r, s: r.randn(*s, scale=3.0),
+    'asin': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
+    'acos': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
+    'atan': lambda r, s: r.randn(*s, scale=3.0),
     'softplus': lambda r, s: r.randn(*s, scale=4.0),
 }
 UNARY_SAME = {
@@ -221,6 +226,12 @@ def unary_cases(g: Group) -> None:
     g.val('erf', 'tails', [A('input', T([-6.0, -3.0, -1e-10, 0.0, 1e-10, 3.0, 6.0, inf, -inf]))])
     g.val('erfinv', 'domain', [A('input', T([-1.0, 1.0, 0.0, -0.0, 1.5, -2.0, nan, 0.9999999, -0.999, 1e-30, 0.5]))], note='NaN outside [-1, 1], +-inf at +-1 (and an infinite gradient there)')
     g.val('sin', 'large', [A('input', T([1e3, -1e3, 100.0, 3.14159265, -3.14159265, 1.5707964, 0.0, -0.0]))])
+    # PyTorch's float32 sinh/cosh (and their gradients, times the upstream gradient) overflow near 88, so the cases stop at 85.
+    g.val('sinh', 'large', [A('input', T([80.0, 85.0, -85.0, 1000.0, -1000.0, 1e-8, -1e-8, 0.5, -0.0]))])
+    g.val('cosh', 'large', [A('input', T([80.0, 85.0, -85.0, 1000.0, -1000.0, 1e-8, 0.0, -0.0]))])
+    for op in ['asin', 'acos']:
+        g.val(op, 'domain', [A('input', T([-1.0, 1.0, 0.0, -0.0, 1.5, -2.0, nan, 0.9999999, -0.9999999, 1e-30, 0.5, inf]))], note='NaN outside [-1, 1], an infinite gradient at +-1')
+    g.val('atan', 'large', [A('input', T([1e30, -1e30, 2.5, 0.4, 0.42, -0.0, 1e-30, 1e10]))])
     g.val('cos', 'large', [A('input', T([1e3, -1e3, 100.0, 3.14159265, -3.14159265, 1.5707964, 0.0, -0.0]))])
     # softplus options (F.softplus)
     for beta, th in [(2.0, 20.0), (0.5, 20.0), (1.0, 5.0), (3.0, 1.0)]:
@@ -248,6 +259,7 @@ BINARY_DOMAIN = {
     'maximum': (lambda r, s: r.randn(*s), lambda r, s: r.randn(*s)),
     'minimum': (lambda r, s: r.randn(*s), lambda r, s: r.randn(*s)),
     'remainder': (lambda r, s: r.randn(*s, scale=4.0), lambda r, s: r.uniform(*s, lo=0.5, hi=2.0) * r.sign(*s)),
+    'atan2': (lambda r, s: r.randn(*s), lambda r, s: r.randn(*s)),
 }
 COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge']
 LOGICAL = ['logical_and', 'logical_or', 'logical_xor']
@@ -274,7 +286,7 @@ def binary_cases(g: Group) -> None:
             tag = f'{shape_tag(a)}-{shape_tag(b)}'
             g.val(op, tag, lambda r, a=a, b=b, sa=sa, sb=sb: [A('input', sa(r, a), differentiable), A('other', sb(r, b), differentiable)])
         # Python-number other
-        scal = {'add': 2.5, 'sub': -1.5, 'mul': 3.0, 'div': 4.0, 'pow': 2.0, 'maximum': None, 'minimum': None, 'remainder': 1.5}[op]
+        scal = {'add': 2.5, 'sub': -1.5, 'mul': 3.0, 'div': 4.0, 'pow': 2.0, 'maximum': None, 'minimum': None, 'remainder': 1.5, 'atan2': None}[op]
         if scal is not None:
             g.val(op, 'scalar-other', lambda r, sa=sa: [A('input', sa(r, (3, 4)), differentiable), scal])
         g.err(op, 'shape-mismatch', lambda r, sa=sa, sb=sb: [A('input', sa(r, (3, 4))), A('other', sb(r, (2, 4)))])
@@ -293,6 +305,8 @@ def binary_cases(g: Group) -> None:
         g.val(op, 'int-float', [A('input', ia), A('other', fb, op != 'remainder')], note='int promotes to float32')
         g.val(op, 'float-int', [A('input', fb, op != 'remainder'), A('other', ib)])
     g.val('div', 'int-int', [A('input', ia), A('other', ib)], note='true division: int / int is float32')
+    g.val('atan2', 'int-int', [A('input', ia), A('other', ib)], note='integer inputs compute in float32')
+    g.val('atan2', 'quadrants', [A('input', T([1.0, 1.0, -1.0, -1.0, 0.0, -0.0, 0.0, -0.0, 3.0, -3.0])), A('other', T([1.0, -1.0, 1.0, -1.0, 2.0, 2.0, -2.0, -2.0, 0.0, -0.0]))], note='every quadrant and the signed zeros of C99 atan2')
     g.val('div', 'int-float', [A('input', ia), A('other', fb)])
     g.val('div', 'int-by-zero', [A('input', I([1, -1, 0, 3])), A('other', I([0, 0, 0, 2]))], note='true division of ints by 0: inf, -inf, NaN')
     g.val('pow', 'int-int', [A('input', I([2, -3, 0, 5, 1, -1])), A('other', I([3, 2, 0, 1, 7, 5]))], note='integer power, non-negative exponents')
@@ -314,7 +328,7 @@ def binary_cases(g: Group) -> None:
     sp = [0.0, -0.0, 1.0, -2.5, inf, -inf, nan]
     xa = T([a for a in sp for _ in sp])
     xb = T([b for _ in sp for b in sp])
-    for op in ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'remainder']:
+    for op in ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'remainder', 'atan2']:
         g.val(op, 'specials', [A('input', xa, op != 'remainder'), A('other', xb, op != 'remainder')], note='every pair of 0, -0, 1, -2.5, inf, -inf, NaN (49 pairs): NaN propagates, inf - inf and 0 * inf are NaN, x / 0 is signed inf')
     for op in COMPARE:
         g.val(op, 'specials', [A('input', xa, False), A('other', xb, False)], note='NaN compares unequal to everything; -0 == 0')

@@ -107,6 +107,11 @@ const FLOAT_UNARY: Record<string, string> = {
   cos: 't_cos(a)',
   erf: 't_erf(a)',
   erfinv: 't_erfinv(a)',
+  sinh: 't_sinh(a)',
+  cosh: 't_cosh(a)',
+  asin: 't_asin(a)',
+  acos: 't_acos(a)',
+  atan: 't_atan(a)',
 };
 
 const INT_UNARY: Record<string, string> = { neg: '-a', abs: 'abs(a)', sign: 'sign(a)', relu: 'max(a, 0)', floor: 'a', ceil: 'a', round: 'a' };
@@ -142,6 +147,8 @@ export function binaryExpr(op: BinaryOp, x: DType): string {
       return f ? 't_min(a, b)' : 'min(a, b)';
     case 'remainder':
       return f ? 't_rem(a, b)' : 'i_rem(a, b)';
+    case 'atan2':
+      return 't_atan2(a, b)';
     case 'eq':
       return asBool(f ? 'f_eq(a, b)' : 'a == b');
     case 'ne':

@@ -243,6 +243,57 @@ fn t_erfinv(y: f32) -> f32 {
   return p * y;
 }
 
+// x with the sign bit of s (keeps -0 and the sign of odd functions exact).
+fn with_sign_of(x: f32, s: f32) -> f32 { return bitcast<f32>((bitcast<u32>(x) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u)); }
+
+// sinh and cosh from exp/expm1 of |x|; past 88 (where exp overflows but the result does not) as (e^(|x|/2) / 2) e^(|x|/2).
+fn t_sinh(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  if (a > 88.0) { let h = t_exp(0.5 * a); return with_sign_of((0.5 * h) * h, x); }
+  let e = t_expm1(a);
+  return with_sign_of(0.5 * (e + e / (e + 1.0)), x);
+}
+
+fn t_cosh(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  if (a > 88.0) { let h = t_exp(0.5 * a); return (0.5 * h) * h; }
+  let e = t_exp(a);
+  return 0.5 * (e + 1.0 / e);
+}
+
+// atan on [0, inf] (Cephes' atanf reduction and polynomial, about 2 ulp); NaN passes through.
+fn atan_pos(x: f32) -> f32 {
+  var y = 0.0;
+  var t = x;
+  if (x > 2.4142135) { y = 1.5707964; t = -1.0 / x; } else if (x > 0.41421357) { y = 0.78539819; t = (x - 1.0) / (x + 1.0); }
+  let z = t * t;
+  return y + ((((0.0805374449538 * z - 0.138776856032) * z + 0.199777106478) * z - 0.333329491539) * z * t + t);
+}
+
+fn t_atan(x: f32) -> f32 { if (is_nan(x)) { return x; } return with_sign_of(atan_pos(abs(x)), x); }
+
+// C99 atan2(y, x): the angle of (x, y) in (-pi, pi], with the signed zeros and infinities of the C standard.
+fn t_atan2(y: f32, x: f32) -> f32 {
+  if (is_nan(x) || is_nan(y)) { return f_nan(); }
+  let ax = abs(x);
+  let ay = abs(y);
+  let left = (bitcast<u32>(x) & 0x80000000u) != 0u;
+  var r: f32;
+  if (is_inf(ax) && is_inf(ay)) { r = 0.78539819; }
+  else if (ay == 0.0) { r = 0.0; }
+  else if (ay > ax) { r = 1.5707964 - atan_pos(ax / ay); }
+  else { r = atan_pos(ay / ax); }
+  if (left) { r = 3.1415927 - r; }
+  return with_sign_of(r, y);
+}
+
+// asin and acos through atan2 of (x, sqrt(1 - x^2)); (1 - x)(1 + x) keeps the digits near +-1. NaN outside [-1, 1].
+fn asin_root(x: f32) -> f32 { return sqrt((1.0 - x) * (1.0 + x)); }
+fn t_asin(x: f32) -> f32 { if (is_nan(x) || abs(x) > 1.0) { return f_nan(); } return t_atan2(x, asin_root(x)); }
+fn t_acos(x: f32) -> f32 { if (is_nan(x) || abs(x) > 1.0) { return f_nan(); } return t_atan2(asin_root(x), x); }
+
 // C99 pow: pow(x, +-0) = 1 and pow(1, y) = 1 even for NaN, pow(-1, +-inf) = 1.
 fn t_pow(a: f32, b: f32) -> f32 {
   if (f_eq(b, 0.0) || f_eq(a, 1.0)) { return 1.0; }

@@ -23,6 +23,12 @@ const unary: Case[] = [
   ['sin', (x) => T.sin(x), [[3, 4]]],
   ['cos', (x) => T.cos(x), [[3, 4]]],
   ['erf', (x) => T.erf(x), [[3, 4]]],
+  ['erfinv', (x) => T.erfinv(x), [[3, 4]], { lo: -0.9, hi: 0.9 }],
+  ['sinh', (x) => T.sinh(x), [[3, 4]]],
+  ['cosh', (x) => T.cosh(x), [[3, 4]]],
+  ['asin', (x) => T.asin(x), [[3, 4]], { lo: -0.9, hi: 0.9 }],
+  ['acos', (x) => T.acos(x), [[3, 4]], { lo: -0.9, hi: 0.9 }],
+  ['atan', (x) => T.atan(x), [[3, 4]]],
   ['square', (x) => T.square(x), [[3, 4]]],
   ['clamp', (x) => T.clamp(x, -0.5, 0.5), [[3, 4]]],
 ];
@@ -35,6 +41,8 @@ const binary: Case[] = [
   ['pow scalar', (a) => T.pow(a, 3), [[3, 4]]],
   ['maximum', (a, b) => T.maximum(a, b), [[3, 4], [4]]],
   ['minimum', (a, b) => T.minimum(a, b), [[3, 4], [4]]],
+  ['atan2 broadcast', (a, b) => T.atan2(a, b), [[3, 4], [4]], pos],
+  ['atan2 scalar other', (a) => T.atan2(a, -1.5), [[3, 4]]],
   ['where', (a, b) => T.where(T.gt(a, 0), a, b), [[3, 4], [3, 4]]],
   ['clamp tensor bounds', (x, lo) => T.clamp(x, lo, 0.8), [[3, 4], [4]]],
 ];

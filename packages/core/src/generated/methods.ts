@@ -45,6 +45,16 @@ export interface GeneratedTensorMethods {
   erf(): Tensor;
   /** inverse error function: NaN outside [-1, 1], +-inf at +-1 */
   erfinv(): Tensor;
+  /** hyperbolic sine */
+  sinh(): Tensor;
+  /** hyperbolic cosine */
+  cosh(): Tensor;
+  /** arcsine: NaN outside [-1, 1] */
+  asin(): Tensor;
+  /** arccosine: NaN outside [-1, 1] */
+  acos(): Tensor;
+  /** arctangent */
+  atan(): Tensor;
   /** x is NaN */
   isnan(): Tensor;
   /** x is +-inf */
@@ -63,6 +73,8 @@ export interface GeneratedTensorMethods {
   minimum(other: TensorOrScalar): Tensor;
   /** fmod(a, b), moved by b where its sign differs from b (sign of b, as Python and PyTorch) */
   remainder(other: TensorOrScalar): Tensor;
+  /** the angle of the point (b, a): atan(a / b) in the right quadrant, C99 special cases */
+  atan2(other: TensorOrScalar): Tensor;
   /** a == b */
   eq(other: TensorOrScalar): Tensor;
   /** a != b */
@@ -105,6 +117,11 @@ export const GENERATED_METHODS = {
   cos(this: Tensor): Tensor { return O.cos(this); },
   erf(this: Tensor): Tensor { return O.erf(this); },
   erfinv(this: Tensor): Tensor { return O.erfinv(this); },
+  sinh(this: Tensor): Tensor { return O.sinh(this); },
+  cosh(this: Tensor): Tensor { return O.cosh(this); },
+  asin(this: Tensor): Tensor { return O.asin(this); },
+  acos(this: Tensor): Tensor { return O.acos(this); },
+  atan(this: Tensor): Tensor { return O.atan(this); },
   isnan(this: Tensor): Tensor { return O.isnan(this); },
   isinf(this: Tensor): Tensor { return O.isinf(this); },
   logicalNot(this: Tensor): Tensor { return O.logicalNot(this); },
@@ -114,6 +131,7 @@ export const GENERATED_METHODS = {
   maximum(this: Tensor, other: TensorOrScalar): Tensor { return O.maximum(this, other); },
   minimum(this: Tensor, other: TensorOrScalar): Tensor { return O.minimum(this, other); },
   remainder(this: Tensor, other: TensorOrScalar): Tensor { return O.remainder(this, other); },
+  atan2(this: Tensor, other: TensorOrScalar): Tensor { return O.atan2(this, other); },
   eq(this: Tensor, other: TensorOrScalar): Tensor { return O.eq(this, other); },
   ne(this: Tensor, other: TensorOrScalar): Tensor { return O.ne(this, other); },
   lt(this: Tensor, other: TensorOrScalar): Tensor { return O.lt(this, other); },

@@ -43,6 +43,16 @@ export const cos = (x: Tensor): Tensor => unary('cos', x);
 export const erf = (x: Tensor): Tensor => unary('erf', x);
 /** inverse error function: NaN outside [-1, 1], +-inf at +-1 (op table: unary, dtype rule `float`). */
 export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);
+/** hyperbolic sine (op table: unary, dtype rule `float`). */
+export const sinh = (x: Tensor): Tensor => unary('sinh', x);
+/** hyperbolic cosine (op table: unary, dtype rule `float`). */
+export const cosh = (x: Tensor): Tensor => unary('cosh', x);
+/** arcsine: NaN outside [-1, 1] (op table: unary, dtype rule `float`). */
+export const asin = (x: Tensor): Tensor => unary('asin', x);
+/** arccosine: NaN outside [-1, 1] (op table: unary, dtype rule `float`). */
+export const acos = (x: Tensor): Tensor => unary('acos', x);
+/** arctangent (op table: unary, dtype rule `float`). */
+export const atan = (x: Tensor): Tensor => unary('atan', x);
 /** x is NaN (op table: unary, dtype rule `bool`, no gradient). */
 export const isnan = (x: Tensor): Tensor => unary('isnan', x);
 /** x is +-inf (op table: unary, dtype rule `bool`, no gradient). */
@@ -61,6 +71,8 @@ export const maximum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary(
 export const minimum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('minimum', a, b);
 /** fmod(a, b), moved by b where its sign differs from b (sign of b, as Python and PyTorch) (op table: binary, dtype rule `promote`). */
 export const remainder = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('remainder', a, b);
+/** the angle of the point (b, a): atan(a / b) in the right quadrant, C99 special cases (op table: binary, dtype rule `div`). */
+export const atan2 = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('atan2', a, b);
 /** a == b (op table: binary, dtype rule `bool`, no gradient). */
 export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary('eq', a, b);
 /** a != b (op table: binary, dtype rule `bool`, no gradient). */

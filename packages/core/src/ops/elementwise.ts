@@ -11,7 +11,7 @@ import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './ut
 import { castTo } from './cast.js';
 import { zerosLike } from '../creation.js';
 import { sumTo } from './reduce.js';
-import { cos, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, remainder, round, sigmoid, sign, sin } from '../generated/ops.js';
+import { cos, cosh, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, reciprocal, remainder, round, rsqrt, sigmoid, sign, sin, sinh } from '../generated/ops.js';
 
 /** The elementwise primitives without arguments of their own: generated from the op table. */
 export * from '../generated/ops.js';
@@ -44,6 +44,11 @@ const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; gra
   cos: { save: 'x', grad: (g, x) => neg(mul(g, sin(x))) },
   erf: { save: 'x', grad: (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))) },
   erfinv: { save: 'out', grad: (g, _x, out) => mul(g, mul(exp(mul(out, out)), Math.sqrt(Math.PI) / 2)) },
+  sinh: { save: 'x', grad: (g, x) => mul(g, cosh(x)) },
+  cosh: { save: 'x', grad: (g, x) => mul(g, sinh(x)) },
+  asin: { save: 'x', grad: (g, x) => mul(g, rsqrt(sub(1, mul(x, x)))) },
+  acos: { save: 'x', grad: (g, x) => neg(mul(g, rsqrt(sub(1, mul(x, x))))) },
+  atan: { save: 'x', grad: (g, x) => div(g, add(mul(x, x), 1)) },
 };
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {
@@ -160,6 +165,15 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
   remainder: {
     saves: (_na, nb) => [nb, nb, false],
     grad: (g, a, b, _o, n) => [n[0] ? g : null, n[1] ? neg(mul(g, floorQuotient(a, b as Tensor))) : null],
+  },
+  // As PyTorch: g * b / (a^2 + b^2) and g * -a / (a^2 + b^2), through the reciprocal (so NaN at the origin).
+  atan2: {
+    saves: () => [true, true, false],
+    grad: (g, a, b, _o, n) => {
+      const sq = (v: TensorOrScalar): TensorOrScalar => (isTensorArg(v) ? mul(v, v) : Number(v) * Number(v));
+      const r = reciprocal(add(sq(a), sq(b)));
+      return [n[0] ? mul(mul(g, b), r) : null, n[1] ? mul(mul(g, isTensorArg(a) ? neg(a) : -Number(a)), r) : null];
+    },
   },
 };
 
