@@ -27,6 +27,7 @@ setEngineOps({
   addInPlace: (a, b) => void noGrad(() => P.add_(a, b)),
   onesLike: (t) => onesLike(t),
   clone: (t) => V.clone(t),
+  cast: (t, dtype) => castTo(t, dtype),
 });
 
 type Sizes = (number | readonly number[])[];

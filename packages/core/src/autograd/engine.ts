@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { shapesEqual } from '../shape.js';
+import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
 import type { Node } from './node.js';
@@ -19,6 +20,7 @@ export interface EngineOps {
   addInPlace(a: Tensor, b: Tensor): void;
   onesLike(t: Tensor): Tensor;
   clone(t: Tensor): Tensor;
+  cast(t: Tensor, dtype: DType): Tensor;
 }
 let ops: EngineOps | null = null;
 export function setEngineOps(o: EngineOps): void {
@@ -199,7 +201,12 @@ function run(
           continue;
         }
         if (r !== null) {
-          if (grads.includes(r)) r = r._alias();
+          // A gradient has its input's dtype (cat or stack of float32 and float64 hand float64 gradients back).
+          if (r.dtype !== e.dtype) {
+            const cast = o.cast(r, e.dtype);
+            if (!grads.includes(r)) r.dispose();
+            r = cast;
+          } else if (grads.includes(r)) r = r._alias();
           addToBuffer(buffers, e.node, e.nr, r, o);
         }
         const left = pending.get(e.node)! - 1;

@@ -1,9 +1,12 @@
 import { ValueError, fmtShape } from '../errors.js';
+import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
 export interface Edge {
   readonly node: Node;
   readonly nr: number;
+  /** The input's dtype: a gradient flowing along the edge is cast to it (as PyTorch's engine does). */
+  readonly dtype: DType;
 }
 
 /**

@@ -27,8 +27,8 @@ function accumulator(t: Tensor): Node {
 
 export function edgeOf(t: Tensor | null | undefined): Edge | null {
   if (!t || !t._requiresGrad) return null;
-  if (t.gradFn !== null) return { node: t.gradFn, nr: t.outputNr };
-  return { node: accumulator(t), nr: 0 };
+  if (t.gradFn !== null) return { node: t.gradFn, nr: t.outputNr, dtype: t.dtype };
+  return { node: accumulator(t), nr: 0, dtype: t.dtype };
 }
 
 /**
