@@ -3,14 +3,6 @@ import { DTypeError } from './errors.js';
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type FloatDType = 'float32' | 'float64';
 
-export type TypedArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int32'
-      ? Int32Array
-      : Uint8Array;
-
 export type HostArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
@@ -42,13 +34,6 @@ export function arrayFor(dtype: DType, size: number): HostArray {
     case 'bool':
       return new Uint8Array(size);
   }
-}
-
-export function dtypeOfArray(a: HostArray): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  return 'bool';
 }
 
 /** The result dtype of combining two tensors (PyTorch's promotion among our dtypes). */

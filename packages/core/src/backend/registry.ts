@@ -1,4 +1,4 @@
-import { DeviceError, ValueError } from '../errors.js';
+import { DeviceError } from '../errors.js';
 import { type CompositeOp, isPrimitive, PRIMITIVES, type OpName, type PrimitiveOp } from '../ops/table.js';
 import type { CompositeDeclaration } from '../ops/declare.js';
 import type { Backend, FusedKernel, Kernel, KernelTable } from './backend.js';
@@ -137,9 +137,4 @@ export function setTrace(trace: Trace | null): void {
 
 export function traceTransfer(direction: 'upload' | 'readback', backend: string, bytes: number): void {
   if (registry.trace !== null) registry.trace.transfer(direction, backend, bytes);
-}
-
-export function assertBackendName(name: unknown, op: string): string {
-  if (typeof name !== 'string') throw new ValueError(`${op}: device must be a backend name, got ${String(name)}`);
-  return name;
 }
