@@ -19,8 +19,8 @@ export interface GoldenTensor {
   data: (GoldenNumber | boolean)[];
 }
 
-export type CaseKind = 'ops' | 'losses' | 'layers' | 'optim' | 'schedulers' | 'training' | 'interop';
-export const CASE_KINDS: readonly CaseKind[] = ['ops', 'losses', 'layers', 'optim', 'schedulers', 'training', 'interop'];
+export type CaseKind = 'ops' | 'losses' | 'layers' | 'optim' | 'schedulers' | 'training' | 'interop' | 'programs';
+export const CASE_KINDS: readonly CaseKind[] = ['ops', 'losses', 'layers', 'optim', 'schedulers', 'training', 'interop', 'programs'];
 
 /** One golden case as read from a file; runners read the fields their kind defines. */
 export interface GoldenCase {

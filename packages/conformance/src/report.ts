@@ -10,6 +10,7 @@ const KIND_TITLES: Record<string, string> = {
   schedulers: 'schedulers',
   training: 'training runs',
   interop: 'interop',
+  programs: 'random programs',
   differential: 'differential (vs cpu)',
   fused: 'fused vs composed',
   leak: 'leak probe',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
  */
 
 /** The newest golden format version this suite reads (README: a new kind of case bumps it and only adds fields). */
-export const GOLDEN_FORMAT_VERSION = 1;
+export const GOLDEN_FORMAT_VERSION = 2;
 /** A per-case rtol or atol above this is refused: it would let almost any number pass. */
 export const MAX_TOLERANCE = 0.05;
 
@@ -32,6 +32,7 @@ export const KIND_LABELS = {
   schedulers: 'scheduler',
   training: 'training',
   interop: 'interop',
+  programs: 'program',
 } as const;
 
 type Folder = keyof typeof KIND_LABELS;
@@ -56,6 +57,8 @@ const SCHEMAS: Record<Exclude<Folder, 'interop'>, CaseSchema> = {
   layers: { required: ['id', 'layer', 'args'], value: ['output'], optional: ['options', 'mode', 'params', 'gradOutput', 'grads', 'buffersAfter', ...COMMON], errors: true },
   optim: { required: ['id', 'optimizer', 'params'], value: ['gradSequence', 'paramsAfterStep'], optional: ['options', ...COMMON], errors: true },
   schedulers: { required: ['id', 'scheduler', 'optimizer', 'steps'], value: ['lrs'], optional: ['options', 'metrics', 'momentums', ...COMMON], errors: true },
+  // golden/2: a random program of the fuzzer's format with every value and input gradient PyTorch gives.
+  programs: { required: ['id', 'program'], value: ['values', 'grads'], optional: [...COMMON], errors: true },
   // A training file is one object: the header's fields and the run's.
   training: {
     required: ['id', 'model', 'data', 'loss', 'optimizer', 'steps'],

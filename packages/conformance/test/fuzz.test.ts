@@ -72,3 +72,95 @@ describe('program fuzzer', () => {
     expect(removeSteps(prog, new Set([1]))).toEqual({ steps: [prog.steps[0]], loss: [0] });
   });
 });
+
+/**
+ * Differences the PyTorch-judged program cases (golden/programs, tools/golden programs.py) found:
+ * every backend agreed with cpu, so only PyTorch could show them.
+ */
+describe('PyTorch semantics found by the program golden set', () => {
+  const vals = (t: core.Tensor) => Array.from(t.dataSync() as Float32Array);
+  for (const backend of ['cpu', 'wasm', 'native'])
+    describe(backend, () => {
+      const opts = (extra: Record<string, unknown> = {}) => ({ device: backend, ...extra });
+      it('pow with a Python-number exponent 0.5 / -0.5 is sqrt / rsqrt, in place too', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        const x = () => core.tensor([-0, -Infinity, 4], opts());
+        expect(vals(core.pow(x(), -0.5))).toEqual([-Infinity, NaN, 0.5]);
+        expect(vals(core.pow(x(), 0.5))).toEqual([-0, NaN, 2]);
+        expect(vals(core.pow_(core.mul(x(), 1), 0.5))).toEqual([-0, NaN, 2]);
+        // A tensor exponent is C's pow, as in PyTorch: pow(-0, -0.5) = +inf.
+        expect(vals(core.pow(x(), core.tensor(-0.5, opts())))).toEqual([Infinity, 0, 0.5]);
+        const g = core.tensor([-0, 4], opts({ requiresGrad: true }));
+        core.sum(core.pow(g, 0.5)).backward();
+        expect(vals(g.grad!)).toEqual([-Infinity, 0.25]);
+      });
+
+      it('floor, ceil, round and sign have a zero gradient even under a NaN upstream gradient', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        for (const op of ['floor', 'ceil', 'round', 'sign'] as const) {
+          const x = core.tensor([0.25, -1.5], opts({ requiresGrad: true }));
+          core.sum(core.mul(core.unary(op, x), core.tensor([NaN, Infinity], opts()))).backward();
+          expect([op, vals(x.grad!)]).toEqual([op, [0, 0]]);
+        }
+      });
+
+      it('prod of a 0-d tensor passes the gradient through, NaN input included', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        const x = core.tensor(NaN, opts({ requiresGrad: true }));
+        core.mul(core.prod(x), 0.5).backward();
+        expect(vals(x.grad!)).toEqual([0.5]);
+      });
+
+      it('topk of a 0-d tensor with k = 0 returns the value, as PyTorch', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        const r = core.topk(core.tensor(5, opts()), 0);
+        expect([r.values.shape, vals(r.values)]).toEqual([[], [5]]);
+      });
+
+      it('fill_, zero_ and copy_ keep the overwritten history in the graph with a zero gradient', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        for (const write of [(t: core.Tensor) => core.zero_(t), (t: core.Tensor) => core.fill_(t, 3), (t: core.Tensor) => core.copy_(t, core.tensor([7, 8], opts())), (t: core.Tensor) => core.copy_(t, core.tensor([7, 8], opts({ requiresGrad: true })))]) {
+          const x = core.tensor([1, 2], opts({ requiresGrad: true }));
+          core.sum(write(core.mul(x, 2))).backward();
+          expect(x.grad && vals(x.grad)).toEqual([0, 0]);
+        }
+        const src = core.tensor([7, 8], opts({ requiresGrad: true }));
+        core.sum(core.mul(core.copy_(core.mul(core.tensor([1, 2], opts({ requiresGrad: true })), 2), src), 3)).backward();
+        expect(vals(src.grad!)).toEqual([3, 3]);
+        // The history is still walked, so a saved value written in place fails the version check there.
+        const y = core.tensor([-0.5], opts({ requiresGrad: true }));
+        const r = core.reciprocal(y);
+        core.zero_(r);
+        expect(() => core.sum(r).backward()).toThrow(/modified by an inplace operation/);
+      });
+
+      it('logsumexp saves its output: writing it in place fails backward, as in PyTorch', async (ctx) => {
+        const start = await startBackend(backend);
+        if (!start.ok) return ctx.skip(start.reason);
+        const x = core.tensor([[1, 2], [3, 4]], opts({ requiresGrad: true }));
+        const l = core.logsumexp(x, 1);
+        core.clamp_(l, -1);
+        expect(() => core.sum(l).backward()).toThrow(/modified by an inplace operation/);
+        const x2 = core.tensor([[1, 2], [3, 4]], opts({ requiresGrad: true }));
+        core.sum(core.logsumexp(x2, 1)).backward();
+        const e = [Math.exp(1 - Math.log(Math.exp(1) + Math.exp(2))), Math.exp(2 - Math.log(Math.exp(1) + Math.exp(2)))];
+        expect(vals(x2.grad!).slice(0, 2).map((v, i) => Math.abs(v - e[i]!) < 1e-6)).toEqual([true, true]);
+      });
+    });
+
+  // Left open: an in-place write through a view does not rebase its base's history (PyTorch's
+  // CopySlices), so a gradient through the base misses the write. programs.py leaves such programs
+  // out until this is fixed; this test turns green (and must lose its .fails) when it is.
+  it.fails('an in-place write through a view reaches the gradient through its base (CopySlices)', () => {
+    const x = core.tensor([1, 2, 3], { requiresGrad: true });
+    const y = core.mul(x, 1);
+    core.mul_(core.slice(y, 0, 0, 1), 2);
+    core.sum(core.mul(y, core.tensor([1, 10, 100]))).backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([2, 10, 100]);
+  });
+});

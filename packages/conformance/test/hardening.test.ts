@@ -49,12 +49,12 @@ test('tolerances above 0.05 are refused; so are negative ones', async () => {
 
 test('the header must name the format and the folder kind; a newer format version is refused', async () => {
   const golden = goldenDir({ ops: { 'a.json': [addCase] } });
-  writeFileSync(join(golden, 'ops', 'b.json'), JSON.stringify({ format: 'golden/2', kind: 'ops', cases: [{ ...addCase, id: 'b' }] }));
+  writeFileSync(join(golden, 'ops', 'b.json'), JSON.stringify({ format: 'golden/3', kind: 'ops', cases: [{ ...addCase, id: 'b' }] }));
   writeFileSync(join(golden, 'ops', 'c.json'), JSON.stringify({ format: 'golden/1', kind: 'loss', cases: [{ ...addCase, id: 'c' }] }));
   writeFileSync(join(golden, 'ops', 'd.json'), '{"format": "golden/1", "kind": "ops", "cases": [');
   const r = await run(golden);
   expect(problemsOf(r)).toEqual([
-    expect.stringMatching(/^ops\/b\.json, field format: golden\/2 is newer than this suite reads \(golden\/1\)/),
+    expect.stringMatching(/^ops\/b\.json, field format: golden\/3 is newer than this suite reads \(golden\/2\)/),
     'ops/c.json, field kind: kind "loss" does not match its folder ops/ (expected "ops")',
     expect.stringMatching(/^ops\/d\.json: not valid JSON/),
   ]);

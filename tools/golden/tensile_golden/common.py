@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import torch
 
-FORMAT = 'golden/1'
+FORMAT = 'golden/2'  # 2: adds the programs kind (only new fields; golden/1 files read as before)
 SET_NAME = 'tensile'
 SEED = 1913  # mixed into every case's seed; changing it changes every value
 GENERATOR = 'tools/golden (Tensile)'
@@ -307,7 +307,7 @@ def expect_error(case: dict, thunk: Callable[[], Any]) -> dict:
 # --- files ---------------------------------------------------------------------------------
 
 
-KIND_LABELS = {'ops': 'ops', 'losses': 'loss', 'layers': 'layer', 'optim': 'optim', 'schedulers': 'scheduler', 'training': 'training', 'interop': 'interop'}
+KIND_LABELS = {'ops': 'ops', 'losses': 'loss', 'layers': 'layer', 'optim': 'optim', 'schedulers': 'scheduler', 'training': 'training', 'interop': 'interop', 'programs': 'program'}
 
 
 def header(folder: str, name: str, notes: list[str]) -> dict:

@@ -6,6 +6,7 @@ import { runLayerCase } from './layers.js';
 import { runLossCase } from './losses.js';
 import { runOpCase } from './ops.js';
 import { runOptimCase } from './optim.js';
+import { runProgramCase } from './programs.js';
 import { runSchedulerCase } from './schedulers.js';
 import { runTrainingCase } from './training.js';
 
@@ -19,10 +20,12 @@ export const RUNNERS: Record<CaseKind, Runner> = {
   schedulers: runSchedulerCase,
   training: runTrainingCase,
   interop: runInteropCase,
+  programs: runProgramCase,
 };
 
 /** The report row a case belongs to: its op, loss, layer, optimizer, scheduler or training run. */
 export function subjectOf(kind: CaseKind, c: GoldenCase): string {
+  if (kind === 'programs') return 'random programs';
   const field = { ops: 'op', losses: 'loss', layers: 'layer', optim: 'optimizer', schedulers: 'scheduler', training: 'id', interop: 'file' }[kind];
   return String(c[field] ?? c.id);
 }

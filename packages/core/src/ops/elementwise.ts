@@ -24,12 +24,13 @@ type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
 const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; grad: UnaryGrad } } = {
   neg: { save: 'none', grad: (g) => neg(g) },
   abs: { save: 'x', grad: (g, x) => mul(g, sign(x)) },
-  sign: { save: 'none', grad: (g) => mul(g, 0) },
+  sign: { save: 'none', grad: (g) => zerosLike(g) },
   // As PyTorch's threshold_backward: 0 where out <= 0, g elsewhere (NaN included).
   relu: { save: 'out', grad: (g, _x, out) => where(le(out, 0), 0, g) },
-  floor: { save: 'none', grad: (g) => mul(g, 0) },
-  ceil: { save: 'none', grad: (g) => mul(g, 0) },
-  round: { save: 'none', grad: (g) => mul(g, 0) },
+  floor: { save: 'none', grad: (g) => zerosLike(g) },
+  // Zero, not g * 0: PyTorch's zeros_like keeps a NaN or infinite upstream gradient from turning into NaN.
+  ceil: { save: 'none', grad: (g) => zerosLike(g) },
+  round: { save: 'none', grad: (g) => zerosLike(g) },
   exp: { save: 'out', grad: (g, _x, out) => mul(g, out) },
   log: { save: 'x', grad: (g, x) => div(g, x) },
   log1p: { save: 'x', grad: (g, x) => div(g, add(x, 1)) },
@@ -249,7 +250,9 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
   const outDtype: DType = PRIMITIVES[op].dtype === 'bool' ? 'bool' : dt;
   const out = empty(backend, shape, outDtype);
   const temps: Tensor[] = [];
-  kernel(op, backend)(asKernelArg(a, dt, shape, temps), asKernelArg(b, dt, shape, temps), out);
+  const sqrtLike = op === 'pow' && at && isFloat(dt) ? powAsUnary(b) : null;
+  if (sqrtLike !== null) kernel(sqrtLike, backend)(asKernelArg(a, dt, shape, temps) as TensorView, out);
+  else kernel(op, backend)(asKernelArg(a, dt, shape, temps), asKernelArg(b, dt, shape, temps), out);
   for (const t of temps) t.dispose();
   if (outDtype !== 'bool' && needsGrad(a, b)) {
     const f = BINARY_GRADS[op];
@@ -276,6 +279,15 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
     }
   }
   return out;
+}
+
+/**
+ * PyTorch computes a float tensor to the Python-number power 0.5 as sqrt and -0.5 as rsqrt (its
+ * pow_tensor_scalar special cases), so pow(-0, -0.5) is -inf and pow(-inf, 0.5) NaN there, where
+ * C's pow gives +inf for both. The gradient stays pow's (0.5 * pow(x, -0.5) is rsqrt again).
+ */
+export function powAsUnary(b: unknown): 'sqrt' | 'rsqrt' | null {
+  return typeof b === 'number' ? (b === 0.5 ? 'sqrt' : b === -0.5 ? 'rsqrt' : null) : null;
 }
 
 function reduceGrad(g: Tensor, shape: readonly number[], dtype: DType): Tensor {

@@ -5,8 +5,9 @@ import { isFloat } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { zerosLike } from '../creation.js';
 import { castTo } from './cast.js';
-import { add, binary, clamp, div, mul, pow, sub } from './elementwise.js';
+import { add, binary, clamp, div, mul, pow, powAsUnary, sub } from './elementwise.js';
 import { maskedFill } from './indexing.js';
 import type { BinaryOp } from './table.js';
 import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
@@ -94,7 +95,9 @@ function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrSca
       : typeof other === 'boolean'
         ? Number(other)
         : other;
-    kernel(op, t.storage.backend)(t, b, t);
+    const sqrtLike = op === 'pow' && isFloat(t.dtype) ? powAsUnary(b) : null;
+    if (sqrtLike !== null) kernel(sqrtLike, t.storage.backend)(t, t);
+    else kernel(op, t.storage.backend)(t, b, t);
     t.storage.version++;
     return t;
   }
@@ -129,9 +132,17 @@ export function fill_(t: Tensor, value: number | boolean | Tensor): Tensor {
   }
   kernel('fill', t.storage.backend)(t, typeof value === 'boolean' ? Number(value) : value);
   t.storage.version++;
-  // The old values no longer matter: gradients stop here.
-  if (t.gradFn !== null && isGradEnabled()) record('fill_', [], [t], [], () => []);
+  overwritten('fill_', t);
   return t;
+}
+
+/**
+ * t's old values are gone, but as in PyTorch (FillBackward, CopyBackwards) its history stays in the
+ * graph with a zero gradient: the leaves behind it get zeros, not null, and a saved tensor there
+ * that was modified still fails backward's version check.
+ */
+function overwritten(op: string, t: Tensor): void {
+  if (t._requiresGrad && isGradEnabled()) record(op, [t], [t], [], (g) => [zerosLike(g)]);
 }
 
 export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
@@ -159,10 +170,28 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
       tmp.dispose();
     } else kernel('copy', t.storage.backend)(v, t);
     t.storage.version++;
+    overwritten('copy_', t);
     return t;
   }
   const e = shapesEqual(src.shape, t.shape) ? castTo(src, t.dtype) : expand(src, t.shape);
-  return assign('copy_', t, e.dtype === t.dtype ? e : castTo(e, t.dtype));
+  let c = e.dtype === t.dtype ? e : castTo(e, t.dtype);
+  if (c !== e) e.dispose();
+  if (c.storage === t.storage) {
+    // src is a view of t: read it out before writing.
+    const d = castTo(c, c.dtype);
+    c.dispose();
+    c = d;
+  }
+  if (!t._requiresGrad || !isGradEnabled()) return assign('copy_', t, c);
+  // src's gradient is g; t's old history gets zeros (PyTorch's CopyBackwards), so it stays in the graph.
+  try {
+    kernel('copy', t.storage.backend)(c, t);
+    t.storage.version++;
+    record('copy_', [t, c], [t], [], (g) => [zerosLike(g), g]);
+    return t;
+  } finally {
+    c.dispose();
+  }
 }
 
 export function clamp_(t: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {

@@ -118,7 +118,9 @@ export function prod(x: Tensor, dim?: Dims | ReduceOptions, keepdim?: boolean): 
     const inShape = x.shape;
     // The product of the other entries: out / x where x != 0 (PyTorch's formula); at a zero, the product of
     // the line's nonzero entries when it is the line's only zero, else 0 (as prod_safe_zeros_backward).
-    record('prod', [x], [out], [x, out], (g, s) => {
+    // A 0-d tensor is its own product: the gradient is g itself, NaN and infinite values included (as PyTorch).
+    if (x.ndim === 0) record('prod', [x], [out], [], (g) => [g]);
+    else record('prod', [x], [out], [x, out], (g, s) => {
       const [xs, o] = s as [Tensor, Tensor];
       const back = (t: Tensor) => expandBack(t, inShape, dims, a.keepdim);
       const zero = eq(xs, 0);
@@ -233,16 +235,26 @@ export function logsumexp(x: Tensor, dim?: Dims | ReduceOptions, keepdim?: boole
   const dims = normalizeDims('logsumexp', a.dim, x.ndim);
   // As PyTorch 1.13: integer and bool inputs compute in float32.
   if (!isFloat(x.dtype)) return tidy(() => logsumexp(castTo(x, 'float32'), dims, a.keepdim));
-  return tidy(() => {
-    if (x.numel() === 0) return log(sum(exp(x), dims, a.keepdim));
-    const m = noGrad(() => {
+  const out = noGrad(() =>
+    tidy(() => {
+      if (x.numel() === 0) return log(sum(exp(x), dims, a.keepdim));
       const mm = amax(x, dims, true);
-      return where(isinf(mm), 0, mm);
+      const m = where(isinf(mm), 0, mm);
+      const o = add(log(sum(exp(sub(x, m)), dims, true)), m);
+      return a.keepdim ? o : squeeze(o, dims);
+    }),
+  );
+  if (needsGrad(x)) {
+    // PyTorch's logsumexp_backward: g * exp(x - out). It saves the output, so an in-place write to
+    // the result fails backward's version check, as there.
+    const inShape = x.shape;
+    record('logsumexp', [x], [out], [x, out], (g, s) => {
+      const [xs, o] = s as [Tensor, Tensor];
+      const back = (t: Tensor) => expandBack(t, inShape, dims, a.keepdim);
+      return [mul(back(g), exp(sub(xs, back(o))))];
     });
-    const s = log(sum(exp(sub(x, m)), dims, true));
-    const out = add(s, m);
-    return a.keepdim ? out : squeeze(out, dims);
-  });
+  }
+  return out;
 }
 
 export interface VarOptions extends ReduceOptions {

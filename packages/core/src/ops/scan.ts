@@ -127,8 +127,8 @@ export function topk(x: Tensor, k: number, dimOrOpts: number | TopkOptions = -1,
   const d = normalizeDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > size) throw new IndexError(`topk: selected index k (${k}) out of range for dimension ${d} of size ${size}`);
-  // A 0-d tensor is its own top 1.
-  if (x.ndim === 0 && k === 1) return sort(x, d, o.largest ?? true);
+  // A 0-d tensor is its own top 1; PyTorch also returns it (not an empty result) for k = 0.
+  if (x.ndim === 0) return sort(x, d, o.largest ?? true);
   return tidy(() => {
     const [v, i] = sort(x, d, o.largest ?? true);
     return withNames(contiguous(narrow(v, d, 0, k)), contiguous(narrow(i, d, 0, k)));
