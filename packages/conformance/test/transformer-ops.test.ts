@@ -1,4 +1,4 @@
-// Each op issue 18 adds, called by its public name (function, Tensor method, getter, F.) on a
+// Each op and layer issue 18 adds, called by its public name (function, Tensor method, getter, F.) on a
 // small input on every backend this machine can start, against the cpu result: the goldens
 // check the values, this checks that every spelling of every name is wired on every device.
 import { describe, expect, test, vi } from 'vitest';
@@ -41,6 +41,47 @@ const CALLS: Record<string, Call> = {
   'F.rmsNorm': (d) => F.rmsNorm(x(d, [2, 3], 1), [3], { weight: x(d, [3]) }),
   'nn.GroupNorm': (d) => new nn.GroupNorm(2, 4, { device: d }).forward(x(d, [2, 4, 2])),
   'nn.RMSNorm': (d) => new nn.RMSNorm([2, 2], { device: d }).forward(x(d, [3, 2, 2], -2)),
+  // Layers: initialised from the shared generator, so the same seed gives the same weights on every device.
+  'nn.MultiheadAttention': (d) => {
+    T.manualSeed(1);
+    const m = new nn.MultiheadAttention(4, 2, { device: d, addBiasKv: true, addZeroAttn: true });
+    const kpm = T.tensor([[false, false, true], [false, true, false]], { device: d });
+    const [out, w] = m(x(d, [2, 2, 4]), x(d, [3, 2, 4], -1), x(d, [3, 2, 4], 1), { keyPaddingMask: kpm, attnMask: T.tensor([[0, 0.5, -1], [1, 0, 0]], { device: d }) });
+    return [out, w!];
+  },
+  'nn.MultiheadAttention kdim/vdim batchFirst': (d) => {
+    T.manualSeed(2);
+    const m = new nn.MultiheadAttention(4, 1, { device: d, kdim: 2, vdim: 3, batchFirst: true });
+    const [out, w] = m(x(d, [1, 2, 4]), x(d, [1, 3, 2]), x(d, [1, 3, 3], -1), { averageAttnWeights: false });
+    return [out, w!];
+  },
+  'F.multiHeadAttentionForward': (d) =>
+    F.multiHeadAttentionForward(x(d, [2, 4]), x(d, [3, 4], 1), x(d, [3, 4], -1), 4, 2, x(d, [12, 4], -3).mul(0.1), x(d, [12]), null, null, false, 0, x(d, [4, 4]).mul(0.1), null, {
+      needWeights: true,
+    }) as T.Tensor[],
+  'nn.TransformerEncoderLayer': (d) => {
+    T.manualSeed(3);
+    return new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, device: d })(x(d, [3, 2, 4]), { srcMask: nn.Transformer.generateSquareSubsequentMask(3, { device: d }) });
+  },
+  'nn.TransformerDecoderLayer': (d) => {
+    T.manualSeed(4);
+    return new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, normFirst: true, activation: 'gelu', device: d })(x(d, [2, 4]), x(d, [3, 4], -1));
+  },
+  'nn.TransformerEncoder': (d) => {
+    T.manualSeed(5);
+    const layer = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, batchFirst: true, device: d });
+    return new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(4, { device: d }) })(x(d, [2, 3, 4]), { srcKeyPaddingMask: T.tensor([[false, false, true], [false, false, false]], { device: d }) });
+  },
+  'nn.TransformerDecoder': (d) => {
+    T.manualSeed(6);
+    const layer = new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, device: d });
+    return new nn.TransformerDecoder(layer, 2)(x(d, [2, 1, 4]), x(d, [3, 1, 4], 1), { tgtMask: nn.Transformer.generateSquareSubsequentMask(2, { device: d }), tgtIsCausal: true });
+  },
+  'nn.Transformer': (d) => {
+    T.manualSeed(7);
+    const m = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 6, dropout: 0, device: d });
+    return m(x(d, [3, 2, 4]), x(d, [2, 2, 4], -1), { tgtMask: nn.Transformer.generateSquareSubsequentMask(2, { device: d }) });
+  },
 };
 
 const cpu = Object.fromEntries(Object.entries(CALLS).map(([name, f]) => [name, [f('cpu')].flat().map((t) => t.tolistSync())]));

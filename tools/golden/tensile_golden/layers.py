@@ -78,9 +78,16 @@ class RMSNorm(torch.nn.Module):
 LOCAL_LAYERS = {'RMSNorm': RMSNorm}
 
 
+def _option(v: Any) -> Any:
+    """An option value; {'module': <layer>, 'options': {...}} is a module built from those (TransformerEncoder's encoderLayer, norm)."""
+    if isinstance(v, dict) and set(v) == {'module', 'options'}:
+        return build(v['module'], v['options'])
+    return v
+
+
 def build(layer: str, options: dict) -> torch.nn.Module:
     cls = LOCAL_LAYERS.get(layer) or getattr(torch.nn, layer)
-    return cls(**{snake(k): v for k, v in options.items()})
+    return cls(**{snake(k): _option(v) for k, v in options.items()})
 
 
 def _fan_in(shape: Sequence[int]) -> int:
@@ -1234,6 +1241,250 @@ def recurrent(layer: str) -> Callable[[], Cases]:
     return gen
 
 
+# --- attention and transformers --------------------------------------------------------------
+
+
+KEYWORD_NOTE = ("forward(positional..., options): the first {n} args are positional; every later tensor arg is passed as the forward "
+                "option of its name (camelCase, PyTorch's keyword snake_case) and a plain object arg holds the other options")
+
+
+def mask_arg(name: str, t: torch.Tensor) -> Arg:
+    return Arg(name, t, False)
+
+
+def keyword_case(c: 'Cases', tag: str, options: dict, n_pos: int, pos: Sequence[tuple], masks: dict | None = None, flags: dict | None = None,
+                 error: bool = False, **kw) -> None:
+    """A case whose forward takes n_pos positional tensors, then masks (name -> fn(rng) -> tensor) and flags as keywords."""
+    masks = masks or {}
+    flags = flags or {}
+
+    def args(r: Rng) -> list:
+        out = [Arg(p[0], r.randn(*p[1]), p[2] if len(p) > 2 else True) for p in pos]
+        out += [mask_arg(k, f(r)) for k, f in masks.items()]
+        if flags:
+            out.append(dict(flags))
+        return out
+
+    names = [k for k in masks]
+
+    def call(m, real):
+        kwargs = {snake(k): v for k, v in zip(names, real[n_pos:n_pos + len(names)])}
+        if flags:
+            kwargs.update({snake(k): v for k, v in real[-1].items()})
+        return m(*real[:n_pos], **kwargs)
+
+    kw['call'] = call
+    (c.error if error else c.value)(tag, options, args, **kw)
+
+
+def bool_mask(*shape: int, true_at: Sequence[tuple] = ()) -> Callable[[Rng], torch.Tensor]:
+    def f(r: Rng) -> torch.Tensor:
+        m = torch.zeros(shape, dtype=torch.bool)
+        for i in true_at:
+            m[i] = True
+        return m
+    return f
+
+
+def random_bool_mask(*shape: int, p: float = 0.3) -> Callable[[Rng], torch.Tensor]:
+    """True (not allowed) with probability p, but never a whole row (a fully masked row is NaN in torch 1.13)."""
+    def f(r: Rng) -> torch.Tensor:
+        m = r.bernoulli(*shape, p=p)
+        m[..., 0] = False
+        return m
+    return f
+
+
+def float_mask(*shape: int) -> Callable[[Rng], torch.Tensor]:
+    return lambda r: r.randn(*shape)
+
+
+def causal(n: int) -> Callable[[Rng], torch.Tensor]:
+    return lambda r: torch.nn.Transformer.generate_square_subsequent_mask(n)
+
+
+def multihead_attention() -> Cases:
+    c = Cases('MultiheadAttention', [
+        KEYWORD_NOTE.format(n=3) + ': forward(query, key, value, {keyPaddingMask, attnMask, needWeights, averageAttnWeights}); output is [attnOutput, attnWeights or null]',
+        'masks: bool true means NOT allowed to attend (the opposite of scaledDotProductAttention), float masks are added to the scores; attnMask is [L, S] or [N * numHeads, L, S] ([numHeads, L, S] unbatched), keyPaddingMask [N, S] ([S] unbatched)',
+        'query [L, N, E] (or [N, L, E] with batchFirst), key [S, N, kdim], value [S, N, vdim]; unbatched [L, E]; weights [N, L, S] averaged over heads or [N, numHeads, L, S]',
+        'params: in_proj_weight [3E, E] or q_proj_weight, k_proj_weight, v_proj_weight when kdim / vdim differ; in_proj_bias, out_proj.weight, out_proj.bias, bias_k, bias_v with addBiasKv',
+        'train mode with dropout 0, or eval mode, with gradients on: torch 1.13 never takes its fast path here; no row is fully masked (torch 1.13 gives NaN there)',
+    ])
+    E, H, L, S, N = 4, 2, 3, 5, 2
+    o = {'embedDim': E, 'numHeads': H}
+    qkv = [('query', (L, N, E)), ('key', (S, N, E)), ('value', (S, N, E))]
+    qkv_bf = [('query', (N, L, E)), ('key', (N, S, E)), ('value', (N, S, E))]
+    un = [('query', (L, E)), ('key', (S, E)), ('value', (S, E))]
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 3, pos, **kw)
+    kc('basic', o, qkv)
+    kc('eval', {**o, 'dropout': 0.5}, qkv, mode='eval', note='dropout is off in eval mode')
+    kc('one-head', {'embedDim': E, 'numHeads': 1}, qkv)
+    kc('four-heads', {'embedDim': 8, 'numHeads': 4}, [('query', (L, N, 8)), ('key', (S, N, 8)), ('value', (S, N, 8))])
+    kc('self-attention-shapes', o, [('query', (L, N, E)), ('key', (L, N, E)), ('value', (L, N, E))])
+    kc('no-bias', {**o, 'bias': False}, qkv)
+    kc('need-weights-false', o, qkv, flags={'needWeights': False})
+    kc('per-head-weights', o, qkv, flags={'averageAttnWeights': False})
+    kc('batch-first', {**o, 'batchFirst': True}, qkv_bf)
+    kc('batch-first/per-head-weights', {**o, 'batchFirst': True}, qkv_bf, flags={'averageAttnWeights': False})
+    kc('unbatched', o, un)
+    kc('unbatched/batch-first', {**o, 'batchFirst': True}, un, note='batchFirst does not change an unbatched input')
+    kc('unbatched/per-head-weights', o, un, flags={'averageAttnWeights': False})
+    kc('kdim-vdim', {**o, 'kdim': 3, 'vdim': 6}, [('query', (L, N, E)), ('key', (S, N, 3)), ('value', (S, N, 6))])
+    kc('kdim-vdim/batch-first', {**o, 'kdim': 3, 'vdim': 6, 'batchFirst': True}, [('query', (N, L, E)), ('key', (N, S, 3)), ('value', (N, S, 6))])
+    kc('kdim-only', {**o, 'kdim': 2}, [('query', (L, N, E)), ('key', (S, N, 2)), ('value', (S, N, E))])
+    kc('kdim-vdim/no-bias', {**o, 'kdim': 3, 'vdim': 6, 'bias': False}, [('query', (L, N, E)), ('key', (S, N, 3)), ('value', (S, N, 6))])
+    kc('add-bias-kv', {**o, 'addBiasKv': True}, qkv)
+    kc('add-zero-attn', {**o, 'addZeroAttn': True}, qkv)
+    kc('add-bias-kv/add-zero-attn', {**o, 'addBiasKv': True, 'addZeroAttn': True}, qkv)
+    kc('add-bias-kv/add-zero-attn/masks', {**o, 'addBiasKv': True, 'addZeroAttn': True}, qkv,
+       masks={'attnMask': random_bool_mask(L, S), 'keyPaddingMask': bool_mask(N, S, true_at=[(0, 4), (1, 3)])}, note='both masks are padded with allowed columns for bias_k and the zero key')
+    kc('add-bias-kv/unbatched', {**o, 'addBiasKv': True}, un)
+    kc('attn-mask/bool-2d', o, qkv, masks={'attnMask': random_bool_mask(L, S)})
+    kc('attn-mask/float-2d', o, qkv, masks={'attnMask': float_mask(L, S)})
+    kc('attn-mask/bool-3d', o, qkv, masks={'attnMask': random_bool_mask(N * H, L, S)})
+    kc('attn-mask/float-3d', o, qkv, masks={'attnMask': float_mask(N * H, L, S)})
+    kc('attn-mask/causal', o, [('query', (L, N, E)), ('key', (L, N, E)), ('value', (L, N, E))], masks={'attnMask': causal(L)},
+       note='Transformer.generateSquareSubsequentMask: -inf above the diagonal')
+    kc('attn-mask/unbatched-2d', o, un, masks={'attnMask': random_bool_mask(L, S)})
+    kc('attn-mask/unbatched-3d', o, un, masks={'attnMask': float_mask(H, L, S)})
+    kc('attn-mask/batch-first', {**o, 'batchFirst': True}, qkv_bf, masks={'attnMask': random_bool_mask(N * H, L, S)})
+    kc('key-padding-mask/bool', o, qkv, masks={'keyPaddingMask': bool_mask(N, S, true_at=[(0, 4), (0, 3), (1, 1)])})
+    kc('key-padding-mask/float', o, qkv, masks={'keyPaddingMask': float_mask(N, S)})
+    kc('key-padding-mask/unbatched', o, un, masks={'keyPaddingMask': bool_mask(S, true_at=[(2,)])})
+    kc('key-padding-mask/batch-first', {**o, 'batchFirst': True}, qkv_bf, masks={'keyPaddingMask': bool_mask(N, S, true_at=[(1, 4)])})
+    kc('both-masks/bool', o, qkv, masks={'attnMask': random_bool_mask(L, S), 'keyPaddingMask': bool_mask(N, S, true_at=[(0, 2), (1, 4)])})
+    kc('both-masks/float-attn-bool-padding', o, qkv, masks={'attnMask': float_mask(N * H, L, S), 'keyPaddingMask': bool_mask(N, S, true_at=[(1, 2)])})
+    kc('both-masks/per-head-weights', o, qkv, masks={'attnMask': random_bool_mask(L, S), 'keyPaddingMask': bool_mask(N, S, true_at=[(0, 1)])}, flags={'averageAttnWeights': False})
+    kc('inputs-no-grad', o, [('query', (L, N, E), False), ('key', (S, N, E), False), ('value', (S, N, E), False)])
+    ke = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 3, pos, error=True, **kw)
+    c.error('embed-dim-not-divisible', {'embedDim': 5, 'numHeads': 2})
+    ke('query-4d', o, [('query', (L, N, 1, E)), ('key', (S, N, E)), ('value', (S, N, E))])
+    ke('batched-query-unbatched-key', o, [('query', (L, N, E)), ('key', (S, E)), ('value', (S, E))])
+    ke('embed-dim-mismatch', o, [('query', (L, N, E + 2)), ('key', (S, N, E + 2)), ('value', (S, N, E + 2))])
+    ke('key-value-shape-mismatch', o, [('query', (L, N, E)), ('key', (S, N, E)), ('value', (S + 1, N, E))])
+    ke('attn-mask/2d-wrong-shape', o, qkv, masks={'attnMask': bool_mask(L, S + 1)})
+    ke('attn-mask/3d-wrong-shape', o, qkv, masks={'attnMask': bool_mask(N, L, S)}, note='3-d masks are [N * numHeads, L, S]')
+    ke('attn-mask/4d', o, qkv, masks={'attnMask': bool_mask(N, H, L, S)})
+    ke('attn-mask/unbatched-3d-wrong-shape', o, un, masks={'attnMask': bool_mask(H + 1, L, S)})
+    ke('attn-mask/int', o, qkv, masks={'attnMask': lambda r: torch.zeros(L, S, dtype=torch.int32)})
+    ke('key-padding-mask/wrong-shape', o, qkv, masks={'keyPaddingMask': bool_mask(N, S + 1)})
+    ke('key-padding-mask/3d', o, qkv, masks={'keyPaddingMask': bool_mask(N, 1, S)})
+    ke('key-padding-mask/int', o, qkv, masks={'keyPaddingMask': lambda r: torch.zeros(N, S, dtype=torch.int32)})
+    ke('kdim-wrong-key', {**o, 'kdim': 3}, [('query', (L, N, E)), ('key', (S, N, 2)), ('value', (S, N, E))])
+    return c
+
+
+def tlayer(layer: str, **o) -> dict:
+    return {'module': layer, 'options': o}
+
+
+def transformer_layers() -> list[Cases]:
+    D, H, FF, L, T, N = 4, 2, 6, 3, 2, 2
+    base = {'dModel': D, 'nhead': H, 'dimFeedforward': FF, 'dropout': 0.0}
+    out = []
+
+    # TransformerEncoderLayer
+    c = Cases('TransformerEncoderLayer', [
+        KEYWORD_NOTE.format(n=1) + ': forward(src, {srcMask, srcKeyPaddingMask})',
+        'post-norm: x = norm1(x + self_attn(x)); x = norm2(x + linear2(activation(linear1(x)))); normFirst: x = x + self_attn(norm1(x)); x = x + ff(norm2(x))',
+        'masks as MultiheadAttention\'s: bool true is not allowed, float masks added; dropout 0 in train mode, or eval mode (torch 1.13\'s fast path is never taken with gradients on)',
+    ])
+    src = [('src', (L, N, D))]
+    src_bf = [('src', (N, L, D))]
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 1, pos, **kw)
+    kc('basic', base, src)
+    kc('eval', {**base, 'dropout': 0.1}, src, mode='eval')
+    kc('norm-first', {**base, 'normFirst': True}, src)
+    kc('gelu', {**base, 'activation': 'gelu'}, src)
+    kc('gelu/norm-first', {**base, 'activation': 'gelu', 'normFirst': True}, src)
+    kc('layer-norm-eps', {**base, 'layerNormEps': 1e-3}, src)
+    kc('batch-first', {**base, 'batchFirst': True}, src_bf)
+    kc('unbatched', base, [('src', (L, D))])
+    kc('src-mask/causal', base, src, masks={'srcMask': causal(L)})
+    kc('src-mask/bool', base, src, masks={'srcMask': random_bool_mask(L, L)})
+    kc('src-mask/float-3d', base, src, masks={'srcMask': float_mask(N * H, L, L)})
+    kc('key-padding-mask', base, src, masks={'srcKeyPaddingMask': bool_mask(N, L, true_at=[(0, 2)])})
+    kc('both-masks/batch-first', {**base, 'batchFirst': True}, src_bf, masks={'srcMask': causal(L), 'srcKeyPaddingMask': bool_mask(N, L, true_at=[(1, 2)])})
+    kc('src-no-grad', base, [('src', (L, N, D), False)])
+    c.error('d-model-not-divisible', {**base, 'dModel': 5})
+    c.error('activation-invalid', {**base, 'activation': 'tanh'})
+    keyword_case(c, 'src-mask/wrong-shape', base, 1, src, masks={'srcMask': bool_mask(L, L + 1)}, error=True)
+    keyword_case(c, 'wrong-features', base, 1, [('src', (L, N, D + 1))], error=True)
+    out.append(c)
+
+    # TransformerDecoderLayer
+    c = Cases('TransformerDecoderLayer', [
+        KEYWORD_NOTE.format(n=2) + ': forward(tgt, memory, {tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask})',
+        'post-norm: x = norm1(x + self_attn(x)); x = norm2(x + multihead_attn(x, memory)); x = norm3(x + ff(x)); normFirst normalizes before each block instead',
+    ])
+    tm = [('tgt', (T, N, D)), ('memory', (L, N, D))]
+    tm_bf = [('tgt', (N, T, D)), ('memory', (N, L, D))]
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 2, pos, **kw)
+    kc('basic', base, tm)
+    kc('eval', {**base, 'dropout': 0.1}, tm, mode='eval')
+    kc('norm-first', {**base, 'normFirst': True}, tm)
+    kc('gelu', {**base, 'activation': 'gelu'}, tm)
+    kc('batch-first', {**base, 'batchFirst': True}, tm_bf)
+    kc('unbatched', base, [('tgt', (T, D)), ('memory', (L, D))])
+    kc('tgt-mask/causal', base, tm, masks={'tgtMask': causal(T)})
+    kc('all-masks', base, tm, masks={'tgtMask': causal(T), 'memoryMask': random_bool_mask(T, L), 'tgtKeyPaddingMask': bool_mask(N, T, true_at=[(0, 1)]),
+                                     'memoryKeyPaddingMask': bool_mask(N, L, true_at=[(1, 2)])})
+    kc('all-masks/batch-first/norm-first', {**base, 'batchFirst': True, 'normFirst': True}, tm_bf,
+       masks={'tgtMask': causal(T), 'memoryMask': float_mask(N * H, T, L), 'memoryKeyPaddingMask': bool_mask(N, L, true_at=[(0, 2)])})
+    kc('memory-no-grad', base, [('tgt', (T, N, D)), ('memory', (L, N, D), False)])
+    keyword_case(c, 'memory-mask/wrong-shape', base, 2, tm, masks={'memoryMask': bool_mask(T, L + 1)}, error=True)
+    keyword_case(c, 'memory-batch-mismatch', base, 2, [('tgt', (T, N, D)), ('memory', (L, N + 1, D))], error=True)
+    out.append(c)
+
+    enc_layer = tlayer('TransformerEncoderLayer', **base)
+    dec_layer = tlayer('TransformerDecoderLayer', **base)
+    # TransformerEncoder
+    c = Cases('TransformerEncoder', [
+        KEYWORD_NOTE.format(n=1) + ': forward(src, {mask, srcKeyPaddingMask})',
+        'options encoderLayer and norm are modules, written {module, options}; layers.0 ... are copies of encoderLayer; norm (when given) is applied last',
+    ])
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 1, pos, **kw)
+    kc('2-layers', {'encoderLayer': enc_layer, 'numLayers': 2}, src)
+    kc('2-layers/norm', {'encoderLayer': enc_layer, 'numLayers': 2, 'norm': tlayer('LayerNorm', normalizedShape=D)}, src)
+    kc('1-layer/eval', {'encoderLayer': tlayer('TransformerEncoderLayer', **{**base, 'dropout': 0.1}), 'numLayers': 1}, src, mode='eval')
+    kc('masks', {'encoderLayer': enc_layer, 'numLayers': 2}, src, masks={'mask': causal(L), 'srcKeyPaddingMask': bool_mask(N, L, true_at=[(1, 2)])})
+    kc('batch-first/norm-first', {'encoderLayer': tlayer('TransformerEncoderLayer', **{**base, 'batchFirst': True, 'normFirst': True}), 'numLayers': 2}, src_bf,
+       masks={'srcKeyPaddingMask': bool_mask(N, L, true_at=[(0, 2)])})
+    out.append(c)
+
+    # TransformerDecoder
+    c = Cases('TransformerDecoder', [
+        KEYWORD_NOTE.format(n=2) + ': forward(tgt, memory, {tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask})',
+        'options decoderLayer and norm are modules, written {module, options}',
+    ])
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 2, pos, **kw)
+    kc('2-layers', {'decoderLayer': dec_layer, 'numLayers': 2}, tm)
+    kc('2-layers/norm/masks', {'decoderLayer': dec_layer, 'numLayers': 2, 'norm': tlayer('LayerNorm', normalizedShape=D)}, tm,
+       masks={'tgtMask': causal(T), 'memoryKeyPaddingMask': bool_mask(N, L, true_at=[(0, 1)])})
+    out.append(c)
+
+    # Transformer
+    c = Cases('Transformer', [
+        KEYWORD_NOTE.format(n=2) + ': forward(src, tgt, {srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask})',
+        'encoder.layers.k, encoder.norm, decoder.layers.k, decoder.norm, as torch; every case loads its own weights',
+    ])
+    to = {**base, 'numEncoderLayers': 2, 'numDecoderLayers': 1}
+    st = [('src', (L, N, D)), ('tgt', (T, N, D))]
+    kc = lambda tag, opts, pos, **kw: keyword_case(c, tag, opts, 2, pos, **kw)
+    kc('basic', to, st)
+    kc('masks', to, st, masks={'srcMask': random_bool_mask(L, L), 'tgtMask': causal(T), 'srcKeyPaddingMask': bool_mask(N, L, true_at=[(0, 2)]),
+                                'memoryKeyPaddingMask': bool_mask(N, L, true_at=[(0, 2)]), 'tgtKeyPaddingMask': bool_mask(N, T, true_at=[(1, 1)])})
+    kc('batch-first/norm-first/gelu', {**to, 'batchFirst': True, 'normFirst': True, 'activation': 'gelu'}, [('src', (N, L, D)), ('tgt', (N, T, D))],
+       masks={'tgtMask': causal(T)})
+    kc('unbatched', to, [('src', (L, D)), ('tgt', (T, D))])
+    kc('eval', {**to, 'dropout': 0.1}, st, mode='eval')
+    keyword_case(c, 'batch-mismatch', to, 2, [('src', (L, N, D)), ('tgt', (T, N + 1, D))], error=True)
+    keyword_case(c, 'feature-mismatch', to, 2, [('src', (L, N, D)), ('tgt', (T, N, D + 1))], error=True)
+    out.append(c)
+    return out
+
+
 # --- files -----------------------------------------------------------------------------------
 
 
@@ -1246,14 +1497,13 @@ LAYERS: list[Callable[[], Cases]] = [
     conv('Conv1d', 1), conv('Conv2d', 2), conv_transpose('ConvTranspose1d', 1), conv_transpose('ConvTranspose2d', 2),
     max_pool('MaxPool1d', 1), max_pool('MaxPool2d', 2), avg_pool('AvgPool1d', 1), avg_pool('AvgPool2d', 2),
     adaptive_avg_pool('AdaptiveAvgPool1d', 1), adaptive_avg_pool('AdaptiveAvgPool2d', 2),
-    recurrent('LSTM'), recurrent('GRU'),
+    recurrent('LSTM'), recurrent('GRU'), multihead_attention,
 ]
 
 
 def generate(folder) -> int:
     n = 0
-    for gen in LAYERS:
-        c = gen()
+    for c in [gen() for gen in LAYERS] + transformer_layers():
         write_cases(folder / f'{c.layer}.json', header('layers', c.layer, COMMON_NOTES + c.notes), c.cases)
         n += len(c.cases)
     return n

@@ -14,12 +14,42 @@ interface ModuleLike {
   eval(): unknown;
 }
 
+/** An option that is itself a module (TransformerEncoder's encoderLayer, norm): {module, options}. */
+function isModuleSpec(v: unknown): v is { module: string; options: Record<string, unknown> } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { module?: unknown }).module === 'string' && Object.keys(v).length === 2 && 'options' in v;
+}
+
+/**
+ * Layers whose forward takes this many positional tensors, then one options object: every later
+ * tensor argument is the option of its name (attnMask, srcKeyPaddingMask, ...) and a plain-object
+ * argument holds the others (needWeights, ...).
+ */
+const KEYWORD_FORWARD: Record<string, number> = {
+  MultiheadAttention: 3,
+  TransformerEncoderLayer: 1,
+  TransformerEncoder: 1,
+  TransformerDecoderLayer: 2,
+  TransformerDecoder: 2,
+  Transformer: 2,
+};
+
 /** Builds nn.<layer>(options) and loads a golden state dict into it. */
 export function buildModule(layer: string, options: Record<string, unknown>, params: Record<string, GoldenTensor> | undefined, device: string): ModuleLike {
   const Layer = requireClass('@tensile/nn', nnNs, layer);
   const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) opts[k] = decodeValue(v);
-  const m = new Layer(opts) as ModuleLike;
+  const nested: ModuleLike[] = [];
+  for (const [k, v] of Object.entries(options)) {
+    if (isModuleSpec(v)) nested.push((opts[k] = buildModule(v.module, v.options, undefined, device)) as ModuleLike);
+    else opts[k] = decodeValue(v);
+  }
+  let m: ModuleLike;
+  try {
+    m = new Layer(opts) as ModuleLike;
+  } finally {
+    // Option modules the layer copied (TransformerEncoder's encoderLayer) are not in its state: free them.
+    const owned = new Set(nested.length > 0 && m! !== undefined ? Object.values(m!.stateDict()) : []);
+    for (const n of nested) for (const t of Object.values(n.stateDict())) if (!owned.has(t)) t.dispose();
+  }
   if (params !== undefined && Object.keys(params).length > 0) {
     const sd: Record<string, Tensor> = {};
     for (const [k, t] of Object.entries(params)) sd[k] = toTensor(t, device);
@@ -60,10 +90,22 @@ export async function runLayerCase(c: GoldenCase, ctx: CaseContext): Promise<Mis
         // Recurrent layers take their initial state as one argument, as PyTorch's (h_0, c_0) tuple.
         const forward = module as unknown as Fn;
         if (name === 'LSTM' && args.length === 3) return forward(args[0], args.slice(1));
+        const positional = KEYWORD_FORWARD[name];
+        if (positional !== undefined) {
+          const options: Record<string, unknown> = {};
+          specs.slice(positional).forEach((spec, i) => {
+            const a = args[positional + i];
+            if (isTensorArgSpec(spec)) options[spec.name!] = a;
+            else Object.assign(options, a as Record<string, unknown>);
+          });
+          return forward(...args.slice(0, positional), ...(specs.length > positional ? [options] : []));
+        }
         return forward(...args);
       };
       // BatchNorm1d's errors may come from its functional form, batchNorm.
-      return { call, inputs, params, names: [name, name.replace(/\d+d$/, '')] };
+      // The Transformer layers' errors may come from their MultiheadAttention.
+      const names = [name, name.replace(/\d+d$/, ''), ...(name.startsWith('Transformer') ? ['MultiheadAttention'] : [])];
+      return { call, inputs, params, names };
     });
     if (failures.length === 0 && c.buffersAfter !== undefined && module !== null) {
       const sd = (module as ModuleLike).stateDict();

@@ -11,3 +11,4 @@ export * from './conv.js';
 export * from './pooling.js';
 export * from './rnn.js';
 export * from './bilinear.js';
+export * from './transformer.js';

@@ -87,6 +87,36 @@ describe('functional layer math, float64, inputs and parameters', () => {
   });
 });
 
+describe('attention and transformer layers, float64, first and second order', () => {
+  const mha = (q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tensor, ow: Tensor, bk: Tensor, bv: Tensor) =>
+    F.multiHeadAttentionForward(q, k, v, 4, 2, w, b, bk, bv, true, 0, ow, null, {
+      attnMask: tensor([[false, true, false], [false, false, true]]),
+      keyPaddingMask: tensor([[false, false, true]]),
+      averageAttnWeights: false,
+    });
+  const inputs = () => [f64([2, 1, 4], 40), f64([3, 1, 4], 41), f64([3, 1, 4], 42), f64([12, 4], 43, -0.5, 0.5), f64([12], 44), f64([4, 4], 45, -0.5, 0.5), f64([1, 1, 4], 46), f64([1, 1, 4], 47)];
+  test('multiHeadAttentionForward: output and weights, every input and parameter', () => {
+    gradcheck((...a) => mha(...(a as Parameters<typeof mha>))[0], inputs());
+    gradcheck((...a) => mha(...(a as Parameters<typeof mha>))[1]!, inputs());
+    gradgradcheck((...a) => mha(...(a as Parameters<typeof mha>))[0], inputs());
+  });
+  test('MultiheadAttention with kdim / vdim (separate projections), unbatched, twice', () => {
+    const m = new nn.MultiheadAttention(4, 2, { kdim: 3, vdim: 2, dtype: 'float64' });
+    gradgradcheck((q, k, v) => m(q, k, v, { attnMask: nn.Transformer.generateSquareSubsequentMask(3, { dtype: 'float64' }) })[0], [f64([3, 4], 48), f64([3, 3], 49), f64([3, 2], 50)]);
+  });
+  test('TransformerEncoderLayer and TransformerDecoderLayer (gelu, both norm orders), twice', () => {
+    const opts = { dimFeedforward: 5, dropout: 0, activation: 'gelu' as const, dtype: 'float64' as const };
+    const enc = new nn.TransformerEncoderLayer(4, 2, { ...opts, normFirst: true });
+    gradgradcheck((src) => enc(src, { srcMask: nn.Transformer.generateSquareSubsequentMask(3, { dtype: 'float64' }) }), [f64([3, 1, 4], 51)]);
+    const dec = new nn.TransformerDecoderLayer(4, 2, { ...opts, batchFirst: true });
+    gradgradcheck((tgt, mem) => dec(tgt, mem, { memoryKeyPaddingMask: tensor([[false, true, false]]) }), [f64([1, 2, 4], 52), f64([1, 3, 4], 53)]);
+  });
+  test('Transformer, first order', () => {
+    const m = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 4, dropout: 0, activation: 'gelu', dtype: 'float64' });
+    gradcheck((src, tgt) => m(src, tgt), [f64([3, 1, 4], 54), f64([2, 1, 4], 55)]);
+  });
+});
+
 describe('modules built in float64 (dtype option)', () => {
   test('Linear, LayerNorm, BatchNorm1d parameters are float64 and differentiable', () => {
     const seq = new nn.Sequential(new nn.Linear(3, 4, { dtype: 'float64' }), new nn.LayerNorm(4, { dtype: 'float64' }), new nn.Tanh(), new nn.BatchNorm1d(4, { dtype: 'float64' }), new nn.Linear(4, 2, { dtype: 'float64' }));
