@@ -63,7 +63,7 @@ const SCHEMAS: Record<Exclude<Folder, 'interop'>, CaseSchema> = {
   training: {
     required: ['id', 'model', 'data', 'loss', 'optimizer', 'steps'],
     value: ['lossBeforeStep'],
-    optional: [...HEADER, 'description', 'finalParams', 'finalLoss', 'gradsAtFirstStep', ...COMMON],
+    optional: [...HEADER, 'description', 'finalParams', 'finalLoss', 'gradsAtFirstStep', 'clipGradNorm', 'gradNormBeforeClip', ...COMMON],
     errors: false,
   },
 };

@@ -313,4 +313,7 @@ def generate(folder) -> int:
         seen.add(run.id)
         body = build_run(run)
         write_run(folder / f'{run.id}.json', {**header('training', run.id, NOTES), **body})
-    return len(RUNS)
+    # The character-level GPT (gpt.py) writes its weights beside its run.
+    from . import gpt
+    write_run(folder / f'{gpt.ID}.json', gpt.generate(folder))
+    return len(RUNS) + 1

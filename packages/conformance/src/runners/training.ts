@@ -1,8 +1,9 @@
 import { noGrad, type Tensor } from '@tensile/core';
 import { compareTensor, compareValues, type Mismatch, toleranceOf } from '../compare.js';
-import { decodeNumber, type GoldenCase, type GoldenTensor, toTensor } from '../golden.js';
+import { decodeNumber, type GoldenCase, type GoldenFile, type GoldenTensor, toTensor } from '../golden.js';
 import { type Fn, nnNs, requireClass } from '../resolve.js';
 import type { CaseContext } from './forward.js';
+import { isGptCase, runGptCase } from './gpt.js';
 import { buildModule, disposeModule } from './layers.js';
 import { buildOptions } from './losses.js';
 import { buildOptimizer, decodeOptions, disposeOptimizer, type OptimizerLike } from './optim.js';
@@ -29,7 +30,9 @@ export function buildSequential(layers: readonly LayerSpec[], device: string): R
   return model;
 }
 
-export async function runTrainingCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
+export async function runTrainingCase(c: GoldenCase, ctx: CaseContext, file: GoldenFile): Promise<Mismatch[]> {
+  // The character-level GPT is a model of its own (models/gpt.ts), not a Sequential.
+  if (isGptCase(c)) return runGptCase(c, ctx, file);
   let model: ReturnType<typeof buildModule> | null = null;
   let optimizer: OptimizerLike | null = null;
   let lossFunction: Fn | null = null;
