@@ -173,6 +173,8 @@ export function lerp(start: Tensor, end: Tensor, weight: number | Tensor): Tenso
     if (t.dtype !== start.dtype) throw new DTypeError(`lerp: expected dtype ${start.dtype} for \`${name}\` but got dtype ${t.dtype}`);
   }
   if (!isTensor(weight) && typeof weight !== 'number') throw new ValueError(`lerp: weight must be a number or a tensor, got ${typeof weight}`);
+  const ab = broadcastShapes('lerp', start.shape, end.shape);
+  if (isTensor(weight)) broadcastShapes('lerp', ab, weight.shape);
   return tidy(() => {
     const delta = sub(end, start);
     if (!isTensor(weight)) return Math.abs(weight) < 0.5 ? add(start, mul(delta, weight)) : sub(end, mul(delta, 1 - weight));
@@ -202,10 +204,14 @@ function closeOptions(op: string, options: IsCloseOptions | undefined): Required
  * (infinities included) are close, NaN only with equalNan. Both inputs of one dtype; they broadcast.
  */
 export function isclose(a: Tensor, b: Tensor, options?: IsCloseOptions): Tensor {
-  deviceOf('isclose', a, b);
-  const { rtol, atol, equalNan } = closeOptions('isclose', options);
-  if (a.dtype !== b.dtype) throw new DTypeError(`isclose: ${a.dtype} did not match ${b.dtype} (both inputs must have the same dtype)`);
-  broadcastShapes('isclose', a.shape, b.shape);
+  return closeness('isclose', a, b, options);
+}
+
+function closeness(op: string, a: Tensor, b: Tensor, options?: IsCloseOptions): Tensor {
+  deviceOf(op, a, b);
+  const { rtol, atol, equalNan } = closeOptions(op, options);
+  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: ${a.dtype} did not match ${b.dtype} (both inputs must have the same dtype)`);
+  broadcastShapes(op, a.shape, b.shape);
   return noGrad(() =>
     tidy(() => {
       let close = eq(a, b);
@@ -223,7 +229,7 @@ export function isclose(a: Tensor, b: Tensor, options?: IsCloseOptions): Tensor 
 
 /** Whether every element of a is close to b's (PyTorch's allclose); reads one value back, so async. */
 export async function allclose(a: Tensor, b: Tensor, options?: IsCloseOptions): Promise<boolean> {
-  const t = tidy(() => all(isclose(a, b, options)));
+  const t = tidy(() => all(closeness('allclose', a, b, options)));
   try {
     return Boolean(await t.item());
   } finally {
@@ -233,7 +239,7 @@ export async function allclose(a: Tensor, b: Tensor, options?: IsCloseOptions): 
 
 /** allclose on backends that read synchronously (cpu, wasm, native); elsewhere it throws, as itemSync. */
 export function allcloseSync(a: Tensor, b: Tensor, options?: IsCloseOptions): boolean {
-  const t = tidy(() => all(isclose(a, b, options)));
+  const t = tidy(() => all(closeness('allcloseSync', a, b, options)));
   try {
     return Boolean(t.itemSync());
   } finally {
