@@ -262,6 +262,16 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return finish(fromHostArray(host, shape, dtype, o.device), o);
 }
 
+/**
+ * Integers uniform in [low, high) in a tensor of t's shape, dtype and device (PyTorch's
+ * randint_like): `randintLike(t, high)` or `randintLike(t, low, high, options)`.
+ */
+export function randintLike(t: Tensor, lowOrHigh: number, high?: number | RandomOptions, options?: RandomOptions): Tensor {
+  const [low, hi, o] = typeof high === 'number' ? [lowOrHigh, high, options] : [0, lowOrHigh, high];
+  const opts = checkOptions('randintLike', o, RANDOM_KEYS);
+  return randint(low, hi, t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, options?: RandomOptions): Tensor {
   const o = checkOptions('randperm', options, RANDOM_KEYS);

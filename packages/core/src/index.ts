@@ -41,6 +41,10 @@ export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_,
 export { declareComposite, declaredComposites, type CompositeDeclaration, type FusedCheck } from './ops/declare.js';
 export { matmul, linear, bmm, addmm, baddbmm, type AddmmOptions } from './ops/matmul.js';
 export { tril, triu } from './ops/tri.js';
+export {
+  flip, roll, outer, diag, trace, diff, lerp, isclose, allclose, allcloseSync, equal, equalSync, cross, cdist, meshgrid, repeatInterleave, toLong,
+  type DiffOptions, type IsCloseOptions, type CdistOptions, type MeshgridOptions,
+} from './ops/tensor-ops.js';
 export { einsum } from './ops/einsum.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {

@@ -20,6 +20,7 @@ import * as S from './ops/scan.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import type { TensorOrScalar } from './ops/util.js';
 import * as V from './ops/view.js';
+import * as X from './ops/tensor-ops.js';
 import { Tensor } from './tensor.js';
 
 setEngineOps({
@@ -105,6 +106,24 @@ const methods: Record<string, Method> = {
   double(this: Tensor) { return toDtype(this, 'float64'); },
   int(this: Tensor) { return toDtype(this, 'int32'); },
   bool(this: Tensor) { return toDtype(this, 'bool'); },
+  long(this: Tensor) { return X.toLong(this); },
+  typeAs(this: Tensor, o: Tensor) { return toDtype(this, o.dtype); },
+  viewAs(this: Tensor, o: Tensor) { return V.view(this, o.shape); },
+  reshapeAs(this: Tensor, o: Tensor) { return V.reshape(this, o.shape); },
+  flip(this: Tensor, ...d: Sizes) { return X.flip(this, (d.length === 1 ? d[0] : d) as number | number[]); },
+  roll(this: Tensor, s: number | readonly number[], d?: number | readonly number[] | null) { return X.roll(this, s, d); },
+  outer(this: Tensor, o: Tensor) { return X.outer(this, o); },
+  diag(this: Tensor, k?: number) { return X.diag(this, k); },
+  trace(this: Tensor) { return X.trace(this); },
+  diff(this: Tensor, n?: number | X.DiffOptions, d?: number, o?: X.DiffOptions) { return X.diff(this, n, d, o); },
+  lerp(this: Tensor, e: Tensor, w: number | Tensor) { return X.lerp(this, e, w); },
+  isclose(this: Tensor, o: Tensor, opts?: X.IsCloseOptions) { return X.isclose(this, o, opts); },
+  allclose(this: Tensor, o: Tensor, opts?: X.IsCloseOptions) { return X.allclose(this, o, opts); },
+  allcloseSync(this: Tensor, o: Tensor, opts?: X.IsCloseOptions) { return X.allcloseSync(this, o, opts); },
+  equal(this: Tensor, o: Tensor) { return X.equal(this, o); },
+  equalSync(this: Tensor, o: Tensor) { return X.equalSync(this, o); },
+  cross(this: Tensor, o: Tensor, d?: number | null) { return X.cross(this, o, d); },
+  repeatInterleave(this: Tensor, r: number, d?: number | null) { return X.repeatInterleave(this, r, d); },
   add_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.add_(this, o, alpha); },
   sub_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.sub_(this, o, alpha); },
   mul_(this: Tensor, o: TensorOrScalar) { return P.mul_(this, o); },

@@ -85,6 +85,31 @@ export interface Tensor extends GeneratedTensorMethods {
     repeat(...repeats: Sizes): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
+    /** Reversed along dims (a copy). */
+    flip(...dims: (number | readonly number[])[]): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
+    outer(vec2: Tensor): Tensor;
+    diag(diagonal?: number): Tensor;
+    trace(): Tensor;
+    diff(n?: number | { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }, dim?: number, options?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
+    lerp(end: Tensor, weight: number | Tensor): Tensor;
+    isclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+    /** Whether every element is close to other's; reads back, so async (allcloseSync on cpu, wasm, native). */
+    allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Promise<boolean>;
+    allcloseSync(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    /** Same shape and values; async (equalSync on cpu, wasm, native). */
+    equal(other: Tensor): Promise<boolean>;
+    equalSync(other: Tensor): boolean;
+    cross(other: Tensor, dim?: number | null): Tensor;
+    repeatInterleave(repeats: number, dim?: number | null): Tensor;
+    /** int32 (PyTorch's int64, narrowed): float values must fit int32. */
+    long(): Tensor;
+    /** This tensor in other's dtype. */
+    typeAs(other: Tensor): Tensor;
+    /** A view with other's shape. */
+    viewAs(other: Tensor): Tensor;
+    /** Reshaped to other's shape. */
+    reshapeAs(other: Tensor): Tensor;
     clone(): Tensor;
     to(target: string | DType): Tensor;
     toAsync(device: string): Promise<Tensor>;

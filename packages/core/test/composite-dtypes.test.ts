@@ -44,6 +44,18 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   baddbmm: (x) => T.baddbmm(T.zeros([1, 2, 2], { dtype: x.dtype }), T.reshape(x, [1, 2, 3]), T.reshape(x, [1, 3, 2])),
   einsum: (x) => T.einsum('ij,kj->ik', x, x),
   scaledDotProductAttention: (x) => T.scaledDotProductAttention(x, x, x),
+  flip: (x) => T.flip(x, [0, 1]),
+  roll: (x) => T.roll(x, [1, -1], [0, 1]),
+  outer: (x) => T.outer(T.flatten(x), T.flatten(x)),
+  diag: (x) => T.diag(T.flatten(x), 1),
+  trace: (x) => T.trace(x),
+  diff: (x) => T.diff(x, { n: 2, prepend: x }),
+  lerp: (x) => T.lerp(x, x, 0.3),
+  isclose: (x) => T.isclose(x, x),
+  cross: (x) => T.cross(T.reshape(x, [3, 2]), T.reshape(x, [3, 2])),
+  cdist: (x) => T.cdist(x, x),
+  meshgrid: (x) => T.meshgrid(T.flatten(x), T.flatten(x))[0]!,
+  repeatInterleave: (x) => T.repeatInterleave(x, 2, 1),
 };
 
 /** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */
@@ -60,6 +72,8 @@ function expected(rule: string, d: DType): DType | 'refused' | 'bool-or-refused'
       return d === 'bool' ? 'bool-or-refused' : d;
     case 'any':
       return d;
+    case 'bool':
+      return 'bool';
     case 'index':
       return d === 'int32' ? 'int32' : 'refused';
     default:

@@ -1,4 +1,4 @@
-import { PRIMITIVES, type Tensor } from '@tensile/core';
+import { PRIMITIVES, type Tensor, tensor } from '@tensile/core';
 import type { Mismatch } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase } from '../golden.js';
@@ -14,6 +14,8 @@ interface OpAdapter {
   fn: string[];
   /** The call in the library's convention; default: the bound values positionally, trailing unset ones dropped. */
   call?: (f: Fn, a: Bound) => unknown;
+  /** The result is read back to the host by the op itself (allclose, equal): one readback is the result. */
+  hostResult?: boolean;
 }
 
 /** Only the options that were given: the library rejects keys it does not know, and undefined must not count. */
@@ -81,6 +83,32 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   mT: { params: ['input'], fn: ['transpose'], call: (_f, a) => (a.input as Tensor).mT },
   scaled_dot_product_attention: withOptions('query key value attnMask dropoutP isCausal scale', 3),
   linear: op('input weight bias'),
+  flip: op('input dims'),
+  roll: op('input shifts dims'),
+  outer: op('input vec2'),
+  diag: op('input diagonal'),
+  diff: withOptions('input n dim prepend append', 1),
+  lerp: op('input end weight'),
+  isclose: withOptions('input other rtol atol equalNan', 2),
+  // allclose / equal resolve to a boolean (they read back): the golden stores it as a 0-d bool tensor.
+  allclose: {
+    ...op('input other rtol atol equalNan', undefined, async (f, a) =>
+      tensor(await (f(a.input, a.other, given(a, ['rtol', 'atol', 'equalNan'])) as Promise<boolean>), { device: (a.input as Tensor).device })),
+    hostResult: true,
+  },
+  equal: { ...op('input other', undefined, async (f, a) => tensor(await (f(a.input, a.other) as Promise<boolean>), { device: (a.input as Tensor).device })), hostResult: true },
+  cross: op('input other dim'),
+  cdist: withOptions('x1 x2 p computeMode', 2),
+  meshgrid: withOptions('tensors indexing', 1),
+  repeat_interleave: op('input repeats dim'),
+  // Tensor methods (PyTorch's x.long(), x.type_as(y), ...): fn only proves core has the function behind them.
+  float: { params: ['input'], fn: ['toDtype'], call: (_f, a) => (a.input as Tensor).float() },
+  int: { params: ['input'], fn: ['toDtype'], call: (_f, a) => (a.input as Tensor).int() },
+  long: { params: ['input'], fn: ['toLong'], call: (_f, a) => (a.input as Tensor).long() },
+  bool: { params: ['input'], fn: ['toDtype'], call: (_f, a) => (a.input as Tensor).bool() },
+  type_as: { params: ['input', 'other'], fn: ['toDtype'], call: (_f, a) => (a.input as Tensor).typeAs(a.other as Tensor) },
+  view_as: { params: ['input', 'other'], fn: ['view'], call: (_f, a) => (a.input as Tensor).viewAs(a.other as Tensor) },
+  reshape_as: { params: ['input', 'other'], fn: ['reshape'], call: (_f, a) => (a.input as Tensor).reshapeAs(a.other as Tensor) },
   sum: reduction,
   prod: reduction,
   mean: reduction,
@@ -129,7 +157,7 @@ for (const [name, spec] of Object.entries(PRIMITIVES)) {
 function adapterFor(name: string): OpAdapter {
   const t = TABLE[name];
   const fn = t?.fn ?? [camel(name)];
-  if (t?.params) return { params: t.params, fn, ...(t.call ? { call: t.call } : {}) };
+  if (t?.params) return { params: t.params, fn, ...(t.call ? { call: t.call } : {}), ...(t.hostResult ? { hostResult: true } : {}) };
   return { params: [], fn };
 }
 
@@ -166,6 +194,6 @@ export function runOpCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> 
     const kwargs: Bound = {};
     for (const [k, v] of Object.entries((c.kwargs ?? {}) as Bound)) kwargs[k] = decodeValue(v);
     const { bound, extra } = bind(name, a, args, kwargs);
-    return { call: () => invoke(a, f, bound, extra, kwargs), inputs, names: [name, camel(name), ...a.fn] };
+    return { call: () => invoke(a, f, bound, extra, kwargs), inputs, names: [name, camel(name), ...a.fn], ...(a.hostResult ? { hostResult: true } : {}) };
   });
 }

@@ -189,6 +189,18 @@ export const COMPOSITES = {
     "safe_softmax(q k^T * scale + bias) v (PyTorch 2.5's SDPA math): bool mask true = attend, float mask added, causal, dropout; a fully masked row gives zeros",
     3,
   ),
+  flip: composite('shape', 'any', 'reversed along dims, by indexSelect with host-built reversed indices'),
+  roll: composite('shape', 'any', 'rotated along dims (or flattened), by indexSelect with host-built rotated indices'),
+  outer: composite('matmul', 'promote', 'a[i] * b[j] of two vectors, by broadcasting mul', 2),
+  diag: composite('shape', 'any', 'vector to matrix with it on a diagonal (indexSelect of the vector padded with a zero), or a matrix diagonal as a vector'),
+  trace: composite('reduce', 'same', 'sum of the main diagonal of a matrix'),
+  diff: composite('elementwise', 'any', 'n-th forward difference along a dim after prepend/append (xor for bool)'),
+  lerp: composite('elementwise', 'float-only', "start + w (end - start), PyTorch's two-sided form for |w| >= 0.5", 3),
+  isclose: composite('elementwise', 'bool', '|a - b| <= atol + rtol |b| or a == b (NaN with equalNan)', 2, false),
+  cross: composite('elementwise', 'same', 'cross product of 3-vectors along a dim, inputs broadcast', 2),
+  cdist: composite('reduce', 'float-only', 'p-norm of every row difference of x1 [..., P, M] and x2 [..., R, M], computed directly', 2),
+  meshgrid: composite('shape', 'any', "coordinate grids of 0-d/1-d tensors, 'ij' or 'xy', as expanded views"),
+  repeatInterleave: composite('shape', 'any', 'each element repeated n times along a dim (or flattened), by unsqueeze, expand and reshape'),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;
