@@ -5,22 +5,25 @@ import type { CaseCounts } from './results.js';
  * Counts kernel calls and host transfers through core's trace hook. A case
  * runs in two phases: "compute" (building inputs, the op, backward) and
  * "check" (reading results back to compare them); only readbacks in the
- * compute phase are ones the case did not ask for.
+ * compute phase are ones the case did not ask for. A third phase,
+ * "scalars", is for algorithms whose decisions read numbers back (LBFGS's
+ * tolerances and line search): there a one-element readback is expected,
+ * and any larger one still counts as a compute readback.
  */
 export class CaseTrace implements Trace {
   readonly counts: CaseCounts = { kernels: {}, uploads: 0, computeReadbacks: 0, readbacks: 0 };
-  phase: 'compute' | 'check' = 'compute';
+  phase: 'compute' | 'check' | 'scalars' = 'compute';
 
   kernel(op: string, backend: string): void {
     const key = `${op}@${backend}`;
     this.counts.kernels[key] = (this.counts.kernels[key] ?? 0) + 1;
   }
 
-  transfer(direction: 'upload' | 'readback', _backend: string, _bytes: number): void {
+  transfer(direction: 'upload' | 'readback', _backend: string, bytes: number): void {
     if (direction === 'upload') this.counts.uploads++;
     else {
       this.counts.readbacks++;
-      if (this.phase === 'compute') this.counts.computeReadbacks++;
+      if (this.phase === 'compute' || (this.phase === 'scalars' && bytes > 8)) this.counts.computeReadbacks++;
     }
   }
 }

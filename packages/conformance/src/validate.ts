@@ -46,6 +46,8 @@ interface CaseSchema {
   optional: readonly string[];
   /** Whether an `error` field may replace the value fields. */
   errors: boolean;
+  /** A value case has exactly one of these (optim: a gradient sequence, or an objective LBFGS's closure evaluates). */
+  valueOneOf?: readonly string[];
 }
 
 const COMMON = ['rtol', 'atol', 'note'];
@@ -55,7 +57,13 @@ const SCHEMAS: Record<Exclude<Folder, 'interop'>, CaseSchema> = {
   ops: { required: ['id', 'op', 'args'], value: ['output'], optional: ['kwargs', 'gradOutput', 'grads', ...COMMON], errors: true },
   losses: { required: ['id', 'loss', 'args'], value: ['output'], optional: ['options', 'gradOutput', 'grads', ...COMMON], errors: true },
   layers: { required: ['id', 'layer', 'args'], value: ['output'], optional: ['options', 'mode', 'params', 'gradOutput', 'grads', 'buffersAfter', ...COMMON], errors: true },
-  optim: { required: ['id', 'optimizer', 'params'], value: ['gradSequence', 'paramsAfterStep'], optional: ['options', ...COMMON], errors: true },
+  optim: {
+    required: ['id', 'optimizer', 'params'],
+    value: ['paramsAfterStep'],
+    optional: ['options', 'gradSequence', 'objective', 'losses', ...COMMON],
+    errors: true,
+    valueOneOf: ['gradSequence', 'objective'],
+  },
   schedulers: { required: ['id', 'scheduler', 'optimizer', 'steps'], value: ['lrs'], optional: ['options', 'metrics', 'momentums', ...COMMON], errors: true },
   // golden/2: a random program of the fuzzer's format with every value and input gradient PyTorch gives.
   programs: { required: ['id', 'program'], value: ['values', 'grads'], optional: [...COMMON], errors: true },
@@ -142,6 +150,8 @@ function checkCase(folder: Exclude<Folder, 'interop'>, c: unknown, file: string,
   } else {
     const missing = schema.value.filter((k) => !(k in c));
     if (missing.length > 0) report(missing[0]!, `a case needs an expected ${schema.value.join(' and ')} or an "error"; it has neither`);
+    if (schema.valueOneOf !== undefined && schema.valueOneOf.filter((k) => k in c).length !== 1)
+      report(schema.valueOneOf[0]!, `a value case has exactly one of ${schema.valueOneOf.join(', ')}`);
   }
   checkKeys(c, `a ${folder} case`, [...schema.required, ...schema.value, ...schema.optional, ...(schema.errors ? ['error'] : [])], report);
   checkTolerance(c, report);

@@ -6,6 +6,7 @@ export {
   type ParamGroupInput,
   type Params,
   type ParamState,
+  type ParamStateValue,
   type SchedulerGroupFields,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
@@ -14,5 +15,12 @@ export { adamStep_, adamStepComposed, type AdamStepOptions, type AdamStepKernelO
 export { AdamW } from './adamw.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
+export { Adamax, type AdamaxOptions } from './adamax.js';
+export { NAdam, type NAdamOptions } from './nadam.js';
+export { RAdam, type RAdamOptions } from './radam.js';
+export { ASGD, type ASGDOptions } from './asgd.js';
+export { Rprop, type RpropOptions } from './rprop.js';
+export { LBFGS, type LBFGSOptions, type LBFGSClosure } from './lbfgs.js';
 /** torch.optim.lr_scheduler. */
 export * as lrScheduler from './lr-scheduler/index.js';

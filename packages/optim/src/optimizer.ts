@@ -48,8 +48,11 @@ export type ParamGroupInput<O> = Partial<O> & SchedulerGroupFields & { params: I
 /** What an optimizer is built on: parameters (one group) or parameter groups. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
+/** One state value: a step count or scalar, a buffer, or (LBFGS's history) a list of them. */
+export type ParamStateValue = Tensor | number | null | (Tensor | number | null)[];
+
 /** Per-parameter state: step counts as numbers, buffers as tensors owned by the optimizer. */
-export type ParamState = Record<string, Tensor | number>;
+export type ParamState = Record<string, ParamStateValue>;
 
 /**
  * PyTorch's `optimizer.state_dict()` layout: `state` keyed by the parameter's
@@ -216,7 +219,11 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   }
 
   private disposeState(): void {
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
+    const free = (v: ParamStateValue): void => {
+      if (Array.isArray(v)) v.forEach(free);
+      else if (isTensor(v)) v.dispose();
+    };
+    for (const s of this.state.values()) for (const v of Object.values(s)) free(v);
     this.state.clear();
   }
 
@@ -278,7 +285,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     const fresh = noGrad(() =>
       entries.map(([p, s]): [Tensor, ParamState] => {
         const out: ParamState = {};
-        for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' ? v : keep(copyOnto(v, p));
+        for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' ? v : keep(copyOnto(v as Tensor, p));
         return [p, out];
       }),
     );

@@ -1,6 +1,6 @@
 import '@tensile/backend-cpu';
 import { DTypeError, manualSeed, memory, noGrad, randn, setTrace, ShapeError, type Tensor, tensor, tidy, ValueError, zeros } from '@tensile/core';
-import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from '@tensile/optim';
+import { Adagrad, Adam, AdamW, LBFGS, type Optimizer, RMSprop, SGD } from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
 
 /** Fixed data for a least-squares problem, so that every step sees real autograd gradients. */
@@ -288,5 +288,34 @@ describe('stateDict', () => {
     expect(() => opt.loadStateDict({ ...good, state: { 7: good.state[0]! } })).toThrow(ValueError);
     expect(JSON.stringify(opt.paramGroups.map(({ params: _, ...o }) => o))).toBe(before);
     expect(opt.state.get(ps[0]!)!.expAvg).toBe(expAvg);
+  });
+});
+
+describe('LBFGS', () => {
+  test('has exactly one parameter group', () => {
+    const [a, b] = [zeros([2]).requiresGrad_(true), zeros([3]).requiresGrad_(true)];
+    expect(() => new LBFGS([{ params: [a] }, { params: [b] }])).toThrow(ValueError);
+    const opt = new LBFGS([a]);
+    expect(() => opt.addParamGroup({ params: [b] })).toThrow(ValueError);
+    expect(opt.paramGroups[0]!.maxEval).toBe(25);
+    expect(() => new LBFGS([a], { lineSearchFn: 'backtracking' as 'strong_wolfe' })).toThrow(ValueError);
+  });
+
+  test('minimises a quadratic and frees what it creates', async () => {
+    const x = tensor([3, -2]).requiresGrad_(true);
+    const opt = new LBFGS([x], { lineSearchFn: 'strong_wolfe' });
+    const closure = () =>
+      tidy(() => {
+        opt.zeroGrad();
+        const loss = x.sub(tensor([1, 2])).pow(2).sum();
+        loss.backward();
+        return loss;
+      });
+    const before = memory().tensors;
+    (await opt.step(closure) as Tensor).dispose();
+    expect(Array.from(x.dataSync()).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([1, 2]);
+    opt.zeroGrad();
+    opt.dispose();
+    expect(memory().tensors).toBeLessThanOrEqual(before);
   });
 });

@@ -6,6 +6,30 @@ import { decodePlain, expectClose, readCases } from './golden.js';
 
 type OptimizerCtor = new (params: { params: Tensor[] }[], options: Record<string, unknown>) => optim.Optimizer;
 const OPTIMIZERS = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad } as unknown as Record<string, OptimizerCtor>;
+
+/** Golden function options ({factors}) as functions of an integer; an argument outside the table is an error. */
+function decodeFns(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeFns);
+  if (typeof v === 'object' && v !== null && 'factors' in v) {
+    const table = (v as { factors: number[] }).factors;
+    return (x: number) => {
+      if (!Number.isInteger(x) || x < 0 || x >= table.length) throw new Error(`golden function called with ${x}, outside its table`);
+      return table[x]!;
+    };
+  }
+  return v;
+}
+
+/** A scheduler as the case describes it: sub-schedulers first (SequentialLR, ChainedScheduler), function options decoded. */
+function makeScheduler(name: string, opt: optim.Optimizer, raw: Record<string, unknown>): { step(metric?: number): void } {
+  const options = Object.fromEntries(Object.entries(decodePlain(raw) as Record<string, unknown>).map(([k, v]) => [k, decodeFns(v)]));
+  if (name === 'SequentialLR' || name === 'ChainedScheduler') {
+    const subs = (options.schedulers as { scheduler: string; options: Record<string, unknown> }[]).map((s) => makeScheduler(s.scheduler, opt, s.options ?? {}));
+    if (name === 'ChainedScheduler') return new optim.lrScheduler.ChainedScheduler(subs as unknown as optim.lrScheduler.Scheduler[]);
+    options.schedulers = subs;
+  }
+  return new SCHEDULERS[name]!(opt, options);
+}
 type SchedulerCtor = new (optimizer: optim.Optimizer, options: Record<string, unknown>) => { step(metric?: number): void };
 const SCHEDULERS = optim.lrScheduler as unknown as Record<string, SchedulerCtor>;
 
@@ -33,7 +57,7 @@ function build(c: SchedulerCase): optim.Optimizer {
 /** Builds the scheduler and runs the case's loop: read each group's lr (and momentum), step the optimizer, step the scheduler. */
 function run(c: SchedulerCase, steps: number, check: boolean): void {
   const opt = build(c);
-  const sched = new SCHEDULERS[c.scheduler]!(opt, decodePlain(c.options) as Record<string, unknown>);
+  const sched = makeScheduler(c.scheduler, opt, c.options ?? {});
   const metrics = decodePlain(c.metrics) as number[] | undefined;
   const rtol = c.rtol ?? 1e-6;
   const atol = c.atol ?? 1e-12;

@@ -28,10 +28,13 @@ NOTES = [
     'values come from torch.optim on float64 copies of the float32 inputs; rtol/atol is the tightest rung PyTorch 1.13 itself meets running in float32',
     'maximize negates the gradient before weight decay is added (the decay term is not negated); AdamW decays the weights by lr * weightDecay before the moments update',
     'a case with error instead of gradSequence is an option value torch rejects when the optimizer is built',
+    "a case with objective instead of gradSequence (LBFGS) runs `steps` calls of step(closure); the closure zeroes the gradients, evaluates the objective on the params, calls backward and returns the loss; losses[k] is what step k returns (the closure's first loss). objective kinds: {kind: 'rosenbrock'} on one 1-D param x: sum over i of 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2; {kind: 'leastSquares', inputs: X, targets: Y} on params [W, b]: mean((X W + b - Y)^2)",
 ]
 
 # PyTorch's names for the options the golden format spells in camelCase.
-TORCH_NAMES = {'weightDecay': 'weight_decay', 'lrDecay': 'lr_decay', 'initialAccumulatorValue': 'initial_accumulator_value'}
+TORCH_NAMES = {'weightDecay': 'weight_decay', 'lrDecay': 'lr_decay', 'initialAccumulatorValue': 'initial_accumulator_value',
+               'momentumDecay': 'momentum_decay', 'stepSizes': 'step_sizes', 'maxIter': 'max_iter', 'maxEval': 'max_eval',
+               'toleranceGrad': 'tolerance_grad', 'toleranceChange': 'tolerance_change', 'historySize': 'history_size', 'lineSearchFn': 'line_search_fn'}
 
 DEFAULT_SHAPES = [(3, 4), (5,), ()]
 
@@ -376,12 +379,288 @@ def adagrad() -> list[dict]:
     return g.cases
 
 
+def adadelta() -> list[dict]:
+    g = Group('Adadelta')
+    g.val('default', {})
+    g.val('default-10-steps', {}, steps=10)
+    g.val('lr-0.5', {'lr': 0.5})
+    g.val('lr-0', {'lr': 0.0, 'weightDecay': 0.1})
+    for r in [0.5, 0.99]:
+        g.val(f'rho-{r:g}', {'rho': r})
+    g.val('rho-0', {'rho': 0.0}, note='rho 0: the averages are the last squared gradient and update')
+    g.val('rho-1', {'rho': 1.0}, note='rho 1: the averages stay 0, each step is lr * sqrt(eps) / sqrt(eps) * g = lr * g')
+    g.val('eps-1e-3', {'eps': 1e-3})
+    g.val('eps-0.1', {'eps': 0.1})
+    for wd in [0.1, 1.0]:
+        g.val(f'weight-decay-{wd:g}', {'weightDecay': wd}, pscale=2.0)
+    g.val('maximize', {'maximize': True})
+    g.val('maximize/weight-decay', {'maximize': True, 'weightDecay': 0.2}, pscale=2.0)
+    g.val('everything', {'lr': 0.7, 'rho': 0.8, 'eps': 1e-5, 'weightDecay': 0.05, 'maximize': True}, steps=8)
+    g.val('nonfinite-grads', {}, nonfinite)
+    common_shapes(g, {'lr': 1.0})
+    torch_tests(g, {'lr': 1.0})
+    magnitudes(g, {'lr': 1.0})
+    g.err('lr-negative', {'lr': -0.1})
+    g.err('rho-negative', {'rho': -0.1})
+    g.err('rho-above-1', {'rho': 1.1})
+    g.err('eps-negative', {'eps': -1e-6})
+    g.err('weight-decay-negative', {'weightDecay': -0.1})
+    g.err('empty-params', {}, shapes=())
+    return g.cases
+
+
+def betas_errors(g: Group) -> None:
+    g.err('lr-negative', {'lr': -0.001})
+    g.err('lr-nan', {'lr': nan})
+    g.err('eps-negative', {'eps': -1e-8})
+    g.err('beta1-1', {'betas': [1.0, 0.999]})
+    g.err('beta1-negative', {'betas': [-0.1, 0.999]})
+    g.err('beta2-1', {'betas': [0.9, 1.0]})
+    g.err('weight-decay-negative', {'weightDecay': -0.01})
+    g.err('empty-params', {}, shapes=())
+
+
+def adamax() -> list[dict]:
+    g = Group('Adamax')
+    g.val('default', {})
+    g.val('lr-0.01', {'lr': 0.01}, steps=8)
+    g.val('lr-0', {'lr': 0.0, 'weightDecay': 0.1})
+    g.val('betas-0.8-0.99', {'lr': 0.01, 'betas': [0.8, 0.99]})
+    g.val('betas-0-0', {'lr': 0.01, 'betas': [0.0, 0.0]}, note='beta2 0: the norm is |g| + eps')
+    g.val('betas-0.5-0.9', {'lr': 0.01, 'betas': [0.5, 0.9]}, shrinking, note='shrinking gradients: the decayed maximum is what divides')
+    g.val('eps-0.1', {'lr': 0.01, 'eps': 0.1})
+    g.val('eps-0/zero-grad', {'lr': 0.01, 'eps': 0.0}, fixed([[1.0, -1.0, 0.5]], [[[0.0, 2.0, -1.0]], [[0.0, 0.0, 1.0]]]), note='eps 0 and an always-zero gradient: 0 / 0 is NaN')
+    for wd in [0.1, 0.5]:
+        g.val(f'weight-decay-{wd:g}', {'lr': 0.01, 'weightDecay': wd}, pscale=3.0)
+    g.val('maximize', {'lr': 0.01, 'maximize': True})
+    g.val('maximize/weight-decay', {'lr': 0.01, 'maximize': True, 'weightDecay': 0.2}, pscale=3.0)
+    g.val('everything', {'lr': 0.02, 'betas': [0.85, 0.995], 'eps': 1e-6, 'weightDecay': 0.05, 'maximize': True}, steps=8)
+    g.val('nonfinite-grads', {'lr': 0.01}, nonfinite)
+    common_shapes(g, {'lr': 0.01})
+    torch_tests(g, {'lr': 0.01})
+    magnitudes(g, {'lr': 0.01})
+    betas_errors(g)
+    return g.cases
+
+
+def nadam() -> list[dict]:
+    g = Group('NAdam')
+    g.val('default', {})
+    g.val('default-12-steps', {}, steps=12)
+    g.val('lr-0.01', {'lr': 0.01}, steps=8)
+    g.val('lr-0', {'lr': 0.0, 'weightDecay': 0.1})
+    g.val('betas-0.8-0.99', {'lr': 0.01, 'betas': [0.8, 0.99]})
+    g.val('betas-0.5-0.9', {'lr': 0.01, 'betas': [0.5, 0.9]}, steps=8)
+    g.val('beta1-0', {'lr': 0.01, 'betas': [0.0, 0.999]}, note='beta1 0: mu is 0, the update is the plain (bias-corrected) gradient step')
+    g.val('eps-0.1', {'lr': 0.01, 'eps': 0.1})
+    for md in [0.0, 0.04, 1.0]:
+        g.val(f'momentum-decay-{md:g}', {'lr': 0.01, 'momentumDecay': md}, steps=8, note='momentumDecay 0: mu is beta1 / 2 at every step' if md == 0 else None)
+    for wd in [0.1, 0.5]:
+        g.val(f'weight-decay-{wd:g}', {'lr': 0.01, 'weightDecay': wd}, pscale=3.0)
+    g.val('everything', {'lr': 0.02, 'betas': [0.85, 0.995], 'eps': 1e-6, 'weightDecay': 0.05, 'momentumDecay': 0.01}, steps=8)
+    g.val('nonfinite-grads', {'lr': 0.01}, nonfinite)
+    common_shapes(g, {'lr': 0.01})
+    torch_tests(g, {'lr': 0.01})
+    magnitudes(g, {'lr': 0.01})
+    betas_errors(g)
+    g.err('momentum-decay-negative', {'momentumDecay': -0.004})
+    return g.cases
+
+
+def radam() -> list[dict]:
+    g = Group('RAdam')
+    g.val('default', {}, note='rho_t <= 5 for the first 5 steps (beta2 0.999): those are un-adapted momentum steps')
+    g.val('default-12-steps', {}, steps=12, note='from step 6 on the variance is rectified')
+    g.val('lr-0.01', {'lr': 0.01}, steps=8)
+    g.val('lr-0', {'lr': 0.0, 'weightDecay': 0.1})
+    g.val('betas-0.8-0.99', {'lr': 0.01, 'betas': [0.8, 0.99]}, steps=10)
+    g.val('betas-0.9-0.9', {'lr': 0.01, 'betas': [0.9, 0.9]}, steps=10, note='beta2 0.9: rho_inf 19, rectified from step 6')
+    g.val('beta2-0.5', {'lr': 0.01, 'betas': [0.9, 0.5]}, steps=6, note='beta2 0.5: rho_inf 3, never rectified')
+    g.val('eps-0.1', {'lr': 0.01, 'eps': 0.1}, steps=10)
+    for wd in [0.1, 0.5]:
+        g.val(f'weight-decay-{wd:g}', {'lr': 0.01, 'weightDecay': wd}, pscale=3.0, steps=8)
+    g.val('everything', {'lr': 0.02, 'betas': [0.85, 0.99], 'eps': 1e-6, 'weightDecay': 0.05}, steps=10)
+    g.val('nonfinite-grads', {'lr': 0.01}, nonfinite)
+    common_shapes(g, {'lr': 0.01}, steps=8)
+    torch_tests(g, {'lr': 0.01})
+    magnitudes(g, {'lr': 0.01})
+    betas_errors(g)
+    return g.cases
+
+
+def asgd() -> list[dict]:
+    g = Group('ASGD')
+    g.val('default', {})
+    g.val('lr-0.1', {'lr': 0.1}, steps=8)
+    g.val('lr-0', {'lr': 0.0, 'weightDecay': 0.1})
+    g.val('lambd-0.1', {'lr': 0.1, 'lambd': 0.1}, steps=8, note='lambd decays the weights by lambd * eta, and eta = lr / (1 + lambd lr step)^alpha')
+    g.val('lambd-0', {'lr': 0.1, 'lambd': 0.0})
+    g.val('alpha-0.5/lambd-1', {'lr': 0.2, 'lambd': 1.0, 'alpha': 0.5}, steps=8)
+    g.val('alpha-2/lambd-0.5', {'lr': 0.2, 'lambd': 0.5, 'alpha': 2.0}, steps=8)
+    g.val('t0-2', {'lr': 0.1, 't0': 2.0}, steps=8, note='t0 only moves the average ax, which is state, not the parameter')
+    for wd in [0.1, 1.0]:
+        g.val(f'weight-decay-{wd:g}', {'lr': 0.1, 'weightDecay': wd}, pscale=2.0)
+    g.val('maximize', {'lr': 0.1, 'maximize': True})
+    g.val('maximize/weight-decay', {'lr': 0.1, 'maximize': True, 'weightDecay': 0.5, 'lambd': 0.01})
+    g.val('everything', {'lr': 0.05, 'lambd': 0.2, 'alpha': 0.6, 't0': 3.0, 'weightDecay': 0.05, 'maximize': True}, steps=8)
+    g.val('lr-not-float32', {'lr': 0.1 + 1e-9, 'lambd': 0.3}, note="eta is kept in a float32 tensor (torch.tensor(lr)) even for float64 params, so it is rounded")
+    g.val('nonfinite-grads', {'lr': 0.1}, nonfinite)
+    common_shapes(g, {'lr': 0.1, 'lambd': 0.01})
+    torch_tests(g, {'lr': 1e-3, 'lambd': 1e-3})
+    magnitudes(g, {'lr': 0.05, 'weightDecay': 0.01})
+    g.err('lr-negative', {'lr': -0.1})
+    g.err('weight-decay-negative', {'weightDecay': -0.1})
+    g.err('empty-params', {}, shapes=())
+    return g.cases
+
+
+def sign_flips(rng: Rng, steps: int = 8) -> tuple[list[torch.Tensor], list[list[torch.Tensor]]]:
+    """Gradients whose signs flip in some entries, hold in others, and are exactly zero in some steps."""
+    params = [rng.randn(3, 4), rng.randn(5)]
+    signs = [torch.where(rng.bernoulli(3, 4, p=0.5), 1.0, -1.0), torch.where(rng.bernoulli(5, p=0.5), 1.0, -1.0)]
+    grads = []
+    for k in range(steps):
+        step = []
+        for i, s in enumerate(signs):
+            flip = torch.where(rng.bernoulli(*s.shape, p=0.4), -1.0, 1.0)
+            s = s * flip
+            signs[i] = s
+            g = (rng.randn(*s.shape).abs() + 0.1) * s
+            g = torch.where(rng.bernoulli(*s.shape, p=0.15), torch.zeros(s.shape), g)
+            step.append(g.float())
+        grads.append(step)
+    return params, grads
+
+
+def rprop() -> list[dict]:
+    g = Group('Rprop')
+    g.val('default', {})
+    g.val('default-10-steps', {}, steps=10)
+    g.val('sign-flips', {}, sign_flips, note='a flipped sign shrinks the step and skips that entry; a held one grows it')
+    g.val('lr-0.1', {'lr': 0.1}, sign_flips)
+    g.val('lr-0', {'lr': 0.0}, note='lr 0: the step sizes start at 0 and stay there')
+    g.val('etas-0.3-1.5', {'etas': [0.3, 1.5]}, sign_flips)
+    g.val('etas-0.9-1.01', {'etas': [0.9, 1.01]}, sign_flips)
+    g.val('step-sizes-clamp-max', {'lr': 0.05, 'stepSizes': [1e-6, 0.08]}, const=True, zeros=0.0, steps=8, note='a constant gradient grows the step until stepSizes[1]')
+    g.val('step-sizes-clamp-min', {'lr': 0.05, 'etas': [0.1, 1.2], 'stepSizes': [0.01, 50]}, sign_flips, note='flips shrink the step until stepSizes[0]')
+    g.val('step-sizes-min-above-lr', {'lr': 0.01, 'stepSizes': [0.05, 1.0]}, note='the first step uses lr itself; the clamp applies from the first update on')
+    g.val('maximize', {'maximize': True}, sign_flips)
+    g.val('everything', {'lr': 0.02, 'etas': [0.4, 1.3], 'stepSizes': [1e-4, 0.1], 'maximize': True}, sign_flips)
+    g.val('zero-steps-between', {}, zero_steps=(1, 3), steps=6, note='a zero gradient keeps the step size and moves nothing')
+    g.val('nonfinite-grads', {}, nonfinite)
+    common_shapes(g, {'lr': 0.01})
+    torch_tests(g, {'lr': 1e-3})
+    g.val('large-grads', {}, scale=1e3, note='only signs matter: the same moves as for any magnitude')
+    g.val('tiny-grads', {}, scale=1e-5)
+    g.err('lr-negative', {'lr': -0.1})
+    g.err('etas-minus-0', {'etas': [0.0, 1.2]})
+    g.err('etas-minus-1', {'etas': [1.0, 1.2]})
+    g.err('etas-plus-1', {'etas': [0.5, 1.0]})
+    g.err('etas-plus-below-1', {'etas': [0.5, 0.9]})
+    g.err('empty-params', {}, shapes=())
+    return g.cases
+
+
+# LBFGS: a closure over a fixed objective instead of a gradient sequence.
+
+def objective_loss(obj: dict, ps: list[torch.Tensor], dtype: torch.dtype) -> torch.Tensor:
+    if obj['kind'] == 'rosenbrock':
+        x = ps[0]
+        return (100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()
+    if obj['kind'] == 'leastSquares':
+        X, Y = obj['inputs'].to(dtype), obj['targets'].to(dtype)
+        return ((X @ ps[0] + ps[1] - Y) ** 2).mean()
+    raise GeneratorError(f'unknown objective {obj["kind"]}')
+
+
+def run_lbfgs(options: dict, params: list[torch.Tensor], obj: dict, steps: int, dtype: torch.dtype):
+    ps = [p.detach().to(dtype).clone().requires_grad_(True) for p in params]
+    opt = torch.optim.LBFGS(ps, **torch_options(options))
+
+    def closure():
+        opt.zero_grad()
+        loss = objective_loss(obj, ps, dtype)
+        loss.backward()
+        return loss
+
+    after, losses = [], []
+    for _ in range(steps):
+        losses.append(float(opt.step(closure)))
+        after.append([p.detach().clone() for p in ps])
+    return after, losses, opt.state[ps[0]]
+
+
+def lbfgs() -> list[dict]:
+    cases: list[dict] = []
+
+    def val(tag: str, options: dict, obj: dict, params: list[torch.Tensor], steps: int, note: str | None = None, **expect) -> None:
+        cid = f'LBFGS/{tag}'
+        ref, losses, st = run_lbfgs(options, params, obj, steps, torch.float64)
+        f32, losses32, st32 = run_lbfgs(options, params, obj, steps, torch.float32)
+        # The float32 run must take the same path (iterations and evaluations), or no tolerance describes it.
+        if (st['n_iter'], st['func_evals']) != (st32['n_iter'], st32['func_evals']):
+            raise GeneratorError(f'{cid}: float32 takes another path ({st32["n_iter"]}, {st32["func_evals"]}) than float64 ({st["n_iter"]}, {st["func_evals"]})')
+        for k, v in expect.items():
+            if st[k] != v:
+                raise GeneratorError(f'{cid}: {k} is {st[k]}, expected {v}')
+        pairs = [(r, g) for rs, gs in zip(ref, f32) for r, g in zip(rs, gs)] + [(torch.tensor(losses), torch.tensor(losses32))]
+        rtol, atol = reachable_tolerance(pairs)
+        enc_obj = {k: (enc(v) if isinstance(v, torch.Tensor) else v) for k, v in obj.items()}
+        case: dict = {'id': cid, 'optimizer': 'LBFGS', 'options': enc_value(options)}
+        n = f'{note}; ' if note else ''
+        case['note'] = f'{n}PyTorch 1.13 made {st["n_iter"]} iterations and {st["func_evals"]} closure calls in all'
+        case['params'] = [enc(p) for p in params]
+        case['objective'] = enc_obj
+        case['paramsAfterStep'] = [[enc(p) for p in step] for step in ref]
+        case['losses'] = enc_value(losses)
+        case['rtol'], case['atol'] = rtol, atol
+        cases.append(case)
+
+    def ls_data(tag: str, n: int = 12, k: int = 3, m: int = 2):
+        r = Rng(f'LBFGS/{tag}/data')
+        return {'kind': 'leastSquares', 'inputs': r.randn(n, k), 'targets': r.randn(n, m)}, [r.randn(k, m, scale=0.5), r.randn(m, scale=0.5)]
+
+    rosen = {'kind': 'rosenbrock'}
+    start2 = [torch.tensor([-1.2, 1.0])]
+    start4 = [torch.tensor([-1.0, 1.5, 0.5, -0.5])]
+    obj, ps = ls_data('ls')
+    # Few iterations per step: the float32 run must take float64's path, which it stops doing once the fit has converged.
+    val('least-squares/max-iter-4', {'maxIter': 4}, obj, ps, 2, note='no line search: fixed steps of lr')
+    val('least-squares/max-iter-4/strong-wolfe', {'maxIter': 4, 'lineSearchFn': 'strong_wolfe'}, obj, ps, 2)
+    val('least-squares/lr-0.5', {'lr': 0.5, 'maxIter': 3}, obj, ps, 3)
+    val('least-squares/history-2', {'historySize': 2, 'maxIter': 3}, obj, ps, 2, note='only the last 2 curvature pairs are kept')
+    val('least-squares/history-2/strong-wolfe', {'historySize': 2, 'maxIter': 3, 'lineSearchFn': 'strong_wolfe'}, obj, ps, 2)
+    val('least-squares/max-iter-1', {'maxIter': 1}, obj, ps, 5, note='one iteration per step: the history grows across steps')
+    val('least-squares/max-eval-3', {'maxEval': 3}, obj, ps, 2, note='stops after 3 closure calls per step')
+    val('least-squares/tolerance-grad-0.1', {'toleranceGrad': 0.1, 'lineSearchFn': 'strong_wolfe'}, obj, ps, 2, note='stops once every gradient entry is at most 0.1; the second step returns at once')
+    val('least-squares/tolerance-change-1e-2', {'toleranceChange': 1e-2, 'maxIter': 30}, obj, ps, 2, note='stops once the loss changes by less than 1e-2')
+    val('rosenbrock/strong-wolfe', {'lineSearchFn': 'strong_wolfe', 'maxIter': 8}, rosen, start2, 3, note='Rosenbrock from (-1.2, 1)')
+    val('rosenbrock/strong-wolfe/history-3', {'lineSearchFn': 'strong_wolfe', 'historySize': 3, 'maxIter': 6}, rosen, start4, 3, note='4-D Rosenbrock')
+    val('rosenbrock/lr-0.01', {'lr': 0.01, 'maxIter': 5}, rosen, start2, 3, note='no line search on Rosenbrock: small fixed steps')
+    val('rosenbrock/strong-wolfe/lr-0.5', {'lineSearchFn': 'strong_wolfe', 'lr': 0.5, 'maxIter': 5}, rosen, start4, 2)
+    cases.append(expect_lbfgs_error('empty-params'))
+    return cases
+
+
+def expect_lbfgs_error(tag: str) -> dict:
+    """PyTorch 1.13 checks no LBFGS option when it is built; an empty parameter list is what it rejects."""
+    cid = f'LBFGS/error/{tag}'
+    case: dict = {'id': cid, 'optimizer': 'LBFGS', 'options': {}, 'params': []}
+    return expect_error(case, lambda: torch.optim.LBFGS([]))
+
 FILES = {
     'SGD': sgd,
     'Adam': lambda: adam_like('Adam'),
     'AdamW': lambda: adam_like('AdamW'),
     'RMSprop': rmsprop,
     'Adagrad': adagrad,
+    'Adadelta': adadelta,
+    'Adamax': adamax,
+    'NAdam': nadam,
+    'RAdam': radam,
+    'ASGD': asgd,
+    'Rprop': rprop,
+    'LBFGS': lbfgs,
 }
 
 

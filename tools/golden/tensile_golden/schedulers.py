@@ -28,6 +28,8 @@ NOTES = [
     "for k in 0..steps-1: lrs[k] is each group's lr read before optimizer.step(); then optimizer.step() and scheduler.step() (ReduceLROnPlateau: scheduler.step(metrics[k]))",
     "lrs are float64 values from PyTorch 1.13's own recursive update; where PyTorch has a closed form it was checked to agree within rtol/atol",
     'a case with error must throw, when the scheduler is built or at one of its steps',
+    "a function option (lrLambda, scaleFn) is {factors: [f(0), f(1), ...]}: the function's values at the integer arguments PyTorch calls it with (epochs, cycle numbers, iterations); lrLambda may be a list with one per group",
+    'SequentialLR and ChainedScheduler: options.schedulers lists {scheduler, options}: build each on the optimizer in order, then SequentialLR(optimizer, {schedulers, milestones, lastEpoch?}) or ChainedScheduler(schedulers); lrs are read and the optimizer and the outer scheduler stepped as for any scheduler',
     'lastEpoch other than -1 resumes a schedule: every group must then hold initialLr (OneCycleLR: also maxLr, minLr, maxMomentum, baseMomentum), given in optimizer.paramGroups; the first step continues from each group\'s current lr',
 ]
 
@@ -50,7 +52,8 @@ SCHED_NAMES = {
     'maxLr': 'max_lr', 'totalSteps': 'total_steps', 'stepsPerEpoch': 'steps_per_epoch', 'pctStart': 'pct_start', 'annealStrategy': 'anneal_strategy',
     'cycleMomentum': 'cycle_momentum', 'baseMomentum': 'base_momentum', 'maxMomentum': 'max_momentum', 'divFactor': 'div_factor',
     'finalDivFactor': 'final_div_factor', 'threePhase': 'three_phase', 'thresholdMode': 'threshold_mode', 'minLr': 'min_lr', 'T0': 'T_0', 'TMult': 'T_mult',
-    'lastEpoch': 'last_epoch',
+    'lastEpoch': 'last_epoch', 'lrLambda': 'lr_lambda', 'baseLr': 'base_lr', 'stepSizeUp': 'step_size_up', 'stepSizeDown': 'step_size_down',
+    'scaleFn': 'scale_fn', 'scaleMode': 'scale_mode',
 }
 
 # The closed form may differ from the recursive one by rounding; tried in order.
@@ -61,12 +64,33 @@ def to_torch(options: dict, names: dict) -> dict:
     return {names.get(k, k): (tuple(v) if isinstance(v, list) and k == 'betas' else v) for k, v in options.items()}
 
 
+def encode_fns(v, n: int):
+    """Function options as their values at 0..n-1 (the golden format's {factors}), sub-scheduler specs recursively."""
+    if callable(v):
+        return {'factors': [float(v(k)) for k in range(n)]}
+    if isinstance(v, list):
+        return [encode_fns(x, n) for x in v]
+    if isinstance(v, dict):
+        return {k: encode_fns(x, n) for k, x in v.items()}
+    return v
+
+
+def make(scheduler: str, o, options: dict):
+    if scheduler in ('SequentialLR', 'ChainedScheduler'):
+        subs = [make(sub['scheduler'], o, sub.get('options', {})) for sub in options['schedulers']]
+        if scheduler == 'ChainedScheduler':
+            return L.ChainedScheduler(subs)
+        rest = {k: v for k, v in options.items() if k != 'schedulers'}
+        return L.SequentialLR(o, subs, **to_torch(rest, SCHED_NAMES))
+    return getattr(L, scheduler)(o, **to_torch(options, SCHED_NAMES))
+
+
 def run(scheduler: str, opt: dict, options: dict, steps: int, metrics: list | None):
     groups = opt.get('paramGroups')
     params = [torch.zeros(2, requires_grad=True) for _ in (groups or [{}])]
     pg = params if groups is None else [{'params': [p], **to_torch(g, GROUP_NAMES)} for p, g in zip(params, groups)]
     o = getattr(torch.optim, opt['optimizer'])(pg, **to_torch(opt.get('options', {}), GROUP_NAMES))
-    s = getattr(L, scheduler)(o, **to_torch(options, SCHED_NAMES))
+    s = make(scheduler, o, options)
     lrs, moms, closed = [], [], []
     for k in range(steps):
         lrs.append([float(g['lr']) for g in o.param_groups])
@@ -90,7 +114,8 @@ class Group:
         self.cases: list[dict] = []
 
     def _case(self, cid: str, opt: dict, options: dict, steps: int, metrics, note) -> dict:
-        case: dict = {'id': cid, 'scheduler': self.scheduler, 'optimizer': enc_value(opt), 'options': enc_value(options), 'steps': steps}
+        n = steps + 2 + max(0, options.get('lastEpoch', -1))
+        case: dict = {'id': cid, 'scheduler': self.scheduler, 'optimizer': enc_value(opt), 'options': enc_value(encode_fns(options, n)), 'steps': steps}
         if metrics is not None:
             case['metrics'] = enc_value([float(m) for m in metrics])
         if note:
@@ -119,7 +144,7 @@ class Group:
                 raise GeneratorError(f'{cid}: NaN lr')
         case = self._case(cid, opt, options, steps, metrics, note)
         case['lrs'] = enc_value(lrs)
-        if self.scheduler == 'OneCycleLR' and options.get('cycleMomentum', True):
+        if self.scheduler in ('OneCycleLR', 'CyclicLR') and options.get('cycleMomentum', True):
             case['momentums'] = enc_value(moms)
         case['rtol'], case['atol'] = rtol, atol
         self.cases.append(case)
@@ -421,6 +446,108 @@ def cosine_annealing_warm_restarts() -> list[dict]:
     return g.cases
 
 
+def lambda_lr() -> list[dict]:
+    g = Group('LambdaLR')
+    g.val('power-0.9', sgd(0.2), {'lrLambda': lambda e: 0.9 ** e}, 8)
+    g.val('warmup-4', sgd(0.1), {'lrLambda': lambda e: min(1.0, (e + 1) / 4)}, 8, note='a linear warm-up over 4 epochs, then constant')
+    g.val('inverse-sqrt', sgd(0.3), {'lrLambda': lambda e: 1 / math.sqrt(e + 1)}, 8)
+    g.val('zero-then-one', sgd(0.3), {'lrLambda': lambda e: 0.0 if e < 2 else 1.0}, 5, note='a factor of 0 is allowed: the lr is initialLr * factor, not recursive')
+    g.val('two-groups/one-lambda', sgd(0.1, 0.9, TWO), {'lrLambda': lambda e: 0.5 ** (e // 2)}, 7)
+    g.val('two-groups/lambda-per-group', sgd(0.1, 0.9, TWO), {'lrLambda': [lambda e: 0.9 ** e, lambda e: 1.0 + e]}, 6)
+    g.val('three-groups/adam', opt('Adam', {'lr': 0.01}, [{}, {'lr': 0.1}, {'lr': 0.001}]), {'lrLambda': lambda e: 1 / (1 + e)}, 5)
+    g.val('resume/last-epoch-3', sgd(0.05, None, [{'initialLr': 0.2}]), {'lrLambda': lambda e: 0.8 ** e, 'lastEpoch': 3}, 5, note='initialLr * lambda(epoch), from epoch 4')
+    g.err('lambda-count', sgd(0.1, 0.9, TWO), {'lrLambda': [lambda e: 1.0] * 3})
+    g.err('resume-without-initial-lr', sgd(0.1), {'lrLambda': lambda e: 1.0, 'lastEpoch': 2})
+    return g.cases
+
+
+def multiplicative_lr() -> list[dict]:
+    g = Group('MultiplicativeLR')
+    g.val('factor-0.9', sgd(0.2), {'lrLambda': lambda e: 0.9}, 8)
+    g.val('epoch-dependent', sgd(0.2), {'lrLambda': lambda e: 1.0 - 0.05 * e}, 8, note='the lr is multiplied by lambda(epoch) at every step after the one made when built')
+    g.val('grow', sgd(0.01), {'lrLambda': lambda e: 1.5}, 6)
+    g.val('two-groups/lambda-per-group', sgd(0.1, 0.9, TWO), {'lrLambda': [lambda e: 0.5, lambda e: 0.95]}, 6)
+    g.val('rmsprop', opt('RMSprop', {'lr': 0.01}), {'lrLambda': lambda e: 0.8 if e % 2 == 0 else 1.0}, 7)
+    g.val('resume/last-epoch-2', sgd(0.05, None, [{'initialLr': 0.2}]), {'lrLambda': lambda e: 0.5, 'lastEpoch': 2}, 4, note='from the current lr')
+    g.err('lambda-count', sgd(0.1), {'lrLambda': [lambda e: 1.0, lambda e: 1.0]})
+    return g.cases
+
+
+def constant_lr() -> list[dict]:
+    g = Group('ConstantLR')
+    g.val('default', sgd(0.3), {}, 8, note='factor 1/3 for 5 epochs')
+    g.val('factor-0.5/total-iters-3', sgd(0.2), {'factor': 0.5, 'totalIters': 3}, 6)
+    g.val('factor-1', sgd(0.2), {'factor': 1.0, 'totalIters': 2}, 4)
+    g.val('total-iters-0', sgd(0.2), {'factor': 0.5, 'totalIters': 0}, 4, note='totalIters 0: the factor applied when built is never undone (the recursive form only undoes it at epoch totalIters, reached only by the constructor)', closed_form=False)
+    g.val('two-groups', sgd(0.1, 0.9, TWO), {'factor': 0.25, 'totalIters': 2}, 5)
+    g.val('adam', opt('Adam', {'lr': 0.01}), {'factor': 0.1, 'totalIters': 4}, 6)
+    g.val('resume/last-epoch-1', sgd(0.05, None, [{'initialLr': 0.2}]), {'factor': 0.25, 'totalIters': 3, 'lastEpoch': 1}, 4, note='at epoch 3 the current lr is divided by the factor')
+    g.err('factor-above-1', sgd(0.1), {'factor': 1.5})
+    g.err('factor-negative', sgd(0.1), {'factor': -0.1})
+    g.err('factor-0', sgd(0.1), {'factor': 0.0, 'totalIters': 2}, 4, note='factor 0: PyTorch divides by zero when it undoes the factor at epoch totalIters')
+    return g.cases
+
+
+def polynomial_lr() -> list[dict]:
+    g = Group('PolynomialLR')
+    g.val('default', sgd(0.3), {}, 8, note='power 1 over 5 epochs: linear decay to 0, then 0')
+    g.val('power-2/total-iters-6', sgd(0.3), {'totalIters': 6, 'power': 2.0}, 9)
+    g.val('power-0.5', sgd(0.3), {'totalIters': 4, 'power': 0.5}, 6)
+    g.val('total-iters-1', sgd(0.3), {'totalIters': 1}, 4)
+    g.val('two-groups', sgd(0.1, 0.9, TWO), {'totalIters': 4, 'power': 1.5}, 6)
+    g.val('adamw', opt('AdamW', {'lr': 0.003}), {'totalIters': 10, 'power': 0.9}, 12)
+    g.val('resume/last-epoch-2', sgd(0.15, None, [{'initialLr': 0.3}]), {'totalIters': 6, 'lastEpoch': 2}, 6)
+    return g.cases
+
+
+def cyclic_lr() -> list[dict]:
+    g = Group('CyclicLR')
+    g.val('triangular', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 4}, 20, note='the momentum cycles between maxMomentum and baseMomentum, the other way')
+    g.val('triangular/step-size-down', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 2, 'stepSizeDown': 5}, 16)
+    g.val('triangular2', sgd(0.1, 0.9), {'baseLr': 0.001, 'maxLr': 0.1, 'stepSizeUp': 3, 'mode': 'triangular2'}, 25, note='the amplitude halves every cycle')
+    g.val('exp-range', sgd(0.1, 0.9), {'baseLr': 0.001, 'maxLr': 0.1, 'stepSizeUp': 3, 'mode': 'exp_range', 'gamma': 0.9}, 20, note='the amplitude decays by gamma every iteration')
+    g.val('no-momentum-cycle/adam', opt('Adam', {'lr': 0.01}), {'baseLr': 0.001, 'maxLr': 0.01, 'stepSizeUp': 3, 'cycleMomentum': False}, 12)
+    g.val('momentums', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.05, 'stepSizeUp': 2, 'baseMomentum': 0.5, 'maxMomentum': 0.95}, 10)
+    g.val('two-groups/per-group', sgd(0.1, 0.9, TWO), {'baseLr': [0.01, 0.001], 'maxLr': [0.1, 0.02], 'stepSizeUp': 3, 'baseMomentum': [0.8, 0.7], 'maxMomentum': 0.9}, 14)
+    g.val('rmsprop', opt('RMSprop', {'lr': 0.01, 'momentum': 0.5}), {'baseLr': 0.001, 'maxLr': 0.01, 'stepSizeUp': 2, 'mode': 'triangular2'}, 12)
+    g.val('scale-fn/cycle', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 2, 'scaleFn': lambda x: 1 / max(x, 1)}, 14, note='a custom scale of the cycle number (scaleMode cycle, the default)')
+    g.val('scale-fn/iterations', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 2, 'scaleFn': lambda x: 0.95 ** x, 'scaleMode': 'iterations'}, 12)
+    g.val('resume/last-epoch-5', sgd(0.05, 0.85, [{'initialLr': 0.01}]), {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 4, 'lastEpoch': 5}, 8,
+          note='resumed: the groups keep their lr and momentum; baseMomentum is each group\'s current momentum')
+    g.err('mode', sgd(0.1, 0.9), {'baseLr': 0.01, 'maxLr': 0.1, 'mode': 'sine'})
+    g.err('cycle-momentum/adam', opt('Adam', {'lr': 0.01}), {'baseLr': 0.001, 'maxLr': 0.01}, note="PyTorch 1.13 cycles only an optimizer's momentum option (Adam's betas are not supported)")
+    g.err('base-lr-count', sgd(0.1, 0.9, TWO), {'baseLr': [0.1, 0.2, 0.3], 'maxLr': 1.0})
+    return g.cases
+
+
+def sub(scheduler: str, **options) -> dict:
+    return {'scheduler': scheduler, 'options': options}
+
+
+def sequential_lr() -> list[dict]:
+    g = Group('SequentialLR')
+    g.val('constant-then-exponential', sgd(0.3), {'schedulers': [sub('ConstantLR', factor=0.1, totalIters=2), sub('ExponentialLR', gamma=0.9)], 'milestones': [2]}, 8,
+          note="the second scheduler starts at its epoch 0 (closed form) at the milestone")
+    g.val('linear-warmup-then-cosine', sgd(0.2), {'schedulers': [sub('LinearLR', startFactor=0.25, totalIters=3), sub('CosineAnnealingLR', TMax=6, etaMin=0.01)], 'milestones': [3]}, 12)
+    g.val('three/step-exponential-lambda', sgd(0.5), {'schedulers': [sub('StepLR', stepSize=2, gamma=0.5), sub('ExponentialLR', gamma=0.8), sub('LambdaLR', lrLambda=lambda e: 1 / (e + 1))], 'milestones': [3, 6]}, 10)
+    g.val('multistep-then-polynomial', sgd(0.4), {'schedulers': [sub('MultiStepLR', milestones=[1, 2], gamma=0.5), sub('PolynomialLR', totalIters=4, power=2.0)], 'milestones': [4]}, 10)
+    g.val('two-groups', sgd(0.1, 0.9, TWO), {'schedulers': [sub('ConstantLR', factor=0.5, totalIters=2), sub('StepLR', stepSize=2, gamma=0.1)], 'milestones': [3]}, 9)
+    g.val('milestone-1', sgd(0.2), {'schedulers': [sub('ConstantLR', factor=0.5, totalIters=5), sub('ExponentialLR', gamma=0.5)], 'milestones': [1]}, 5)
+    g.val('single-scheduler', sgd(0.2), {'schedulers': [sub('ExponentialLR', gamma=0.7)], 'milestones': []}, 5)
+    g.err('milestone-count', sgd(0.1), {'schedulers': [sub('ConstantLR'), sub('ExponentialLR', gamma=0.9)], 'milestones': [2, 4]})
+    return g.cases
+
+
+def chained_scheduler() -> list[dict]:
+    g = Group('ChainedScheduler')
+    g.val('constant-and-exponential', sgd(1.0), {'schedulers': [sub('ConstantLR', factor=0.1, totalIters=2), sub('ExponentialLR', gamma=0.9)]}, 8,
+          note="PyTorch's documented example: the factors multiply")
+    g.val('linear-and-step', sgd(0.2), {'schedulers': [sub('LinearLR', startFactor=0.5, totalIters=4), sub('StepLR', stepSize=3, gamma=0.5)]}, 10)
+    g.val('three/multiplicative', sgd(0.3), {'schedulers': [sub('MultiplicativeLR', lrLambda=lambda e: 0.95), sub('StepLR', stepSize=2, gamma=0.5), sub('ConstantLR', factor=0.5, totalIters=3)]}, 8)
+    g.val('two-groups/cosine', sgd(0.1, 0.9, TWO), {'schedulers': [sub('CosineAnnealingLR', TMax=5), sub('ExponentialLR', gamma=0.95)]}, 8)
+    return g.cases
+
+
 FILES = {
     'StepLR': step_lr,
     'MultiStepLR': multi_step_lr,
@@ -430,6 +557,13 @@ FILES = {
     'OneCycleLR': one_cycle_lr,
     'ReduceLROnPlateau': reduce_lr_on_plateau,
     'CosineAnnealingWarmRestarts': cosine_annealing_warm_restarts,
+    'LambdaLR': lambda_lr,
+    'MultiplicativeLR': multiplicative_lr,
+    'ConstantLR': constant_lr,
+    'PolynomialLR': polynomial_lr,
+    'CyclicLR': cyclic_lr,
+    'SequentialLR': sequential_lr,
+    'ChainedScheduler': chained_scheduler,
 }
 
 

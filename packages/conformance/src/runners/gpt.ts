@@ -6,6 +6,7 @@ import { AdamW } from '@tensile/optim';
 import { compareValues, type Mismatch, toleranceOf } from '../compare.js';
 import { decodeNumber, decodeValue, type GoldenCase, type GoldenFile, type GoldenTensor } from '../golden.js';
 import { CharTokenizer, GPT, type GPTConfig } from '../models/gpt.js';
+import type { CaseTrace } from '../trace.js';
 import type { CaseContext } from './forward.js';
 import { decodeOptions } from './optim.js';
 
@@ -36,7 +37,7 @@ export function isGptCase(c: GoldenCase): boolean {
  * safetensors weights, on its batches, AdamW with two parameter groups, clipGradNorm_ every step.
  * `trace` (the suite's readback counter) is told which reads are the check's: the loss and norm of each step.
  */
-export async function trainGptFromGolden(c: GoldenCase, dir: string, device: string, trace?: { phase: 'compute' | 'check' }): Promise<GptTrainingResult> {
+export async function trainGptFromGolden(c: GoldenCase, dir: string, device: string, trace?: Pick<CaseTrace, 'phase'>): Promise<GptTrainingResult> {
   const run = c as unknown as GptRun;
   const problems: Mismatch[] = [];
   const { vocabSize, blockSize } = run.model.options;

@@ -19,20 +19,50 @@ function groupValues(o: OptimizerLike, key: 'lr' | 'momentum'): number[] {
   });
 }
 
+/** Golden function options ({factors}: values at 0, 1, ...) as functions of an integer; an argument outside the table throws. */
+function decodeFns(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeFns);
+  if (typeof v === 'object' && v !== null && 'factors' in v) {
+    const table = ((v as { factors: unknown[] }).factors ?? []).map(decodeNumber);
+    return (x: number) => {
+      if (!Number.isInteger(x) || x < 0 || x >= table.length) throw new Error(`golden: a function option was called with ${x}, outside its table of ${table.length}`);
+      return table[x]!;
+    };
+  }
+  return v;
+}
+
+type SchedulerClass = new (...args: unknown[]) => SchedulerLike;
+
+function schedulerClass(name: string): SchedulerClass {
+  return requireClass('@tensile/optim (lrScheduler)', [(optimNs.lrScheduler ?? {}) as Record<string, unknown>, optimNs], name) as unknown as SchedulerClass;
+}
+
+/** Builds the case's scheduler: SequentialLR's and ChainedScheduler's schedulers first, in order, on the same optimizer. */
+function makeScheduler(name: string, optimizer: OptimizerLike, raw: unknown): SchedulerLike {
+  const options = Object.fromEntries(Object.entries(decodeOptions(raw)).map(([k, v]) => [k, decodeFns(v)]));
+  const Scheduler = schedulerClass(name);
+  if (name === 'SequentialLR' || name === 'ChainedScheduler') {
+    const subs = ((options.schedulers ?? []) as { scheduler: string; options?: unknown }[]).map((s) => makeScheduler(String(s.scheduler), optimizer, s.options ?? {}));
+    if (name === 'ChainedScheduler') return new Scheduler(subs);
+    options.schedulers = subs;
+  }
+  return new Scheduler(optimizer, options);
+}
+
 export async function runSchedulerCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
   const name = String(c.scheduler);
   const spec = (c.optimizer ?? {}) as { optimizer?: string; options?: unknown; paramGroups?: Record<string, unknown>[] };
-  const Scheduler = requireClass('@tensile/optim (lrScheduler)', [(optimNs.lrScheduler ?? {}) as Record<string, unknown>, optimNs], name);
+  schedulerClass(name);
   const groups = spec.paramGroups ?? [{}];
   const params = groups.map(() => keep(zeros([2], { device: ctx.backend, requiresGrad: true })));
   const paramGroups = spec.paramGroups === undefined ? params : groups.map((g, i) => ({ ...decodeOptions(g), params: [params[i]] }));
   const optimizer = buildOptimizer(String(spec.optimizer), paramGroups, decodeOptions(spec.options));
   try {
-    const options = decodeOptions(c.options);
     const steps = Number(c.steps ?? 0);
     const metrics = ((c.metrics ?? []) as unknown[]).map(decodeNumber);
     const run = async (record: (k: number) => void) => {
-      const scheduler = new Scheduler(optimizer, options) as SchedulerLike;
+      const scheduler = makeScheduler(name, optimizer, c.options);
       for (let k = 0; k < steps; k++) {
         record(k);
         await optimizer.step();

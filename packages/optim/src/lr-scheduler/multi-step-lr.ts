@@ -40,4 +40,10 @@ export class MultiStepLR extends LRScheduler {
     if (times === undefined) return lrs;
     return lrs.map((lr) => lr * this.gamma ** times);
   }
+
+  protected override closedFormLr(): number[] {
+    let passed = 0;
+    for (const [m, n] of Object.entries(this.milestones)) if (Number(m) <= this.lastEpoch) passed += n;
+    return this.baseLrs.map((base) => base * this.gamma ** passed);
+  }
 }

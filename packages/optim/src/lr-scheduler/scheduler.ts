@@ -30,13 +30,20 @@ export abstract class Scheduler {
   /** The scheduler's state as plain data (numbers and arrays), for checkpoints. */
   stateDict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) if (!NOT_STATE.has(k)) out[k] = structuredClone(v);
+    const skip = this.notState();
+    for (const [k, v] of Object.entries(this)) if (!NOT_STATE.has(k) && !skip.includes(k)) out[k] = structuredClone(v);
     return out;
+  }
+
+  /** Fields that are not plain state (functions, other schedulers): left out of stateDict() and loadStateDict(). */
+  protected notState(): readonly string[] {
+    return [];
   }
 
   /** Restores what stateDict() returned. Keys this scheduler does not have are an error, checked before anything changes. */
   loadStateDict(stateDict: Record<string, unknown>): void {
-    const own = Object.keys(this).filter((k) => !NOT_STATE.has(k));
+    const skip = this.notState();
+    const own = Object.keys(this).filter((k) => !NOT_STATE.has(k) && !skip.includes(k));
     for (const k of Object.keys(stateDict))
       if (!own.includes(k)) throw new ValueError(`${this.name}.loadStateDict: unknown key '${k}'; a ${this.name} state has ${own.join(', ')}`);
     for (const [k, v] of Object.entries(stateDict)) (this as Record<string, unknown>)[k] = structuredClone(v);
@@ -91,19 +98,30 @@ export abstract class LRScheduler extends Scheduler {
     this.step();
   }
 
-  step(): void {
-    const [epoch, count] = [this.lastEpoch, this.stepCount];
-    this.lastEpoch++;
+  /**
+   * Advances to the next epoch, or (PyTorch's deprecated `step(epoch)`, which
+   * SequentialLR uses at its milestones) jumps to `epoch`, using the closed
+   * form where the scheduler has one.
+   */
+  step(epoch?: number): void {
+    const [last, count] = [this.lastEpoch, this.stepCount];
+    if (epoch === undefined) this.lastEpoch++;
+    else this.lastEpoch = checkNumber(`${this.name}.step`, 'epoch', epoch, { integer: true, min: 0 });
     this.stepCount++;
     let lrs: number[];
     try {
-      lrs = this.getLr();
+      lrs = (epoch === undefined ? null : this.closedFormLr()) ?? this.getLr();
     } catch (e) {
       // A step that throws (OneCycleLR past totalSteps) leaves the scheduler as it was.
-      [this.lastEpoch, this.stepCount] = [epoch, count];
+      [this.lastEpoch, this.stepCount] = [last, count];
       throw e;
     }
     this.setLrs(lrs);
+  }
+
+  /** PyTorch's `_get_closed_form_lr`, where the scheduler has one: the lrs at lastEpoch from baseLrs. */
+  protected closedFormLr(): number[] | null {
+    return null;
   }
 
   protected setLrs(lrs: readonly number[]): void {
