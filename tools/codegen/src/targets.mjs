@@ -1,6 +1,7 @@
 // Every generated file, as text. Each starts with a banner naming its source,
 // so a reader knows not to edit it and where the truth lives.
 import { readFileSync } from 'node:fs';
+import { goldenStatus } from './golden-counts.mjs';
 import { nativeCallsH, nativeCallsTs } from './native-calls.mjs';
 import { apiVersion, cName, maxDims, path, DTYPE_C, ERROR_KINDS, externalSymbols, publicApi, statuses, wasmEntryApi } from './sources.mjs';
 
@@ -292,4 +293,5 @@ const TARGETS = {
   'packages/core/src/generated/ops.ts': coreOps,
   'packages/core/src/generated/methods.ts': coreMethods,
   'packages/conformance/README.md#primitives': backendPrimitives,
+  'README.md#golden-counts': goldenStatus,
 };

@@ -76,3 +76,21 @@ test("the ops reference names the backends that fuse each composite, from their 
   expect(ops).toMatch(/\| `softmax` \| composite \|.*\| - \| exp/);
   expect(ops).toContain('- `probeDeclared`: cpu');
 });
+
+test("the README's golden counts are read from the set: a file's cases, one training run per file, one interop entry per safetensors file", async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { goldenCounts } = await import('../src/golden-counts.mjs');
+  const root = mkdtempSync(`${tmpdir()}/golden-counts-`);
+  for (const [kind, file, doc] of [
+    ['ops', 'a.json', { cases: [{}, {}, {}] }],
+    ['ops', 'b.json', { cases: [{}] }],
+    ['losses', 'L1Loss.json', { cases: [{}, {}] }],
+    ['training', 'run.json', { id: 'run' }],
+    ['interop', 'README.json', { files: [{ reject: false }, { reject: true }] }],
+  ] as const) {
+    mkdirSync(`${root}/${kind}`, { recursive: true });
+    writeFileSync(`${root}/${kind}/${file}`, JSON.stringify(doc));
+  }
+  expect(goldenCounts(root)).toEqual({ counts: { interop: 2, losses: 2, ops: 4, training: 1 }, losses: 1, malformed: 1, total: 9 });
+});
