@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tensile_golden.common import setup_torch  # noqa: E402
 
-KINDS = ['ops', 'losses', 'layers', 'optim', 'schedulers', 'training', 'interop', 'programs']
+KINDS = ['ops', 'losses', 'layers', 'optim', 'schedulers', 'training', 'interop', 'programs', 'checkpoints']
 
 
 def main() -> int:

@@ -24,3 +24,16 @@ export { Rprop, type RpropOptions } from './rprop.js';
 export { LBFGS, type LBFGSOptions, type LBFGSClosure } from './lbfgs.js';
 /** torch.optim.lr_scheduler. */
 export * as lrScheduler from './lr-scheduler/index.js';
+export {
+  saveCheckpoint,
+  saveCheckpointSync,
+  loadCheckpoint,
+  saveCheckpointFile,
+  loadCheckpointFile,
+  toTorchName,
+  fromTorchName,
+  CHECKPOINT_KEY,
+  CHECKPOINT_VERSION,
+  type CheckpointParts,
+  type LoadCheckpointOptions,
+} from './checkpoint.js';

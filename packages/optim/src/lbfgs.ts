@@ -1,4 +1,4 @@
-import { cat, enableGrad, isTensor, keep, noGrad, type Tensor, tidy, ValueError, zeros } from '@tensile/core';
+import { cat, enableGrad, fmtShape, isTensor, keep, noGrad, ShapeError, type Tensor, tidy, ValueError, zeros } from '@tensile/core';
 import { checkNumber } from './check.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from './optimizer.js';
 
@@ -190,6 +190,18 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** LBFGS has exactly one parameter group. */
   override addParamGroup(): void {
     throw new ValueError("LBFGS doesn't support per-parameter options (parameter groups)");
+  }
+
+  /** LBFGS's history (`oldDirs`, `oldStps`, `ro`, `al`) is lists. */
+  protected override stateAllowsLists(): boolean {
+    return true;
+  }
+
+  /** LBFGS's state tensors are flat: one element per element of all the parameters together. */
+  protected override checkStateTensor(op: string, where: string, v: Tensor): void {
+    const n = this.flatParams.reduce((a, p) => a + p.numel(), 0);
+    if (v.shape.length !== 1 || v.shape[0] !== n)
+      throw new ShapeError(`${op}: state ${where} has shape ${fmtShape(v.shape)}, LBFGS's state tensors are flat, of shape [${n}]`);
   }
 
   protected update(): void {

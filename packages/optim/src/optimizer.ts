@@ -247,6 +247,17 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     return { state, paramGroups };
   }
 
+  /** Whether state values may be lists (LBFGS's history); only LBFGS's may. */
+  protected stateAllowsLists(): boolean {
+    return false;
+  }
+
+  /** Checks one loaded state tensor against its parameter: by default it has the parameter's shape. */
+  protected checkStateTensor(op: string, where: string, v: Tensor, p: Tensor): void {
+    if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i]))
+      throw new ShapeError(`${op}: state ${where} has shape ${fmtShape(v.shape)}, its parameter has shape ${fmtShape(p.shape)}`);
+  }
+
   /**
    * Restores state and group options saved by `stateDict()`. Everything is
    * checked first, so a state dict that does not fit changes nothing. Tensors are
@@ -273,11 +284,15 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       if (p === undefined) throw new ValueError(`${name}: state for parameter ${key}, which no parameter group lists`);
       if (typeof s !== 'object' || s === null) throw new ValueError(`${name}: state for parameter ${key} is not an object`);
       for (const [k, v] of Object.entries(s)) {
-        if (typeof v === 'number') continue;
-        if (!isTensor(v)) throw new ValueError(`${name}: state ${key}.${k} is neither a number nor a Tensor`);
-        v._live(name);
-        if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i]))
-          throw new ShapeError(`${name}: state ${key}.${k} has shape ${fmtShape(v.shape)}, its parameter has shape ${fmtShape(p.shape)}`);
+        const check = (x: unknown, where: string): void => {
+          if (typeof x === 'number') return;
+          if (x === null && this.stateAllowsLists()) return;
+          if (!isTensor(x)) throw new ValueError(`${name}: state ${where} is neither a number nor a Tensor`);
+          x._live(name);
+          this.checkStateTensor(name, where, x, p);
+        };
+        if (Array.isArray(v) && this.stateAllowsLists()) v.forEach((x, j) => check(x, `${key}.${k}[${j}]`));
+        else check(v, `${key}.${k}`);
       }
       entries.push([p, s]);
     }
@@ -285,7 +300,8 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     const fresh = noGrad(() =>
       entries.map(([p, s]): [Tensor, ParamState] => {
         const out: ParamState = {};
-        for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' ? v : keep(copyOnto(v as Tensor, p));
+        const copy = (x: Tensor | number | null): Tensor | number | null => (isTensor(x) ? keep(copyOnto(x, p)) : x);
+        for (const [k, v] of Object.entries(s)) out[k] = Array.isArray(v) ? v.map(copy) : copy(v as Tensor | number | null);
         return [p, out];
       }),
     );

@@ -58,3 +58,8 @@ test('the README runs all 15 schedulers', async () => {
   expect(logged).toHaveLength(15);
   for (const line of logged) expect(new Set(line.split(' ').slice(1)).size, line).toBeGreaterThan(1);
 });
+
+test("the README's checkpoint example saves and restores the optimizer's state and extra", async () => {
+  const [line] = await runExample('checkpoints');
+  expect(line).toBe('{"epoch":1} 1');
+});

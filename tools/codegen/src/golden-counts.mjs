@@ -11,7 +11,10 @@ export function goldenCounts(root = path('packages/conformance/golden')) {
   if (!existsSync(root)) return { counts, losses, malformed, total: 0 };
   for (const kind of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     let n = 0;
-    for (const f of readdirSync(`${root}/${kind}`).filter((f) => f.endsWith('.json'))) {
+    const names = readdirSync(`${root}/${kind}`);
+    // A kind without JSON (checkpoints) is one case per safetensors file.
+    if (!names.some((f) => f.endsWith('.json'))) n = names.filter((f) => f.endsWith('.safetensors')).length;
+    for (const f of names.filter((f) => f.endsWith('.json'))) {
       const doc = JSON.parse(readFileSync(`${root}/${kind}/${f}`, 'utf8'));
       if (Array.isArray(doc.cases)) n += doc.cases.length;
       else if (Array.isArray(doc.files)) {
@@ -34,7 +37,7 @@ export function goldenStatus() {
     `  ${fmt(total)} cases — ${k('ops')} ops, ${k('losses')} loss cases over all ${losses} losses (0-d, unbatched,`,
     `  empty, integer and bool targets, special values, error inputs), ${k('layers')} layer`,
     `  cases, ${k('optim')} optimizer and ${k('schedulers')} scheduler cases, ${k('training')} training runs (a`,
-    `  character-level GPT among them), ${k('interop')} safetensors files (${fmt(malformed)} malformed) and`,
-    `  ${k('programs')} random programs (every value and gradient).`,
+    `  character-level GPT among them), ${k('interop')} safetensors files (${fmt(malformed)} malformed),`,
+    `  ${k('programs')} random programs (every value and gradient) and ${k('checkpoints')} checkpoints written by PyTorch.`,
   ].join('\n');
 }
