@@ -1,6 +1,6 @@
 {
   "variables": {
-    "kernels_c": "<!(node -p \"require('path').relative(process.cwd(), require('path').dirname(require.resolve('@tensile/kernels-c/package.json')))\")",
+    "kernels_c": "<!(node scripts/kernels-c-dir.cjs)",
     "kernels_c_sources": [
       "csrc/kc/kc_elementwise.c",
       "csrc/kc/kc_index.c",

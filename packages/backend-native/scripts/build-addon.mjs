@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fromInstall = process.argv.includes('--from-install');
 const statusFile = join(pkg, 'build', 'addon-status.json');
-export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
+export const BUILD_COMMAND = 'npm rebuild @tensile/backend-native';
 
 function finish(ok, reason) {
   mkdirSync(dirname(statusFile), { recursive: true });

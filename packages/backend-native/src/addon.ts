@@ -5,7 +5,7 @@ import { PRIMITIVES } from '@tensile/core';
 import { CALLS } from './calls.js';
 
 /** The command that builds the addon (npm runs it at install; pnpm 10 and bun skip install scripts by default). */
-export const BUILD_COMMAND = 'npm run build:addon -w @tensile/backend-native';
+export const BUILD_COMMAND = 'npm rebuild @tensile/backend-native';
 
 /** The kernel entry points; each reads its arguments from `params`, laid out as src/calls.ts declares. */
 type EntryPoints = { readonly [E in keyof typeof CALLS]: () => void };

@@ -253,8 +253,14 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
    * `tidy` so each evaluation's temporaries are freed. Returns the closure's
    * first loss, as PyTorch.
    */
-  // @ts-expect-error LBFGS's step needs its closure and is async (the base class's step is synchronous).
-  override async step(closure: LBFGSClosure): Promise<Tensor | number> {
+  override step(closure: LBFGSClosure): Promise<Tensor | number>;
+  /**
+   * The base class's synchronous signature, kept only so that LBFGS stays an
+   * `Optimizer` for the type checker (schedulers take it); calls resolve to the
+   * overload above, and a missing closure is a ValueError.
+   */
+  override step<R = undefined>(closure?: () => R): R | undefined;
+  override async step(closure?: LBFGSClosure): Promise<Tensor | number> {
     if (typeof closure !== 'function') throw new ValueError('LBFGS.step: needs a closure that re-evaluates the model and returns the loss');
     const g = this.paramGroups[0]! as ParamGroup<LBFGSOptions>;
     const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = g;

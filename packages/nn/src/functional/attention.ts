@@ -1,5 +1,6 @@
 // torch.nn.functional's attention. The composite lives in @tensile/core's op table (so a backend
 // may register a fused kernel for it); F re-exports it under PyTorch's functional name.
+import type { ScaledDotProductAttentionOptions as CoreScaledDotProductAttentionOptions } from '@tensile/core';
 import {
   add,
   cat,
@@ -32,7 +33,9 @@ import {
 } from '@tensile/core';
 import { dropout } from './layers.js';
 
-export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from '@tensile/core';
+export { scaledDotProductAttention } from '@tensile/core';
+/** Options of `scaledDotProductAttention` (core's, aliased here so the bundled .d.ts declares a type, not a value). */
+export type ScaledDotProductAttentionOptions = CoreScaledDotProductAttentionOptions;
 
 export interface MultiHeadAttentionForwardOptions {
   /** Dropout on the attention weights applies only while training (default true). */

@@ -1,7 +1,7 @@
 // Containers: Sequential, ModuleList and ModuleDict hold submodules under
 // PyTorch's names ("0", "1", ... for the numbered ones), so state dict keys
 // such as "0.weight" match a PyTorch model's.
-import { IndexError, ValueError } from '@tensile/core';
+import { IndexError, type Tensor, ValueError } from '@tensile/core';
 import { Module } from '../module.js';
 
 function isModule(x: unknown): x is Module {
@@ -14,7 +14,8 @@ function checkModule(op: string, m: unknown, at: string): Module {
 }
 
 /** Submodules kept in order and reachable by position (negative positions count from the end). */
-abstract class OrderedContainer extends Module {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+abstract class OrderedContainer<A extends unknown[] = any[], R = any> extends Module<A, R> {
   /** The submodule at a position, as PyTorch's `container[i]`; `container[0]` also works for numbered ones. */
   at(index: number): Module {
     const list = this.children();
@@ -63,7 +64,7 @@ abstract class OrderedContainer extends Module {
  * named "0", "1", "2" as in PyTorch; or `new Sequential({fc: ..., act: ...})`
  * for named children (PyTorch's OrderedDict form).
  */
-export class Sequential extends OrderedContainer {
+export class Sequential extends OrderedContainer<[Tensor], Tensor> {
   [index: number]: Module;
 
   constructor(...modules: Module[] | [Record<string, Module>]) {
@@ -77,16 +78,16 @@ export class Sequential extends OrderedContainer {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  forward(input: any): any {
+  /** Tensor in, tensor out (`model(x)` is typed `Tensor`); each child takes the previous one's output. */
+  forward(input: Tensor): Tensor {
     let x = input;
-    for (const m of this.children()) x = m(x);
+    for (const m of this.children()) x = m(x) as Tensor;
     return x;
   }
 }
 
 /** A list of submodules, registered under "0", "1", ...; it is not callable itself. */
-export class ModuleList extends OrderedContainer {
+export class ModuleList extends OrderedContainer<[], never> {
   [index: number]: Module;
 
   constructor(modules: Iterable<Module> = []) {
@@ -100,7 +101,7 @@ export class ModuleList extends OrderedContainer {
 }
 
 /** Submodules by name, in insertion order; it is not callable itself. */
-export class ModuleDict extends Module {
+export class ModuleDict extends Module<[], never> {
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
     this.update(modules);

@@ -1,6 +1,11 @@
-import { type Reduction, type Tensor, ValueError, mean, sum } from '@tensile/core';
+import { type Reduction as CoreReduction, type Tensor, ValueError, mean, sum } from '@tensile/core';
 
-export type { Reduction };
+/**
+ * A loss's reduction: 'none', 'mean' or 'sum'. A local alias rather than a
+ * re-export of core's, so the bundled .d.ts declares it as a type (a re-export
+ * through `functional`'s namespace came out as a value, TS2693 for consumers).
+ */
+export type Reduction = CoreReduction;
 
 /** The reductions every loss accepts (KLDivLoss adds 'batchmean'). */
 export const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];

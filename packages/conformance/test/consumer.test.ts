@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// What a user gets from npm: every public package packed (`npm pack`, which runs
+// prepack, so native carries its C kernel sources), the tarballs installed into a
+// blank project outside the workspace with install scripts on (native builds its
+// addon there), then that project type-checked strictly against the shipped .d.ts
+// and run.
+
+const packages = fileURLToPath(new URL('../../', import.meta.url));
+const PUBLIC = ['core', 'backend-cpu', 'backend-wasm', 'backend-webgpu', 'backend-native', 'nn', 'optim', 'conformance', 'tensile'];
+const nameOf = (dir: string) => (JSON.parse(readFileSync(join(packages, dir, 'package.json'), 'utf8')) as { name: string }).name;
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const scratch = mkdtempSync(join(tmpdir(), 'tensile-consumer-'));
+const app = join(scratch, 'app');
+const manifests = new Map<string, { name: string; private?: boolean; dependencies?: Record<string, string> }>();
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+}
+
+beforeAll(() => {
+  for (const p of PUBLIC) if (!existsSync(join(packages, p, 'dist/index.js'))) throw new Error(`packages/${p}/dist is missing: run npx turbo run build first`);
+  const tarballs = join(scratch, 'tarballs');
+  mkdirSync(tarballs, { recursive: true });
+  const dependencies: Record<string, string> = {};
+  for (const p of PUBLIC) {
+    const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs, join(packages, p)], scratch)) as { filename: string; files: { path: string }[] }[];
+    dependencies[nameOf(p)] = `file:${join(tarballs, info!.filename.replace(/^@tensile\//, 'tensile-').replace('/', '-'))}`;
+    if (p === 'backend-native') {
+      const files = new Set(info!.files.map((f) => f.path));
+      expect(files.has('kernels-c/include/tensile_kernels.h')).toBe(true);
+      expect(files.has('kernels-c/src/matmul.c')).toBe(true);
+    }
+  }
+  for (const f of readdirSync(tarballs)) {
+    const m = JSON.parse(execFileSync('tar', ['xzOf', join(tarballs, f), 'package/package.json'], { encoding: 'utf8' }));
+    manifests.set(m.name, m);
+  }
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'blank', private: true, type: 'module', dependencies }, null, 2));
+  // node-addon-api and node-gyp come from the registry (or npm's cache); everything of ours from the tarballs.
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+  copyFileSync(fileURLToPath(new URL('./consumer/program.ts', import.meta.url)), join(app, 'program.ts'));
+}, 600_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('no public package depends on a private one', () => {
+  const privateNames = readdirSync(packages)
+    .filter((d) => existsSync(join(packages, d, 'package.json')))
+    .map((d) => JSON.parse(readFileSync(join(packages, d, 'package.json'), 'utf8')) as { name: string; private?: boolean })
+    .filter((m) => m.private)
+    .map((m) => m.name);
+  expect(privateNames).toContain('@tensile/kernels-c');
+  for (const m of manifests.values()) expect(Object.keys(m.dependencies ?? {}).filter((d) => privateNames.includes(d)), m.name).toEqual([]);
+});
+
+describe.each([
+  ['bundler', 'esnext'],
+  ['node16', 'node16'],
+  ['nodenext', 'nodenext'],
+])('the shipped .d.ts pass tsc --strict without skipLibCheck (moduleResolution %s)', (moduleResolution, module) => {
+  test('a program over every package type-checks, model(x) included', () => {
+    const config = join(app, `tsconfig.${moduleResolution}.json`);
+    // target es2022 with its default lib and no @types/node: the .d.ts must name any lib they need.
+    writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module, moduleResolution, strict: true, skipLibCheck: false, noEmit: true, types: [] }, files: ['program.ts'] }));
+    const r = spawnSync(process.execPath, [tsc, '-p', config], { cwd: app, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 120_000);
+});
+
+test('the native addon built inside the blank project, from the packed sources, and computes', () => {
+  const script = [
+    "import { tensor, matmul, getBackend, ready } from 'tensile';",
+    "import { nativeInfo } from '@tensile/backend-native';",
+    'await ready();',
+    'const y = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));',
+    'console.log(JSON.stringify({ backend: getBackend(), device: y.device, info: nativeInfo(), y: y.tolistSync() }));',
+  ].join('\n');
+  writeFileSync(join(app, 'native.mjs'), script);
+  expect(existsSync(join(app, 'node_modules/@tensile/backend-native/build/Release/tensile_native.node'))).toBe(true);
+  const r = spawnSync(process.execPath, ['native.mjs'], { cwd: app, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  const out = JSON.parse(r.stdout) as { backend: string; device: string; info: { available: boolean }; y: number[][] };
+  expect(out).toMatchObject({ backend: 'native', device: 'native', info: { available: true }, y: [[17], [39]] });
+}, 120_000);
