@@ -26,11 +26,12 @@ export function checkWritable(op: string, t: Tensor, ...others: Operand[]): void
   const base = t._viewBase;
   if (base !== null && (base._requiresGrad || t._requiresGrad || others.some((o) => isTensorArg(o) && o._requiresGrad))) {
     // (A view of a disposed temporary is how composites that compute under noGrad hand back results: exempt.)
-    if (t._viewCreation === 'noGrad' && !base.isDisposed)
-      throw new ValueError(
+    if (t._viewCreation === 'noGrad') {
+      if (!base.isDisposed)
+        throw new ValueError(
         `${op}: a view was created in noGrad mode and is being modified in place with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the in-place op either both inside the noGrad block (if you don't want the in-place op to be tracked) or both outside (if you want it tracked)`,
       );
-    if (t._viewCreation !== null)
+    } else if (t._viewCreation !== null)
       throw new ValueError(
         `${op}: output of ${t._viewCreation} is a view and is being modified in place. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified in place. You should replace the in-place operation by an out-of-place one`,
       );
@@ -49,6 +50,14 @@ export function checkWritable(op: string, t: Tensor, ...others: Operand[]): void
 function rebaseView(t: Tensor): void {
   const base = t._viewBase;
   if (base === null || !isGradEnabled() || t.gradFn === null) return;
+  if (t._viewCreation === 'noGrad') {
+    // Only a view of a disposed temporary gets here (checkWritable refuses the others): nothing
+    // can read that base again, so t keeps the new history as its own and stops being a view.
+    t._viewBase = null;
+    t._viewFn = null;
+    t._viewCreation = null;
+    return;
+  }
   const region = t._viewFn!;
   record('CopySlices', [base, t], [base], [], (g, _saved, needs) => [needs[0] ? withRegionZeroed(g, region) : null, needs[1] ? region(g) : null]);
   t._syncView();
