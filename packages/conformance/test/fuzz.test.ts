@@ -153,10 +153,9 @@ describe('PyTorch semantics found by the program golden set', () => {
       });
     });
 
-  // Left open: an in-place write through a view does not rebase its base's history (PyTorch's
-  // CopySlices), so a gradient through the base misses the write. programs.py leaves such programs
-  // out until this is fixed; this test turns green (and must lose its .fails) when it is.
-  it.fails('an in-place write through a view reaches the gradient through its base (CopySlices)', () => {
+  // An in-place write through a view rebases its base's history (PyTorch's CopySlices), so a
+  // gradient through the base sees the write.
+  it('an in-place write through a view reaches the gradient through its base (CopySlices)', () => {
     const x = core.tensor([1, 2, 3], { requiresGrad: true });
     const y = core.mul(x, 1);
     core.mul_(core.slice(y, 0, 0, 1), 2);

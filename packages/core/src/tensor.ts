@@ -1,6 +1,8 @@
 import type { Storage, TensorView } from './backend/backend.js';
 import { getBackendObject, traceTransfer } from './backend/registry.js';
 import type { Node } from './autograd/node.js';
+import { isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+import { edgeOf } from './autograd/record.js';
 import type { BackwardOptions } from './autograd/engine.js';
 import type * as R from './ops/reduce.js';
 import type * as S from './ops/scan.js';
@@ -149,7 +151,8 @@ export class Tensor implements TensorView {
   outputNr = 0;
   /** Accumulated gradient (owned by this tensor; no scope disposes it). */
   grad: Tensor | null = null;
-  /** @internal */ _requiresGrad = false;
+  /** @internal The requiresGrad flag itself; read it through _requiresGrad (a view syncs with its base first). */
+  _rg = false;
   /** @internal */ _retainsGrad = false;
   /** @internal */ _kept = false;
   /** @internal */ _disposed = false;
@@ -160,6 +163,21 @@ export class Tensor implements TensorView {
   /** @internal Host copy of values given from JS (index and length tensors), valid while storage.version is _hostVersion. */
   _host: HostArray | null = null;
   /** @internal */ _hostVersion = 0;
+  /**
+   * @internal For a view (PyTorch's `_base`): the tensor that owns the memory, never itself a view,
+   * and how to make this view of it again (`_viewFn(base)` replays the view ops). An in-place write
+   * through the view rebases the base's history (CopySlices), and the view's history is replayed
+   * from the base whenever the shared version counter moved since it was last set.
+   */
+  _viewBase: Tensor | null = null;
+  /** @internal */ _viewFn: ((base: Tensor) => Tensor) | null = null;
+  /** @internal The storage version at which this view's gradFn was last set or replayed. */
+  _viewVersion = 0;
+  /**
+   * @internal How the view was made, where PyTorch forbids writing it in place under autograd:
+   * 'noGrad' (made in noGrad mode) or the node name of a multi-output view op (split, unbind).
+   */
+  _viewCreation: string | null = null;
 
   /** @internal Use the creation functions; this wraps a storage in a new handle. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number) {
@@ -204,7 +222,48 @@ export class Tensor implements TensorView {
 
   /** The autograd node that produced this tensor (null for leaves). */
   get gradFn(): Node | null {
+    if (this._viewBase !== null && this._viewVersion !== this.storage.version) this._syncView();
     return this._gradFn;
+  }
+
+  /** @internal Whether autograd tracks this tensor (a view first catches up with its base's history). */
+  get _requiresGrad(): boolean {
+    if (this._viewBase !== null && this._viewVersion !== this.storage.version) this._syncView();
+    return this._rg;
+  }
+
+  set _requiresGrad(value: boolean) {
+    this._rg = value;
+  }
+
+  /**
+   * @internal Replays this view from its base so its history is the base's current one (PyTorch
+   * regenerates a view's grad_fn the same way when the version counter moved).
+   */
+  _syncView(): void {
+    const base = this._viewBase!;
+    this._viewVersion = this.storage.version;
+    if (this._viewCreation === 'noGrad' || this._viewFn === null) return;
+    if (this._gradFn === null && !base._rg) return;
+    // A handle with the base's autograd identity (the base itself may have been disposed).
+    const b = new Tensor(base.storage, base.shape, base.strides, base.offset);
+    b.gradFn = base._gradFn;
+    b.outputNr = base.outputNr;
+    b._rg = base._rg;
+    if (base._gradFn === null && base._rg) b._accumulator = edgeOf(base)!.node;
+    const prev = isGradEnabled();
+    setGradEnabled(true);
+    let v: Tensor;
+    try {
+      v = this._viewFn(b);
+    } finally {
+      setGradEnabled(prev);
+    }
+    this.gradFn = v._gradFn;
+    this.outputNr = v.outputNr;
+    this._rg = v._rg;
+    v.dispose();
+    b.dispose();
   }
 
   /**
@@ -212,6 +271,7 @@ export class Tensor implements TensorView {
    * can reach frees its saved tensors at once (no backward needed).
    */
   set gradFn(node: Node | null) {
+    if (this._viewBase !== null) this._viewVersion = this.storage.version;
     if (node === this._gradFn) return;
     if (!this._weakGraph && !this._disposed) {
       node?.ref();

@@ -452,39 +452,6 @@ def ordered_ties(prog: dict, dtype: torch.dtype) -> bool:
     return False
 
 
-INPLACE_SET = set(INPLACE)
-
-
-def writes_through_view(prog: dict) -> bool:
-    """Whether an in-place step writes into a view and a later step (or the loss) reads the same
-    storage through another value (its base, a sibling view) that does not descend from the write.
-
-    PyTorch rebases the base's history there (CopySlices); Tensile does not yet, so its gradients
-    through the base miss the write (issue 25, left open in the closing report). Such programs are
-    left out until that is fixed, rather than stored as cases every backend fails.
-    """
-    vals: list = []
-    for step in prog['steps']:
-        vals.append(apply_step(step, vals, torch.float64))
-    ptr = [id(v if v._base is None else v._base) for v in vals]  # the same root base: the same storage
-    desc = [set() for _ in vals]  # desc[i]: values that depend on value i
-    for j, step in enumerate(prog['steps']):
-        for a in step['args']:
-            desc[a].add(j)
-            for i in range(a):
-                if a in desc[i]:
-                    desc[i].add(j)
-    for i, step in enumerate(prog['steps']):
-        if step['op'] not in INPLACE_SET or not vals[step['args'][0]]._is_view():
-            continue
-        target = step['args'][0]
-        later_reads = [a for s in prog['steps'][i + 1:] for a in s['args']] + list(prog['loss'])
-        for j in later_reads:
-            if j not in (i, target) and j not in desc[i] and ptr[j] == ptr[i]:
-                return True
-    return False
-
-
 def _pairs(ref: dict, got: dict):
     for k, v in ref['values'].items():
         yield v, got['values'][k]
@@ -498,11 +465,16 @@ def _pairs(ref: dict, got: dict):
 
 def make_case(seed: int) -> dict | None:
     prog = Gen(seed).program()
-    if ordered_ties(prog, torch.float32) or writes_through_view(prog):
+    if ordered_ties(prog, torch.float32):
         return None
+    return case_of(f'programs/seed-{seed}', prog, seed)
+
+
+def case_of(case_id: str, prog: dict, seed: int) -> dict | None:
+    """The case of one program (None where its float32 runs cannot meet the ladder)."""
     ref = run_program(prog, torch.float64)
     runs = [run_program(prog, torch.float32), run_program(prog, torch.float32, random.Random(seed))]
-    case: dict = {'id': f'programs/seed-{seed}', 'program': prog}
+    case: dict = {'id': case_id, 'program': prog}
     if 'error' in ref:
         if any('error' not in r for r in runs):
             return None
@@ -521,8 +493,61 @@ def make_case(seed: int) -> dict | None:
     return case
 
 
+# --- writes through views (PyTorch's CopySlices) ----------------------------------------------
+
+def _inp(shape: list, seed: int, grad: bool = True) -> dict:
+    r = random.Random(seed)
+    return {'op': 'input', 'args': [], 'p': {'shape': shape, 'data': [f32(r.gauss(0, 1)) for _ in range(math.prod(shape))], 'grad': grad}}
+
+
+def _st(op: str, args: list, **p) -> dict:
+    return {'op': op, 'args': args, **({'p': p} if p else {})}
+
+
+# Each: a leaf x (value 0), y = x * 1 (value 1), then steps that write into y through a view; the
+# loss reads the base (and, where named, the view or a sibling view).
+VIEW_PROGRAMS = {
+    'slice-mul_': ([2, 3], [_st('slice', [1], dim=1, start=0, end=2), _st('mul_', [2], scalar=2.0)], [1]),
+    'slice-step-add_-tensor': ([4, 3], [_inp([2, 3], 7), _st('slice', [1], dim=0, start=1, end=4, step=2), _st('add_', [3, 2])], [1, 3]),
+    'select-pow_': ([3, 2], [_st('select', [1], dim=0, index=1), _st('pow_', [2], scalar=2)], [1]),
+    'select-neg-index-div_': ([3, 2], [_inp([3], 8), _st('select', [1], dim=1, index=-1), _st('div_', [3, 2])], [1]),
+    'transpose-sub_': ([2, 3], [_inp([3, 2], 9), _st('transpose', [1], d0=0, d1=1), _st('sub_', [3, 2])], [1, 3]),
+    'permute-clamp_': ([2, 3, 2], [_st('permute', [1], perm=[2, 0, 1]), _st('clamp_', [2], lo=-0.5, hi=0.5)], [1]),
+    'reshape-mul_-tensor': ([2, 3], [_inp([6], 10), _st('reshape', [1], shape=[6]), _st('mul_', [3, 2])], [1]),
+    'unsqueeze-fill_': ([2, 3], [_st('unsqueeze', [1], dim=0), _st('fill_', [2], scalar=3.0)], [1]),
+    'squeeze-zero_': ([1, 3], [_st('squeeze', [1], dim=0), _st('zero_', [2])], [1]),
+    'slice-copy_': ([3, 2], [_inp([2], 11), _st('slice', [1], dim=0, start=0, end=2), _st('copy_', [3, 2])], [1]),
+    'view-of-view-mul_': ([3, 4], [_st('transpose', [1], d0=0, d1=1), _st('slice', [2], dim=0, start=1, end=3), _st('select', [3], dim=1, index=2), _st('mul_', [4], scalar=-1.5)], [1]),
+    'sibling-views-overlap': ([4], [_st('slice', [1], dim=0, start=0, end=3), _st('slice', [1], dim=0, start=2, end=4), _st('mul_', [2], scalar=3.0)], [3]),
+    'two-writes': ([2, 3], [_st('select', [1], dim=0, index=0), _st('mul_', [2], scalar=2.0), _st('select', [1], dim=1, index=1), _st('add_', [4], scalar=1.0), _st('exp', [1])], [6, 2]),
+    'write-then-read-view': ([3, 3], [_st('slice', [1], dim=1, start=1, end=3), _st('mul_', [2], scalar=0.5), _st('sin', [2])], [4, 1]),
+    'base-write-then-view': ([2, 3], [_st('slice', [1], dim=1, start=0, end=2), _st('mul_', [1], scalar=2.0), _st('square', [2])], [4]),
+    'copy_-from-other-view': ([2, 3], [_st('select', [1], dim=0, index=0), _st('select', [1], dim=0, index=1), _st('copy_', [2, 3])], [1]),
+    'saved-view-modified': ([3], [_st('slice', [1], dim=0, start=0, end=2), _st('sin', [2]), _st('slice', [1], dim=0, start=2, end=3), _st('mul_', [4], scalar=2.0)], [3]),
+}
+
+
+def view_cases() -> list:
+    cases = []
+    for k, (name, (shape, steps, loss)) in enumerate(VIEW_PROGRAMS.items()):
+        prog = {'steps': [_inp(shape, 1000 + k), _st('mul', [0], scalar=1), *steps], 'loss': loss}
+        c = case_of(f'programs/views-{name}', prog, 1000 + k)
+        if c is None:
+            raise GeneratorError(f'programs: views-{name} does not meet the tolerance ladder')
+        cases.append(c)
+    return cases
+
+
+VIEW_NOTES = [
+    'hand-written programs that write into a non-leaf through views (slice, select, transpose, permute, reshape, squeeze, unsqueeze, chains of them) with every in-place op of the format, then read the base or a sibling view: PyTorch rebases the base\'s history (CopySlices)',
+]
+
+
 def generate(folder) -> int:
     total = 0
+    views = view_cases()
+    write_cases(folder / 'views.json', header('programs', 'views', NOTES + VIEW_NOTES), views)
+    total += len(views)
     for name, first, count in GROUPS:
         cases = []
         seed = first

@@ -48,6 +48,13 @@ export function record(
   const node = new Node(name, next, backward, [], [], outputs.length);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i]!;
+    // A new output with its own gradient formula is no view for autograd, even where a composite
+    // made it as a view of a temporary (an in-place op's output is its input: that stays linked).
+    if (o._viewBase !== null && !inputs.includes(o)) {
+      o._viewBase = null;
+      o._viewFn = null;
+      o._viewCreation = null;
+    }
     if (o.dtype !== 'float32' && o.dtype !== 'float64') continue;
     o.gradFn = node;
     o.outputNr = i;

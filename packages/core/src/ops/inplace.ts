@@ -1,5 +1,5 @@
 import { kernel } from '../backend/registry.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { isFloat } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
@@ -13,11 +13,66 @@ import type { BinaryOp } from './table.js';
 import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
 import { clone, expand } from './view.js';
 
-/** In-place writes need a live tensor and, under autograd, not a leaf that requires grad. */
-export function checkWritable(op: string, t: Tensor): void {
+type Operand = Tensor | number | boolean | null | undefined;
+
+/**
+ * In-place writes need a live tensor and, under autograd, not a leaf that requires grad, nor a
+ * view of one; where the write is tracked (some operand requires grad), not a view that PyTorch
+ * refuses to rebase: one made in noGrad mode, or an output of split/chunk/unbind.
+ */
+export function checkWritable(op: string, t: Tensor, ...others: Operand[]): void {
   t._live(op);
-  if (isGradEnabled() && t._requiresGrad && t.isLeaf)
+  if (!isGradEnabled()) return;
+  const base = t._viewBase;
+  if (base !== null && (base._requiresGrad || t._requiresGrad || others.some((o) => isTensorArg(o) && o._requiresGrad))) {
+    // (A view of a disposed temporary is how composites that compute under noGrad hand back results: exempt.)
+    if (t._viewCreation === 'noGrad') {
+      if (!base.isDisposed)
+        throw new ValueError(
+        `${op}: a view was created in noGrad mode and is being modified in place with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the in-place op either both inside the noGrad block (if you don't want the in-place op to be tracked) or both outside (if you want it tracked)`,
+      );
+    } else if (t._viewCreation !== null)
+      throw new ValueError(
+        `${op}: output of ${t._viewCreation} is a view and is being modified in place. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified in place. You should replace the in-place operation by an out-of-place one`,
+      );
+    if (base._requiresGrad && base.isLeaf)
+      throw new ValueError(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad() or use an out-of-place op`);
+  }
+  if (t._requiresGrad && t.isLeaf)
     throw new ValueError(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad() or use an out-of-place op`);
+}
+
+/**
+ * After an in-place op gave the view t a new history, its base takes it (PyTorch's CopySlices):
+ * the base's gradient passes through where the view did not write, and the written part goes
+ * through t's new history (the in-place op's gradient). t's history is then replayed from the base.
+ */
+function rebaseView(t: Tensor): void {
+  const base = t._viewBase;
+  if (base === null || !isGradEnabled() || t.gradFn === null) return;
+  if (t._viewCreation === 'noGrad') {
+    // Only a view of a disposed temporary gets here (checkWritable refuses the others): nothing
+    // can read that base again, so t keeps the new history as its own and stops being a view.
+    t._viewBase = null;
+    t._viewFn = null;
+    t._viewCreation = null;
+    return;
+  }
+  const region = t._viewFn!;
+  record('CopySlices', [base, t], [base], [], (g, _saved, needs) => [needs[0] ? withRegionZeroed(g, region) : null, needs[1] ? region(g) : null]);
+  t._syncView();
+}
+
+/** g with the elements that region(g) views set to zero; differentiable (its gradient is the same map). */
+function withRegionZeroed(g: Tensor, region: (t: Tensor) => Tensor): Tensor {
+  const out = noGrad(() => clone(g));
+  noGrad(() => {
+    const r = region(out);
+    kernel('fill', out.storage.backend)(r, 0);
+    r.dispose();
+  });
+  if (needsGrad(g)) record('CopySlicesBackward', [g], [out], [], (gg) => [withRegionZeroed(gg, region)]);
+  return out;
 }
 
 /**
@@ -41,6 +96,7 @@ function assign(op: string, t: Tensor, r: Tensor): Tensor {
     t.gradFn = src.gradFn;
     t.outputNr = src.outputNr;
     t._requiresGrad = true;
+    rebaseView(t);
   }
   if (src !== r) src.dispose();
   r.dispose();
@@ -75,7 +131,7 @@ function assignFrom(op: string, t: Tensor, needed: boolean, f: (self: Tensor) =>
 
 /** The in-place form of a binary op: kernels write straight into t when no graph is needed. */
 function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrScalar, outOfPlace: (self: Tensor) => Tensor): Tensor {
-  checkWritable(name, t);
+  checkWritable(name, t, other);
   checkNoInternalOverlap(name, t);
   deviceOf(name, t, other);
   if (isTensorArg(other)) {
@@ -114,7 +170,7 @@ export const pow_ = (t: Tensor, other: TensorOrScalar): Tensor => binaryInPlace(
 
 function assignScaled(name: string, t: Tensor, other: TensorOrScalar, alpha: number, sign: 1 | -1): Tensor {
   if (typeof other === 'number' || typeof other === 'boolean') return binaryInPlace('add', name, t, sign * alpha * Number(other), (self) => add(self, sign * alpha * Number(other)));
-  checkWritable(name, t);
+  checkWritable(name, t, other);
   deviceOf(name, t, other);
   const scaled = binary('mul', other, sign * alpha);
   try {
@@ -125,7 +181,7 @@ function assignScaled(name: string, t: Tensor, other: TensorOrScalar, alpha: num
 }
 
 export function fill_(t: Tensor, value: number | boolean | Tensor): Tensor {
-  checkWritable('fill_', t);
+  checkWritable('fill_', t, value);
   if (isTensorArg(value)) {
     if (value.ndim !== 0) throw new ShapeError(`fill_: only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions`);
     return copy_(t, value);
@@ -142,14 +198,17 @@ export function fill_(t: Tensor, value: number | boolean | Tensor): Tensor {
  * that was modified still fails backward's version check.
  */
 function overwritten(op: string, t: Tensor): void {
-  if (t._requiresGrad && isGradEnabled()) record(op, [t], [t], [], (g) => [zerosLike(g)]);
+  if (t._requiresGrad && isGradEnabled()) {
+    record(op, [t], [t], [], (g) => [zerosLike(g)]);
+    rebaseView(t);
+  }
 }
 
 export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
 
 /** Copies src (broadcast, converted) into t. */
 export function copy_(t: Tensor, src: Tensor): Tensor {
-  checkWritable('copy_', t);
+  checkWritable('copy_', t, src);
   checkNoInternalOverlap('copy_', t);
   if (src.storage.backend !== t.storage.backend) {
     const moved = (src as unknown as { to(d: string): Tensor }).to(t.device);
@@ -188,6 +247,7 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
     kernel('copy', t.storage.backend)(c, t);
     t.storage.version++;
     record('copy_', [t, c], [t], [], (g) => [zerosLike(g), g]);
+    rebaseView(t);
     return t;
   } finally {
     c.dispose();
@@ -195,12 +255,12 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
 }
 
 export function clamp_(t: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
-  checkWritable('clamp_', t);
+  checkWritable('clamp_', t, isTensorArg(min) ? min : null, isTensorArg(max) ? max : null);
   checkNoInternalOverlap('clamp_', t);
   return assignFrom('clamp_', t, needsGrad(t, min ?? undefined, max ?? undefined), (self) => clamp(self, min, max));
 }
 
 export function maskedFill_(t: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  checkWritable('maskedFill_', t);
+  checkWritable('maskedFill_', t, isTensorArg(value) ? value : null);
   return assign('maskedFill_', t, maskedFill(t, mask, value));
 }

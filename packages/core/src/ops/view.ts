@@ -1,5 +1,5 @@
 import { kernel } from '../backend/registry.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { needsGrad, needsGradList, record } from '../autograd/record.js';
 import { promoteTypes } from '../dtype.js';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../errors.js';
@@ -12,10 +12,49 @@ function makeView(x: Tensor, shape: readonly number[], strides: readonly number[
   return new Tensor(x.storage, shape, strides, offset);
 }
 
-/** Records a view op whose gradient is computed by `back` from the output gradient. */
-function viewOp(name: string, x: Tensor, out: Tensor, back: (g: Tensor) => Tensor): Tensor {
+/**
+ * Records a view op whose gradient is computed by `back` from the output gradient, and links the
+ * view to its base: `replay(t)` makes the same view of t (so that an in-place write through the
+ * view can rebase the base's history, and the view's history can be replayed from the base).
+ */
+function viewOp(name: string, x: Tensor, out: Tensor, back: (g: Tensor) => Tensor, replay: (t: Tensor) => Tensor): Tensor {
   if (needsGrad(x)) record(name, [x], [out], [], (g) => [back(g)]);
+  linkView(x, out, replay);
   return out;
+}
+
+function linkView(x: Tensor, out: Tensor, replay: (t: Tensor) => Tensor): void {
+  const base = x._viewBase;
+  if (base === null) {
+    out._viewBase = x;
+    out._viewFn = replay;
+  } else {
+    const parent = x._viewFn!;
+    out._viewBase = base;
+    out._viewFn = (b) => {
+      const p = parent(b);
+      const r = replay(p);
+      if (r !== p) p.dispose();
+      return r;
+    };
+  }
+  out._viewVersion = out.storage.version;
+  // As PyTorch's creation meta: a view of a special view is special too.
+  out._viewCreation = x._viewCreation ?? (isGradEnabled() ? null : 'noGrad');
+}
+
+/** Marks the outputs of a view op with several outputs (split, chunk, unbind): PyTorch forbids writing them in place under autograd. */
+function multiOutput(pieces: Tensor[], node: string): Tensor[] {
+  if (isGradEnabled()) for (const p of pieces) if (p._viewCreation === null) p._viewCreation = node;
+  return pieces;
+}
+
+/** Not a view: cut from the base it was made from (reshape that had to copy). */
+function unlinkView(t: Tensor): Tensor {
+  t._viewBase = null;
+  t._viewFn = null;
+  t._viewCreation = null;
+  return t;
 }
 
 function sizesArg(args: readonly (number | readonly number[])[]): number[] {
@@ -29,12 +68,12 @@ export function reshape(x: Tensor, ...shapeArgs: (number | readonly number[])[])
   const strides = viewStrides(x.shape, x.strides, shape);
   if (strides !== null) {
     const inShape = x.shape;
-    return viewOp('reshape', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+    return viewOp('reshape', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape), (b) => reshape(b, shape));
   }
   const c = contiguous(x);
   const out = reshape(c, shape);
   c.dispose();
-  return out;
+  return unlinkView(out);
 }
 
 /** A view under a new shape; fails when the layout does not allow one (PyTorch's view). */
@@ -47,7 +86,8 @@ export function view(x: Tensor, ...shapeArgs: (number | readonly number[])[]): T
       `view: view size ${fmtShape(shape)} is not compatible with input tensor's size ${fmtShape(x.shape)} and stride ${fmtShape(x.strides)} (at least one dimension spans across two contiguous subspaces); use reshape() instead`,
     );
   const inShape = x.shape;
-  return viewOp('view', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+  // Replayed as reshape: the same view wherever the layout allows one (a gradient may be laid out otherwise).
+  return viewOp('view', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape), (b) => reshape(b, shape));
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -76,7 +116,7 @@ export function permute(x: Tensor, ...dimsArgs: (number | readonly number[])[]):
   const inverse = new Array<number>(nd.length);
   nd.forEach((d, i) => (inverse[d] = i));
   const out = makeView(x, nd.map((d) => x.shape[d]!), nd.map((d) => x.strides[d]!), x.offset);
-  return viewOp('permute', x, out, (g) => permute(g, inverse));
+  return viewOp('permute', x, out, (g) => permute(g, inverse), (b) => permute(b, nd));
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -88,7 +128,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const strides = x.strides.slice();
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
-  return viewOp('transpose', x, makeView(x, shape, strides, x.offset), (g) => transpose(g, a, b));
+  return viewOp('transpose', x, makeView(x, shape, strides, x.offset), (g) => transpose(g, a, b), (v) => transpose(v, a, b));
 }
 
 /** Transpose of a tensor with at most 2 dims (PyTorch's `t()`). */
@@ -98,7 +138,7 @@ export function t(x: Tensor): Tensor {
 }
 
 function alias(x: Tensor): Tensor {
-  return viewOp('alias', x, makeView(x, x.shape, x.strides, x.offset), (g) => g);
+  return viewOp('alias', x, makeView(x, x.shape, x.strides, x.offset), (g) => g, alias);
 }
 
 export function expand(x: Tensor, ...sizeArgs: (number | readonly number[])[]): Tensor {
@@ -131,7 +171,7 @@ export function expand(x: Tensor, ...sizeArgs: (number | readonly number[])[]): 
   }
   checkShape('expand', shape);
   const inShape = x.shape;
-  return viewOp('expand', x, makeView(x, shape, strides, x.offset), (g) => sumTo(g, inShape));
+  return viewOp('expand', x, makeView(x, shape, strides, x.offset), (g) => sumTo(g, inShape), (b) => expand(b, shape));
 }
 
 export function expandAs(x: Tensor, other: Tensor): Tensor {
@@ -150,7 +190,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const shape = x.shape.filter((_, i) => !drop.includes(i));
   const strides = x.strides.filter((_, i) => !drop.includes(i));
   const inShape = x.shape;
-  return viewOp('squeeze', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape));
+  return viewOp('squeeze', x, makeView(x, shape, strides, x.offset), (g) => reshape(g, inShape), (b) => reshape(b, shape));
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -161,7 +201,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const st = d < x.ndim ? x.shape[d]! * x.strides[d]! : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, st);
-  return viewOp('unsqueeze', x, makeView(x, shape, strides, x.offset), (g) => squeeze(g, d));
+  return viewOp('unsqueeze', x, makeView(x, shape, strides, x.offset), (g) => squeeze(g, d), (b) => unsqueeze(b, d));
 }
 
 /**
@@ -197,7 +237,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   shape[d] = length;
   const out = makeView(x, shape, x.strides, x.offset + s * x.strides[d]!);
   const inShape = x.shape;
-  return viewOp('narrow', x, out, (g) => embedInto(g, inShape, (z) => narrow(z, d, s, length)));
+  return viewOp('narrow', x, out, (g) => embedInto(g, inShape, (z) => narrow(z, d, s, length)), (b) => narrow(b, d, s, length));
 }
 
 /** Python-style slice start:end:step along dim (negative start/end count from the end; step > 0). */
@@ -216,7 +256,7 @@ export function slice(x: Tensor, dim: number, start: number | null = 0, end: num
   strides[d] = x.strides[d]! * step;
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
   const inShape = x.shape;
-  return viewOp('slice', x, out, (g) => embedInto(g, inShape, (z) => slice(z, d, s, e, step)));
+  return viewOp('slice', x, out, (g) => embedInto(g, inShape, (z) => slice(z, d, s, e, step)), (b) => slice(b, d, s, e, step));
 }
 
 /** The index-th entry along dim, removing that dim (PyTorch's `select`, `x[:, i]`). */
@@ -232,7 +272,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const strides = x.strides.filter((_, j) => j !== d);
   const out = makeView(x, shape, strides, x.offset + i * x.strides[d]!);
   const inShape = x.shape;
-  return viewOp('select', x, out, (g) => embedInto(g, inShape, (z) => select(z, d, i)));
+  return viewOp('select', x, out, (g) => embedInto(g, inShape, (z) => select(z, d, i)), (b) => select(b, d, i));
 }
 
 /** A contiguous copy (always new storage). */
@@ -332,11 +372,12 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
       throw new ShapeError(`split: split sizes ${fmtShape(sizes)} don't sum to the size ${n} of dimension ${d}`);
   }
   let p = 0;
-  return sizes.map((len) => {
+  const pieces = sizes.map((len) => {
     const piece = narrow(x, d, p, len);
     p += len;
     return piece;
   });
+  return multiOutput(pieces, typeof sizeOrSections === 'number' ? 'SplitBackward0' : 'SplitWithSizesBackward0');
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -363,7 +404,13 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const shape = [...x.shape.filter((_, i) => i !== a && i !== b), size];
   const strides = [...x.strides.filter((_, i) => i !== a && i !== b), x.strides[a]! + x.strides[b]!];
   const inShape = x.shape;
-  return viewOp('diagonal', x, makeView(x, shape, strides, x.offset + start), (g) => embedInto(g, inShape, (z) => diagonal(z, offset, a, b)));
+  return viewOp(
+    'diagonal',
+    x,
+    makeView(x, shape, strides, x.offset + start),
+    (g) => embedInto(g, inShape, (z) => diagonal(z, offset, a, b)),
+    (v) => diagonal(v, offset, a, b),
+  );
 }
 
 /** The slices along dim, each without that dim, as views (PyTorch's unbind). */
@@ -371,7 +418,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   x._live('unbind');
   if (x.ndim === 0) throw new IndexError('unbind: Dimension specified as 0 but tensor has no dimensions');
   const d = normalizeDim('unbind', dim, x.ndim);
-  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+  return multiOutput(Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)), 'UnbindBackward0');
 }
 
 /**
