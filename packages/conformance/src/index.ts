@@ -33,5 +33,5 @@ export {
   type FuzzFailure,
   type RunResult,
 } from './fuzz.js';
-export { GPT, Block, CausalSelfAttention, MLP, CharTokenizer, type GPTConfig } from './models/gpt.js';
+export { GPT, EncoderLayerGPT, GPT_BLOCKS, Block, CausalSelfAttention, MLP, CharTokenizer, type GPTConfig } from './models/gpt.js';
 export { trainGptFromGolden, isGptCase, type GptTrainingResult } from './runners/gpt.js';

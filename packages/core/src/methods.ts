@@ -21,6 +21,7 @@ import { logSoftmax, softmax } from './ops/softmax.js';
 import type { TensorOrScalar } from './ops/util.js';
 import * as V from './ops/view.js';
 import * as X from './ops/tensor-ops.js';
+import { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 import { Tensor } from './tensor.js';
 
 setEngineOps({
@@ -110,6 +111,7 @@ const methods: Record<string, Method> = {
   typeAs(this: Tensor, o: Tensor) { return toDtype(this, o.dtype); },
   viewAs(this: Tensor, o: Tensor) { return V.view(this, o.shape); },
   reshapeAs(this: Tensor, o: Tensor) { return V.reshape(this, o.shape); },
+  multinomial(this: Tensor, n: number, o?: MultinomialOptions | boolean) { return multinomial(this, n, o); },
   flip(this: Tensor, ...d: Sizes) { return X.flip(this, (d.length === 1 ? d[0] : d) as number | number[]); },
   roll(this: Tensor, s: number | readonly number[], d?: number | readonly number[] | null) { return X.roll(this, s, d); },
   outer(this: Tensor, o: Tensor) { return X.outer(this, o); },

@@ -6,6 +6,7 @@ import { edgeOf } from './autograd/record.js';
 import type { BackwardOptions } from './autograd/engine.js';
 import type * as R from './ops/reduce.js';
 import type * as S from './ops/scan.js';
+import type { MultinomialOptions } from './ops/multinomial.js';
 import type { TensorOrScalar } from './ops/util.js';
 import type { GeneratedTensorMethods } from './generated/methods.js';
 
@@ -87,6 +88,8 @@ export interface Tensor extends GeneratedTensorMethods {
     repeat(...repeats: Sizes): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
+    /** numSamples category indices per row drawn by the weights in this tensor (int32; see multinomial). */
+    multinomial(numSamples: number, options?: MultinomialOptions | boolean): Tensor;
     /** Reversed along dims (a copy). */
     flip(...dims: (number | readonly number[])[]): Tensor;
     roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;

@@ -56,6 +56,7 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   cdist: (x) => T.cdist(x, x),
   meshgrid: (x) => T.meshgrid(T.flatten(x), T.flatten(x))[0]!,
   repeatInterleave: (x) => T.repeatInterleave(x, 2, 1),
+  multinomial: (x) => T.multinomial(x, 2, { generator: new T.Generator(0) }),
 };
 
 /** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */
@@ -76,6 +77,8 @@ function expected(rule: string, d: DType): DType | 'refused' | 'bool-or-refused'
       return 'bool';
     case 'index':
       return d === 'int32' ? 'int32' : 'refused';
+    case 'sample':
+      return float ? 'int32' : 'refused';
     default:
       throw new Error(`no expectation for dtype rule ${rule}`);
   }

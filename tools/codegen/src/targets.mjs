@@ -173,6 +173,7 @@ function opsReference(core) {
     '- `promote`: the promoted dtype of the inputs (bool < int32 < float32 < float64)',
     '- `div`: promoted, then int32/bool to float32 (true division)',
     '- `bool`, `index`: bool, int32 out',
+    '- `sample`: float in, int32 out (indices drawn by the values); int32 and bool refused',
     '- `reduce-sum`: int32 and bool accumulate to int32, floats keep their dtype',
     '- `any`: moves data, keeps the dtype',
     '',

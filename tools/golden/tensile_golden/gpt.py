@@ -1,4 +1,4 @@
-"""A character-level GPT trained for 50 steps: training/gpt_char_sdpa.json and its weights, gpt_char_sdpa.safetensors.
+"""Character-level GPTs trained for 50 steps: training/gpt_char_sdpa.json and training/gpt_char_encoder_layer.json, each with its weights (<id>.safetensors).
 
 The model is the one people write in PyTorch (nanoGPT's shape): token and
 position embeddings, pre-norm blocks of causal self-attention and a GELU MLP,
@@ -18,6 +18,17 @@ head.weight and tokens.weight are both there, equal, as state_dict has them).
 The stored losses are PyTorch's in float64 from those float32 weights; the
 same run in float32 sets the tolerance (the ladder below, which starts at 1e-5
 here since a float32 run meets it).
+
+The second run, gpt_char_encoder_layer, is the same model built as PyTorch
+users also write it: each block an nn.TransformerEncoderLayer (norm_first,
+GELU, dim_feedforward 4 n_embd, dropout 0, batch_first) called with the causal
+mask nn.Transformer.generate_square_subsequent_mask(T). Its text, batches and
+initial weights are the first run's (the same generator draws, the weights
+renamed to the layer's state_dict names: attn.qkv -> self_attn.in_proj_*,
+attn.proj -> self_attn.out_proj, mlp.fc -> linear1, mlp.proj -> linear2), so
+the two models are one function, and the generator checks that their float64
+losses agree. Training with grads on keeps torch 1.13's fast path off
+(TransformerEncoderLayer.forward takes it only in eval mode without grads).
 """
 
 from __future__ import annotations
@@ -35,6 +46,8 @@ from .interop import serialize
 TEXT = Path(__file__).resolve().parent / 'data' / 'gpt_text.txt'
 
 ID = 'gpt_char_sdpa'
+ENCODER_ID = 'gpt_char_encoder_layer'
+IDS = (ID, ENCODER_ID)
 CONFIG = {'vocabSize': 0, 'blockSize': 16, 'nEmbd': 32, 'nHead': 2, 'nLayer': 2}
 BATCH = 4
 STEPS = 50
@@ -46,7 +59,9 @@ LADDER = [(1e-5, 0.0), (3e-5, 0.0), (1e-4, 0.0)]
 
 DESCRIPTION = (
     "A character-level GPT (Tensile: @tensile/conformance's models/gpt.ts; PyTorch: tools/golden/tensile_golden/gpt.py), built from "
-    "'model.options' (vocabSize, blockSize, nEmbd, nHead, nLayer), with the state_dict in the safetensors file 'model.weights' beside this "
+    "'model.options' (vocabSize, blockSize, nEmbd, nHead, nLayer) and 'model.block' (sdpa: models/gpt.ts's Block, causal self-attention "
+    "through scaled dot-product attention; TransformerEncoderLayer: nn.TransformerEncoderLayer(nEmbd, nHead, dimFeedforward 4 nEmbd, "
+    "dropout 0, activation gelu, batchFirst, normFirst) called with srcMask Transformer.generateSquareSubsequentMask(T)), with the state_dict in the safetensors file 'model.weights' beside this "
     "file (head.weight is tied to tokens.weight). data.text is the text, data.vocab its sorted characters (token i is vocab[i]); "
     "data.input[k] and data.target[k] ([batch, blockSize], int32) are the windows of the encoded text at data.offsets[k] and one "
     "character later. The optimizer is torch.optim.AdamW(optimizer.options) over two groups: the parameters of 2 or more dimensions "
@@ -58,8 +73,9 @@ DESCRIPTION = (
 
 NOTES = [
     'one training run per file; the file is a header plus the run (no cases list)',
+    'gpt_char_encoder_layer has gpt_char_sdpa\'s text, batches and initial weights (renamed); the two float64 runs agree to 1e-9',
     'tolerance: the first of rtol 1e-5, 3e-5, 1e-4 (atol 0) that the same run in PyTorch float32 meets against float64 on every loss and gradient norm',
-    'weights in gpt_char_sdpa.safetensors (F32, the state_dict of the model, written as the reference safetensors writer lays files out)',
+    'weights in <id>.safetensors (F32, the state_dict of the model, written as the reference safetensors writer lays files out)',
 ]
 
 
@@ -125,9 +141,53 @@ class GPT(nn.Module):
         return self.head(self.norm(x))
 
 
-def build(dtype: torch.dtype) -> GPT:
+class EncoderLayerGPT(nn.Module):
+    """The same GPT with each block an nn.TransformerEncoderLayer and the causal mask of nn.Transformer."""
+
+    def __init__(self, vocab_size: int, block_size: int, n_embd: int, n_head: int, n_layer: int):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab_size, n_embd)
+        self.positions = nn.Embedding(block_size, n_embd)
+        self.blocks = nn.ModuleList([
+            nn.TransformerEncoderLayer(n_embd, n_head, dim_feedforward=4 * n_embd, dropout=0.0, activation='gelu',
+                                       batch_first=True, norm_first=True)
+            for _ in range(n_layer)])
+        self.norm = nn.LayerNorm(n_embd)
+        self.head = nn.Linear(n_embd, vocab_size, bias=False)
+        self.head.weight = self.tokens.weight  # weight tying
+
+    def forward(self, idx):
+        B, T = idx.shape
+        x = self.tokens(idx) + self.positions(torch.arange(T))
+        mask = nn.Transformer.generate_square_subsequent_mask(T).to(x.dtype)
+        for block in self.blocks:
+            x = block(x, src_mask=mask)
+        return self.head(self.norm(x))
+
+
+# The sdpa Block's state_dict names -> TransformerEncoderLayer's.
+RENAME = [('.attn.qkv.weight', '.self_attn.in_proj_weight'), ('.attn.qkv.bias', '.self_attn.in_proj_bias'),
+          ('.attn.proj.', '.self_attn.out_proj.'), ('.mlp.fc.', '.linear1.'), ('.mlp.proj.', '.linear2.')]
+
+
+def encoder_layer_state(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    out = {}
+    for k, v in state.items():
+        for a, b in RENAME:
+            if a in k:
+                k = k.replace(a, b)
+                break
+        out[k] = v
+    want = set(EncoderLayerGPT(*[CONFIG[n] for n in ('vocabSize', 'blockSize', 'nEmbd', 'nHead', 'nLayer')]).state_dict())
+    if set(out) != want:
+        raise GeneratorError(f'{ENCODER_ID}: renamed state_dict {sorted(set(out) ^ want)} differs from the layer\'s')
+    return out
+
+
+def build(dtype: torch.dtype, block: str = 'sdpa') -> nn.Module:
     c = CONFIG
-    return GPT(c['vocabSize'], c['blockSize'], c['nEmbd'], c['nHead'], c['nLayer']).to(dtype)
+    cls = GPT if block == 'sdpa' else EncoderLayerGPT
+    return cls(c['vocabSize'], c['blockSize'], c['nEmbd'], c['nHead'], c['nLayer']).to(dtype)
 
 
 def initial_state(rng: Rng) -> dict[str, torch.Tensor]:
@@ -147,8 +207,8 @@ def initial_state(rng: Rng) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def train(state: dict[str, torch.Tensor], xs: torch.Tensor, ys: torch.Tensor, dtype: torch.dtype) -> tuple[list[float], list[float]]:
-    model = build(dtype)
+def train(state: dict[str, torch.Tensor], xs: torch.Tensor, ys: torch.Tensor, dtype: torch.dtype, block: str = 'sdpa') -> tuple[list[float], list[float]]:
+    model = build(dtype, block)
     model.load_state_dict({k: v.to(dtype) for k, v in state.items()})
     model.train()
     named = list(model.named_parameters())
@@ -168,7 +228,8 @@ def train(state: dict[str, torch.Tensor], xs: torch.Tensor, ys: torch.Tensor, dt
     return losses, norms
 
 
-def generate(folder) -> int:
+def generate(folder) -> dict[str, dict]:
+    """Both runs, by id; their weights are written into folder."""
     text = TEXT.read_text(encoding='utf-8')
     vocab = ''.join(sorted(set(text)))
     CONFIG['vocabSize'] = len(vocab)
@@ -179,38 +240,47 @@ def generate(folder) -> int:
     offsets = rng.randint(0, len(text) - T - 1, STEPS, BATCH)
     xs = torch.stack([torch.stack([encoded[o:o + T] for o in row.tolist()]) for row in offsets])
     ys = torch.stack([torch.stack([encoded[o + 1:o + T + 1] for o in row.tolist()]) for row in offsets])
-    ref, ref_norms = train(state, xs, ys, torch.float64)
-    f32, f32_norms = train(state, xs, ys, torch.float32)
-    if not all(math.isfinite(v) for v in ref + f32):
-        raise GeneratorError(f'{ID}: non-finite loss')
-    if not ref[-1] < ref[0] - 0.5:
-        raise GeneratorError(f'{ID}: the loss does not go down enough ({ref[0]} -> {ref[-1]})')
-    clipped = sum(1 for n in ref_norms if n > MAX_NORM)
-    if not 5 <= clipped <= STEPS - 5:
-        raise GeneratorError(f'{ID}: clipping should act on some steps and not others, it acts on {clipped} of {STEPS}')
-    pairs = [(torch.tensor(ref, dtype=torch.float64), torch.tensor(f32, dtype=torch.float64)),
-             (torch.tensor(ref_norms, dtype=torch.float64), torch.tensor(f32_norms, dtype=torch.float64))]
-    for rtol, atol in LADDER:
-        if all(_close(r, g, rtol, atol) for r, g in pairs):
-            break
-    else:
-        raise GeneratorError(f'{ID}: float32 PyTorch misses every tolerance of {LADDER}')
-    folder.mkdir(parents=True, exist_ok=True)
-    weights = f'{ID}.safetensors'
-    (folder / weights).write_bytes(serialize(state, {'format': 'pt'}))
-    body = {
-        'id': ID,
-        'description': DESCRIPTION,
-        'model': {'type': 'GPT', 'options': dict(CONFIG), 'weights': weights, 'tied': {'head.weight': 'tokens.weight'}},
-        'data': {'text': text, 'vocab': vocab, 'offsets': enc(offsets), 'input': enc(xs), 'target': enc(ys)},
-        'loss': {'loss': 'CrossEntropyLoss', 'options': {}},
-        'optimizer': {'optimizer': 'AdamW', 'options': {'lr': LR, 'betas': list(BETAS), 'weightDecay': 0.0}, 'decayWeightDecay': WEIGHT_DECAY},
-        'clipGradNorm': {'maxNorm': MAX_NORM, 'normType': 2},
-        'steps': STEPS,
-        'lossBeforeStep': [encode_float(v) for v in ref],
-        'gradNormBeforeClip': [encode_float(v) for v in ref_norms],
-        'rtol': rtol,
-        'atol': atol,
-        'note': f'clipping acts on {clipped} of {STEPS} steps; PyTorch float32 meets rtol {rtol}',
-    }
-    return {**header('training', ID, NOTES), **body}
+    runs = {}
+    sdpa_ref = None
+    for run_id, block, weights_of in ((ID, 'sdpa', state), (ENCODER_ID, 'TransformerEncoderLayer', encoder_layer_state(state))):
+        ref, ref_norms = train(weights_of, xs, ys, torch.float64, block)
+        f32, f32_norms = train(weights_of, xs, ys, torch.float32, block)
+        if not all(math.isfinite(v) for v in ref + f32):
+            raise GeneratorError(f'{run_id}: non-finite loss')
+        if not ref[-1] < ref[0] - 0.5:
+            raise GeneratorError(f'{run_id}: the loss does not go down enough ({ref[0]} -> {ref[-1]})')
+        clipped = sum(1 for n in ref_norms if n > MAX_NORM)
+        if not 5 <= clipped <= STEPS - 5:
+            raise GeneratorError(f'{run_id}: clipping should act on some steps and not others, it acts on {clipped} of {STEPS}')
+        if sdpa_ref is None:
+            sdpa_ref = (ref, ref_norms)
+        elif not (_close(torch.tensor(sdpa_ref[0], dtype=torch.float64), torch.tensor(ref, dtype=torch.float64), 1e-9, 0.0)
+                  and _close(torch.tensor(sdpa_ref[1], dtype=torch.float64), torch.tensor(ref_norms, dtype=torch.float64), 1e-9, 0.0)):
+            raise GeneratorError(f'{run_id}: the encoder-layer GPT should be the sdpa GPT (same weights, same function), its float64 losses differ')
+        pairs = [(torch.tensor(ref, dtype=torch.float64), torch.tensor(f32, dtype=torch.float64)),
+                 (torch.tensor(ref_norms, dtype=torch.float64), torch.tensor(f32_norms, dtype=torch.float64))]
+        for rtol, atol in LADDER:
+            if all(_close(r, g, rtol, atol) for r, g in pairs):
+                break
+        else:
+            raise GeneratorError(f'{run_id}: float32 PyTorch misses every tolerance of {LADDER}')
+        folder.mkdir(parents=True, exist_ok=True)
+        weights = f'{run_id}.safetensors'
+        (folder / weights).write_bytes(serialize(weights_of, {'format': 'pt'}))
+        body = {
+            'id': run_id,
+            'description': DESCRIPTION,
+            'model': {'type': 'GPT', 'block': block, 'options': dict(CONFIG), 'weights': weights, 'tied': {'head.weight': 'tokens.weight'}},
+            'data': {'text': text, 'vocab': vocab, 'offsets': enc(offsets), 'input': enc(xs), 'target': enc(ys)},
+            'loss': {'loss': 'CrossEntropyLoss', 'options': {}},
+            'optimizer': {'optimizer': 'AdamW', 'options': {'lr': LR, 'betas': list(BETAS), 'weightDecay': 0.0}, 'decayWeightDecay': WEIGHT_DECAY},
+            'clipGradNorm': {'maxNorm': MAX_NORM, 'normType': 2},
+            'steps': STEPS,
+            'lossBeforeStep': [encode_float(v) for v in ref],
+            'gradNormBeforeClip': [encode_float(v) for v in ref_norms],
+            'rtol': rtol,
+            'atol': atol,
+            'note': f'clipping acts on {clipped} of {STEPS} steps; PyTorch float32 meets rtol {rtol}',
+        }
+        runs[run_id] = {**header('training', run_id, NOTES), **body}
+    return runs

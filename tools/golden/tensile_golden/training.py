@@ -313,7 +313,9 @@ def generate(folder) -> int:
         seen.add(run.id)
         body = build_run(run)
         write_run(folder / f'{run.id}.json', {**header('training', run.id, NOTES), **body})
-    # The character-level GPT (gpt.py) writes its weights beside its run.
+    # The character-level GPTs (gpt.py) write their weights beside their runs.
     from . import gpt
-    write_run(folder / f'{gpt.ID}.json', gpt.generate(folder))
-    return len(RUNS) + 1
+    runs = gpt.generate(folder)
+    for run_id, body in runs.items():
+        write_run(folder / f'{run_id}.json', body)
+    return len(RUNS) + len(runs)

@@ -3,8 +3,10 @@
 // F.scaledDotProductAttention and a GELU MLP, a final LayerNorm and an lm head tied to the token
 // embedding. Its PyTorch twin, line for line, is tools/golden/tensile_golden/gpt.py; the golden
 // run training/gpt_char_sdpa.json trains both from the same weights on the same batches.
-import { arange, type Tensor } from '@tensile/core';
-import { Embedding, functional as F, LayerNorm, Linear, Module, ModuleList, type Parameter } from '@tensile/nn';
+// EncoderLayerGPT is the same model with each block an nn.TransformerEncoderLayer and the causal
+// mask of Transformer.generateSquareSubsequentMask (golden run training/gpt_char_encoder_layer.json).
+import { arange, type Tensor, tidy } from '@tensile/core';
+import { Embedding, functional as F, LayerNorm, Linear, Module, ModuleList, type Parameter, Transformer, TransformerEncoderLayer } from '@tensile/nn';
 
 export interface GPTConfig {
   vocabSize: number;
@@ -113,6 +115,63 @@ export class GPT extends Module<[Tensor], Tensor> {
     ];
   }
 }
+
+/**
+ * The same GPT as a PyTorch user also writes it: the blocks are nn.TransformerEncoderLayer
+ * (normFirst, GELU, dimFeedforward 4 nEmbd, dropout 0, batchFirst), called with the causal mask
+ * Transformer.generateSquareSubsequentMask(T). Its state_dict names are PyTorch's
+ * (`blocks.0.self_attn.in_proj_weight`, `blocks.0.linear1.weight`, ...).
+ */
+export class EncoderLayerGPT extends Module<[Tensor], Tensor> {
+  readonly config: GPTConfig;
+  tokens: Embedding;
+  positions: Embedding;
+  blocks: ModuleList;
+  norm: LayerNorm;
+  head: Linear;
+
+  constructor(config: GPTConfig) {
+    super();
+    const { vocabSize, blockSize, nEmbd, nHead, nLayer, device } = config;
+    if (nEmbd % nHead !== 0) throw new Error(`EncoderLayerGPT: nEmbd (${nEmbd}) must be a multiple of nHead (${nHead})`);
+    this.config = config;
+    this.tokens = new Embedding(vocabSize, nEmbd, { device });
+    this.positions = new Embedding(blockSize, nEmbd, { device });
+    this.blocks = new ModuleList(
+      Array.from(
+        { length: nLayer },
+        () => new TransformerEncoderLayer(nEmbd, nHead, { dimFeedforward: 4 * nEmbd, dropout: 0, activation: 'gelu', batchFirst: true, normFirst: true, device }),
+      ),
+    );
+    this.norm = new LayerNorm(nEmbd, { device });
+    this.head = new Linear(nEmbd, vocabSize, { bias: false, device });
+    this.head.weight.dispose();
+    this.head.weight = this.tokens.weight; // weight tying
+  }
+
+  forward(idx: Tensor): Tensor {
+    const T = idx.shape[1]!;
+    if (T > this.config.blockSize) throw new Error(`EncoderLayerGPT: a sequence of ${T} tokens is longer than blockSize ${this.config.blockSize}`);
+    return tidy(() => {
+      let x = this.tokens(idx).add(this.positions(arange(T, { dtype: 'int32', device: idx.device })));
+      const mask = Transformer.generateSquareSubsequentMask(T, { device: idx.device });
+      for (const block of this.blocks) x = (block as TransformerEncoderLayer)(x, { srcMask: mask });
+      return this.head(this.norm(x));
+    });
+  }
+
+  /** AdamW's usual two groups: weight decay on the matrices (and embeddings), none on biases and norms. */
+  paramGroups(weightDecay: number): { params: Parameter[]; weightDecay: number }[] {
+    const params = this.parameters();
+    return [
+      { params: params.filter((p) => p.shape.length >= 2), weightDecay },
+      { params: params.filter((p) => p.shape.length < 2), weightDecay: 0 },
+    ];
+  }
+}
+
+/** The block kinds of the golden GPT runs (their `model.block`). */
+export const GPT_BLOCKS = { sdpa: GPT, TransformerEncoderLayer: EncoderLayerGPT } as const;
 
 /** A character tokenizer over a fixed vocabulary (token i is vocab[i]), as char-level GPTs use. */
 export class CharTokenizer {

@@ -5,13 +5,13 @@ import { functional as F, loadSafetensors, utils } from '@tensile/nn';
 import { AdamW } from '@tensile/optim';
 import { compareValues, type Mismatch, toleranceOf } from '../compare.js';
 import { decodeNumber, decodeValue, type GoldenCase, type GoldenFile, type GoldenTensor } from '../golden.js';
-import { CharTokenizer, GPT, type GPTConfig } from '../models/gpt.js';
+import { CharTokenizer, type EncoderLayerGPT, type GPT, GPT_BLOCKS, type GPTConfig } from '../models/gpt.js';
 import type { CaseTrace } from '../trace.js';
 import type { CaseContext } from './forward.js';
 import { decodeOptions } from './optim.js';
 
 interface GptRun {
-  model: { type: 'GPT'; options: Omit<GPTConfig, 'device'>; weights: string; tied?: Record<string, string> };
+  model: { type: 'GPT'; block?: keyof typeof GPT_BLOCKS; options: Omit<GPTConfig, 'device'>; weights: string; tied?: Record<string, string> };
   data: { text: string; vocab: string; offsets: GoldenTensor; input: GoldenTensor; target: GoldenTensor };
   optimizer: { optimizer: 'AdamW'; options: Record<string, unknown>; decayWeightDecay: number };
   clipGradNorm: { maxNorm: number; normType: number };
@@ -57,9 +57,11 @@ export async function trainGptFromGolden(c: GoldenCase, dir: string, device: str
       }
   });
   if (steps < run.steps || T > blockSize) problems.push({ what: 'data', message: `batches [${run.data.input.shape.join(', ')}] do not cover ${run.steps} steps of blockSize ${blockSize}` });
+  const block = run.model.block ?? 'sdpa';
+  if (!Object.hasOwn(GPT_BLOCKS, block)) problems.push({ what: 'model.block', message: `unknown block ${JSON.stringify(block)}; known: ${Object.keys(GPT_BLOCKS).join(', ')}` });
   if (problems.length > 0) return { losses: [], norms: [], problems };
 
-  const model = new GPT({ ...run.model.options, device });
+  const model: GPT | EncoderLayerGPT = new GPT_BLOCKS[block]({ ...run.model.options, device });
   let optimizer: AdamW | null = null;
   try {
     const loaded = loadSafetensors(new Uint8Array(readFileSync(join(dir, run.model.weights))), { device });

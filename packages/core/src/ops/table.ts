@@ -16,6 +16,7 @@ export type DTypeRule =
   | 'div' // binary: promoted, then int/bool to float32 (true division)
   | 'bool' // any in, bool out
   | 'index' // int32 out
+  | 'sample' // float in, int32 out (indices drawn by the values); int/bool refused
   | 'reduce-sum' // int/bool accumulate to int32, floats keep their dtype
   | 'any'; // dtype-preserving movement of data
 
@@ -200,6 +201,7 @@ export const COMPOSITES = {
   cross: composite('elementwise', 'same', 'cross product of 3-vectors along a dim, inputs broadcast', 2),
   cdist: composite('reduce', 'float-only', 'p-norm of every row difference of x1 [..., P, M] and x2 [..., R, M], computed directly', 2),
   meshgrid: composite('shape', 'any', "coordinate grids of 0-d/1-d tensors, 'ij' or 'xy', as expanded views"),
+  multinomial: composite('index', 'sample', 'category indices drawn by weights on the shared generator: an exponential race p * (1 / Exp(1)) per row (or per sample with replacement), then a stable sort or argmax', 1, false),
   repeatInterleave: composite('shape', 'any', 'each element repeated n times along a dim (or flattened), by unsqueeze, expand and reshape'),
 } as const satisfies Record<string, OpSpec>;
 
