@@ -513,6 +513,11 @@ function compareElements(what: string, got: Float64Array, refs: { data: Float64A
     // Unstable (a perturbed run turns NaN/inf here, or back): only a reference of the same dtype, exactly computed alike, can judge it.
     if (spread === null && !sameDtypeRef) continue;
     const g = got[i]!;
+    // The sign of a zero is part of the value (1 / x, atan2, copysign and rsqrt read it): against a
+    // reference of the same dtype, a zero must have its sign. Rounding cannot flip it: a sum that
+    // cancels exactly is +0 in any order, and -0 comes only from -0 terms, products and quotients.
+    const z = refs[0]?.data[i];
+    if (sameDtypeRef && g === 0 && z === 0 && Object.is(g, -0) !== Object.is(z, -0)) return { what, message: `element ${i}: got ${fmt(g)}, want ${fmt(z)} (the sign of a zero)`, index: i, got: g, want: z };
     let ok = false;
     for (const r of spread === null ? refs.slice(0, 1) : refs) {
       const w = r.data[i]!;
