@@ -41,6 +41,8 @@ const FOUND: Record<string, Program> = {
   // webgpu, seed 28057: 20 - logsumexp(-2.25, 20) is exactly 0 there and -2e-10 on cpu, so v / v is NaN or 1:
   // rounding, not a bug; the judge skips elements that move when such rounding-level values become 0.
   'a quotient of a rounding-level value by itself': { steps: [inp([2, 1, 1], [-2.25, 20]), { op: 'logSoftmax', args: [0], p: { dim: 0 } }, { op: 'div_', args: [1, 1] }], loss: [2] },
+  // webgpu: pow(-0, 0.5) with a tensor exponent was -0 (taken as sqrt); C's pow, and cpu's, give +0.
+  'pow(-0, tensor 0.5)': { steps: [inp([3], ['-0', 0, 4]), inp([3], [0.5, 0.5, 0.5]), { op: 'pow', args: [0, 1] }, { op: 'reciprocal', args: [2] }], loss: [3] },
   // native: fill_ on an expanded view threw (its fill call takes a non-overlapping destination); PyTorch and cpu fill it.
   'fill_ on an expanded view': { steps: [inp([1, 1], [-0.25], false), { op: 'expand', args: [0], p: { shape: [3, 3] } }, { op: 'fill_', args: [1], p: { scalar: 2 } }], loss: [2] },
 };

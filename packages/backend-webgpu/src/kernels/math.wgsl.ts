@@ -321,7 +321,8 @@ fn t_pow(a: f32, b: f32) -> f32 {
     return r;
   }
   if (a < 0.0 && !integral && !is_inf(a)) { return f_nan(); }
-  if (b == 0.5 && !is_inf(a)) { return t_sqrt(a); }
+  // Not at zero: C's pow(-0, 0.5) is +0 (below, exp(-inf)), sqrt(-0) is -0.
+  if (b == 0.5 && !is_inf(a) && a != 0.0) { return t_sqrt(a); }
   let r = t_exp(b * t_log(abs(a)));
   let odd = integral && abs(b) < 16777216.0 && (i32(b) & 1) == 1;
   if (a < 0.0 && odd) { return -r; }
