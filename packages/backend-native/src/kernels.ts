@@ -55,7 +55,10 @@ export function nativeKernels(bridge: Bridge): KernelMap {
   const copy: KernelSignatures['copy'] = (x, out) => call.copy(bridge, 'copy', x, out);
   const fill: KernelSignatures['fill'] = (dst, value) => {
     if (typeof value !== 'number') throw new ValueError(`fill: expected a number, got ${typeof value}`);
-    call.fill(bridge, 'fill', dst, value);
+    // An expanded destination (fill_ on a broadcast view, which PyTorch allows: every write is the same
+    // value) is filled through one element of each stride-0 dim, as the call's `out` must not overlap.
+    const shape = dst.shape.map((d, i) => (dst.strides[i] === 0 ? Math.min(d, 1) : d));
+    call.fill(bridge, 'fill', shape.some((d, i) => d !== dst.shape[i]) ? { storage: dst.storage, dtype: dst.dtype, shape, strides: dst.strides, offset: dst.offset } : dst, value);
   };
   const matmul: KernelSignatures['matmul'] = (a, b, out) => call.matmul(bridge, 'matmul', a, b, out);
   const gather: KernelSignatures['gather'] = (x, index, dim, out) => call.gather(bridge, 'gather', dim, x, index, out);

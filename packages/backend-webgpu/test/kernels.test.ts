@@ -91,6 +91,17 @@ describeGpu('webgpu kernels against the cpu backend', () => {
     }
   });
 
+  it('zeros keep their sign as on the cpu: sin, sign, relu, remainder, maximum and minimum (issue 25)', async () => {
+    const bits = async (t: Tensor) => Array.from(await t.data(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+    const [c, g] = pair(Float32Array.of(0, -0, NaN, -4, 4), [5], 'float32');
+    const [cz, gz] = pair(Float32Array.of(-0, 0, 0, -0, 2), [5], 'float32');
+    for (const op of ['sin', 'cos', 'sign', 'relu', 'neg', 'abs'] as const) expect([op, await bits(unary(op, g))]).toEqual([op, await bits(unary(op, c))]);
+    for (const op of ['remainder', 'maximum', 'minimum', 'mul'] as const) {
+      expect([op, await bits(binary(op, g, 2))]).toEqual([op, await bits(binary(op, c, 2))]);
+      expect([op, await bits(binary(op, g, gz))]).toEqual([op, await bits(binary(op, c, cz))]);
+    }
+  });
+
   it('remainder takes the sign of the divisor, and is NaN for a zero or infinite divisor', async () => {
     const [ca, ga] = pair(Float32Array.of(5.5, -5.5, 7, -7, 0, 3, NaN, Infinity, 1e-3, 2.25), [10, 1], 'float32');
     const [cb, gb] = pair(Float32Array.of(2, -2, 0.75, 0, Infinity, -3), [6], 'float32');

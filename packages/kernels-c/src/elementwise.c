@@ -55,8 +55,14 @@ UNARY_F32_V(neg_f32, -v)
 UNARY_F32_V(abs_f32, vabs(v))
 /* sign is 0 for NaN, as PyTorch's (0 < a) - (a < 0). */
 UNARY_F32_V(sign_f32, vselect(v > 0.0f, vsplat(1.0f), vselect(v < 0.0f, vsplat(-1.0f), vsplat(0.0f))))
-/* relu(-0) is -0, as PyTorch's: clears the bits of lanes below 0 (a select clang turns into f32x4.pmax, which gives +0). */
-UNARY_F32_V(relu_f32, (vf)((vi)v & ~(vi)(v < 0.0f)))
+/*
+ * relu(-0) is -0, as PyTorch's: clears the bits of lanes below 0, found by integer tests on the
+ * bits (negative and not -0: above INT32_MIN; not NaN: at most -inf's pattern). Any float
+ * comparison here (v < 0 through a mask, or a select) clang for wasm turns into f32x4.max,
+ * whose max(-0, +0) is +0.
+ */
+TN_INLINE vi vbelow_zero(vf v) { vi b = (vi)v; return (b > INT32_MIN) & (b <= (int32_t)0xff800000u); }
+UNARY_F32_V(relu_f32, (vf)((vi)v & ~vbelow_zero(v)))
 UNARY_F32_V(floor_f32, vfloor(v))
 UNARY_F32_V(ceil_f32, vceil(v))
 UNARY_F32_V(round_f32, vround(v))
@@ -86,7 +92,13 @@ UNARY_S(not_f32, float, u8, a == 0)
 UNARY_S(neg_f64, double, double, -a)
 UNARY_S(abs_f64, double, double, __builtin_fabs(a))
 UNARY_S(sign_f64, double, double, a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0)
-UNARY_S(relu_f64, double, double, a < 0 ? 0.0 : a)
+/* The same integer test on float64 bits (a < 0 ? 0 : a becomes f64.max on wasm). */
+TN_INLINE double relu_d(double a) {
+  int64_t b;
+  __builtin_memcpy(&b, &a, sizeof b);
+  return b > INT64_MIN && b <= (int64_t)0xfff0000000000000ull ? 0.0 : a;
+}
+UNARY_S(relu_f64, double, double, relu_d(a))
 UNARY_S(floor_f64, double, double, __builtin_floor(a))
 UNARY_S(ceil_f64, double, double, __builtin_ceil(a))
 UNARY_S(round_f64, double, double, __builtin_rint(a))
@@ -319,8 +331,9 @@ TN_INLINE int32_t pow_i(int32_t a, int32_t b) {
   }
   return (int32_t)r;
 }
-TN_INLINE double max_d(double a, double b) { return a != a ? a : b != b ? b : a > b ? a : b; }
-TN_INLINE double min_d(double a, double b) { return a != a ? a : b != b ? b : a < b ? a : b; }
+/* Equal zeros: max is +0 and min is -0 in either order (vmax/vmin's rule). */
+TN_INLINE double max_d(double a, double b) { return a != a ? a : b != b ? b : a == b ? (__builtin_signbit(a) ? b : a) : a > b ? a : b; }
+TN_INLINE double min_d(double a, double b) { return a != a ? a : b != b ? b : a == b ? (__builtin_signbit(a) ? a : b) : a < b ? a : b; }
 
 BINARY_F32_V(add_f32, a + b)
 BINARY_F32_V(sub_f32, a - b)

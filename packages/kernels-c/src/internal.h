@@ -45,8 +45,9 @@ TN_INLINE vf vclamp_lo(vf x, float lo) { return (vf)__builtin_wasm_pmax_f32x4((_
 TN_INLINE vf vclamp_hi(vf x, float hi) { return vselect(hi < x, vsplat(hi), x); }
 TN_INLINE vf vclamp_lo(vf x, float lo) { return vselect(x < lo, vsplat(lo), x); }
 #endif
-TN_INLINE vf vmax(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a > b, a, b))); }
-TN_INLINE vf vmin(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a < b, a, b))); }
+/* Equal operands give the one of their bit patterns with the sign clear (max) or set (min): max(+0, -0) is +0 and min is -0, in either order, as backend-cpu's Math.max/min. */
+TN_INLINE vf vmax(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a == b, (vf)((vi)a & (vi)b), vselect(a > b, a, b)))); }
+TN_INLINE vf vmin(vf a, vf b) { return vselect(visnan(a), a, vselect(visnan(b), b, vselect(a == b, (vf)((vi)a | (vi)b), vselect(a < b, a, b)))); }
 /* Round half to even: adding and removing 2^23 rounds in the current (nearest-even) mode. */
 TN_INLINE vf vround(vf x) {
   vf t = vabs(x);

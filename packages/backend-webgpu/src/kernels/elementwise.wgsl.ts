@@ -87,8 +87,10 @@ const FLOAT_UNARY: Record<string, string> = {
   neg: '-a',
   abs: 'abs(a)',
   // 0 for NaN, as PyTorch.
-  // From the bits of +-1 and +0: the literal 0.0 through select came out -0 on Mesa's compiler.
-  sign: 'bitcast<f32>(select(select(0u, 0xbf800000u, f_lt(a, 0.0)), 0x3f800000u, f_lt(0.0, a)))',
+  // From a's sign bit and the bits of 1.0, chosen by integer tests only: Mesa's compiler
+  // recognises a select between -1, 0 and 1 on float comparisons (float or bit constants alike)
+  // as its fsign, which gives -0 for +0 and for NaN.
+  sign: 'bitcast<f32>(select(0u, (bitcast<u32>(a) & 0x80000000u) | 0x3f800000u, truthy_f(a) && !is_nan(a)))',
   relu: 'select(a, 0.0, f_lt(a, 0.0))',
   floor: 'floor(a)',
   ceil: 'ceil(a)',

@@ -47,8 +47,10 @@ fn t_div(a: f32, b: f32) -> f32 {
   return a / b;
 }
 
-fn t_max(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } return max(a, b); }
-fn t_min(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } return min(a, b); }
+// Equal operands (+0 and -0 among them, where WGSL's max/min may return either) give the bit
+// pattern with the sign clear (max) or set (min), as the cpu backend's Math.max/min.
+fn t_max(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } if (a == b) { return bitcast<f32>(bitcast<u32>(a) & bitcast<u32>(b)); } return max(a, b); }
+fn t_min(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } if (a == b) { return bitcast<f32>(bitcast<u32>(a) | bitcast<u32>(b)); } return min(a, b); }
 
 fn t_exp(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
@@ -319,7 +321,8 @@ fn t_pow(a: f32, b: f32) -> f32 {
     return r;
   }
   if (a < 0.0 && !integral && !is_inf(a)) { return f_nan(); }
-  if (b == 0.5 && !is_inf(a)) { return t_sqrt(a); }
+  // Not at zero: C's pow(-0, 0.5) is +0 (below, exp(-inf)), sqrt(-0) is -0.
+  if (b == 0.5 && !is_inf(a) && a != 0.0) { return t_sqrt(a); }
   let r = t_exp(b * t_log(abs(a)));
   let odd = integral && abs(b) < 16777216.0 && (i32(b) & 1) == 1;
   if (a < 0.0 && odd) { return -r; }
