@@ -68,7 +68,12 @@ export function adamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq:
   const fusable = all.every((t) => t.dtype === 'float32' && t.isContiguous());
   const k = fusable ? fusedKernelCall('adamStep', backend) : undefined;
   if (k === undefined) return adamStepComposed(param, grad, expAvg, expAvgSq, maxExpAvgSq, options);
-  const kernelOptions: AdamStepKernelOptions = { ...options, ...biasCorrections(options) };
+  const { stepSize, bias2Sqrt } = biasCorrections(options);
+  // One object shape for every call (a spread of two objects costs a measurable share of a small model's step).
+  const o = options;
+  const kernelOptions: AdamStepKernelOptions = {
+    lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: o.decoupled, maximize: o.maximize, step: o.step, stepSize, bias2Sqrt,
+  };
   k(all, kernelOptions as unknown as Readonly<Record<string, unknown>>, param);
   for (const t of [param, ...state]) t.storage.version++;
 }

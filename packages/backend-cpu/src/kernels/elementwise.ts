@@ -1,4 +1,4 @@
-import type { BinaryOp, HostArray, KernelSignatures, TensorView, UnaryOp } from '@tensile/core';
+import type { BinaryOp, DType, HostArray, KernelSignatures, TensorView, UnaryOp } from '@tensile/core';
 import { helpers } from '../math.js';
 import { collapse, dataOf } from '../strided.js';
 
@@ -118,14 +118,18 @@ const BINARY: Record<BinaryOp, string> = {
 const INT_OVERRIDES: Partial<Record<BinaryOp, string>> = { mul: 'Math.imul(a, b)', pow: 'H.ipow(a, b)' };
 
 
-function operand(x: TensorView | number, nd: number): [HostArray, number, readonly number[]] {
-  if (typeof x === 'number') return [Float64Array.of(x), 0, new Array<number>(nd).fill(0)];
+/**
+ * A scalar operand is held in the tensor operands' dtype, as PyTorch converts a Python number to the
+ * op's common dtype: x / 0.001 in float32 divides by float32(0.001), as the other backends do.
+ */
+function operand(x: TensorView | number, nd: number, dtype: DType): [HostArray, number, readonly number[]] {
+  if (typeof x === 'number') return [dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x), 0, new Array<number>(nd).fill(0)];
   return [dataOf(x), x.offset, x.strides];
 }
 
-function run(loop: Loop, inputs: readonly (TensorView | number)[], out: TensorView): void {
+function run(loop: Loop, inputs: readonly (TensorView | number)[], out: TensorView, scalarDtype: DType = out.dtype): void {
   const nd = out.shape.length;
-  const ops = inputs.map((x) => operand(x, nd));
+  const ops = inputs.map((x) => operand(x, nd, scalarDtype));
   const c = collapse(out.shape, [...ops.map((o) => o[2]), out.strides]);
   for (const o of c.shape) if (o === 0) return;
   const args: unknown[] = [];
@@ -143,7 +147,8 @@ export function binaryKernel(op: BinaryOp): KernelSignatures['binary'] {
   const loop = generate(2, BINARY[op]);
   const intExpr = INT_OVERRIDES[op];
   const intLoop = intExpr === undefined ? loop : generate(2, intExpr);
-  return (a, b, out) => run(out.dtype === 'int32' ? intLoop : loop, [a, b], out);
+  // Operands share a dtype (core promotes them), which for comparisons is not out's (bool).
+  return (a, b, out) => run(out.dtype === 'int32' ? intLoop : loop, [a, b], out, typeof a === 'number' ? (typeof b === 'number' ? out.dtype : b.dtype) : a.dtype);
 }
 
 const whereLoop = generate(3, 'a !== 0 ? b : c');
