@@ -136,7 +136,7 @@ export function binaryExpr(op: BinaryOp, x: DType): string {
     case 'add':
       return 'a + b';
     case 'sub':
-      return 'a - b';
+      return f ? 't_sub(a, b)' : 'a - b';
     case 'mul':
       return 'a * b';
     case 'div':

@@ -49,6 +49,11 @@ fn t_div(a: f32, b: f32) -> f32 {
 
 // Equal operands (+0 and -0 among them, where WGSL's max/min may return either) give the bit
 // pattern with the sign clear (max) or set (min), as the cpu backend's Math.max/min.
+// a - b with IEEE's NaN and inf - inf: an in-place x - x loads one value twice, and Mesa's compiler folds x - x to 0.
+fn t_sub(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b) || (is_inf(a) && bitcast<u32>(a) == bitcast<u32>(b))) { return f_nan(); }
+  return a - b;
+}
 fn t_max(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } if (a == b) { return bitcast<f32>(bitcast<u32>(a) & bitcast<u32>(b)); } return max(a, b); }
 fn t_min(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return f_nan(); } if (a == b) { return bitcast<f32>(bitcast<u32>(a) | bitcast<u32>(b)); } return min(a, b); }
 
