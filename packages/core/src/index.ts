@@ -58,7 +58,7 @@ export {
   softmaxBackwardComposed,
   logSoftmaxBackwardComposed,
 } from './ops/softmax.js';
-export { rawView, deviceOf, deviceOfList, requireFloat, requireIndex, isTensorArg, type Scalar, type TensorOrScalar } from './ops/util.js';
+export { rawView, deviceOf, deviceOfList, requireFloat, requireIndex, type Scalar, type TensorOrScalar } from './ops/util.js';
 export type { Loss, Reduction } from './loss.js';
 export { unfoldWindows, foldWindows, padSpatial, windowTable, type WindowSpec } from './ops/window.js';
 export { fromHostArray } from './creation.js';

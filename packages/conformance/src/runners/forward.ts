@@ -32,7 +32,7 @@ export interface GoldenArg {
   requiresGrad?: boolean;
 }
 
-export function isTensorArgSpec(a: unknown): a is GoldenArg {
+export function isTensorSpec(a: unknown): a is GoldenArg {
   return typeof a === 'object' && a !== null && !Array.isArray(a) && (isGoldenTensor((a as GoldenArg).tensor) || Array.isArray((a as GoldenArg).tensors));
 }
 

@@ -4,7 +4,7 @@ import { compareTensor, toleranceOf } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase, type GoldenTensor, toTensor } from '../golden.js';
 import { type Fn, nnNs, requireClass } from '../resolve.js';
-import { buildTensorArg, type CaseContext, isTensorArgSpec, runForwardCase } from './forward.js';
+import { buildTensorArg, type CaseContext, isTensorSpec, runForwardCase } from './forward.js';
 
 interface ModuleLike {
   (...args: unknown[]): unknown;
@@ -71,7 +71,7 @@ export async function runLayerCase(c: GoldenCase, ctx: CaseContext): Promise<Mis
     const failures = await runForwardCase(c, ctx, () => {
       const inputs = new Map<string, Tensor | Tensor[]>();
       const specs = (c.args ?? []) as unknown[];
-      const args = specs.map((a) => (isTensorArgSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
+      const args = specs.map((a) => (isTensorSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
       const params = new Map<string, Tensor>();
       // Built before the call so that an error case's unchanged-state check sees the module's own
       // parameters as already there; a constructor that throws is the case's error instead.
@@ -95,7 +95,7 @@ export async function runLayerCase(c: GoldenCase, ctx: CaseContext): Promise<Mis
           const options: Record<string, unknown> = {};
           specs.slice(positional).forEach((spec, i) => {
             const a = args[positional + i];
-            if (isTensorArgSpec(spec)) options[spec.name!] = a;
+            if (isTensorSpec(spec)) options[spec.name!] = a;
             else Object.assign(options, a as Record<string, unknown>);
           });
           return forward(...args.slice(0, positional), ...(specs.length > positional ? [options] : []));

@@ -4,7 +4,7 @@ import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase, isGoldenTensor, toTensor } from '../golden.js';
 import { type Fn, functionalNs, nnNs, requireClass } from '../resolve.js';
 import { disposeModule } from './layers.js';
-import { buildTensorArg, type CaseContext, isTensorArgSpec, runForwardCase } from './forward.js';
+import { buildTensorArg, type CaseContext, isTensorSpec, runForwardCase } from './forward.js';
 
 /** Distance functions the golden files name for TripletMarginWithDistanceLoss, built from the library's own functional ops. */
 function distanceFunction(name: unknown): Fn {
@@ -81,12 +81,12 @@ export async function runLossCase(c: GoldenCase, ctx: CaseContext): Promise<Mism
 export function inputOnly(c: GoldenCase): GoldenCase | null {
   if (typeof c.error === 'string') return null;
   const args = (c.args ?? []) as unknown[];
-  const tensors = args.filter(isTensorArgSpec);
+  const tensors = args.filter(isTensorSpec);
   const first = tensors[0];
   const grads = (c.grads ?? {}) as Record<string, unknown>;
   if (first?.requiresGrad !== true || first.name === undefined || grads[first.name] === undefined) return null;
   if (!tensors.slice(1).some((a) => a.requiresGrad === true)) return null;
-  return { ...c, args: args.map((a) => (isTensorArgSpec(a) && a !== first ? { ...a, requiresGrad: false } : a)), grads: { [first.name]: grads[first.name] } };
+  return { ...c, args: args.map((a) => (isTensorSpec(a) && a !== first ? { ...a, requiresGrad: false } : a)), grads: { [first.name]: grads[first.name] } };
 }
 
 async function runLossOnce(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> {
@@ -97,7 +97,7 @@ async function runLossOnce(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]>
       const Loss = requireClass('@tensile/nn', nnNs, name);
       const inputs = new Map<string, Tensor | Tensor[]>();
       const options = buildOptions((c.options ?? {}) as Record<string, unknown>, ctx.backend, inputs);
-      const args = ((c.args ?? []) as unknown[]).map((a) => (isTensorArgSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
+      const args = ((c.args ?? []) as unknown[]).map((a) => (isTensorSpec(a) ? buildTensorArg(a, ctx.backend, inputs) : decodeValue(a)));
       const call = () => {
         lossFunction = new Loss(options) as Fn;
         return lossFunction(...args);

@@ -3,7 +3,7 @@ import type { Mismatch } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase } from '../golden.js';
 import { camel, type Fn, requireFunction } from '../resolve.js';
-import { buildTensorArg, type CaseContext, isTensorArgSpec, type Prepared, runForwardCase } from './forward.js';
+import { buildTensorArg, type CaseContext, isTensorSpec, type Prepared, runForwardCase } from './forward.js';
 
 type Bound = Record<string, unknown>;
 
@@ -190,7 +190,7 @@ export function runOpCase(c: GoldenCase, ctx: CaseContext): Promise<Mismatch[]> 
     const a = adapterFor(name);
     const f = requireFunction(`op ${name}`, a.fn);
     const inputs = new Map<string, Tensor | Tensor[]>();
-    const args = ((c.args ?? []) as unknown[]).map((x) => (isTensorArgSpec(x) ? buildTensorArg(x, ctx.backend, inputs) : decodeValue(x)));
+    const args = ((c.args ?? []) as unknown[]).map((x) => (isTensorSpec(x) ? buildTensorArg(x, ctx.backend, inputs) : decodeValue(x)));
     const kwargs: Bound = {};
     for (const [k, v] of Object.entries((c.kwargs ?? {}) as Bound)) kwargs[k] = decodeValue(v);
     const { bound, extra } = bind(name, a, args, kwargs);

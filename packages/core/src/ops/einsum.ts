@@ -1,10 +1,10 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { numel } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
-import { deviceOfList, isTensorArg } from './util.js';
+import { deviceOfList } from './util.js';
 import { diagonal, expand, permute, reshape } from './view.js';
 
 /** One operand during contraction: a tensor and the label of each of its dims (letters, or '#k' for ellipsis dim k). */
@@ -112,7 +112,7 @@ export function einsum(equation: string, ...operandArgs: (Tensor | readonly Tens
   const operands = (operandArgs.length === 1 && Array.isArray(operandArgs[0]) ? operandArgs[0] : operandArgs) as Tensor[];
   const parsed = parse(equation);
   if (operands.length === 0) throw new ValueError('einsum(): must provide at least one operand');
-  if (!operands.every(isTensorArg)) throw new ValueError('einsum(): every operand must be a tensor');
+  if (!operands.every(isTensor)) throw new ValueError('einsum(): every operand must be a tensor');
   deviceOfList('einsum', operands);
   if (parsed.inputs.length > operands.length) throw new ValueError('einsum(): fewer operands were provided than specified in the equation');
   if (parsed.inputs.length < operands.length) throw new ValueError('einsum(): more operands were provided than specified in the equation');

@@ -5,9 +5,9 @@ import { needsGrad, record } from '../autograd/record.js';
 import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype.js';
 import { DTypeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { type BinaryOp, PRIMITIVES, type UnaryOp } from './table.js';
-import { deviceOf, empty, isTensorArg, rawView, type TensorOrScalar } from './util.js';
+import { deviceOf, empty, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
 import { zerosLike } from '../creation.js';
 import { sumTo } from './reduce.js';
@@ -133,14 +133,14 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
         // b == 0, even where a^(b-1) overflows (a = 0, a float32 denormal) and 0 * inf would be NaN.
         if (typeof b === 'number' && b === 0) ga = zerosLike(g);
         else {
-          const d = mul(b, pow(a, isTensorArg(b) ? sub(b, 1) : Number(b) - 1));
+          const d = mul(b, pow(a, isTensor(b) ? sub(b, 1) : Number(b) - 1));
           ga = mul(g, typeof b === 'number' ? d : where(eq(b, 0), 0, d));
         }
       }
       if (n[1]) {
         // d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0.
-        const d = isTensorArg(a) ? mul(out, log(a)) : mul(out, Math.log(Number(a)));
-        const mask = isTensorArg(a) ? logicalAnd(eq(a, 0), ge(b, 0)) : Number(a) === 0 ? ge(b, 0) : null;
+        const d = isTensor(a) ? mul(out, log(a)) : mul(out, Math.log(Number(a)));
+        const mask = isTensor(a) ? logicalAnd(eq(a, 0), ge(b, 0)) : Number(a) === 0 ? ge(b, 0) : null;
         gb = mul(g, mask === null ? d : where(mask, 0, d));
       }
       return [ga, gb];
@@ -171,9 +171,9 @@ const BINARY_GRADS: { [O in BinaryOp]?: { saves: Saves; grad: BinaryGrad } } = {
   atan2: {
     saves: () => [true, true, false],
     grad: (g, a, b, _o, n) => {
-      const sq = (v: TensorOrScalar): TensorOrScalar => (isTensorArg(v) ? mul(v, v) : Number(v) * Number(v));
+      const sq = (v: TensorOrScalar): TensorOrScalar => (isTensor(v) ? mul(v, v) : Number(v) * Number(v));
       const r = reciprocal(add(sq(a), sq(b)));
-      return [n[0] ? mul(mul(g, b), r) : null, n[1] ? mul(mul(g, isTensorArg(a) ? neg(a) : -Number(a)), r) : null];
+      return [n[0] ? mul(mul(g, b), r) : null, n[1] ? mul(mul(g, isTensor(a) ? neg(a) : -Number(a)), r) : null];
     },
   },
 };
@@ -193,8 +193,8 @@ function floorQuotient(a: TensorOrScalar, b: Tensor): Tensor {
 }
 
 function computeDtype(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): DType {
-  const at = isTensorArg(a);
-  const bt = isTensorArg(b);
+  const at = isTensor(a);
+  const bt = isTensor(b);
   let dt: DType = at && bt ? promoteTypes(a.dtype, b.dtype) : at ? promoteWithScalar(a.dtype, b as number) : promoteWithScalar((b as Tensor).dtype, a as number);
   const rule = PRIMITIVES[op].dtype;
   if (rule === 'div' && !isFloat(dt)) dt = 'float32';
@@ -203,7 +203,7 @@ function computeDtype(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): DType
 }
 
 function asKernelArg(x: TensorOrScalar, dt: DType, shape: readonly number[], temps: Tensor[]): TensorView | number {
-  if (!isTensorArg(x)) return typeof x === 'boolean' ? (x ? 1 : 0) : x;
+  if (!isTensor(x)) return typeof x === 'boolean' ? (x ? 1 : 0) : x;
   let t = x;
   if (t.dtype !== dt) {
     t = castTo(t, dt);
@@ -213,7 +213,7 @@ function asKernelArg(x: TensorOrScalar, dt: DType, shape: readonly number[], tem
   return rawView(t, shape, broadcastStrides(t.shape, t.strides, shape));
 }
 
-const isBoolArg = (v: TensorOrScalar): boolean => (isTensorArg(v) ? v.dtype === 'bool' : typeof v === 'boolean');
+const isBoolArg = (v: TensorOrScalar): boolean => (isTensor(v) ? v.dtype === 'bool' : typeof v === 'boolean');
 
 /**
  * PyTorch's rules for bool operands: a bool tensor in a subtraction is an
@@ -222,8 +222,8 @@ const isBoolArg = (v: TensorOrScalar): boolean => (isTensorArg(v) ? v.dtype === 
  * applies, else null.
  */
 function boolBinary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor | null {
-  const at = isTensorArg(a);
-  const bt = isTensorArg(b);
+  const at = isTensor(a);
+  const bt = isTensor(b);
   if (op === 'sub' && ((at && a.dtype === 'bool') || (bt && b.dtype === 'bool')))
     throw new DTypeError(
       `sub: Subtraction, the \`-\` operator, with a bool tensor is not supported (shapes ${fmtShape(at ? a.shape : [])} and ${fmtShape(bt ? b.shape : [])}); to invert a mask use logicalNot(), for exclusive or logicalXor()`,
@@ -237,8 +237,8 @@ function boolBinary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor 
 
 export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const backend = deviceOf(op, a, b);
-  const at = isTensorArg(a);
-  const bt = isTensorArg(b);
+  const at = isTensor(a);
+  const bt = isTensor(b);
   if (PRIMITIVES[op].dtype !== 'bool' && op !== 'div' && (isBoolArg(a) || isBoolArg(b))) {
     const r = boolBinary(op, a, b);
     if (r !== null) return r;
@@ -299,10 +299,10 @@ function reduceGrad(g: Tensor, shape: readonly number[], dtype: DType): Tensor {
 /** a op (alpha * b), scaling first only when alpha is not 1. */
 function scaledBinary(op: 'add' | 'sub', a: TensorOrScalar, b: TensorOrScalar, alpha: number): Tensor {
   if (alpha === 1) return binary(op, a, b);
-  const integral = (v: TensorOrScalar) => (isTensorArg(v) ? !isFloat(v.dtype) : typeof v === 'boolean' || Number.isInteger(v));
+  const integral = (v: TensorOrScalar) => (isTensor(v) ? !isFloat(v.dtype) : typeof v === 'boolean' || Number.isInteger(v));
   if (!Number.isInteger(alpha) && integral(a) && integral(b))
     throw new DTypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number (got alpha ${alpha})`);
-  if (!isTensorArg(b)) return binary(op, a, Number(b) * alpha);
+  if (!isTensor(b)) return binary(op, a, Number(b) * alpha);
   const scaled = mul(b, alpha);
   const out = binary(op, a, scaled);
   scaled.dispose();
@@ -319,8 +319,8 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const backend = deviceOf('where', cond, a, b);
   if (cond.dtype !== 'bool')
     throw new DTypeError(`where: expected condition to be a bool tensor, got ${cond.dtype} of shape ${fmtShape(cond.shape)}`);
-  const at = isTensorArg(a);
-  const bt = isTensorArg(b);
+  const at = isTensor(a);
+  const bt = isTensor(b);
   let shape = cond.shape as number[];
   if (at) shape = broadcastShapes('where', shape, a.shape);
   if (bt) shape = broadcastShapes('where', shape, b.shape);
@@ -352,8 +352,8 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
   deviceOf('clamp', x, min ?? null, max ?? null);
   if ((min === undefined || min === null) && (max === undefined || max === null))
     throw new DTypeError("clamp: at least one of 'min' or 'max' must not be None");
-  for (const bound of [min, max]) if (isTensorArg(bound)) broadcastShapes('clamp', x.shape, bound.shape);
-  if (isTensorArg(min) && isTensorArg(max)) broadcastShapes('clamp', min.shape, max.shape);
+  for (const bound of [min, max]) if (isTensor(bound)) broadcastShapes('clamp', x.shape, bound.shape);
+  if (isTensor(min) && isTensor(max)) broadcastShapes('clamp', min.shape, max.shape);
   const grad = needsGrad(x, min ?? null, max ?? null);
   const run = () => {
     let r = x;
@@ -370,13 +370,13 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
     const lo = min ?? null;
     const hi = max ?? null;
     const save: Tensor[] = [x];
-    if (isTensorArg(lo)) save.push(lo);
-    if (isTensorArg(hi)) save.push(hi);
+    if (isTensor(lo)) save.push(lo);
+    if (isTensor(hi)) save.push(hi);
     record('clamp', [x, lo, hi], [out], save, (g, s, needs) => {
       let i = 1;
       const xs = s[0]!;
-      const lv = isTensorArg(lo) ? s[i++]! : lo;
-      const hv = isTensorArg(hi) ? s[i++]! : hi;
+      const lv = isTensor(lo) ? s[i++]! : lo;
+      const hv = isTensor(hi) ? s[i++]! : hi;
       let inside: Tensor | null = null;
       if (lv !== null) inside = ge(xs, lv);
       if (hv !== null) inside = inside === null ? le(xs, hv) : logicalAnd(inside, le(xs, hv));
@@ -386,8 +386,8 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
       const toMax = () => (lv !== null ? logicalOr(gt(xs, hv!), lt(hv!, lv)) : gt(xs, hv!));
       return [
         needs[0] ? where(inside!, g, 0) : null,
-        needs[1] && isTensorArg(lv) ? reduceGrad(where(toMin(), g, 0), lv.shape, lv.dtype) : null,
-        needs[2] && isTensorArg(hv) ? reduceGrad(where(toMax(), g, 0), hv.shape, hv.dtype) : null,
+        needs[1] && isTensor(lv) ? reduceGrad(where(toMin(), g, 0), lv.shape, lv.dtype) : null,
+        needs[2] && isTensor(hv) ? reduceGrad(where(toMax(), g, 0), hv.shape, hv.dtype) : null,
       ];
     });
   }

@@ -7,11 +7,11 @@ import { isFloat } from '../dtype.js';
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes, normalizeDim, numel, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { add, lt, mul, where } from './elementwise.js';
 import { clone, contiguous, expand, narrow, reshape, unsqueeze } from './view.js';
-import { deviceOf, empty, isTensorArg, rawView, requireIndex } from './util.js';
+import { deviceOf, empty, rawView, requireIndex } from './util.js';
 import { full, zeros } from '../creation.js';
 
 /**
@@ -199,10 +199,10 @@ function scatterUnchecked(x: Tensor, d: number, index: Tensor, src: Tensor): Ten
 
 /** out = x with out[i][index[i][j]] = src[i][j] (or a number) along dim (PyTorch's scatter). */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
-  deviceOf('scatter', x, index, isTensorArg(src) ? src : null);
+  deviceOf('scatter', x, index, isTensor(src) ? src : null);
   const d = normalizeDim('scatter', dim, Math.max(x.ndim, 1));
-  checkScatter('scatter', x, d, index, isTensorArg(src) ? src : null);
-  if (!isTensorArg(src)) {
+  checkScatter('scatter', x, d, index, isTensor(src) ? src : null);
+  if (!isTensor(src)) {
     const s = full(index.shape, src, { dtype: x.dtype, device: x.device });
     const out = scatterUnchecked(x, d, index, s);
     s.dispose();
@@ -272,12 +272,12 @@ export function oneHot(t: Tensor, numClasses = -1): Tensor {
 
 /** x with value wherever mask is true (mask broadcasts to x's shape). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  deviceOf('maskedFill', x, mask, isTensorArg(value) ? value : null);
+  deviceOf('maskedFill', x, mask, isTensor(value) ? value : null);
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: expected mask to be a bool tensor, got ${mask.dtype} of shape ${fmtShape(mask.shape)}`);
   const b = broadcastShapes('maskedFill', x.shape, mask.shape);
   if (!shapesEqual(b, x.shape))
     throw new ShapeError(`maskedFill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to the input's shape ${fmtShape(x.shape)}`);
-  if (isTensorArg(value)) {
+  if (isTensor(value)) {
     if (value.ndim !== 0) throw new ShapeError(`maskedFill: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s)`);
     return tidy(() => where(mask, value.dtype === x.dtype ? value : castTo(value, x.dtype), x));
   }
@@ -292,7 +292,7 @@ function castIfNeeded(t: Tensor, like: Tensor): Tensor {
 
 /** x with x[indices] = values (or += with accumulate), indices one int32 tensor per leading dim (PyTorch's index_put). */
 export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor | number, accumulate = false): Tensor {
-  deviceOf('indexPut', x, isTensorArg(values) ? values : null);
+  deviceOf('indexPut', x, isTensor(values) ? values : null);
   if (indices.length === 0 || indices.length > x.ndim)
     throw new IndexError(`indexPut: too many indices for tensor of dimension ${x.ndim} (got ${indices.length})`);
   let bshape: number[] = [];
@@ -309,7 +309,7 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
   const P = numel(x.shape.slice(0, k));
   const L = numel(bshape);
   const target = [...bshape, ...rest];
-  if (isTensorArg(values)) broadcastShapes('indexPut', values.shape, target);
+  if (isTensor(values)) broadcastShapes('indexPut', values.shape, target);
   return tidy(() => {
     let lin: Tensor | null = null;
     let stride = 1;
@@ -322,7 +322,7 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
       stride *= size;
     }
     const index2 = expand(reshape(lin!, [L, 1]), [L, R]);
-    const vals = isTensorArg(values) ? (values.dtype === x.dtype ? values : castTo(values, x.dtype)) : full([], values, { dtype: x.dtype, device: x.device });
+    const vals = isTensor(values) ? (values.dtype === x.dtype ? values : castTo(values, x.dtype)) : full([], values, { dtype: x.dtype, device: x.device });
     const values2 = reshape(contiguous(expand(vals, target)), [L, R]);
     const x2 = reshape(x, [P, R]);
     const idx2 = contiguous(index2);

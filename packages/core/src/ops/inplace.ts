@@ -4,13 +4,13 @@ import { needsGrad, record } from '../autograd/record.js';
 import { isFloat } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { zerosLike } from '../creation.js';
 import { castTo } from './cast.js';
 import { add, binary, clamp, div, mul, pow, powAsUnary, sub } from './elementwise.js';
 import { maskedFill } from './indexing.js';
 import type { BinaryOp } from './table.js';
-import { deviceOf, isTensorArg, rawView, type TensorOrScalar } from './util.js';
+import { deviceOf, rawView, type TensorOrScalar } from './util.js';
 import { clone, expand } from './view.js';
 
 type Operand = Tensor | number | boolean | null | undefined;
@@ -24,7 +24,7 @@ export function checkWritable(op: string, t: Tensor, ...others: Operand[]): void
   t._live(op);
   if (!isGradEnabled()) return;
   const base = t._viewBase;
-  if (base !== null && (base._requiresGrad || t._requiresGrad || others.some((o) => isTensorArg(o) && o._requiresGrad))) {
+  if (base !== null && (base._requiresGrad || t._requiresGrad || others.some((o) => isTensor(o) && o._requiresGrad))) {
     // (A view of a disposed temporary is how composites that compute under noGrad hand back results: exempt.)
     if (t._viewCreation === 'noGrad') {
       if (!base.isDisposed)
@@ -134,17 +134,17 @@ function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorOrSca
   checkWritable(name, t, other);
   checkNoInternalOverlap(name, t);
   deviceOf(name, t, other);
-  if (isTensorArg(other)) {
+  if (isTensor(other)) {
     const b = broadcastShapes(name, t.shape, other.shape);
     if (!shapesEqual(b, t.shape))
       throw new ShapeError(`${name}: output with shape ${fmtShape(t.shape)} doesn't match the broadcast shape ${fmtShape(b)}`);
   }
-  const otherDtype = isTensorArg(other) ? other.dtype : Number.isInteger(other) || typeof other === 'boolean' ? t.dtype : 'float32';
+  const otherDtype = isTensor(other) ? other.dtype : Number.isInteger(other) || typeof other === 'boolean' ? t.dtype : 'float32';
   if (!isFloat(t.dtype) && (isFloat(otherDtype) || op === 'div'))
     throw new DTypeError(`${name}: result type float32 can't be cast to the desired output type ${t.dtype}`);
-  const fast = !needsGrad(t, other) && t.isContiguous() && (!isTensorArg(other) || other.dtype === t.dtype);
+  const fast = !needsGrad(t, other) && t.isContiguous() && (!isTensor(other) || other.dtype === t.dtype);
   if (fast) {
-    const b = isTensorArg(other)
+    const b = isTensor(other)
       ? shapesEqual(other.shape, t.shape)
         ? other
         : rawView(other, t.shape, broadcastStrides(other.shape, other.strides, t.shape))
@@ -182,7 +182,7 @@ function assignScaled(name: string, t: Tensor, other: TensorOrScalar, alpha: num
 
 export function fill_(t: Tensor, value: number | boolean | Tensor): Tensor {
   checkWritable('fill_', t, value);
-  if (isTensorArg(value)) {
+  if (isTensor(value)) {
     if (value.ndim !== 0) throw new ShapeError(`fill_: only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions`);
     return copy_(t, value);
   }
@@ -255,12 +255,12 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
 }
 
 export function clamp_(t: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
-  checkWritable('clamp_', t, isTensorArg(min) ? min : null, isTensorArg(max) ? max : null);
+  checkWritable('clamp_', t, isTensor(min) ? min : null, isTensor(max) ? max : null);
   checkNoInternalOverlap('clamp_', t);
   return assignFrom('clamp_', t, needsGrad(t, min ?? undefined, max ?? undefined), (self) => clamp(self, min, max));
 }
 
 export function maskedFill_(t: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  checkWritable('maskedFill_', t, isTensorArg(value) ? value : null);
+  checkWritable('maskedFill_', t, isTensor(value) ? value : null);
   return assign('maskedFill_', t, maskedFill(t, mask, value));
 }

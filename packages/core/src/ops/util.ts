@@ -53,6 +53,3 @@ export function requireIndex(op: string, t: Tensor, name = 'index'): void {
     );
 }
 
-export function isTensorArg(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && (x as { _isTensor?: boolean })._isTensor === true;
-}

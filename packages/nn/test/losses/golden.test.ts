@@ -15,14 +15,14 @@ interface TensorArg {
   tensor: GoldenTensor;
   requiresGrad: boolean;
 }
-const isTensorArg = (a: unknown): a is TensorArg => typeof a === 'object' && a !== null && 'tensor' in a;
+const isTensor = (a: unknown): a is TensorArg => typeof a === 'object' && a !== null && 'tensor' in a;
 
 /** The case's arguments: tensors uploaded (with requiresGrad as the file says), plain values (CTC's length lists) as given. */
 function argsOf(c: LossCase): unknown[] {
-  return c.args.map((a) => (isTensorArg(a) ? toTensor(a.tensor, { requiresGrad: a.requiresGrad }) : decode(a)));
+  return c.args.map((a) => (isTensor(a) ? toTensor(a.tensor, { requiresGrad: a.requiresGrad }) : decode(a)));
 }
 const tensorsOf = (args: unknown[]): Tensor[] => args.filter((a): a is Tensor => typeof a === 'object' && a !== null && 'dataSync' in a);
-const argIndex = (c: LossCase, name: string) => c.args.findIndex((a) => isTensorArg(a) && a.name === name);
+const argIndex = (c: LossCase, name: string) => c.args.findIndex((a) => isTensor(a) && a.name === name);
 
 interface LossCase {
   id: string;
@@ -136,7 +136,7 @@ for (const file of files) {
 
 describe('CTCLoss lengths as JS arrays', () => {
   const { cases } = readGolden<LossCase>('losses', 'CTCLoss.json');
-  for (const c of cases.filter((k) => k.error === undefined && k.args.slice(2).every(isTensorArg))) {
+  for (const c of cases.filter((k) => k.error === undefined && k.args.slice(2).every(isTensor))) {
     test(c.id, () => {
       const args = argsOf(c) as Tensor[];
       const lengths = args.slice(2).map((t) => (t.ndim === 0 ? t.itemSync() : Array.from(t.dataSync())));
