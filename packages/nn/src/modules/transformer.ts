@@ -218,6 +218,28 @@ export interface TransformerEncoderLayerForwardOptions {
   isCausal?: boolean;
 }
 
+/** The arguments both Transformer layers check alike (PyTorch's defaults), and makers for their shared parts. */
+function layerParts(op: string, args: [number, number, TransformerLayerOptions?] | [LayerArgs]) {
+  const o = layerArgs<LayerArgs>(op, args, ['dModel', 'nhead'], LAYER_KEYS);
+  const d = checkSize(op, 'dModel', o.dModel);
+  const ff = checkSize(op, 'dimFeedforward', o.dimFeedforward ?? 2048);
+  const p = o.dropout ?? 0.1;
+  checkDropoutP(op, p);
+  const f = factoryOf(o);
+  const eps = o.layerNormEps ?? 1e-5;
+  return {
+    o,
+    d,
+    ff,
+    p,
+    f,
+    activation: activationFn(op, o.activation),
+    normFirst: o.normFirst ?? false,
+    attention: () => new MultiheadAttention(d, o.nhead, { dropout: p, batchFirst: o.batchFirst ?? false, ...f }),
+    norm: () => new LayerNorm(d, { eps, ...f }),
+  };
+}
+
 /** PyTorch's TransformerEncoderLayer: self-attention and a feed-forward block, each with a residual and LayerNorm. */
 export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderLayerForwardOptions?], Tensor> {
   readonly args: Readonly<LayerArgs>;
@@ -236,25 +258,18 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
   constructor(options: LayerArgs);
   constructor(...args: [number, number, TransformerLayerOptions?] | [LayerArgs]) {
     super();
-    const op = 'TransformerEncoderLayer';
-    const o = layerArgs<LayerArgs>(op, args, ['dModel', 'nhead'], LAYER_KEYS);
-    this.args = { ...o };
-    const d = checkSize(op, 'dModel', o.dModel);
-    const ff = checkSize(op, 'dimFeedforward', o.dimFeedforward ?? 2048);
-    const p = o.dropout ?? 0.1;
-    checkDropoutP(op, p);
-    const f = factoryOf(o);
-    const eps = o.layerNormEps ?? 1e-5;
-    this.activation = activationFn(op, o.activation);
-    this.normFirst = o.normFirst ?? false;
-    this.self_attn = new MultiheadAttention(d, o.nhead, { dropout: p, batchFirst: o.batchFirst ?? false, ...f });
-    this.linear1 = new Linear(d, ff, f);
-    this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, d, f);
-    this.norm1 = new LayerNorm(d, { eps, ...f });
-    this.norm2 = new LayerNorm(d, { eps, ...f });
-    this.dropout1 = new Dropout(p);
-    this.dropout2 = new Dropout(p);
+    const l = layerParts('TransformerEncoderLayer', args);
+    this.args = { ...l.o };
+    this.activation = l.activation;
+    this.normFirst = l.normFirst;
+    this.self_attn = l.attention();
+    this.linear1 = new Linear(l.d, l.ff, l.f);
+    this.dropout = new Dropout(l.p);
+    this.linear2 = new Linear(l.ff, l.d, l.f);
+    this.norm1 = l.norm();
+    this.norm2 = l.norm();
+    this.dropout1 = new Dropout(l.p);
+    this.dropout2 = new Dropout(l.p);
   }
 
   /** A copy with the same arguments, weights and mode (PyTorch's copy.deepcopy, as TransformerEncoder uses). */
@@ -315,29 +330,21 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
   constructor(options: LayerArgs);
   constructor(...args: [number, number, TransformerLayerOptions?] | [LayerArgs]) {
     super();
-    const op = 'TransformerDecoderLayer';
-    const o = layerArgs<LayerArgs>(op, args, ['dModel', 'nhead'], LAYER_KEYS);
-    this.args = { ...o };
-    const d = checkSize(op, 'dModel', o.dModel);
-    const ff = checkSize(op, 'dimFeedforward', o.dimFeedforward ?? 2048);
-    const p = o.dropout ?? 0.1;
-    checkDropoutP(op, p);
-    const f = factoryOf(o);
-    const eps = o.layerNormEps ?? 1e-5;
-    this.activation = activationFn(op, o.activation);
-    this.normFirst = o.normFirst ?? false;
-    const bf = o.batchFirst ?? false;
-    this.self_attn = new MultiheadAttention(d, o.nhead, { dropout: p, batchFirst: bf, ...f });
-    this.multihead_attn = new MultiheadAttention(d, o.nhead, { dropout: p, batchFirst: bf, ...f });
-    this.linear1 = new Linear(d, ff, f);
-    this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, d, f);
-    this.norm1 = new LayerNorm(d, { eps, ...f });
-    this.norm2 = new LayerNorm(d, { eps, ...f });
-    this.norm3 = new LayerNorm(d, { eps, ...f });
-    this.dropout1 = new Dropout(p);
-    this.dropout2 = new Dropout(p);
-    this.dropout3 = new Dropout(p);
+    const l = layerParts('TransformerDecoderLayer', args);
+    this.args = { ...l.o };
+    this.activation = l.activation;
+    this.normFirst = l.normFirst;
+    this.self_attn = l.attention();
+    this.multihead_attn = l.attention();
+    this.linear1 = new Linear(l.d, l.ff, l.f);
+    this.dropout = new Dropout(l.p);
+    this.linear2 = new Linear(l.ff, l.d, l.f);
+    this.norm1 = l.norm();
+    this.norm2 = l.norm();
+    this.norm3 = l.norm();
+    this.dropout1 = new Dropout(l.p);
+    this.dropout2 = new Dropout(l.p);
+    this.dropout3 = new Dropout(l.p);
   }
 
   clone(): TransformerDecoderLayer {
