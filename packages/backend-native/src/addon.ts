@@ -29,14 +29,31 @@ export interface Addon extends EntryPoints {
   setIsa(name: string): boolean;
 }
 
-export type LoadResult = { ok: true; addon: Addon } | { ok: false; reason: string };
+export type LoadResult = { ok: true; addon: Addon; path: string } | { ok: false; reason: string };
 
 // src/ and dist/ both sit one level below the package root.
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Where the install script (or `npm run build:addon`) builds the addon. */
 export const DEFAULT_ADDON_PATH = `${packageRoot}build/Release/tensile_native.node`;
+/** The binary the package ships for this platform (scripts/pack-prebuild.mjs puts it there at pack time). */
+export const PREBUILT_ADDON_PATH = `${packageRoot}prebuilds/${process.platform}-${process.arch}/tensile_native.node`;
 
-/** Loads the compiled addon; when it is missing or broken, says why and how to build it. */
-export function loadAddon(path: string = DEFAULT_ADDON_PATH): LoadResult {
+/**
+ * Loads the compiled addon: the one built here, else the one shipped prebuilt for this platform.
+ * When neither loads, says why and how to build it.
+ */
+export function loadAddon(path?: string): LoadResult {
+  if (path !== undefined) return loadFrom(path);
+  if (!existsSync(DEFAULT_ADDON_PATH) && existsSync(PREBUILT_ADDON_PATH)) {
+    const prebuilt = loadFrom(PREBUILT_ADDON_PATH);
+    if (prebuilt.ok) return prebuilt;
+    const built = loadFrom(DEFAULT_ADDON_PATH);
+    return built.ok ? built : { ok: false, reason: `${built.reason}; the prebuilt binary shipped for ${process.platform}-${process.arch} did not load either: ${prebuilt.reason}` };
+  }
+  return loadFrom(DEFAULT_ADDON_PATH);
+}
+
+function loadFrom(path: string): LoadResult {
   if (!existsSync(path)) {
     const statusFile = path.replace(/Release[\\/][^\\/]*$/, 'addon-status.json');
     let why = 'the native addon is not built';
@@ -53,7 +70,7 @@ export function loadAddon(path: string = DEFAULT_ADDON_PATH): LoadResult {
     const addon = createRequire(import.meta.url)(path) as Addon;
     const stale = staleness(addon);
     if (stale !== null) return { ok: false, reason: `the native addon at ${path} is out of date (${stale}); rebuild it with \`${BUILD_COMMAND}\`` };
-    return { ok: true, addon };
+    return { ok: true, addon, path };
   } catch (e) {
     return { ok: false, reason: `the native addon at ${path} could not be loaded (${(e as Error).message}); rebuild it with \`${BUILD_COMMAND}\`` };
   }

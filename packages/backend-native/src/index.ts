@@ -1,5 +1,5 @@
 import { registerBackend } from '@tensile/core';
-import { BUILD_COMMAND, loadAddon } from './addon.js';
+import { BUILD_COMMAND, loadAddon, PREBUILT_ADDON_PATH } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { registerNativeKernels } from './kernels.js';
 
@@ -8,11 +8,15 @@ export { BUILD_COMMAND, loadAddon, type LoadResult } from './addon.js';
 export type { NativeStorage } from './bridge.js';
 
 /** The native backend instance: available when the addon built, else `unavailableReason` says why and how to build it. */
-export const nativeBackend = new NativeBackend(loadAddon());
+const load = loadAddon();
+export const nativeBackend = new NativeBackend(load);
 
-/** Registers device 'native' and its kernels; `select` (default: when available) makes it the default device. */
+/**
+ * Registers device 'native' and its kernels; `select` (default true) makes it the default device,
+ * as every backend does: when the addon cannot load, `ready()` says why (or falls back when asked).
+ */
 export function registerNativeBackend(options: { select?: boolean } = {}): void {
-  registerBackend(nativeBackend, { select: options.select ?? nativeBackend.isReady });
+  registerBackend(nativeBackend, options);
   registerNativeKernels(nativeBackend.bridge, nativeBackend.unavailableReason);
 }
 
@@ -32,12 +36,15 @@ export function emptyCache(): void {
   nativeBackend.addon.emptyCache();
 }
 
-/** What the native backend runs with: whether it is available (else why), the kernel ISA in use, and the pool size. */
-export function nativeInfo(): { available: boolean; reason?: string; isa?: string; threads?: number; buildCommand: string } {
-  if (!nativeBackend.isReady) return { available: false, reason: nativeBackend.unavailableReason!, buildCommand: BUILD_COMMAND };
-  const a = nativeBackend.addon;
-  return { available: true, isa: a.isa(), threads: a.threads(), buildCommand: BUILD_COMMAND };
+/**
+ * What the native backend runs with: whether it is available (else why), the addon file and whether
+ * it is the prebuilt one the package shipped, the kernel ISA in use, and the pool size.
+ */
+export function nativeInfo(): { available: boolean; reason?: string; addonPath?: string; prebuilt?: boolean; isa?: string; threads?: number; buildCommand: string } {
+  if (!load.ok) return { available: false, reason: load.reason, buildCommand: BUILD_COMMAND };
+  const a = load.addon;
+  return { available: true, addonPath: load.path, prebuilt: load.path === PREBUILT_ADDON_PATH, isa: a.isa(), threads: a.threads(), buildCommand: BUILD_COMMAND };
 }
 
-// Importing the package registers device 'native' and selects it when the addon is available.
+// Importing the package registers device 'native' and selects it.
 registerNativeBackend();

@@ -25,7 +25,7 @@ export async function startBackend(name: string): Promise<StartResult> {
   try {
     await ready(name);
   } catch (e) {
-    return { ok: false, reason: `ready('${name}') rejected: ${(e as Error).message.split('\n')[0]}` };
+    return { ok: false, reason: (e as Error).message.split('\n')[0]! };
   }
   return { ok: true };
 }

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 // What a user gets from npm: every public package packed (`npm pack`, which runs
-// prepack, so native carries its C kernel sources), the tarballs installed into a
-// blank project outside the workspace with install scripts on (native builds its
-// addon there), then that project type-checked strictly against the shipped .d.ts
-// and run.
+// prepack, so native carries its C kernel sources and its prebuilt linux-x64 addon),
+// the tarballs installed into a blank project outside the workspace with install
+// scripts on and every compiler made to fail (native must load its prebuilt binary),
+// then that project type-checked strictly against the shipped .d.ts and run.
 
 const packages = fileURLToPath(new URL('../../', import.meta.url));
 const PUBLIC = ['core', 'backend-cpu', 'backend-wasm', 'backend-webgpu', 'backend-native', 'nn', 'optim', 'conformance', 'tensile'];
@@ -18,10 +18,13 @@ const nameOf = (dir: string) => (JSON.parse(readFileSync(join(packages, dir, 'pa
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const scratch = mkdtempSync(join(tmpdir(), 'tensile-consumer-'));
 const app = join(scratch, 'app');
+// cc, c++, gcc, g++, clang, clang++ and make that fail, first on PATH: nothing may compile.
+const noCompilers = join(scratch, 'no-compilers');
+const withoutCompilers = { ...process.env, PATH: `${noCompilers}:${process.env.PATH}` };
 const manifests = new Map<string, { name: string; private?: boolean; dependencies?: Record<string, string> }>();
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
 }
 
 beforeAll(() => {
@@ -36,6 +39,7 @@ beforeAll(() => {
       const files = new Set(info!.files.map((f) => f.path));
       expect(files.has('kernels-c/include/tensile_kernels.h')).toBe(true);
       expect(files.has('kernels-c/src/matmul.c')).toBe(true);
+      expect(files.has(`prebuilds/${process.platform}-${process.arch}/tensile_native.node`)).toBe(true);
     }
   }
   for (const f of readdirSync(tarballs)) {
@@ -44,8 +48,11 @@ beforeAll(() => {
   }
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'blank', private: true, type: 'module', dependencies }, null, 2));
+  mkdirSync(noCompilers);
+  for (const tool of ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'make'])
+    writeFileSync(join(noCompilers, tool), `#!/bin/sh\necho "${tool} is disabled by the consumer test" >&2\nexit 1\n`, { mode: 0o755 });
   // node-addon-api and node-gyp come from the registry (or npm's cache); everything of ours from the tarballs.
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], app, withoutCompilers);
   copyFileSync(fileURLToPath(new URL('./consumer/program.ts', import.meta.url)), join(app, 'program.ts'));
 }, 600_000);
 
@@ -76,18 +83,48 @@ describe.each([
   }, 120_000);
 });
 
-test('the native addon built inside the blank project, from the packed sources, and computes', () => {
-  const script = [
+function runScript(name: string, lines: string[]): { stdout: string; stderr: string; status: number | null } {
+  writeFileSync(join(app, name), lines.join('\n'));
+  return spawnSync(process.execPath, [name], { cwd: app, encoding: 'utf8', env: withoutCompilers });
+}
+
+const nativePackage = () => join(app, 'node_modules/@tensile/backend-native');
+
+test('with every compiler failing, the install loads the prebuilt native addon shipped in the tarball, and it computes', () => {
+  expect(existsSync(join(nativePackage(), 'build/Release/tensile_native.node'))).toBe(false);
+  const r = runScript('native.mjs', [
     "import { tensor, matmul, getBackend, ready } from 'tensile';",
     "import { nativeInfo } from '@tensile/backend-native';",
     'await ready();',
     'const y = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));',
     'console.log(JSON.stringify({ backend: getBackend(), device: y.device, info: nativeInfo(), y: y.tolistSync() }));',
-  ].join('\n');
-  writeFileSync(join(app, 'native.mjs'), script);
-  expect(existsSync(join(app, 'node_modules/@tensile/backend-native/build/Release/tensile_native.node'))).toBe(true);
-  const r = spawnSync(process.execPath, ['native.mjs'], { cwd: app, encoding: 'utf8' });
+  ]);
   expect(r.stderr).toBe('');
-  const out = JSON.parse(r.stdout) as { backend: string; device: string; info: { available: boolean }; y: number[][] };
-  expect(out).toMatchObject({ backend: 'native', device: 'native', info: { available: true }, y: [[17], [39]] });
+  const out = JSON.parse(r.stdout) as { backend: string; device: string; info: { available: boolean; prebuilt: boolean }; y: number[][] };
+  expect(out).toMatchObject({ backend: 'native', device: 'native', info: { available: true, prebuilt: true }, y: [[17], [39]] });
+}, 120_000);
+
+// Last in the file: it removes the installed prebuilt binary, as a platform without one has none.
+test('where no binary loads and nothing compiles, ready() names the reason and the fix; with { fallback: "cpu" } it warns once and computes on cpu', () => {
+  rmSync(join(nativePackage(), 'prebuilds'), { recursive: true, force: true });
+  const install = spawnSync(process.execPath, ['scripts/build-addon.mjs', '--from-install'], { cwd: nativePackage(), encoding: 'utf8', env: withoutCompilers });
+  expect(install.status).toBe(0);
+  expect(install.stderr).toContain('the native addon was not built');
+  const r = runScript('fallback.mjs', [
+    "import { tensor, getBackend, ready } from 'tensile';",
+    "import '@tensile/backend-native';",
+    'const selected = getBackend();',
+    'const refused = await ready().then(() => null, (e) => `${e.name}: ${e.message}`);',
+    "await ready({ fallback: 'cpu' });",
+    "await ready('native', { fallback: 'cpu' });",
+    'const y = tensor([1, 2]).add(1);',
+    'console.log(JSON.stringify({ selected, refused, backend: getBackend(), device: y.device, y: y.tolistSync() }));',
+  ]);
+  const out = JSON.parse(r.stdout) as { selected: string; refused: string; backend: string; device: string; y: number[] };
+  expect(out).toMatchObject({ selected: 'native', backend: 'cpu', device: 'cpu', y: [2, 3] });
+  expect(out.refused).toMatch(/^DeviceError: ready: device "native" cannot start: the native addon failed to build: node-gyp rebuild failed/);
+  expect(out.refused).toContain('build it with `npm rebuild @tensile/backend-native`');
+  // One warning (the build's reason inside it may span lines).
+  expect(r.stderr.match(/cannot start/g)).toHaveLength(1);
+  expect(r.stderr).toMatch(/^tensile: device "native" cannot start \(the native addon failed to build: [^]*\); using "cpu" instead\n$/);
 }, 120_000);

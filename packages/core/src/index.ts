@@ -13,6 +13,7 @@ export {
   setBackend,
   getBackend,
   ready,
+  type ReadyOptions,
   listBackends,
   findBackend,
   getBackendObject,

@@ -90,10 +90,43 @@ export function getBackend(): string {
   return getBackendObject().name;
 }
 
-/** Finishes asynchronous start-up of one backend (default: the active one), rejecting with the reason it cannot start. */
-export async function ready(name?: string): Promise<void> {
+export interface ReadyOptions {
+  /**
+   * A registered device to use when this one cannot start: `ready` then warns once with the
+   * reason, makes the fallback the default device (when the failed one was) and starts it.
+   */
+  readonly fallback?: string;
+}
+
+// Each failed device warns once per fallback, however often ready() is called.
+const warnedFallbacks = new Set<string>();
+
+/**
+ * Finishes asynchronous start-up of one backend (default: the active one). A backend that cannot
+ * start rejects with a DeviceError naming it, the reason and the fix, the same for every backend,
+ * unless `options.fallback` names a device to use instead.
+ */
+export async function ready(name?: string | ReadyOptions, options: ReadyOptions = {}): Promise<void> {
+  if (typeof name === 'object') return ready(undefined, name);
   const b = getBackendObject(name);
-  await b.init();
+  if (options.fallback !== undefined && options.fallback !== b.name) getBackendObject(options.fallback);
+  try {
+    await b.init();
+  } catch (e) {
+    const reason = b.unavailableReason ?? (e instanceof Error ? e.message : String(e));
+    if (options.fallback === undefined || options.fallback === b.name)
+      throw new DeviceError(
+        `ready: device "${b.name}" cannot start: ${reason}` +
+          (b.name === 'cpu' ? '' : `. To use another device instead, call ready({ fallback: 'cpu' }) (it warns once)`),
+      );
+    const key = `${b.name}\u0000${options.fallback}`;
+    if (!warnedFallbacks.has(key)) {
+      warnedFallbacks.add(key);
+      console.warn(`tensile: device "${b.name}" cannot start (${reason}); using "${options.fallback}" instead`);
+    }
+    if (registry.active === b.name) registry.active = options.fallback;
+    return ready(options.fallback);
+  }
   await b.sync();
 }
 
