@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@tensile/backend-cpu';
 import { nativeBackend } from '@tensile/backend-native';
-import { describeBackend } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance/vitest';
 
 // Every golden case, the differential checks against cpu, fused-vs-composed, leak and no-fallback checks.
 describeBackend('native');

@@ -1,5 +1,5 @@
 import '@tensile/backend-wasm';
-import { describeBackend } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance/vitest';
 
 // Every golden case (ops, losses, layers, optimizers, schedulers, training), the
 // differential trials against cpu, the fused-vs-composed checks, the honesty

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import '@tensile/backend-cpu';
-import { describeBackend } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance/vitest';
 
 // Software adapters are slow: the whole suite takes about 40 s on llvmpipe with two cores.
 vi.setConfig({ testTimeout: 300_000 });

@@ -1,5 +1,4 @@
 export { runConformance, runGoldenCase, backendNames, backendRequests, matcher, DEFAULT_SEED, type ConformanceOptions, type BackendRequest } from './run.js';
-export { describeBackend, type DescribeOptions } from './describe.js';
 export { startBackend, loadBackendModules, resolveBackendModule, KNOWN_BACKENDS, type StartResult } from './backends.js';
 export { readGolden, goldenSet, PACKAGED_GOLDEN, toTensor, decodeNumber, decodeValue, goldenValues, CASE_KINDS, type GoldenCase, type GoldenFile, type GoldenTensor, type CaseKind, type GoldenSet, type GoldenRead } from './golden.js';
 export { validateFile, duplicateIds, formatProblem, GOLDEN_FORMAT_VERSION, MAX_TOLERANCE, KIND_LABELS, type Problem } from './validate.js';

@@ -83,6 +83,20 @@ describe.each([
   }, 120_000);
 });
 
+test('every package works through require() too (Node >= 20.19 loads ES modules from CommonJS), and each tarball carries the LICENSE', () => {
+  const names = PUBLIC.map(nameOf);
+  writeFileSync(join(app, 'required.cjs'), [
+    `for (const name of ${JSON.stringify(names)}) if (Object.keys(require(name)).length === 0) throw new Error(name + ' exported nothing');`,
+    "const { tensor } = require('tensile');",
+    'console.log(JSON.stringify(tensor([1, 2]).mul(3).tolistSync()));',
+  ].join('\n'));
+  const r = spawnSync(process.execPath, ['required.cjs'], { cwd: app, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.stdout.trim()).toBe('[3,6]');
+  const license = readFileSync(fileURLToPath(new URL('../../../LICENSE', import.meta.url)), 'utf8');
+  for (const name of names) expect(readFileSync(join(app, 'node_modules', name, 'LICENSE'), 'utf8'), name).toBe(license);
+});
+
 function runScript(name: string, lines: string[]): { stdout: string; stderr: string; status: number | null } {
   writeFileSync(join(app, name), lines.join('\n'));
   return spawnSync(process.execPath, [name], { cwd: app, encoding: 'utf8', env: withoutCompilers });

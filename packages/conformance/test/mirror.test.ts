@@ -1,4 +1,4 @@
-import { describeBackend } from '@tensile/conformance';
+import { describeBackend } from '@tensile/conformance/vitest';
 import { scratchBackend } from './scratch.js';
 
 // A faithful copy of cpu under another name: a non-cpu device as far as the suite can tell, so

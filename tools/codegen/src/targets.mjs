@@ -1,6 +1,6 @@
 // Every generated file, as text. Each starts with a banner naming its source,
 // so a reader knows not to edit it and where the truth lives.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { goldenStatus } from './golden-counts.mjs';
 import { nativeCallsH, nativeCallsTs } from './native-calls.mjs';
 import { apiVersion, cName, maxDims, path, DTYPE_C, ERROR_KINDS, externalSymbols, publicApi, statuses, wasmEntryApi } from './sources.mjs';
@@ -280,7 +280,15 @@ export function generate(core) {
 /** The generated files' paths, known without loading anything. */
 export const generatedFiles = () => Object.keys(TARGETS).map((t) => t.split('#')[0]);
 
+// Every published package carries the root LICENSE in its tarball (npm packs a package's own LICENSE only).
+const publishedPackages = readdirSync(path('packages')).filter((d) => {
+  const manifest = path(`packages/${d}/package.json`);
+  return existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).private !== true;
+});
+const rootLicense = () => readFileSync(path('LICENSE'), 'utf8');
+
 const TARGETS = {
+  ...Object.fromEntries(publishedPackages.map((d) => [`packages/${d}/LICENSE`, rootLicense])),
   'packages/kernels-c/include/tensile_ops.h': kernelsCOps,
   'packages/backend-native/csrc/generated/codes.h': nativeCodes,
   'packages/backend-native/csrc/generated/kc_prefix.h': nativePrefix,
