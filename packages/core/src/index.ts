@@ -47,6 +47,14 @@ export {
   type DiffOptions, type IsCloseOptions, type CdistOptions, type MeshgridOptions,
 } from './ops/tensor-ops.js';
 export { einsum } from './ops/einsum.js';
+export { tile } from './ops/tile.js';
+export { hypot } from './ops/hypot.js';
+export { cummax, cummin } from './ops/cumextreme.js';
+export { logcumsumexp } from './ops/logcumsumexp.js';
+export { median } from './ops/median.js';
+export { quantile, type QuantileOptions, type QuantileInterpolation } from './ops/quantile.js';
+export { searchsorted, type SearchsortedOptions } from './ops/searchsorted.js';
+export { bincount, bincountAsync, type BincountOptions } from './ops/bincount.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {

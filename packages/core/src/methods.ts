@@ -23,6 +23,13 @@ import * as V from './ops/view.js';
 import * as X from './ops/tensor-ops.js';
 import { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 import { Tensor } from './tensor.js';
+import { tile } from './ops/tile.js';
+import { hypot } from './ops/hypot.js';
+import { cummax, cummin } from './ops/cumextreme.js';
+import { logcumsumexp } from './ops/logcumsumexp.js';
+import { median } from './ops/median.js';
+import { quantile, type QuantileInterpolation, type QuantileOptions } from './ops/quantile.js';
+import { bincount, type BincountOptions } from './ops/bincount.js';
 
 setEngineOps({
   add: (a, b) => E.add(a, b),
@@ -125,7 +132,15 @@ const methods: Record<string, Method> = {
   equal(this: Tensor, o: Tensor) { return X.equal(this, o); },
   equalSync(this: Tensor, o: Tensor) { return X.equalSync(this, o); },
   cross(this: Tensor, o: Tensor, d?: number | null) { return X.cross(this, o, d); },
-  repeatInterleave(this: Tensor, r: number, d?: number | null) { return X.repeatInterleave(this, r, d); },
+  repeatInterleave(this: Tensor, r: number | Tensor, d?: number | null) { return X.repeatInterleave(this, r, d); },
+  tile(this: Tensor, ...d: Sizes) { return tile(this, ...d); },
+  hypot(this: Tensor, o: Tensor) { return hypot(this, o); },
+  cummax(this: Tensor, d: number) { return cummax(this, d); },
+  cummin(this: Tensor, d: number) { return cummin(this, d); },
+  logcumsumexp(this: Tensor, d: number) { return logcumsumexp(this, d); },
+  median(this: Tensor, d?: number, k?: boolean) { return d === undefined ? median(this) : median(this, d, k); },
+  quantile(this: Tensor, q: number | Tensor, d?: number | null | QuantileOptions, k?: boolean, i?: QuantileInterpolation) { return quantile(this, q, d, k, i); },
+  bincount(this: Tensor, o?: BincountOptions) { return bincount(this, o); },
   add_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.add_(this, o, alpha); },
   sub_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.sub_(this, o, alpha); },
   mul_(this: Tensor, o: TensorOrScalar) { return P.mul_(this, o); },

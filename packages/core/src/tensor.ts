@@ -106,7 +106,16 @@ export interface Tensor extends GeneratedTensorMethods {
     equal(other: Tensor): Promise<boolean>;
     equalSync(other: Tensor): boolean;
     cross(other: Tensor, dim?: number | null): Tensor;
-    repeatInterleave(repeats: number, dim?: number | null): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor;
+    tile(...dims: Sizes): Tensor;
+    hypot(other: Tensor): Tensor;
+    cummax(dim: number): R.ValuesIndices;
+    cummin(dim: number): R.ValuesIndices;
+    logcumsumexp(dim: number): Tensor;
+    median(): Tensor;
+    median(dim: number, keepdim?: boolean): R.ValuesIndices;
+    quantile(q: number | Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest' }, keepdim?: boolean, interpolation?: 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest'): Tensor;
+    bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor;
     /** int32 (PyTorch's int64, narrowed): float values must fit int32. */
     long(): Tensor;
     /** This tensor in other's dtype. */

@@ -1365,6 +1365,185 @@ def tensor_ops() -> list[dict]:
     return g.cases
 
 
+# ======================================================================================
+# sort-based and reduction tensor ops (issue 20): one group per op
+# ======================================================================================
+
+# Ties in every line (and -0 == 0), so an index rule that differs from PyTorch's shows.
+TIES = [[2.0, 1.0, 2.0, 1.0, 3.0, 2.0], [0.0, 5.0, -0.0, 5.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [4.0, -1.0, 3.0, 4.0, -1.0, 3.0]]
+
+
+def argsort_ties_cases() -> list[dict]:
+    g = Group('argsort')
+    for desc in [False, True]:
+        d = '-desc' if desc else ''
+        g.val('argsort', f'ties{d}', [A('input', T(TIES))], {'dim': 1, 'descending': desc}, note="ties keep their order (PyTorch 1.13's CPU sort is stable here)")
+        g.val('argsort', f'ties-dim0{d}', [A('input', T(TIES))], {'dim': 0, 'descending': desc})
+        g.val('argsort', f'int-ties{d}', [A('input', I([[3, -1, 7, 3, -1, 7], [0, 0, 0, 1, 1, 0]]))], {'dim': 1, 'descending': desc})
+    return g.cases
+
+
+def tile_cases() -> list[dict]:
+    g = Group('tile')
+    for tag, shape, dims in [('same-ndim', (2, 3), (2, 2)), ('fewer-dims', (2, 3), (3,)), ('more-dims', (2, 3), (2, 1, 2)), ('ones', (2, 3), (1, 1)), ('zero', (2, 3), (0, 2)),
+                             ('scalar', (), (3,)), ('scalar-2d', (), (2, 3)), ('empty', (0, 2), (2, 3)), ('empty-dims', (2, 3), ()), ('3d', (2, 1, 3), (1, 3, 2))]:
+        g.val('tile', tag, lambda r, shape=shape, dims=dims: [A('input', r.randn(*shape)), list(dims)])
+    g.val('tile', 'int', [A('input', I([[1, 2], [3, 4]])), [2, 1]])
+    g.val('tile', 'bool', [A('input', B([True, False])), [2, 2]])
+    g.err('tile', 'negative', lambda r: [A('input', r.randn(2)), [-1]])
+    return g.cases
+
+
+def hypot_cases() -> list[dict]:
+    g = Group('hypot')
+    for tag, a, b in [('same', (3, 4), (3, 4)), ('broadcast', (3, 1), (1, 4)), ('scalar', (), ()), ('scalar-other', (2, 3), ()), ('empty', (0, 3), (0, 3)), ('3d', (2, 3, 4), (3, 1))]:
+        g.val('hypot', tag, lambda r, a=a, b=b: [A('input', r.randn(*a)), A('other', r.randn(*b))])
+    g.val('hypot', 'large', [A('input', T([1e20, -3e30, 1e-25, 3.0])), A('other', T([1e20, 4e30, 1e-25, -4.0]))], note='no overflow or underflow: 1e20 squared is not float32')
+    g.val('hypot', 'specials', [A('input', T([0.0, -0.0, inf, -inf, nan, nan, 2.0, inf]), False), A('other', T([0.0, 0.0, nan, 1.0, 1.0, nan, -inf, inf]), False)], note='an infinite input gives inf even beside NaN')
+    g.val('hypot', 'zero-gradient', [A('input', T([0.0, 3.0])), A('other', T([0.0, 0.0]))], note='at (0, 0) the gradient is NaN (0 / 0), as PyTorch')
+    g.err('hypot', 'int', [A('input', I([3, 4])), A('other', I([4, 3]))])
+    g.err('hypot', 'shape', lambda r: [A('input', r.randn(2, 3)), A('other', r.randn(4))])
+    return g.cases
+
+
+def cumextreme_cases(op: str) -> list[dict]:
+    g = Group(op)
+    for shape, dim in [((3, 5), 1), ((3, 5), 0), ((2, 3, 4), -1), ((2, 3, 4), 1), ((7,), 0), ((), 0), ((0, 3), 0), ((0, 3), 1), ((1, 9), 1)]:
+        g.val(op, f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape))], {'dim': dim})
+    g.val(op, 'ties', [A('input', T(TIES))], {'dim': 1}, note='on ties the later index wins (x >= best)')
+    g.val(op, 'ties-dim0', [A('input', T(TIES))], {'dim': 0})
+    g.val(op, 'nan', [A('input', T([[1.0, nan, 2.0, nan, 5.0, -inf], [inf, 1.0, inf, -inf, nan, 0.0]]))], {'dim': 1}, note='a NaN holds from where it appears; its index is the latest NaN')
+    g.val(op, 'long', lambda r: [A('input', r.randn(2, 37))], {'dim': 1})
+    g.val(op, 'int', [A('input', I([[3, -1, 7, 7, 2, -1], [0, 5, -2, 5, 1, -2]]))], {'dim': 1})
+    g.val(op, 'bool', [A('input', B([[True, False, True, False], [False, False, True, True]]))], {'dim': 1})
+    g.err(op, 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+    return g.cases
+
+
+def logcumsumexp_cases() -> list[dict]:
+    g = Group('logcumsumexp')
+    for shape, dim in [((3, 5), 1), ((3, 5), 0), ((2, 3, 4), -1), ((2, 3, 4), 1), ((7,), 0), ((), 0), ((0, 3), 0), ((0, 3), 1), ((1, 9), 1)]:
+        g.val('logcumsumexp', f'{shape_tag(shape)}-dim{dim}', lambda r, shape=shape: [A('input', r.randn(*shape, scale=3.0))], {'dim': dim})
+    g.val('logcumsumexp', 'long', lambda r: [A('input', r.randn(2, 40, scale=3.0))], {'dim': 1})
+    g.val('logcumsumexp', 'wide-range', [A('input', T([[-1000.0, 0.0, -200.0, 100.0, 99.0, -50.0], [500.0, -500.0, 80.0, 500.0, 0.0, 1.0]]))], {'dim': 1},
+          note='prefixes far below the later maximum stay exact (no underflow to -inf)')
+    g.val('logcumsumexp', 'specials', [A('input', T([[-1000.0, 0.0, -inf, inf, 1.0], [-inf, -inf, 2.0, nan, 0.0]]), False)], {'dim': 1})
+    g.err('logcumsumexp', 'int', [A('input', I([[1, 2, 3]]))], {'dim': 1})
+    g.err('logcumsumexp', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2})
+    return g.cases
+
+
+def median_cases() -> list[dict]:
+    g = Group('median')
+    for shape in [(3, 5), (6,), (2, 3, 4), (), (1,), (4, 1)]:
+        g.val('median', f'all-{shape_tag(shape)}', lambda r, shape=shape: [A('input', r.randn(*shape))])
+    for shape, dim in [((3, 5), 1), ((3, 4), 1), ((3, 5), 0), ((2, 3, 4), -1), ((2, 3, 4), 1), ((6,), 0), ((), 0), ((0, 3), 1), ((1, 1), 1)]:
+        for keep in [False, True]:
+            g.val('median', f'{shape_tag(shape)}-dim{dim}{"-keepdim" if keep else ""}', lambda r, shape=shape, dim=dim: [A('input', r.randn(*shape)), dim], {'keepdim': keep})
+    g.val('median', 'ties', [A('input', T(TIES)), 1], note='the index of the value a stable sort puts at (n - 1) / 2')
+    g.val('median', 'ties-dim0', [A('input', T(TIES)), 0])
+    g.val('median', 'all-ties', [A('input', T(TIES))], note='the gradient is shared evenly by every entry equal to the median')
+    g.val('median', 'nan', [A('input', T([[1.0, nan, 2.0, nan], [3.0, 1.0, 2.0, 0.0], [inf, -inf, 0.5, 0.5]])), 1], note='a line with a NaN: NaN at its first NaN')
+    g.val('median', 'all-nan', [A('input', T([[1.0, nan, 2.0], [nan, 0.0, 3.0]]))], note='NaN; the gradient is shared by the NaNs')
+    g.val('median', 'int', [A('input', I([[3, -1, 7, 2, -1], [0, 5, 5, 1, 5]])), 1])
+    g.val('median', 'all-int', [A('input', I([[3, -1, 7, 2], [0, 5, 5, 1]]))])
+    g.val('median', 'all-empty', [A('input', T([]))], note='the median of nothing is NaN')
+    g.err('median', 'empty-dim', [A('input', torch.zeros(0, 3)), 0])
+    g.err('median', 'bool', [A('input', B([True, False, True]))])
+    g.err('median', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 2])
+    return g.cases
+
+
+def quantile_cases() -> list[dict]:
+    g = Group('quantile')
+    qs = T([0.0, 0.1, 0.25, 0.5, 0.7, 1.0])
+    for mode in ['linear', 'lower', 'higher', 'midpoint', 'nearest']:
+        g.val('quantile', f'{mode}-all', lambda r: [A('input', r.randn(3, 5)), A('q', qs, False)], {'interpolation': mode})
+        g.val('quantile', f'{mode}-dim1', lambda r: [A('input', r.randn(3, 5)), A('q', qs, False)], {'dim': 1, 'interpolation': mode})
+        g.val('quantile', f'{mode}-dim0-keepdim', lambda r: [A('input', r.randn(4, 3)), 0.4], {'dim': 0, 'keepdim': True, 'interpolation': mode})
+        # q * 5 must not land near a half for nearest: 0.1 * 5 is 0.5 in float64 but above it in float32.
+        g.val('quantile', f'{mode}-ties', [A('input', T(TIES)), A('q', T([0.0, 0.25, 0.5, 0.6, 1.0]) if mode == 'nearest' else qs, False)], {'dim': 1, 'interpolation': mode})
+    g.val('quantile', 'nearest-half', [A('input', T([[0.0, 1.0, 2.0, 3.0, 4.0], [5.0, 4.0, 3.0, 2.0, 1.0]])), A('q', T([0.125, 0.375, 0.625, 0.875]), False)], {'dim': 1, 'interpolation': 'nearest'},
+          note='nearest rounds half positions to even, as torch.round')
+    g.val('quantile', 'scalar-q', lambda r: [A('input', r.randn(3, 5)), 0.3], {'dim': 1})
+    g.val('quantile', 'q-0d', lambda r: [A('input', r.randn(3, 5)), A('q', T(0.6), False)], {'dim': -1})
+    g.val('quantile', 'all-keepdim', lambda r: [A('input', r.randn(2, 3, 4)), A('q', T([0.2, 0.9]), False)], {'keepdim': True})
+    g.val('quantile', '3d-dim1', lambda r: [A('input', r.randn(2, 3, 4)), A('q', T([0.2, 0.9]), False)], {'dim': 1})
+    g.val('quantile', 'scalar-input', lambda r: [A('input', r.randn()), 0.5])
+    g.val('quantile', 'one', lambda r: [A('input', r.randn(4, 1)), A('q', qs, False)], {'dim': 1})
+    g.val('quantile', 'nan', [A('input', T([[1.0, nan, 2.0, 0.5], [3.0, 1.0, 2.0, 0.0]])), A('q', T([0.0, 0.5, 1.0]), False)], {'dim': 1}, note='a line with a NaN gives NaN')
+    g.err('quantile', 'q-above-one', lambda r: [A('input', r.randn(3)), 1.5])
+    g.err('quantile', 'q-negative', lambda r: [A('input', r.randn(3)), A('q', T([0.5, -0.1]), False)])
+    g.err('quantile', 'int', [A('input', I([1, 2, 3])), 0.5])
+    g.err('quantile', 'empty', [A('input', T([])), 0.5])
+    g.err('quantile', 'q-2d', lambda r: [A('input', r.randn(3)), A('q', T([[0.5]]), False)])
+    g.err('quantile', 'bad-interpolation', lambda r: [A('input', r.randn(3)), 0.5], {'interpolation': 'foo'})
+    g.err('quantile', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 0.5], {'dim': 2})
+    return g.cases
+
+
+def searchsorted_cases() -> list[dict]:
+    g = Group('searchsorted')
+    seq = T([-1.0, 0.0, 0.0, 0.5, 2.0, 2.0, 2.0, 3.0])
+    vals = T([[-2.0, -1.0, 0.0, 0.25], [2.0, 3.0, 4.0, 0.5]])
+    for kw, tag in [({}, 'left'), ({'right': True}, 'right'), ({'side': 'right'}, 'side-right'), ({'side': 'left', 'right': False}, 'side-left'), ({'out_int32': True}, 'out-int32')]:
+        g.val('searchsorted', f'1d-{tag}', [A('sorted_sequence', seq, False), A('input', vals, False)], kw, note='values on and between boundaries, repeated boundaries')
+    g.val('searchsorted', 'nd-left', [A('sorted_sequence', T([[0.0, 1.0, 1.0, 3.0], [-2.0, -1.0, 5.0, 5.0]]), False), A('input', T([[1.0, 3.5, -1.0], [5.0, -3.0, 0.0]]), False)])
+    g.val('searchsorted', 'nd-right', [A('sorted_sequence', T([[0.0, 1.0, 1.0, 3.0], [-2.0, -1.0, 5.0, 5.0]]), False), A('input', T([[1.0, 3.5, -1.0], [5.0, -3.0, 0.0]]), False)], {'right': True})
+    g.val('searchsorted', 'random', lambda r: [A('sorted_sequence', r.randn(2, 3, 10).sort(-1).values, False), A('input', r.randn(2, 3, 7), False)])
+    g.val('searchsorted', 'scalar-value', [A('sorted_sequence', seq, False), 2.0], {'right': True})
+    g.val('searchsorted', 'int', [A('sorted_sequence', I([1, 3, 3, 7]), False), A('input', I([[0, 3], [7, 8]]), False)])
+    g.val('searchsorted', 'empty-values', [A('sorted_sequence', seq, False), A('input', T([]), False)])
+    g.val('searchsorted', 'empty-sequence', [A('sorted_sequence', T([]), False), A('input', T([1.0, 2.0]), False)])
+    g.val('searchsorted', 'sorter', [A('sorted_sequence', T([3.0, -1.0, 2.0, 0.0, 2.0]), False), A('input', T([2.0, -2.0, 0.5, 5.0]), False), A('sorter', I([1, 3, 2, 4, 0]), False)],
+          fn=lambda s, v, sorter, **k: torch.searchsorted(s, v, sorter=sorter, **k), note='an unsorted sequence with the indices that sort it')
+    g.val('searchsorted', 'sorter-right', [A('sorted_sequence', T([3.0, -1.0, 2.0, 0.0, 2.0]), False), A('input', T([2.0, -2.0, 0.5, 5.0]), False), A('sorter', I([1, 3, 2, 4, 0]), False)],
+          {'right': True}, fn=lambda s, v, sorter, **k: torch.searchsorted(s, v, sorter=sorter, **k))
+    g.err('searchsorted', 'leading-dims', [A('sorted_sequence', T([[1.0, 2.0], [3.0, 4.0]]), False), A('input', T([2.0, 3.0]), False)])
+    g.err('searchsorted', 'scalar-sequence', [A('sorted_sequence', T(1.0), False), A('input', T([2.0]), False)])
+    g.err('searchsorted', 'scalar-value-nd', [A('sorted_sequence', T([[1.0, 2.0]]), False), 2.0])
+    g.err('searchsorted', 'side-right-conflict', [A('sorted_sequence', T([1.0, 2.0]), False), A('input', T([2.0]), False)], {'side': 'left', 'right': True})
+    g.err('searchsorted', 'bad-side', [A('sorted_sequence', T([1.0, 2.0]), False), A('input', T([2.0]), False)], {'side': 'foo'})
+    g.err('searchsorted', 'sorter-shape', [A('sorted_sequence', T([1.0, 2.0]), False), A('input', T([2.0]), False), A('sorter', I([0]), False)],
+          fn=lambda s, v, sorter, **k: torch.searchsorted(s, v, sorter=sorter, **k))
+    return g.cases
+
+
+def bincount_cases() -> list[dict]:
+    g = Group('bincount')
+    x = I([0, 1, 1, 3, 7, 3, 3, 0])
+    g.val('bincount', 'counts', [A('input', x)])
+    g.val('bincount', 'minlength', [A('input', x)], {'minlength': 10})
+    g.val('bincount', 'minlength-short', [A('input', x)], {'minlength': 2}, note='minlength below max + 1 changes nothing')
+    g.val('bincount', 'weights', [A('input', x), A('weights', T([0.5, 1.0, -2.0, 3.0, 0.25, 1.5, -1.0, 2.0]), False)])
+    g.val('bincount', 'weights-minlength', [A('input', x), A('weights', T([0.5, 1.0, -2.0, 3.0, 0.25, 1.5, -1.0, 2.0]), False)], {'minlength': 9})
+    g.val('bincount', 'int-weights', [A('input', I([0, 2, 2])), A('weights', I([1, 2, 3]), False)], note='integer weights sum in float64 in PyTorch')
+    g.val('bincount', 'empty', [A('input', I([]))])
+    g.val('bincount', 'empty-minlength', [A('input', I([]))], {'minlength': 3})
+    g.val('bincount', 'random', lambda r: [A('input', r.randint(0, 20, 50))])
+    g.err('bincount', 'negative', [A('input', I([-1, 2]))])
+    g.err('bincount', '2d', [A('input', I([[1, 2]]))])
+    g.err('bincount', 'float', [A('input', T([1.0, 2.0]), False)])
+    g.err('bincount', 'bool', [A('input', B([True, False]))])
+    g.err('bincount', 'weights-length', [A('input', I([1, 2])), A('weights', T([1.0]), False)])
+    g.err('bincount', 'negative-minlength', [A('input', I([1, 2]))], {'minlength': -1})
+    return g.cases
+
+
+def repeat_interleave_tensor_cases() -> list[dict]:
+    g = Group('repeat_interleave_tensor')
+    for tag, shape, reps, dim in [('dim0', (3, 2), [1, 0, 2], 0), ('dim1', (2, 3), [2, 1, 3], 1), ('neg-dim', (2, 2, 3), [0, 1, 2], -1), ('flat', (2, 2), [1, 2, 0, 3], None),
+                                  ('one-count', (2, 3), [2], 1), ('0d-count', (2, 3), 3, 0), ('flat-one-count', (2, 2), [2], None), ('scalar', (), [3], None), ('all-zero', (2, 2), [0, 0], 0),
+                                  ('empty', (0, 2), [], 0)]:
+        g.val('repeat_interleave', f'tensor-{tag}', lambda r, shape=shape, reps=reps, dim=dim: [A('input', r.randn(*shape)), A('repeats', I(reps), False)] + ([] if dim is None else [dim]))
+    g.val('repeat_interleave', 'tensor-int', [A('input', I([[1, 2], [3, 4]])), A('repeats', I([2, 1]), False), 1])
+    g.err('repeat_interleave', 'tensor-length', lambda r: [A('input', r.randn(2, 2)), A('repeats', I([1, 2, 3]), False), 0])
+    g.err('repeat_interleave', 'tensor-negative', lambda r: [A('input', r.randn(2, 2)), A('repeats', I([1, -2]), False), 0])
+    g.err('repeat_interleave', 'tensor-float', lambda r: [A('input', r.randn(2, 2)), A('repeats', T([1.0, 2.0]), False), 0])
+    g.err('repeat_interleave', 'tensor-2d', lambda r: [A('input', r.randn(2, 2)), A('repeats', I([[1, 2]]), False), 0])
+    return g.cases
+
+
 GROUPS = {
     'elementwise': elementwise,
     'reduce': reduce,
@@ -1377,6 +1556,17 @@ GROUPS = {
     'misc': misc,
     'attention': attention,
     'tensor': tensor_ops,
+    'argsort': argsort_ties_cases,
+    'tile': tile_cases,
+    'hypot': hypot_cases,
+    'cummax': lambda: cumextreme_cases('cummax'),
+    'cummin': lambda: cumextreme_cases('cummin'),
+    'logcumsumexp': logcumsumexp_cases,
+    'median': median_cases,
+    'quantile': quantile_cases,
+    'searchsorted': searchsorted_cases,
+    'bincount': bincount_cases,
+    'repeat_interleave_tensor': repeat_interleave_tensor_cases,
 }
 
 

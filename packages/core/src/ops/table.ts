@@ -202,7 +202,16 @@ export const COMPOSITES = {
   cdist: composite('reduce', 'float-only', 'p-norm of every row difference of x1 [..., P, M] and x2 [..., R, M], computed directly', 2),
   meshgrid: composite('shape', 'any', "coordinate grids of 0-d/1-d tensors, 'ij' or 'xy', as expanded views"),
   multinomial: composite('index', 'sample', 'category indices drawn by weights on the shared generator: an exponential race p * (1 / Exp(1)) per row (or per sample with replacement), then a stable sort or argmax', 1, false),
-  repeatInterleave: composite('shape', 'any', 'each element repeated n times along a dim (or flattened), by unsqueeze, expand and reshape'),
+  repeatInterleave: composite('shape', 'any', 'each element repeated n times along a dim (or flattened), by unsqueeze, expand and reshape; a tensor of counts by indexSelect of host-built positions'),
+  tile: composite('shape', 'any', 'repeat with ones prepended to the dims'),
+  hypot: composite('elementwise', 'float-only', 'sqrt(a^2 + b^2) scaled by max(|a|, |b|), gradient a / hypot', 2),
+  cummax: composite('scan', 'same', 'running max and its index (later index on ties, NaN holds) by a log-step scan, values gathered'),
+  cummin: composite('scan', 'same', 'running min and its index (later index on ties, NaN holds) by a log-step scan, values gathered'),
+  logcumsumexp: composite('scan', 'float-only', 'log(cumsum(exp(x))) by a log-step scan of logaddexp'),
+  median: composite('scan', 'same', 'lower median (all, or values and indices along a dim) by a stable sort'),
+  quantile: composite('scan', 'float-only', 'quantiles by sort, gather and lerp (linear, lower, higher, midpoint, nearest)', 2),
+  searchsorted: composite('scan', 'index', 'insertion indices in a sorted last dim by counting comparisons', 2, false),
+  bincount: composite('index', 'reduce-sum', 'counts (or summed weights) per value by scatterAdd, length read on the host', 1, false),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;

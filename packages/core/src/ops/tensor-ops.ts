@@ -14,7 +14,7 @@ import { broadcastShapes, normalizeDim } from '../shape.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { castTo } from './cast.js';
 import { abs, add, eq, isinf, isnan, le, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, sub, where } from './elementwise.js';
-import { checkValues, indexSelect } from './indexing.js';
+import { checkValues, hostIndices, indexSelect } from './indexing.js';
 import { all, norm, sum } from './reduce.js';
 import { cat, clone, diagonal, expand, flatten, narrow, reshape, unsqueeze } from './view.js';
 import { deviceOf, deviceOfList, empty } from './util.js';
@@ -370,12 +370,14 @@ export function meshgrid(...args: (Tensor | readonly Tensor[] | MeshgridOptions)
 }
 
 /**
- * Each element repeated `repeats` times in a row along dim (PyTorch's repeat_interleave with an
- * integer count); without dim, over the flattened input.
+ * Each element repeated `repeats` times in a row along dim (PyTorch's repeat_interleave); without
+ * dim, over the flattened input. repeats is a count, or an int32 tensor (0-d, or 1-d with one count
+ * per entry along dim, or one count for all): the output's length is its sum, so its values are read
+ * on the host (a tensor built from JS data, or a device with synchronous readback).
  */
-export function repeatInterleave(x: Tensor, repeats: number, dim?: number | null): Tensor {
-  deviceOf('repeatInterleave', x);
-  if (isTensor(repeats)) throw new ValueError('repeatInterleave: a tensor of repeats is not supported yet; pass an integer count');
+export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: number | null): Tensor {
+  deviceOf('repeatInterleave', x, isTensor(repeats) ? repeats : null);
+  if (isTensor(repeats)) return repeatInterleaveTensor(x, repeats, dim);
   if (!Number.isInteger(repeats)) throw new ValueError(`repeatInterleave: repeats must be an integer, got ${String(repeats)}`);
   if (repeats < 0) throw new ValueError(`repeatInterleave: repeats can not be negative, got ${repeats}`);
   if (dim === undefined || dim === null) return tidy(() => repeatInterleave(flatten(x), repeats, 0));
@@ -386,6 +388,28 @@ export function repeatInterleave(x: Tensor, repeats: number, dim?: number | null
     const e = expand(u, [...x.shape.slice(0, d + 1), repeats, ...x.shape.slice(d + 1)]);
     return reshape(e, x.shape.map((s, i) => (i === d ? s * repeats : s)));
   });
+}
+
+function repeatInterleaveTensor(x: Tensor, repeats: Tensor, dim?: number | null): Tensor {
+  if (repeats.dtype !== 'int32')
+    throw new DTypeError(`repeatInterleave: repeats has to be an int32 tensor (PyTorch's Long), got ${repeats.dtype} of shape ${fmtShape(repeats.shape)}`);
+  if (repeats.ndim > 1) throw new ShapeError(`repeatInterleave: repeats must be 0-dim or 1-dim tensor, got shape ${fmtShape(repeats.shape)}`);
+  if (dim === undefined || dim === null) return tidy(() => repeatInterleaveTensor(flatten(x), repeats, 0));
+  if (x.ndim === 0) return tidy(() => repeatInterleaveTensor(reshape(x, [1]), repeats, 0));
+  const d = normalizeDim('repeatInterleave', dim, x.ndim);
+  const n = x.shape[d]!;
+  const r = hostIndices(repeats);
+  if (r === null)
+    throw new ValueError(`repeatInterleave: the output length is the sum of repeats (shape ${fmtShape(repeats.shape)}), which this device reads asynchronously; build repeats from JS data`);
+  if (r.length !== 1 && r.length !== n)
+    throw new ShapeError(`repeatInterleave: repeats must have the same size as input along dim, but got repeats.size(0) = ${r.length} and input.size(${d}) = ${n}`);
+  const positions: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = r.length === 1 ? r[0]! : r[i]!;
+    if (c < 0) throw new ValueError(`repeatInterleave: repeats can not be negative, got ${c}`);
+    for (let k = 0; k < c; k++) positions.push(i);
+  }
+  return tidy(() => pick(x, d, positions));
 }
 
 /**
