@@ -79,3 +79,25 @@ describe('constructors and options', () => {
       expect(() => m(leaf)).toThrow(/in-place/);
   });
 });
+
+describe('README example (More activations and small layers)', () => {
+  test('runs as written and gives the values its comments say', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const at = readme.indexOf('### More activations and small layers');
+    const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+    const tensile = await import('tensile');
+    const ts = (await import('typescript')).default;
+    let js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    js = js.replace(/^import \{([^}]*)\} from 'tensile';$/m, 'const {$1} = tensile;').replace(/^console\.log.*$/m, '');
+    const s = new Function('tensile', `${js}\nreturn { hs, p, unit, hot, halves, params };`)(tensile) as Record<string, Tensor & nn.Module>;
+    const v = (t: Tensor) => Array.from(t.dataSync());
+    expect(v(s.hs!)).toEqual([-0, -0, 0, 3, 4, 6]);
+    expect(v(s.p!).map((a) => Number(a.toFixed(5)))).toEqual([-0.4, -0.3, 0, 3, 4, 6]);
+    expect(v(s.unit!).map((a) => Number(a.toFixed(5)))).toEqual([0.6, 0.8, 0, 0]);
+    expect(s.hot!.dtype).toBe('int32');
+    expect(v(s.hot!)).toEqual([1, 0, 0, 0, 0, 1]);
+    expect(v(s.halves!)).toEqual([0.5, 1]);
+    expect(Object.keys((s.params as unknown as nn.Module).stateDict())).toEqual(['scale']);
+  });
+});
