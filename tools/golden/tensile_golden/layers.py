@@ -575,6 +575,198 @@ def dropout() -> Cases:
     return c
 
 
+# --- more activations (issue 20) -------------------------------------------------------------
+
+
+def kink_values(*points: float) -> Callable[[Rng], list]:
+    """Each point, and just beside it on both sides: PyTorch's subgradient at the kink is what the gradient pins."""
+    vals = [v for p in points for v in (p - 0.25, p, p + 0.25)]
+    return lambda r: [Arg('input', torch.tensor(vals, dtype=torch.float32), True)]
+
+
+def relu6() -> Cases:
+    c = Cases('ReLU6', ['min(max(x, 0), 6), i.e. hardtanh(x, 0, 6): the gradient is 0 at 0 and at 6', INPLACE_NOTE])
+    activation_common(c, {}, kinks=True, inplace=True, nan_grad=False, scale=4.0)
+    c.value('kinks/0-and-6', {}, kink_values(0.0, 6.0))
+    c.value('grid', {}, lambda r: [Arg('input', grid(r, (3, 6), lo=-14, hi=15), True)])
+    return c
+
+
+def hardswish() -> Cases:
+    c = Cases('Hardswish', ['x * relu6(x + 3) / 6; the gradient is x / 3 + 1/2 on [-3, 3] (-1/2 at -3, 3/2 at 3), 0 below -3, 1 above 3', INPLACE_NOTE])
+    activation_common(c, {}, inplace=True, scale=3.0, nan_grad=False)
+    # Three elements: torch's scalar kernel in both passes. Its vectorised CPU kernel (8 float32 or 4
+    # float64 lanes) gives 1 at x == 3, unlike its scalar kernel, its CUDA kernel and its decomposition.
+    note = "at x == 3 the gradient is 3/2 (torch's scalar CPU kernel, CUDA kernel and decomposition; its vectorised CPU kernel says 1), at -3 it is -1/2"
+    c.value('kink-3', {}, kink_values(3.0), note=note)
+    c.value('kink--3', {}, kink_values(-3.0), note=note)
+    c.value('kink-0', {}, kink_values(0.0))
+    return c
+
+
+def hardsigmoid() -> Cases:
+    c = Cases('Hardsigmoid', ['relu6(x + 3) / 6; the gradient is 1/6 strictly inside (-3, 3) and 0 at and beyond -3 and 3', INPLACE_NOTE])
+    activation_common(c, {}, kinks=True, inplace=True, scale=3.0)
+    c.value('kinks/-3-and-3', {}, kink_values(-3.0, 3.0))
+    return c
+
+
+def selu() -> Cases:
+    c = Cases('SELU', ['scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), alpha = 1.6732632423543772, scale = 1.0507009873554805; the gradient at 0 is scale * alpha', INPLACE_NOTE])
+    activation_common(c, {}, kinks=True, inplace=True, nan_grad=False)
+    return c
+
+
+def celu() -> Cases:
+    c = Cases('CELU', ['max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); the gradient at 0 is 1', INPLACE_NOTE])
+    activation_common(c, {}, kinks=True, inplace=True, nan_grad=False)
+    for a in [0.5, 2.0, -1.0]:
+        c.value(f'alpha-{a}', {'alpha': a}, lambda r: [Arg('input', grid(r, (3, 4)), True)])
+    c.value('alpha-0.3/large', {'alpha': 0.3}, lambda r: [Arg('input', r.uniform(2, 3, lo=5, hi=60) * r.sign(2, 3), True)])
+    c.value('alpha-1.5/inplace', {'alpha': 1.5, 'inplace': True}, lambda r: [Arg('input', r.randn(2, 4), False)])
+    c.error('alpha-0', {'alpha': 0.0}, [('input', (2, 3))])
+    return c
+
+
+def glu() -> Cases:
+    c = Cases('GLU', ['a * sigmoid(b), where a and b are the first and second halves of the input along dim (default -1), whose size must be even'])
+    c.value('default', {}, [('input', (3, 4))])
+    c.value('dim-0', {'dim': 0}, [('input', (4, 3))])
+    c.value('dim-1/3d', {'dim': 1}, [('input', (2, 6, 2))])
+    c.value('dim--2/3d/eval', {'dim': -2}, [('input', (2, 2, 3))], mode='eval')
+    c.value('1d', {}, [('input', (6,))])
+    c.value('size-2', {}, [('input', (3, 2))])
+    c.value('large', {}, lambda r: [Arg('input', r.uniform(2, 4, lo=15, hi=90) * r.sign(2, 4), True)])
+    c.value('nan-inf', {}, lambda r: [Arg('input', torch.tensor([[NAN, 1.0, 0.5, -1.0], [2.0, INF, -INF, 30.0]]), False)], note='forward only: torch\'s float32 and float64 gradients at inf differ')
+    c.value('empty', {}, [('input', (0, 4))])
+    c.value('input-no-grad', {}, [('input', (2, 4), False)])
+    c.error('odd-size', {}, [('input', (2, 3))])
+    c.error('odd-size/dim-0', {'dim': 0}, [('input', (3, 2))])
+    c.error('scalar', {}, [('input', ())])
+    c.error('dim-out-of-range', {'dim': 2}, [('input', (2, 4))])
+    c.error('int-input', {}, [ints('input', 2, 4)])
+    return c
+
+
+def threshold() -> Cases:
+    c = Cases('Threshold', ['value where x <= threshold, x elsewhere; the gradient is 0 at x == threshold (and below)', INPLACE_NOTE])
+    o = {'threshold': 0.5, 'value': -2.0}
+    activation_common(c, o, kinks=True, inplace=True)
+    c.value('kinks/at-threshold', o, kink_values(0.5, 0.0))
+    for th, v in [(0.0, 0.0), (-1.0, 5.0), (2.0, 2.0), (1.5, 20.0)]:
+        c.value(f'threshold-{th}/value-{v}', {'threshold': th, 'value': v}, lambda r: [Arg('input', grid(r, (3, 6)), True)])
+    c.value('value-inf', {'threshold': 0.0, 'value': INF}, lambda r: [Arg('input', grid(r, (2, 4)), True)])
+    return c
+
+
+def softmin() -> Cases:
+    c = Cases('Softmin', ['softmax(-x, dim); dim null (or absent): PyTorch\'s legacy implicit dim, 0 for 0-, 1- and 3-d inputs and 1 otherwise'])
+    for dim in [0, 1, -1]:
+        c.value(f'dim-{dim}/2d', {'dim': dim}, lambda r: [Arg('input', r.randn(3, 4, scale=2), True)])
+    c.value('dim-2/3d', {'dim': 2}, lambda r: [Arg('input', r.randn(2, 3, 3, scale=2), True)])
+    c.value('dim-0/scalar', {'dim': 0}, lambda r: [Arg('input', r.randn(), True)])
+    for shape in [(5,), (3, 4), (2, 3, 2)]:
+        c.value(f'dim-implicit/{len(shape)}d', {}, lambda r, s=shape: [Arg('input', r.randn(*s), True)])
+    c.value('large-logits', {'dim': 1}, lambda r: [Arg('input', r.randn(2, 4, scale=300), True)])
+    c.value('inf-entries', {'dim': 1}, lambda r: [Arg('input', torch.tensor([[0.5, INF, 1.5, INF], [INF, 2.0, 0.0, 1.0]]), True)], note='+inf gets probability 0')
+    c.value('empty', {'dim': 1}, [('input', (0, 3))])
+    c.value('input-no-grad/eval', {'dim': 0}, [('input', (3, 2), False)], mode='eval')
+    c.error('dim-out-of-range', {'dim': 2}, [('input', (2, 3))])
+    c.error('int-input', {'dim': 1}, [ints('input', 2, 3)])
+    return c
+
+
+def prelu() -> Cases:
+    c = Cases('PReLU', ['x where x > 0, weight * x elsewhere; weight is [numParameters], one slope or one per channel (dim 1, or dim 0 of a 1-d input); the gradient at 0 is weight',
+                        'params give weight its own values (torch initialises it to init, default 0.25)'])
+    c.value('one-slope/2d', {}, lambda r: [Arg('input', grid(r, (3, 4)), True)])
+    c.value('one-slope/4d', {}, [('input', (2, 3, 2, 2))])
+    c.value('one-slope/scalar', {}, [('input', ())])
+    c.value('one-slope/1d', {}, [('input', (5,))])
+    c.value('channels/2d', {'numParameters': 4}, lambda r: [Arg('input', grid(r, (3, 4)), True)])
+    c.value('channels/3d', {'numParameters': 3}, [('input', (2, 3, 4))])
+    c.value('channels/4d/eval', {'numParameters': 2}, [('input', (2, 2, 3, 2))], mode='eval')
+    c.value('init', {'init': 0.1}, [('input', (2, 3))])
+    c.value('kinks', {'numParameters': 3}, lambda r: [Arg('input', torch.tensor([[0.0, -0.0, 0.5], [-0.5, 0.0, 0.0]]), True)])
+    c.value('input-no-grad', {'numParameters': 3}, [('input', (2, 3), False)], note='only param:weight gets a gradient')
+    c.value('nan-inf', {}, lambda r: [Arg('input', with_specials(r, (2, 4), [INF, -INF, 0.0]), True)])
+    c.value('empty', {'numParameters': 3}, [('input', (0, 3))])
+    c.error('channel-mismatch', {'numParameters': 3}, [('input', (2, 4))])
+    c.error('channels/scalar', {'numParameters': 3}, [('input', ())])
+    c.error('channels/1d', {'numParameters': 5}, [('input', (5,))], note='a 1-d input has one channel')
+    c.error('int-input', {}, [ints('input', 2, 3)])
+    return c
+
+
+def cosine_similarity() -> Cases:
+    c = Cases('CosineSimilarity', ['forward(x1, x2): sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along dim (default 1), x1 and x2 broadcast together'])
+    c.value('default', {}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('dim-0', {'dim': 0}, [('x1', (4, 3)), ('x2', (4, 3))])
+    c.value('dim--1/3d', {'dim': -1}, [('x1', (2, 3, 4)), ('x2', (2, 3, 4))])
+    c.value('broadcast', {}, [('x1', (3, 4)), ('x2', (1, 4))])
+    c.value('broadcast/3d', {'dim': -1}, [('x1', (2, 1, 4)), ('x2', (3, 4))])
+    c.value('1d/dim-0/eval', {'dim': 0}, [('x1', (5,)), ('x2', (5,))], mode='eval')
+    c.value('eps', {'eps': 0.5}, lambda r: [Arg('x1', r.randn(3, 4, scale=0.1), False), Arg('x2', r.randn(3, 4), True)],
+            note="x1's norms are below eps, clamped to eps; no x1 gradient: torch 1.13's clamps its saved norm in place (its gradient becomes x1 / eps), 2.x's and Tensile's pass the norm's own gradient")
+    c.value('zero-vector', {}, lambda r: [Arg('x1', torch.tensor([[0.0, 0.0, 0.0], [1.0, 2.0, -1.0]]), True), Arg('x2', r.randn(2, 3), True)])
+    c.value('parallel', {}, lambda r: (lambda x: [Arg('x1', x, True), Arg('x2', x * 2.5, True)])(r.randn(2, 3)))
+    c.value('only-x1-grad', {}, [('x1', (3, 4)), ('x2', (3, 4), False)])
+    c.error('shape-mismatch', {}, [('x1', (3, 4)), ('x2', (2, 4))])
+    c.error('dim-out-of-range', {'dim': 2}, [('x1', (3, 4)), ('x2', (3, 4))])
+    return c
+
+
+def pairwise_distance() -> Cases:
+    c = Cases('PairwiseDistance', ['forward(x1, x2): ||x1 - x2 + eps||_p over the last dim (eps default 1e-6), x1 and x2 broadcast together'])
+    c.value('default', {}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('keepdim', {'keepdim': True}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('p-1', {'p': 1.0}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('p-3/eval', {'p': 3.0}, [('x1', (2, 5)), ('x2', (2, 5))], mode='eval')
+    c.value('p-inf', {'p': INF}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('eps-0.1', {'eps': 0.1}, [('x1', (3, 4)), ('x2', (3, 4))])
+    c.value('broadcast', {}, [('x1', (3, 4)), ('x2', (4,))])
+    c.value('3d', {}, [('x1', (2, 3, 4)), ('x2', (2, 3, 4))])
+    c.value('1d', {}, [('x1', (4,)), ('x2', (4,))])
+    c.value('equal-inputs', {}, lambda r: (lambda x: [Arg('x1', x, True), Arg('x2', x.clone(), True)])(r.randn(2, 3)), note='eps keeps the gradient finite where x1 == x2')
+    c.value('only-x2-grad', {'keepdim': True}, [('x1', (3, 4), False), ('x2', (3, 4))])
+    c.error('shape-mismatch', {}, [('x1', (3, 4)), ('x2', (3, 5))])
+    return c
+
+
+def unflatten() -> Cases:
+    c = Cases('Unflatten', ['splits dim into unflattenedSize (one -1 is inferred)'])
+    c.value('dim-1', {'dim': 1, 'unflattenedSize': [2, 3]}, [('input', (4, 6))])
+    c.value('dim-0', {'dim': 0, 'unflattenedSize': [2, 2]}, [('input', (4, 3))])
+    c.value('dim--1/3d/eval', {'dim': -1, 'unflattenedSize': [3, 1, 2]}, [('input', (2, 2, 6))], mode='eval')
+    c.value('inferred', {'dim': 1, 'unflattenedSize': [-1, 2]}, [('input', (3, 8))])
+    c.value('single', {'dim': 1, 'unflattenedSize': [4]}, [('input', (2, 4))])
+    c.value('empty', {'dim': 1, 'unflattenedSize': [2, 0]}, [('input', (3, 0))])
+    int_input_case(c, {'dim': 1, 'unflattenedSize': [3, 1]})
+    c.error('bad-sizes', {'dim': 1, 'unflattenedSize': [4, 2]}, [('input', (2, 6))])
+    c.error('dim-out-of-range', {'dim': 2, 'unflattenedSize': [2, 3]}, [('input', (2, 6))])
+    return c
+
+
+def channel_dropout(layer: str, shape: Sequence[int]) -> Callable[[], Cases]:
+    def gen() -> Cases:
+        c = Cases(layer, ['only deterministic cases: p = 0 or eval mode is the identity, p = 1 in training zeroes everything; random masks are checked in nn\'s own tests', INPLACE_NOTE])
+        c.value('p-0/train', {'p': 0.0}, [('input', shape)])
+        c.value('default-p/eval', {}, [('input', shape)], mode='eval')
+        c.value('p-1/train', {'p': 1.0}, [('input', shape)])
+        c.value('p-1/train/nan-inf', {'p': 1.0}, lambda r: [Arg('input', with_specials(r, shape, [NAN, INF]), True)])
+        c.value('p-1/inplace', {'p': 1.0, 'inplace': True}, [('input', shape, False)])
+        c.value('empty/train', {'p': 0.5}, [('input', (0, *shape[1:]))])
+        c.error('p-negative', {'p': -0.1}, [('input', shape)])
+        c.error('p-above-1', {'p': 1.5}, [('input', shape)])
+        if layer == 'Dropout1d':
+            c.value('unbatched/p-1', {'p': 1.0}, [('input', shape[1:])])
+            c.error('4d-input', {'p': 0.5}, [('input', (2, 2, 2, 2))])
+            c.error('1d-input', {'p': 0.5}, [('input', (4,))])
+        return c
+    gen.__name__ = layer
+    return gen
+
+
 # --- embedding and normalization -------------------------------------------------------------
 
 
@@ -1498,6 +1690,23 @@ LAYERS: list[Callable[[], Cases]] = [
     max_pool('MaxPool1d', 1), max_pool('MaxPool2d', 2), avg_pool('AvgPool1d', 1), avg_pool('AvgPool2d', 2),
     adaptive_avg_pool('AdaptiveAvgPool1d', 1), adaptive_avg_pool('AdaptiveAvgPool2d', 2),
     recurrent('LSTM'), recurrent('GRU'), multihead_attention,
+    relu6,
+    hardswish,
+    hardsigmoid,
+    selu,
+    celu,
+    glu,
+    simple('LogSigmoid', ['log(sigmoid(x)) = -softplus(-x)']),
+    simple('Softsign', ['x / (1 + |x|)']),
+    simple('Tanhshrink', ['x - tanh(x)']),
+    threshold,
+    softmin,
+    prelu,
+    cosine_similarity,
+    pairwise_distance,
+    unflatten,
+    channel_dropout('Dropout1d', (2, 3, 4)),
+    channel_dropout('Dropout2d', (2, 3, 2, 2)),
 ]
 
 

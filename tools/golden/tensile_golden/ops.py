@@ -911,6 +911,17 @@ def nn() -> list[dict]:
     g.val('dropout', 'eval', lambda r: [A('input', r.randn(3, 4)), 0.5, False], fn=F.dropout, note='training=False: the identity')
     g.val('dropout', 'p0', lambda r: [A('input', r.randn(3, 4)), 0.0, True], fn=F.dropout, note='p=0: the identity')
     g.err('dropout', 'p-out-of-range', lambda r: [A('input', r.randn(3)), 1.5], fn=F.dropout)
+    # normalize: x / max(||x||_p, eps) along dim (default p 2, dim 1, eps 1e-12)
+    g.val('normalize', 'default', lambda r: [A('input', r.randn(3, 4))], fn=F.normalize)
+    g.val('normalize', 'dim0-p1', lambda r: [A('input', r.randn(3, 4))], {'p': 1.0, 'dim': 0}, fn=F.normalize)
+    g.val('normalize', 'dim-1-p3', lambda r: [A('input', r.randn(2, 3, 4))], {'p': 3.0, 'dim': -1}, fn=F.normalize)
+    g.val('normalize', 'p-inf', lambda r: [A('input', r.randn(3, 4))], {'p': inf}, fn=F.normalize)
+    g.val('normalize', '1d-dim0', lambda r: [A('input', r.randn(5))], {'dim': 0}, fn=F.normalize)
+    g.val('normalize', 'eps-clamps', lambda r: [A('input', r.randn(3, 4, scale=0.01))], {'eps': 0.5}, fn=F.normalize, note='every norm is below eps: x / eps, the norm gets no gradient')
+    g.val('normalize', 'zero-row', [A('input', T([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]]))], fn=F.normalize, note='a zero vector stays zero (eps)')
+    g.val('normalize', 'empty', [A('input', torch.zeros(0, 3))], fn=F.normalize)
+    g.err('normalize', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4))], {'dim': 2}, fn=F.normalize)
+    g.err('normalize', 'int', [A('input', I([[1, 2], [3, 4]]))], fn=F.normalize)
     return g.cases
 
 

@@ -62,6 +62,7 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   index_put: op('input indices values accumulate'),
   take_along_dim: op('input indices dim'),
   one_hot: op('input numClasses'),
+  normalize: withOptions('input p dim eps', 1),
   add_: op('input other alpha'),
   sub_: op('input other alpha'),
   select: op('input dim index'),

@@ -4,3 +4,7 @@ export * from './layers.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './attention.js';
+export * from './activations.js';
+export * from './normalize.js';
+export { oneHot } from '@tensile/core';
+export * from './channel-dropout.js';

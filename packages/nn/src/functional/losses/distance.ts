@@ -1,4 +1,4 @@
-import { type Tensor, add, div, mul, norm, sub, sum, tidy } from '@tensile/core';
+import { type Tensor, add, div, mul, norm, normalizeDim, sub, sum, tidy } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
 import { asFloat, broadcastAll, floatArg, floatDtypeOf, numericArg } from './checks.js';
 
@@ -25,7 +25,8 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keep
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
   const op = 'cosineSimilarity';
-  broadcastAll(op, floatArg(op, x1, 'x1'), floatArg(op, x2, 'x2'));
+  const shape = broadcastAll(op, floatArg(op, x1, 'x1'), floatArg(op, x2, 'x2'));
+  normalizeDim(op, dim, shape.length);
   return tidy(() => {
     const n1 = clampMinIdentityGrad('cosineSimilarityNormClamp', norm(x1, 2, dim, true), eps);
     const n2 = clampMinIdentityGrad('cosineSimilarityNormClamp', norm(x2, 2, dim, true), eps);
