@@ -1155,7 +1155,7 @@ def recurrent(layer: str) -> Callable[[], Cases]:
             f"forward(input{', (h_0, c_0)' if lstm else ', h_0'}): args are input, then {' and '.join(states)} when the case gives an initial state (zeros when absent); output is {outs}, gradOutput one entry per output (null: no gradient flows from it)",
             'input is (L, N, inputSize), or (N, L, inputSize) with batchFirst, or unbatched (L, inputSize); states are (numLayers * directions, N, hiddenSize), or (numLayers * directions, hiddenSize) unbatched, also with batchFirst; output\'s last dim is directions * hiddenSize',
             'params: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} per layer k, with suffix _reverse for the backward direction; gates stacked along dim 0 ('
-            + ('LSTM: input, forget, cell, output' if lstm else 'GRU: reset, update, new; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))') + ')',
+            + ('LSTM: input, forget, cell, output' if lstm else 'RNN: one gate, h = nonlinearity(W_ih x + b_ih + W_hh h + b_hh)' if layer == 'RNN' else 'GRU: reset, update, new; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))') + ')',
             'dropout > 0 only in eval mode (or with one layer, where it is never applied), so every case is deterministic',
         ], call=rnn_call(lstm))
         I, H = 3, 2
@@ -1236,6 +1236,81 @@ def recurrent(layer: str) -> Callable[[], Cases]:
             c.error('proj-size-negative', {'inputSize': I, 'hiddenSize': 3, 'projSize': -1})
         else:
             c.error('proj-size', {'inputSize': I, 'hiddenSize': 3, 'projSize': 2}, note='only LSTM has projections')
+        if layer == 'RNN':
+            ro = {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'relu'}
+            c.value('relu', ro, args(4, 2, I, H, S1))
+            c.value('relu/no-initial-state', ro, args(3, 2, I, H, S1, init=False))
+            c.value('relu/2-layers/bidirectional/batch-first', {**ro, 'numLayers': 2, 'bidirectional': True, 'batchFirst': True}, args(3, 2, I, H, 4, batch_first=True))
+            c.value('relu/unbatched/no-bias', {**ro, 'bias': False}, args(3, None, I, H, S1))
+            c.value('tanh-explicit', {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'tanh'}, args(3, 2, I, H, S1))
+            c.error('unknown-nonlinearity', {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'sigmoid'})
+        return c
+    gen.__name__ = layer
+    return gen
+
+
+def cell_call(lstm: bool) -> Call:
+    def call(m, args):
+        if len(args) == 1:
+            return m(args[0])
+        return m(args[0], (args[1], args[2])) if lstm else m(args[0], args[1])
+    return call
+
+
+def recurrent_cell(layer: str) -> Callable[[], Cases]:
+    lstm = layer == 'LSTMCell'
+    states = ['h_0', 'c_0'] if lstm else ['h_0']
+
+    def args(N: int | None, I: int, H: int, *, init: bool = True, grads: Sequence[bool] | None = None, input_grad: bool = True) -> Callable[[Rng], list]:
+        def f(r: Rng) -> list:
+            out = [Arg('input', r.randn(*((I,) if N is None else (N, I))), input_grad)]
+            if init:
+                for i, n in enumerate(states):
+                    out.append(Arg(n, r.randn(*((H,) if N is None else (N, H)), scale=0.5), True if grads is None else grads[i]))
+            return out
+        return f
+
+    def gen() -> Cases:
+        c = Cases(layer, [
+            f"forward(input{', (h_0, c_0)' if lstm else ', h_0'}): args are input, then {' and '.join(states)} when the case gives a state (zeros when absent); output is {'[h_1, c_1]' if lstm else 'h_1'}",
+            'input is (N, inputSize) or unbatched (inputSize); states (N, hiddenSize) or (hiddenSize); params weight_ih, weight_hh, bias_ih, bias_hh with the gates stacked along dim 0 as in the sequence layer',
+        ], call=cell_call(lstm))
+        I, H = 3, 2
+        o = {'inputSize': I, 'hiddenSize': H}
+        c.value('basic', o, args(4, I, H))
+        c.value('no-state', o, args(2, I, H, init=False))
+        c.value('eval', o, args(2, I, H), mode='eval')
+        c.value('no-bias', {**o, 'bias': False}, args(3, I, H))
+        c.value('unbatched', o, args(None, I, H))
+        c.value('unbatched/no-state', o, args(None, I, H, init=False))
+        c.value('batch-1', o, args(1, I, H))
+        c.value('hidden-1', {'inputSize': I, 'hiddenSize': 1}, args(3, I, 1))
+        c.value('hidden-4', {'inputSize': 2, 'hiddenSize': 4}, args(2, 2, 4))
+        c.value('input-size-0', {'inputSize': 0, 'hiddenSize': H}, args(2, 0, H), note='no input features: only the biases and the recurrence act')
+        c.value('state-no-grad', o, args(2, I, H, grads=[False] * len(states)))
+        c.value('input-no-grad', o, args(2, I, H, input_grad=False))
+        c.value('large-inputs', o, lambda r: [Arg('input', r.randn(2, I, scale=20), True)], note='saturated gates')
+        c.value('nan-input', o, lambda r: [Arg('input', with_specials(r, (2, I), [NAN]), True)])
+        if lstm:
+            c.value('only-h-gradient', o, args(2, I, H), grad_mask=[True, False])
+            c.value('only-c-gradient', o, args(2, I, H), grad_mask=[False, True])
+            c.value('only-c0-grad', o, args(2, I, H, grads=[False, True]))
+        if layer == 'RNNCell':
+            c.value('relu', {**o, 'nonlinearity': 'relu'}, args(4, I, H))
+            c.value('relu/unbatched/no-bias', {**o, 'nonlinearity': 'relu', 'bias': False}, args(None, I, H))
+            c.error('unknown-nonlinearity', {**o, 'nonlinearity': 'sigmoid'}, args(2, I, H))
+        c.error('input-size-mismatch', o, args(2, I + 1, H, init=False))
+        c.error('3d-input', o, lambda r: [Arg('input', r.randn(2, 1, I), True)])
+        c.error('0d-input', o, lambda r: [Arg('input', r.randn(), True)])
+        c.error('state-wrong-batch', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(3, H), True) for n in states])
+        c.error('state-wrong-hidden', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(2, H + 1), True) for n in states])
+        if lstm:
+            c.error('c0-wrong-hidden', o, lambda r: [Arg('input', r.randn(2, I), True), Arg('h_0', r.randn(2, H), True), Arg('c_0', r.randn(2, H + 1), True)])
+        c.error('unbatched-input-batched-state', o, lambda r: [Arg('input', r.randn(I), True)] + [Arg(n, r.randn(1, H), True) for n in states])
+        c.error('batched-input-unbatched-state', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(H), True) for n in states])
+        c.error('int-input', o, [ints('input', 2, I)])
+        c.error('hidden-size-negative', {'inputSize': I, 'hiddenSize': -2})
+        c.error('input-size-negative', {'inputSize': -1, 'hiddenSize': H})
         return c
     gen.__name__ = layer
     return gen
@@ -1498,6 +1573,10 @@ LAYERS: list[Callable[[], Cases]] = [
     max_pool('MaxPool1d', 1), max_pool('MaxPool2d', 2), avg_pool('AvgPool1d', 1), avg_pool('AvgPool2d', 2),
     adaptive_avg_pool('AdaptiveAvgPool1d', 1), adaptive_avg_pool('AdaptiveAvgPool2d', 2),
     recurrent('LSTM'), recurrent('GRU'), multihead_attention,
+    recurrent('RNN'),
+    recurrent_cell('RNNCell'),
+    recurrent_cell('LSTMCell'),
+    recurrent_cell('GRUCell'),
 ]
 
 

@@ -10,5 +10,6 @@ export * from './batch-norm.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './rnn.js';
+export * from './rnn-cell.js';
 export * from './bilinear.js';
 export * from './transformer.js';
