@@ -637,6 +637,90 @@ def embedding() -> Cases:
     return c
 
 
+def bag_by_definition(m: torch.nn.Module, args: list) -> torch.Tensor:
+    """EmbeddingBag (1-D input with offsets, mode sum or mean) computed from its definition: F.embedding's rows, then each bag's sum or mean."""
+    input, offsets = args[0], args[1]
+    rows = torch.nn.functional.embedding(input, m.weight, scale_grad_by_freq=m.scale_grad_by_freq)
+    ends = offsets.tolist()[1:] + [input.numel()]
+    out = []
+    for a, b in zip(offsets.tolist(), ends):
+        keep = [t for t in range(a, b) if m.padding_idx is None or int(input[t]) != m.padding_idx]
+        r = rows[keep].sum(0) if keep else rows.new_zeros(rows.shape[1]) + 0 * rows.sum()
+        out.append(r / max(len(keep), 1) if m.mode == 'mean' else r)
+    return torch.stack(out)
+
+
+def embedding_bag() -> Cases:
+    c = Cases('EmbeddingBag', [
+        'forward(input, offsets, perSampleWeights): input holds int32 indices (int64 in torch), 2-D [bags, n] with offsets null, or 1-D with int32 offsets (the start of each bag); output [bags, embeddingDim]',
+        "mode 'mean' (the default), 'sum' or 'max'; an empty bag is zeros; paddingIdx entries are left out of their bag (and of the mean's count); perSampleWeights scale each row (mode 'sum' only)",
+        'includeLastOffset: offsets has one more entry than there are bags, the last is where the last bag ends (no case has indices after it: torch 1.13 corrupts its heap there)',
+    ])
+    o = {'numEmbeddings': 6, 'embeddingDim': 3}
+    L = lambda *v: torch.tensor(v, dtype=torch.int64)
+    def bag(input, offsets=None, psw=None):
+        def f(r):
+            out = [Arg('input', input if isinstance(input, torch.Tensor) else input(r), False), None if offsets is None else Arg('offsets', offsets, False)]
+            if psw is not None:
+                out.append(Arg('per_sample_weights', psw(r), True))
+            return out
+        return f
+    for mode in ['mean', 'sum', 'max']:
+        mo = {**o, 'mode': mode}
+        c.value(f'{mode}/1d-offsets', mo, bag(L(0, 2, 4, 5, 4, 3, 1), L(0, 3, 5)))
+        c.value(f'{mode}/2d', mo, bag(lambda r: r.randint(0, 6, 3, 4)))
+        c.value(f'{mode}/empty-bag', mo, bag(L(1, 2, 3), L(0, 2, 2)), note='the middle bag is empty: zeros')
+        c.value(f'{mode}/empty-last-bag', mo, bag(L(1, 2, 3), L(0, 3)))
+        c.value(f'{mode}/repeated-indices', mo, bag(L(1, 1, 4, 1, 4), L(0, 3)))
+        c.value(f'{mode}/include-last-offset', {**mo, 'includeLastOffset': True}, bag(L(0, 2, 4, 5, 1), L(0, 2, 5)))
+        c.value(f'{mode}/padding-idx', {**mo, 'paddingIdx': 2}, bag(L(2, 0, 2, 3, 2, 2), L(0, 3, 4)), note='the last bag holds only paddingIdx: zeros')
+        c.value(f'{mode}/padding-idx-negative/2d', {**mo, 'paddingIdx': -1}, bag(L(5, 1, 5, 0, 3, 5).reshape(2, 3)))
+        c.value(f'{mode}/eval', mo, bag(L(0, 3, 1), L(0, 1)), mode='eval')
+        c.value(f'{mode}/empty-input', mo, bag(torch.zeros(0, dtype=torch.int64), L(0, 0)))
+        c.value(f'{mode}/max-norm', {**mo, 'maxNorm': 1.0}, bag(L(0, 2, 4, 2), L(0, 2)), state_after=['weight'],
+                note='maxNorm renormalises every picked row of weight in place first; buffersAfter.weight is weight after the forward')
+        c.value(f'{mode}/nan-row', mo, bag(L(1, 2, 3, 4), L(0, 2)), params=lambda r, sd: {'weight': torch.where(torch.arange(6)[:, None] == 2, NAN, sd['weight'])},
+                note='a NaN row spoils only its own bag')
+    c.value('sum/per-sample-weights', {**o, 'mode': 'sum'}, bag(L(0, 2, 4, 5, 4), L(0, 2), psw=lambda r: r.randn(5)))
+    c.value('sum/per-sample-weights/2d', {**o, 'mode': 'sum'}, bag(lambda r: r.randint(0, 6, 2, 3), psw=lambda r: r.randn(2, 3)))
+    c.value('sum/per-sample-weights/padding-idx', {**o, 'mode': 'sum', 'paddingIdx': 0}, bag(L(0, 2, 0, 5), L(0, 2), psw=lambda r: r.randn(4)))
+    c.value('sum/per-sample-weights/include-last-offset', {**o, 'mode': 'sum', 'includeLastOffset': True}, bag(L(3, 2, 1, 5), L(0, 1, 4), psw=lambda r: r.randn(4)))
+    sg_note = ("scaleGradByFreq's reference is its definition (F.embedding's scale_grad_by_freq rows, then each bag's sum or mean): torch 1.13's CPU "
+               "embedding_bag backward divides by the count of another index when two indices repeat (pytorch/pytorch#190063)")
+    c.value('sum/scale-grad-by-freq', {**o, 'mode': 'sum', 'scaleGradByFreq': True}, bag(L(1, 1, 4, 1, 4), L(0, 3)), call=bag_by_definition, note=sg_note)
+    c.value('mean/scale-grad-by-freq', {**o, 'mode': 'mean', 'scaleGradByFreq': True}, bag(L(0, 1, 1, 2, 2, 2), L(0, 2)), call=bag_by_definition, note=sg_note)
+    c.value('mean/scale-grad-by-freq/padding-idx', {**o, 'scaleGradByFreq': True, 'paddingIdx': 4}, bag(L(1, 1, 4, 1, 4), L(0, 3)), call=bag_by_definition, note=sg_note)
+    c.value('max/nan-first-row', {**o, 'mode': 'max'}, bag(L(2, 1, 3, 4), L(0, 2)), params=lambda r, sd: {'weight': torch.where(torch.arange(6)[:, None] == 2, NAN, sd['weight'])},
+            note="torch's max kernel starts from a bag's first row and takes a later one only when greater: a NaN first row is the bag's maximum, a later NaN is never picked (nan-row)")
+    c.value('default-mode', o, bag(L(0, 1, 2), L(0, 1)), note="the default mode is 'mean'")
+    c.value('one-bag', {**o, 'mode': 'sum'}, bag(L(5, 4, 3, 2, 1, 0), L(0)))
+    c.value('single-index-bags', {**o, 'mode': 'max'}, bag(L(3, 1, 0), L(0, 1, 2)), note='a bag of one row is that row, in every mode')
+    c.value('dim-1', {'numEmbeddings': 4, 'embeddingDim': 1, 'mode': 'max'}, bag(L(0, 3, 2, 1), L(0, 2)))
+    c.error('offsets-not-starting-at-0', o, bag(L(0, 1, 2, 3), L(1, 2)))
+    c.error('offsets-past-input', o, bag(L(0, 1, 2, 3), L(0, 5)))
+    c.error('offsets-past-input/include-last-offset', {**o, 'includeLastOffset': True}, bag(L(0, 1, 2, 3), L(0, 2, 5)))
+    c.error('offsets-decreasing', o, bag(L(0, 1, 2, 3), L(0, 3, 1)))
+    c.error('offsets-negative', o, bag(L(0, 1, 2, 3), L(0, -1)))
+    c.error('offsets-2d', o, bag(L(0, 1, 2, 3), L(0, 2).reshape(1, 2)))
+    c.error('1d-input-without-offsets', o, bag(L(0, 1, 2, 3)))
+    c.error('2d-input-with-offsets', o, bag(L(0, 1, 2, 3).reshape(2, 2), L(0, 1)))
+    c.error('3d-input', o, bag(L(0, 1, 2, 3).reshape(1, 2, 2)))
+    c.error('2d-input-zero-width', o, bag(torch.zeros(2, 0, dtype=torch.int64)), note='torch builds the offsets of a 2-D input with arange(0, numel, n): n = 0 is rejected')
+    c.error('index-out-of-range', o, bag(L(0, 6), L(0, 1)))
+    c.error('negative-index', o, bag(L(0, -1), L(0, 1)))
+    c.error('float-input', o, lambda r: [Arg('input', torch.tensor([0.0, 1.0]), False), Arg('offsets', L(0, 1), False)])
+    c.error('float-offsets', o, lambda r: [Arg('input', L(0, 1), False), Arg('offsets', torch.tensor([0.0, 1.0]), False)])
+    c.error('per-sample-weights/mean', o, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(3)))
+    c.error('per-sample-weights/max', {**o, 'mode': 'max'}, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(3)))
+    c.error('per-sample-weights/shape', {**o, 'mode': 'sum'}, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(2)))
+    c.error('unknown-mode', {**o, 'mode': 'min'}, bag(L(0, 1, 2), L(0, 1)))
+    c.error('max/scale-grad-by-freq', {**o, 'mode': 'max', 'scaleGradByFreq': True}, bag(L(0, 1, 2), L(0, 1)))
+    c.error('padding-idx-too-large', {**o, 'paddingIdx': 6})
+    c.error('padding-idx-too-negative', {**o, 'paddingIdx': -7})
+    c.error('negative-num-embeddings', {'numEmbeddings': -1, 'embeddingDim': 3})
+    return c
+
+
 def layer_norm() -> Cases:
     c = Cases('LayerNorm', ['normalizes over the trailing normalizedShape dims with the biased variance, then weight * x + bias (both normalizedShape) when elementwiseAffine'])
     c.value('int-shape/2d', {'normalizedShape': 4}, [('input', (3, 4))])
@@ -1577,6 +1661,7 @@ LAYERS: list[Callable[[], Cases]] = [
     recurrent_cell('RNNCell'),
     recurrent_cell('LSTMCell'),
     recurrent_cell('GRUCell'),
+    embedding_bag,
 ]
 
 

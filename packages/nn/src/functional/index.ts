@@ -4,3 +4,4 @@ export * from './layers.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './attention.js';
+export * from './embedding-bag.js';

@@ -4,6 +4,7 @@ export * from './container.js';
 export * from './activation.js';
 export * from './dropout.js';
 export * from './embedding.js';
+export * from './embedding-bag.js';
 export * from './layer-norm.js';
 export * from './group-norm.js';
 export * from './batch-norm.js';
