@@ -1377,6 +1377,7 @@ GROUPS = {
     'misc': misc,
     'attention': attention,
     'tensor': tensor_ops,
+    'recurrent_embedding': lambda: __import__(f'{__package__}.ops_recurrent', fromlist=['cases']).cases(),
 }
 
 

@@ -5,3 +5,4 @@ export * from './conv.js';
 export * from './pooling.js';
 export * from './attention.js';
 export * from './embedding-bag.js';
+export * from './bilinear.js';
