@@ -19,6 +19,8 @@ type Namespace = Record<string, unknown>;
 export const coreNs = core as unknown as Namespace;
 export const nnNs = nn as unknown as Namespace;
 export const functionalNs = (nnNs.functional ?? {}) as Namespace;
+/** torch.nn.utils.rnn (padSequence, ...): looked up after core and nn.functional. */
+export const utilsRnnNs = (((nnNs.utils ?? {}) as Namespace).rnn ?? {}) as Namespace;
 export const optimNs = optim as unknown as Namespace;
 
 /** PyTorch's snake_case name in camelCase (log_softmax -> logSoftmax). */
@@ -26,9 +28,9 @@ export function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The first function among `names` exported by core, then by nn.functional. */
+/** The first function among `names` exported by core, then by nn.functional, then by nn.utils.rnn. */
 export function findFunction(names: readonly string[]): Fn | undefined {
-  for (const ns of [coreNs, functionalNs])
+  for (const ns of [coreNs, functionalNs, utilsRnnNs])
     for (const n of names) {
       const f = ns[n];
       if (typeof f === 'function') return f as Fn;

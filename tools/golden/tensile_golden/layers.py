@@ -829,6 +829,90 @@ def embedding() -> Cases:
     return c
 
 
+def bag_by_definition(m: torch.nn.Module, args: list) -> torch.Tensor:
+    """EmbeddingBag (1-D input with offsets, mode sum or mean) computed from its definition: F.embedding's rows, then each bag's sum or mean."""
+    input, offsets = args[0], args[1]
+    rows = torch.nn.functional.embedding(input, m.weight, scale_grad_by_freq=m.scale_grad_by_freq)
+    ends = offsets.tolist()[1:] + [input.numel()]
+    out = []
+    for a, b in zip(offsets.tolist(), ends):
+        keep = [t for t in range(a, b) if m.padding_idx is None or int(input[t]) != m.padding_idx]
+        r = rows[keep].sum(0) if keep else rows.new_zeros(rows.shape[1]) + 0 * rows.sum()
+        out.append(r / max(len(keep), 1) if m.mode == 'mean' else r)
+    return torch.stack(out)
+
+
+def embedding_bag() -> Cases:
+    c = Cases('EmbeddingBag', [
+        'forward(input, offsets, perSampleWeights): input holds int32 indices (int64 in torch), 2-D [bags, n] with offsets null, or 1-D with int32 offsets (the start of each bag); output [bags, embeddingDim]',
+        "mode 'mean' (the default), 'sum' or 'max'; an empty bag is zeros; paddingIdx entries are left out of their bag (and of the mean's count); perSampleWeights scale each row (mode 'sum' only)",
+        'includeLastOffset: offsets has one more entry than there are bags, the last is where the last bag ends (no case has indices after it: torch 1.13 corrupts its heap there)',
+    ])
+    o = {'numEmbeddings': 6, 'embeddingDim': 3}
+    L = lambda *v: torch.tensor(v, dtype=torch.int64)
+    def bag(input, offsets=None, psw=None):
+        def f(r):
+            out = [Arg('input', input if isinstance(input, torch.Tensor) else input(r), False), None if offsets is None else Arg('offsets', offsets, False)]
+            if psw is not None:
+                out.append(Arg('per_sample_weights', psw(r), True))
+            return out
+        return f
+    for mode in ['mean', 'sum', 'max']:
+        mo = {**o, 'mode': mode}
+        c.value(f'{mode}/1d-offsets', mo, bag(L(0, 2, 4, 5, 4, 3, 1), L(0, 3, 5)))
+        c.value(f'{mode}/2d', mo, bag(lambda r: r.randint(0, 6, 3, 4)))
+        c.value(f'{mode}/empty-bag', mo, bag(L(1, 2, 3), L(0, 2, 2)), note='the middle bag is empty: zeros')
+        c.value(f'{mode}/empty-last-bag', mo, bag(L(1, 2, 3), L(0, 3)))
+        c.value(f'{mode}/repeated-indices', mo, bag(L(1, 1, 4, 1, 4), L(0, 3)))
+        c.value(f'{mode}/include-last-offset', {**mo, 'includeLastOffset': True}, bag(L(0, 2, 4, 5, 1), L(0, 2, 5)))
+        c.value(f'{mode}/padding-idx', {**mo, 'paddingIdx': 2}, bag(L(2, 0, 2, 3, 2, 2), L(0, 3, 4)), note='the last bag holds only paddingIdx: zeros')
+        c.value(f'{mode}/padding-idx-negative/2d', {**mo, 'paddingIdx': -1}, bag(L(5, 1, 5, 0, 3, 5).reshape(2, 3)))
+        c.value(f'{mode}/eval', mo, bag(L(0, 3, 1), L(0, 1)), mode='eval')
+        c.value(f'{mode}/empty-input', mo, bag(torch.zeros(0, dtype=torch.int64), L(0, 0)))
+        c.value(f'{mode}/max-norm', {**mo, 'maxNorm': 1.0}, bag(L(0, 2, 4, 2), L(0, 2)), state_after=['weight'],
+                note='maxNorm renormalises every picked row of weight in place first; buffersAfter.weight is weight after the forward')
+        c.value(f'{mode}/nan-row', mo, bag(L(1, 2, 3, 4), L(0, 2)), params=lambda r, sd: {'weight': torch.where(torch.arange(6)[:, None] == 2, NAN, sd['weight'])},
+                note='a NaN row spoils only its own bag')
+    c.value('sum/per-sample-weights', {**o, 'mode': 'sum'}, bag(L(0, 2, 4, 5, 4), L(0, 2), psw=lambda r: r.randn(5)))
+    c.value('sum/per-sample-weights/2d', {**o, 'mode': 'sum'}, bag(lambda r: r.randint(0, 6, 2, 3), psw=lambda r: r.randn(2, 3)))
+    c.value('sum/per-sample-weights/padding-idx', {**o, 'mode': 'sum', 'paddingIdx': 0}, bag(L(0, 2, 0, 5), L(0, 2), psw=lambda r: r.randn(4)))
+    c.value('sum/per-sample-weights/include-last-offset', {**o, 'mode': 'sum', 'includeLastOffset': True}, bag(L(3, 2, 1, 5), L(0, 1, 4), psw=lambda r: r.randn(4)))
+    sg_note = ("scaleGradByFreq's reference is its definition (F.embedding's scale_grad_by_freq rows, then each bag's sum or mean): torch 1.13's CPU "
+               "embedding_bag backward divides by the count of another index when two indices repeat (pytorch/pytorch#190063)")
+    c.value('sum/scale-grad-by-freq', {**o, 'mode': 'sum', 'scaleGradByFreq': True}, bag(L(1, 1, 4, 1, 4), L(0, 3)), call=bag_by_definition, note=sg_note)
+    c.value('mean/scale-grad-by-freq', {**o, 'mode': 'mean', 'scaleGradByFreq': True}, bag(L(0, 1, 1, 2, 2, 2), L(0, 2)), call=bag_by_definition, note=sg_note)
+    c.value('mean/scale-grad-by-freq/padding-idx', {**o, 'scaleGradByFreq': True, 'paddingIdx': 4}, bag(L(1, 1, 4, 1, 4), L(0, 3)), call=bag_by_definition, note=sg_note)
+    c.value('max/nan-first-row', {**o, 'mode': 'max'}, bag(L(2, 1, 3, 4), L(0, 2)), params=lambda r, sd: {'weight': torch.where(torch.arange(6)[:, None] == 2, NAN, sd['weight'])},
+            note="torch's max kernel starts from a bag's first row and takes a later one only when greater: a NaN first row is the bag's maximum, a later NaN is never picked (nan-row)")
+    c.value('default-mode', o, bag(L(0, 1, 2), L(0, 1)), note="the default mode is 'mean'")
+    c.value('one-bag', {**o, 'mode': 'sum'}, bag(L(5, 4, 3, 2, 1, 0), L(0)))
+    c.value('single-index-bags', {**o, 'mode': 'max'}, bag(L(3, 1, 0), L(0, 1, 2)), note='a bag of one row is that row, in every mode')
+    c.value('dim-1', {'numEmbeddings': 4, 'embeddingDim': 1, 'mode': 'max'}, bag(L(0, 3, 2, 1), L(0, 2)))
+    c.error('offsets-not-starting-at-0', o, bag(L(0, 1, 2, 3), L(1, 2)))
+    c.error('offsets-past-input', o, bag(L(0, 1, 2, 3), L(0, 5)))
+    c.error('offsets-past-input/include-last-offset', {**o, 'includeLastOffset': True}, bag(L(0, 1, 2, 3), L(0, 2, 5)))
+    c.error('offsets-decreasing', o, bag(L(0, 1, 2, 3), L(0, 3, 1)))
+    c.error('offsets-negative', o, bag(L(0, 1, 2, 3), L(0, -1)))
+    c.error('offsets-2d', o, bag(L(0, 1, 2, 3), L(0, 2).reshape(1, 2)))
+    c.error('1d-input-without-offsets', o, bag(L(0, 1, 2, 3)))
+    c.error('2d-input-with-offsets', o, bag(L(0, 1, 2, 3).reshape(2, 2), L(0, 1)))
+    c.error('3d-input', o, bag(L(0, 1, 2, 3).reshape(1, 2, 2)))
+    c.error('2d-input-zero-width', o, bag(torch.zeros(2, 0, dtype=torch.int64)), note='torch builds the offsets of a 2-D input with arange(0, numel, n): n = 0 is rejected')
+    c.error('index-out-of-range', o, bag(L(0, 6), L(0, 1)))
+    c.error('negative-index', o, bag(L(0, -1), L(0, 1)))
+    c.error('float-input', o, lambda r: [Arg('input', torch.tensor([0.0, 1.0]), False), Arg('offsets', L(0, 1), False)])
+    c.error('float-offsets', o, lambda r: [Arg('input', L(0, 1), False), Arg('offsets', torch.tensor([0.0, 1.0]), False)])
+    c.error('per-sample-weights/mean', o, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(3)))
+    c.error('per-sample-weights/max', {**o, 'mode': 'max'}, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(3)))
+    c.error('per-sample-weights/shape', {**o, 'mode': 'sum'}, bag(L(0, 1, 2), L(0, 1), psw=lambda r: r.randn(2)))
+    c.error('unknown-mode', {**o, 'mode': 'min'}, bag(L(0, 1, 2), L(0, 1)))
+    c.error('max/scale-grad-by-freq', {**o, 'mode': 'max', 'scaleGradByFreq': True}, bag(L(0, 1, 2), L(0, 1)))
+    c.error('padding-idx-too-large', {**o, 'paddingIdx': 6})
+    c.error('padding-idx-too-negative', {**o, 'paddingIdx': -7})
+    c.error('negative-num-embeddings', {'numEmbeddings': -1, 'embeddingDim': 3})
+    return c
+
+
 def layer_norm() -> Cases:
     c = Cases('LayerNorm', ['normalizes over the trailing normalizedShape dims with the biased variance, then weight * x + bias (both normalizedShape) when elementwiseAffine'])
     c.value('int-shape/2d', {'normalizedShape': 4}, [('input', (3, 4))])
@@ -1347,7 +1431,7 @@ def recurrent(layer: str) -> Callable[[], Cases]:
             f"forward(input{', (h_0, c_0)' if lstm else ', h_0'}): args are input, then {' and '.join(states)} when the case gives an initial state (zeros when absent); output is {outs}, gradOutput one entry per output (null: no gradient flows from it)",
             'input is (L, N, inputSize), or (N, L, inputSize) with batchFirst, or unbatched (L, inputSize); states are (numLayers * directions, N, hiddenSize), or (numLayers * directions, hiddenSize) unbatched, also with batchFirst; output\'s last dim is directions * hiddenSize',
             'params: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} per layer k, with suffix _reverse for the backward direction; gates stacked along dim 0 ('
-            + ('LSTM: input, forget, cell, output' if lstm else 'GRU: reset, update, new; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))') + ')',
+            + ('LSTM: input, forget, cell, output' if lstm else 'RNN: one gate, h = nonlinearity(W_ih x + b_ih + W_hh h + b_hh)' if layer == 'RNN' else 'GRU: reset, update, new; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))') + ')',
             'dropout > 0 only in eval mode (or with one layer, where it is never applied), so every case is deterministic',
         ], call=rnn_call(lstm))
         I, H = 3, 2
@@ -1428,6 +1512,81 @@ def recurrent(layer: str) -> Callable[[], Cases]:
             c.error('proj-size-negative', {'inputSize': I, 'hiddenSize': 3, 'projSize': -1})
         else:
             c.error('proj-size', {'inputSize': I, 'hiddenSize': 3, 'projSize': 2}, note='only LSTM has projections')
+        if layer == 'RNN':
+            ro = {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'relu'}
+            c.value('relu', ro, args(4, 2, I, H, S1))
+            c.value('relu/no-initial-state', ro, args(3, 2, I, H, S1, init=False))
+            c.value('relu/2-layers/bidirectional/batch-first', {**ro, 'numLayers': 2, 'bidirectional': True, 'batchFirst': True}, args(3, 2, I, H, 4, batch_first=True))
+            c.value('relu/unbatched/no-bias', {**ro, 'bias': False}, args(3, None, I, H, S1))
+            c.value('tanh-explicit', {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'tanh'}, args(3, 2, I, H, S1))
+            c.error('unknown-nonlinearity', {'inputSize': I, 'hiddenSize': H, 'nonlinearity': 'sigmoid'})
+        return c
+    gen.__name__ = layer
+    return gen
+
+
+def cell_call(lstm: bool) -> Call:
+    def call(m, args):
+        if len(args) == 1:
+            return m(args[0])
+        return m(args[0], (args[1], args[2])) if lstm else m(args[0], args[1])
+    return call
+
+
+def recurrent_cell(layer: str) -> Callable[[], Cases]:
+    lstm = layer == 'LSTMCell'
+    states = ['h_0', 'c_0'] if lstm else ['h_0']
+
+    def args(N: int | None, I: int, H: int, *, init: bool = True, grads: Sequence[bool] | None = None, input_grad: bool = True) -> Callable[[Rng], list]:
+        def f(r: Rng) -> list:
+            out = [Arg('input', r.randn(*((I,) if N is None else (N, I))), input_grad)]
+            if init:
+                for i, n in enumerate(states):
+                    out.append(Arg(n, r.randn(*((H,) if N is None else (N, H)), scale=0.5), True if grads is None else grads[i]))
+            return out
+        return f
+
+    def gen() -> Cases:
+        c = Cases(layer, [
+            f"forward(input{', (h_0, c_0)' if lstm else ', h_0'}): args are input, then {' and '.join(states)} when the case gives a state (zeros when absent); output is {'[h_1, c_1]' if lstm else 'h_1'}",
+            'input is (N, inputSize) or unbatched (inputSize); states (N, hiddenSize) or (hiddenSize); params weight_ih, weight_hh, bias_ih, bias_hh with the gates stacked along dim 0 as in the sequence layer',
+        ], call=cell_call(lstm))
+        I, H = 3, 2
+        o = {'inputSize': I, 'hiddenSize': H}
+        c.value('basic', o, args(4, I, H))
+        c.value('no-state', o, args(2, I, H, init=False))
+        c.value('eval', o, args(2, I, H), mode='eval')
+        c.value('no-bias', {**o, 'bias': False}, args(3, I, H))
+        c.value('unbatched', o, args(None, I, H))
+        c.value('unbatched/no-state', o, args(None, I, H, init=False))
+        c.value('batch-1', o, args(1, I, H))
+        c.value('hidden-1', {'inputSize': I, 'hiddenSize': 1}, args(3, I, 1))
+        c.value('hidden-4', {'inputSize': 2, 'hiddenSize': 4}, args(2, 2, 4))
+        c.value('input-size-0', {'inputSize': 0, 'hiddenSize': H}, args(2, 0, H), note='no input features: only the biases and the recurrence act')
+        c.value('state-no-grad', o, args(2, I, H, grads=[False] * len(states)))
+        c.value('input-no-grad', o, args(2, I, H, input_grad=False))
+        c.value('large-inputs', o, lambda r: [Arg('input', r.randn(2, I, scale=20), True)], note='saturated gates')
+        c.value('nan-input', o, lambda r: [Arg('input', with_specials(r, (2, I), [NAN]), True)])
+        if lstm:
+            c.value('only-h-gradient', o, args(2, I, H), grad_mask=[True, False])
+            c.value('only-c-gradient', o, args(2, I, H), grad_mask=[False, True])
+            c.value('only-c0-grad', o, args(2, I, H, grads=[False, True]))
+        if layer == 'RNNCell':
+            c.value('relu', {**o, 'nonlinearity': 'relu'}, args(4, I, H))
+            c.value('relu/unbatched/no-bias', {**o, 'nonlinearity': 'relu', 'bias': False}, args(None, I, H))
+            c.error('unknown-nonlinearity', {**o, 'nonlinearity': 'sigmoid'}, args(2, I, H))
+        c.error('input-size-mismatch', o, args(2, I + 1, H, init=False))
+        c.error('3d-input', o, lambda r: [Arg('input', r.randn(2, 1, I), True)])
+        c.error('0d-input', o, lambda r: [Arg('input', r.randn(), True)])
+        c.error('state-wrong-batch', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(3, H), True) for n in states])
+        c.error('state-wrong-hidden', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(2, H + 1), True) for n in states])
+        if lstm:
+            c.error('c0-wrong-hidden', o, lambda r: [Arg('input', r.randn(2, I), True), Arg('h_0', r.randn(2, H), True), Arg('c_0', r.randn(2, H + 1), True)])
+        c.error('unbatched-input-batched-state', o, lambda r: [Arg('input', r.randn(I), True)] + [Arg(n, r.randn(1, H), True) for n in states])
+        c.error('batched-input-unbatched-state', o, lambda r: [Arg('input', r.randn(2, I), True)] + [Arg(n, r.randn(H), True) for n in states])
+        c.error('int-input', o, [ints('input', 2, I)])
+        c.error('hidden-size-negative', {'inputSize': I, 'hiddenSize': -2})
+        c.error('input-size-negative', {'inputSize': -1, 'hiddenSize': H})
         return c
     gen.__name__ = layer
     return gen
@@ -1707,6 +1866,11 @@ LAYERS: list[Callable[[], Cases]] = [
     unflatten,
     channel_dropout('Dropout1d', (2, 3, 4)),
     channel_dropout('Dropout2d', (2, 3, 2, 2)),
+    recurrent('RNN'),
+    recurrent_cell('RNNCell'),
+    recurrent_cell('LSTMCell'),
+    recurrent_cell('GRUCell'),
+    embedding_bag,
 ]
 
 

@@ -10,6 +10,7 @@ take them, and the inputs PyTorch rejects.
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Any, Callable
 
@@ -1578,6 +1579,8 @@ GROUPS = {
     'searchsorted': searchsorted_cases,
     'bincount': bincount_cases,
     'repeat_interleave_tensor': repeat_interleave_tensor_cases,
+    # ops_recurrent builds on this module's helpers, so it is imported when its group runs.
+    'recurrent_embedding': lambda: importlib.import_module('.ops_recurrent', __package__).cases(),
 }
 
 

@@ -89,7 +89,7 @@ export async function runLayerCase(c: GoldenCase, ctx: CaseContext): Promise<Mis
         if (module === null) throw buildError;
         // Recurrent layers take their initial state as one argument, as PyTorch's (h_0, c_0) tuple.
         const forward = module as unknown as Fn;
-        if (name === 'LSTM' && args.length === 3) return forward(args[0], args.slice(1));
+        if ((name === 'LSTM' || name === 'LSTMCell') && args.length === 3) return forward(args[0], args.slice(1));
         const positional = KEYWORD_FORWARD[name];
         if (positional !== undefined) {
           const options: Record<string, unknown> = {};

@@ -153,6 +153,9 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   max_pool2d: withOptions('input kernelSize stride padding dilation ceilMode returnIndices', 2),
   avg_pool1d: withOptions('input kernelSize stride padding ceilMode countIncludePad', 2),
   avg_pool2d: withOptions('input kernelSize stride padding ceilMode countIncludePad divisorOverride', 2),
+  bilinear: op('input1 input2 weight bias'),
+  embedding_bag: withOptions('input weight offsets maxNorm normType scaleGradByFreq mode sparse perSampleWeights includeLastOffset paddingIdx', 3),
+  pad_sequence: withOptions('sequences batchFirst paddingValue', 1),
 };
 
 // Every elementwise primitive takes PyTorch's (input) or (input, other).

@@ -8,3 +8,5 @@ export * from './activations.js';
 export * from './normalize.js';
 export { oneHot } from '@tensile/core';
 export * from './channel-dropout.js';
+export * from './embedding-bag.js';
+export * from './bilinear.js';

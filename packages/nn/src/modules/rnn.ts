@@ -1,18 +1,13 @@
 import {
   add,
   cat,
-  chunk,
   DTypeError,
   fmtShape,
   linear,
-  mul,
   select,
   ShapeError,
   shapesEqual,
-  sigmoid,
   stack,
-  sub,
-  tanh,
   type Tensor,
   tidy,
   transpose,
@@ -24,6 +19,7 @@ import {
 import { dropout } from '../functional/layers.js';
 import { checkDropoutP } from '../functional/layer-checks.js';
 import { uniform_ } from '../init.js';
+import { gruStep, lstmStep, rnnStep, type Step, type StepWeights } from './rnn-steps.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { checkSize, FACTORY_KEYS, factoryFull, type FactoryOptions, layerArgs } from './args.js';
@@ -44,7 +40,7 @@ interface RNNArgs extends RNNOptions {
   hiddenSize: number;
 }
 
-interface Weights {
+interface Weights extends StepWeights {
   wIh: Parameter;
   wHh: Parameter;
   bIh: Parameter | null;
@@ -53,11 +49,9 @@ interface Weights {
   wHr: Parameter | null;
 }
 
-/** One step of a cell: (input projection at t, previous state) -> new state. */
-type Step = (xw: Tensor, state: Tensor[], w: Weights) => Tensor[];
 
 /**
- * The shared body of LSTM and GRU (PyTorch's RNNBase): parameters
+ * The shared body of RNN, LSTM and GRU (PyTorch's RNNBase): parameters
  * weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, all
  * initialised U(-1/sqrt(hidden), 1/sqrt(hidden)), gates stacked along dim 0.
  * The input projection of every time step is one matmul; the recurrence is
@@ -75,9 +69,9 @@ abstract class RNNBase extends Module<[Tensor, (Tensor | Tensor[] | null)?], [Te
   protected abstract readonly gates: number;
   protected abstract readonly numStates: number;
 
-  constructor(op: string, gates: number, args: [number, number, RNNOptions?] | [RNNArgs]) {
+  constructor(op: string, gates: number, args: [number, number, RNNOptions?] | [RNNArgs], extraKeys: readonly string[] = []) {
     super();
-    const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize', ...FACTORY_KEYS]);
+    const o = layerArgs<RNNArgs>(op, args, ['inputSize', 'hiddenSize'], ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize', ...extraKeys, ...FACTORY_KEYS]);
     this.inputSize = checkSize(op, 'inputSize', o.inputSize, true);
     this.hiddenSize = checkSize(op, 'hiddenSize', o.hiddenSize);
     this.numLayers = checkSize(op, 'numLayers', o.numLayers ?? 1);
@@ -191,13 +185,7 @@ export class LSTM extends RNNBase {
   constructor(...args: [number, number, RNNOptions?] | [RNNArgs]) {
     super('LSTM', 4, args);
   }
-  protected step: Step = (xw, [h, c], w) => {
-    const g = add(xw, linear(h!, w.wHh, w.bHh));
-    const [i, f, gg, o] = chunk(g, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const c2 = add(mul(sigmoid(f), c!), mul(sigmoid(i), tanh(gg)));
-    const h2 = mul(sigmoid(o), tanh(c2));
-    return [w.wHr === null ? h2 : linear(h2, w.wHr), c2];
-  };
+  protected step: Step = lstmStep;
   protected stateError(i: number, want: number[], got: readonly number[]): string {
     return `Expected hidden[${i}] size (${want.join(', ')}), got ${fmtShape(got)}`;
   }
@@ -216,16 +204,40 @@ export class GRU extends RNNBase {
   constructor(...args: [number, number, RNNOptions?] | [RNNArgs]) {
     super('GRU', 3, args);
   }
-  protected step: Step = (xw, [h], w) => {
-    const hw = linear(h!, w.wHh, w.bHh);
-    const [xr, xz, xn] = chunk(xw, 3, 1) as [Tensor, Tensor, Tensor];
-    const [hr, hz, hn] = chunk(hw, 3, 1) as [Tensor, Tensor, Tensor];
-    const r = sigmoid(add(xr, hr));
-    const z = sigmoid(add(xz, hz));
-    const n = tanh(add(xn, mul(r, hn)));
-    return [add(mul(sub(1, z), n), mul(z, h!))];
-  };
+  protected step: Step = gruStep;
   protected stateError(_i: number, want: number[], got: readonly number[]): string {
     return `Expected hidden size (${want.join(', ')}), got ${fmtShape(got)}`;
+  }
+}
+
+export interface VanillaRNNOptions extends RNNOptions {
+  /** The activation of each step: 'tanh' (the default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/**
+ * The Elman RNN (PyTorch's nn.RNN): h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+ * (or relu); `rnn(input, h0?)` returns `[output, hN]`.
+ */
+export class RNN extends RNNBase {
+  protected readonly gates = 1;
+  protected readonly numStates = 1;
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, options?: VanillaRNNOptions);
+  constructor(options: RNNArgs & VanillaRNNOptions);
+  constructor(...args: [number, number, VanillaRNNOptions?] | [RNNArgs & VanillaRNNOptions]) {
+    // Checked before any parameter exists, so a bad option leaves nothing behind.
+    const nl = (args.length === 1 ? args[0] : args[2])?.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new ValueError(`RNN: Unknown nonlinearity '${String(nl)}'. Select from 'tanh' or 'relu'.`);
+    super('RNN', 1, args, ['nonlinearity']);
+    this.nonlinearity = nl;
+    this.step = rnnStep(nl);
+  }
+  protected step: Step;
+  protected stateError(_i: number, want: number[], got: readonly number[]): string {
+    return `Expected hidden size (${want.join(', ')}), got ${fmtShape(got)}`;
+  }
+  override extraRepr(): string {
+    return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity='${this.nonlinearity}'` : '');
   }
 }

@@ -1,2 +1,3 @@
 export * from './clip-grad.js';
 export * from './convert-parameters.js';
+export * as rnn from './rnn.js';

@@ -1,4 +1,4 @@
-// LSTM/GRU's `dropout`: applied in training to every layer's output but the last, as PyTorch.
+// RNN/LSTM/GRU's `dropout`: applied in training to every layer's output but the last, as PyTorch.
 import { expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { manualSeed, randn, type Tensor, ValueError, zeros } from '@tensile/core';
@@ -6,7 +6,7 @@ import * as nn from '@tensile/nn';
 
 const outputOf = (r: [Tensor, unknown]) => Array.from(r[0].dataSync());
 
-for (const Layer of [nn.LSTM, nn.GRU])
+for (const Layer of [nn.LSTM, nn.GRU, nn.RNN])
   test(`${Layer.name}: dropout is checked, off in eval and for one layer, and drops the inputs of layer 2 in training`, () => {
     for (const bad of [-0.1, 1.5, Number.NaN]) expect(() => new Layer(3, 4, { numLayers: 2, dropout: bad })).toThrow(ValueError);
     manualSeed(1);
