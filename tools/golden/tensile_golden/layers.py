@@ -1488,6 +1488,8 @@ def transformer_layers() -> list[Cases]:
 # --- files -----------------------------------------------------------------------------------
 
 
+from . import spatial  # noqa: E402 - after Cases, which it uses
+
 LAYERS: list[Callable[[], Cases]] = [
     linear, bilinear, identity, flatten_layer,
     relu, simple('Tanh', ['tanh(x)']), simple('Sigmoid', ['1 / (1 + exp(-x))']),
@@ -1498,6 +1500,22 @@ LAYERS: list[Callable[[], Cases]] = [
     max_pool('MaxPool1d', 1), max_pool('MaxPool2d', 2), avg_pool('AvgPool1d', 1), avg_pool('AvgPool2d', 2),
     adaptive_avg_pool('AdaptiveAvgPool1d', 1), adaptive_avg_pool('AdaptiveAvgPool2d', 2),
     recurrent('LSTM'), recurrent('GRU'), multihead_attention,
+    spatial.pad_layer('ConstantPad1d', 1, 'constant'),
+    spatial.pad_layer('ConstantPad2d', 2, 'constant'),
+    spatial.pad_layer('ZeroPad2d', 2, 'constant'),
+    spatial.pad_layer('ReflectionPad1d', 1, 'reflect'),
+    spatial.pad_layer('ReflectionPad2d', 2, 'reflect'),
+    spatial.pad_layer('ReplicationPad1d', 1, 'replicate'),
+    spatial.pad_layer('ReplicationPad2d', 2, 'replicate'),
+    spatial.upsample,
+    spatial.pixel_shuffle('PixelShuffle'),
+    spatial.pixel_shuffle('PixelUnshuffle'),
+    spatial.unfold,
+    spatial.fold,
+    spatial.adaptive_max_pool('AdaptiveMaxPool1d', 1),
+    spatial.adaptive_max_pool('AdaptiveMaxPool2d', 2),
+    spatial.instance_norm('InstanceNorm1d', 1),
+    spatial.instance_norm('InstanceNorm2d', 2),
 ]
 
 
