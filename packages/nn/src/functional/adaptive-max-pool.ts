@@ -1,5 +1,6 @@
 import {
   argmax,
+  checkOptions,
   deviceOf,
   expand,
   fmtShape,
@@ -95,9 +96,7 @@ export interface AdaptiveMaxPoolOptions {
 }
 
 function adaptiveMaxPoolNd(op: string, d: number, input: Tensor, outputSize: number | readonly (number | null)[], options: AdaptiveMaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
-  const returnIndices = options?.returnIndices ?? false;
-  if (options !== undefined && Object.keys(options).some((k) => k !== 'returnIndices'))
-    throw new ValueError(`${op}: unknown option ${Object.keys(options).filter((k) => k !== 'returnIndices').join(', ')}; the valid option is returnIndices`);
+  const returnIndices = checkOptions(op, options, ['returnIndices']).returnIndices ?? false;
   deviceOf(op, input);
   if (input.ndim !== d + 1 && input.ndim !== d + 2) throw new ShapeError(`${op}: Expected ${d + 1}D or ${d + 2}D tensor, but got input of size ${fmtShape(input.shape)}`);
   requireFloat(op, input);
