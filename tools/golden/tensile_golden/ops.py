@@ -1365,6 +1365,8 @@ def tensor_ops() -> list[dict]:
     return g.cases
 
 
+from . import ops_spatial  # noqa: E402 - after Group and A, which it uses
+
 GROUPS = {
     'elementwise': elementwise,
     'reduce': reduce,
@@ -1377,6 +1379,7 @@ GROUPS = {
     'misc': misc,
     'attention': attention,
     'tensor': tensor_ops,
+    'spatial': ops_spatial.spatial,
 }
 
 

@@ -143,6 +143,15 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   max_pool2d: withOptions('input kernelSize stride padding dilation ceilMode returnIndices', 2),
   avg_pool1d: withOptions('input kernelSize stride padding ceilMode countIncludePad', 2),
   avg_pool2d: withOptions('input kernelSize stride padding ceilMode countIncludePad divisorOverride', 2),
+  pad: withOptions('input pad mode value', 2),
+  interpolate: withOptions('input size scaleFactor mode alignCorners recomputeScaleFactor', 1),
+  pixel_shuffle: op('input upscaleFactor'),
+  pixel_unshuffle: op('input downscaleFactor'),
+  unfold: withOptions('input kernelSize dilation padding stride', 2),
+  fold: withOptions('input outputSize kernelSize dilation padding stride', 3),
+  adaptive_max_pool1d: withOptions('input outputSize returnIndices', 2),
+  adaptive_max_pool2d: withOptions('input outputSize returnIndices', 2),
+  instance_norm: withOptions('input runningMean runningVar weight bias useInputStats momentum eps', 3),
 };
 
 // Every elementwise primitive takes PyTorch's (input) or (input, other).
