@@ -1839,6 +1839,8 @@ def transformer_layers() -> list[Cases]:
 # --- files -----------------------------------------------------------------------------------
 
 
+from . import spatial  # noqa: E402 - after Cases, which it uses
+
 LAYERS: list[Callable[[], Cases]] = [
     linear, bilinear, identity, flatten_layer,
     relu, simple('Tanh', ['tanh(x)']), simple('Sigmoid', ['1 / (1 + exp(-x))']),
@@ -1871,6 +1873,22 @@ LAYERS: list[Callable[[], Cases]] = [
     recurrent_cell('LSTMCell'),
     recurrent_cell('GRUCell'),
     embedding_bag,
+    spatial.pad_layer('ConstantPad1d', 1, 'constant'),
+    spatial.pad_layer('ConstantPad2d', 2, 'constant'),
+    spatial.pad_layer('ZeroPad2d', 2, 'constant'),
+    spatial.pad_layer('ReflectionPad1d', 1, 'reflect'),
+    spatial.pad_layer('ReflectionPad2d', 2, 'reflect'),
+    spatial.pad_layer('ReplicationPad1d', 1, 'replicate'),
+    spatial.pad_layer('ReplicationPad2d', 2, 'replicate'),
+    spatial.upsample,
+    spatial.pixel_shuffle('PixelShuffle'),
+    spatial.pixel_shuffle('PixelUnshuffle'),
+    spatial.unfold,
+    spatial.fold,
+    spatial.adaptive_max_pool('AdaptiveMaxPool1d', 1),
+    spatial.adaptive_max_pool('AdaptiveMaxPool2d', 2),
+    spatial.instance_norm('InstanceNorm1d', 1),
+    spatial.instance_norm('InstanceNorm2d', 2),
 ]
 
 

@@ -10,7 +10,6 @@ take them, and the inputs PyTorch rejects.
 
 from __future__ import annotations
 
-import importlib
 import math
 from typing import Any, Callable
 
@@ -1555,6 +1554,7 @@ def repeat_interleave_tensor_cases() -> list[dict]:
     g.err('repeat_interleave', 'tensor-2d', lambda r: [A('input', r.randn(2, 2)), A('repeats', I([[1, 2]]), False), 0])
     return g.cases
 
+from . import ops_recurrent, ops_spatial  # noqa: E402 - after the helpers they use (Group, A, T, ...)
 
 GROUPS = {
     'elementwise': elementwise,
@@ -1579,8 +1579,8 @@ GROUPS = {
     'searchsorted': searchsorted_cases,
     'bincount': bincount_cases,
     'repeat_interleave_tensor': repeat_interleave_tensor_cases,
-    # ops_recurrent builds on this module's helpers, so it is imported when its group runs.
-    'recurrent_embedding': lambda: importlib.import_module('.ops_recurrent', __package__).cases(),
+    'recurrent_embedding': ops_recurrent.cases,
+    'spatial': ops_spatial.spatial,
 }
 
 

@@ -156,6 +156,15 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   bilinear: op('input1 input2 weight bias'),
   embedding_bag: withOptions('input weight offsets maxNorm normType scaleGradByFreq mode sparse perSampleWeights includeLastOffset paddingIdx', 3),
   pad_sequence: withOptions('sequences batchFirst paddingValue', 1),
+  pad: withOptions('input pad mode value', 2),
+  interpolate: withOptions('input size scaleFactor mode alignCorners recomputeScaleFactor', 1),
+  pixel_shuffle: op('input upscaleFactor'),
+  pixel_unshuffle: op('input downscaleFactor'),
+  unfold: withOptions('input kernelSize dilation padding stride', 2),
+  fold: withOptions('input outputSize kernelSize dilation padding stride', 3),
+  adaptive_max_pool1d: withOptions('input outputSize returnIndices', 2),
+  adaptive_max_pool2d: withOptions('input outputSize returnIndices', 2),
+  instance_norm: withOptions('input runningMean runningVar weight bias useInputStats momentum eps', 3),
 };
 
 // Every elementwise primitive takes PyTorch's (input) or (input, other).

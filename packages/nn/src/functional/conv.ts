@@ -1,17 +1,16 @@
 import {
   checkOptions,
+  padSpatial,
   deviceOf,
   foldWindows,
   fromHostArray,
   indexSelect,
   matmul,
-  padSpatial,
   reshape,
   requireFloat,
   ShapeError,
   type Tensor,
   tidy,
-  unfoldWindows,
   ValueError,
   add,
   fmtShape,
@@ -20,6 +19,8 @@ import {
   squeeze,
   unsqueeze,
 } from '@tensile/core';
+import { im2col } from './im2col.js';
+import { padIndices } from './padding.js';
 
 /**
  * Convolutions as im2col + matmul: core's window ops gather every receptive
@@ -109,8 +110,7 @@ function convNd(op: string, d: number, input: Tensor, weight: Tensor, bias: Tens
   const K = kernel.reduce((a, b) => a * b, 1);
   const L = out.reduce((a, b) => a * b, 1);
   return tidy(() => {
-    const xp = padSpatial(x, before, after, 0);
-    const cols = unfoldWindows(xp, { plane: padded, kernel, stride, dilation, out }); // [N, C, K, L]
+    const { cols } = im2col(x, kernel, stride, dilation, before, after); // [N, C, K, L]
     const colsG = reshape(cols, [N, groups, Cg * K, L]);
     const w = reshape(weight, [groups, O / groups, Cg * K]);
     let y = reshape(matmul(w, colsG), [N, O, ...out]);
@@ -248,12 +248,7 @@ export function padWithMode(op: string, x: Tensor, before: readonly number[], af
     if (mode === 'circular' && (b > s || a > s))
       throw new ShapeError(`${op}: circular padding (${b}, ${a}) at dimension ${lead + i} of input ${fmtShape(x.shape)} would wrap around more than once`);
     if (s === 0) throw new ShapeError(`${op}: cannot pad an empty dimension ${lead + i} of input ${fmtShape(x.shape)} with paddingMode '${mode}'`);
-    const t = new Int32Array(b + s + a);
-    for (let j = 0; j < t.length; j++) {
-      const p = j - b;
-      t[j] = mode === 'replicate' ? Math.min(Math.max(p, 0), s - 1) : mode === 'circular' ? ((p % s) + s) % s : p < 0 ? -p : p >= s ? 2 * (s - 1) - p : p;
-    }
-    tables.push(t);
+    tables.push(padIndices(mode, s, b, a));
   }
   return tidy(() => {
     let y = x;
