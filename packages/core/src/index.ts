@@ -46,6 +46,7 @@ export {
   type DiffOptions, type IsCloseOptions, type CdistOptions, type MeshgridOptions,
 } from './ops/tensor-ops.js';
 export { einsum } from './ops/einsum.js';
+export { polygamma } from './ops/polygamma.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {

@@ -22,6 +22,7 @@ import type { TensorOrScalar } from './ops/util.js';
 import * as V from './ops/view.js';
 import * as X from './ops/tensor-ops.js';
 import { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+import { polygamma } from './ops/polygamma.js';
 import { Tensor } from './tensor.js';
 
 setEngineOps({
@@ -43,6 +44,7 @@ const methods: Record<string, Method> = {
   sub(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.sub(this, o, alpha); },
   softplus(this: Tensor, beta?: number, threshold?: number) { return E.softplus(this, beta, threshold); },
   square(this: Tensor) { return E.square(this); },
+  polygamma(this: Tensor, n: number) { return polygamma(n, this); },
   clamp(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return E.clamp(this, lo, hi); },
   where(this: Tensor, c: Tensor, o: TensorOrScalar) { return E.where(c, this, o); },
   sum(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.sum(this, d, k); },
