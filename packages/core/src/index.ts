@@ -48,6 +48,8 @@ export {
 export { einsum } from './ops/einsum.js';
 export { polygamma } from './ops/polygamma.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+export { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js';
+export { normal, normal_, type NormalOptions } from './ops/normal.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {
   softmax,

@@ -23,6 +23,8 @@ import * as V from './ops/view.js';
 import * as X from './ops/tensor-ops.js';
 import { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 import { polygamma } from './ops/polygamma.js';
+import { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js';
+import { normal_, type NormalOptions } from './ops/normal.js';
 import { Tensor } from './tensor.js';
 
 setEngineOps({
@@ -45,6 +47,9 @@ const methods: Record<string, Method> = {
   softplus(this: Tensor, beta?: number, threshold?: number) { return E.softplus(this, beta, threshold); },
   square(this: Tensor) { return E.square(this); },
   polygamma(this: Tensor, n: number) { return polygamma(n, this); },
+  bernoulli(this: Tensor, p?: number | BernoulliOptions, o?: BernoulliOptions) { return bernoulli(this, p, o); },
+  bernoulli_(this: Tensor, p?: number | Tensor, o?: BernoulliOptions) { return bernoulli_(this, p, o); },
+  normal_(this: Tensor, mean?: number, std?: number, o?: NormalOptions) { return normal_(this, mean, std, o); },
   clamp(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return E.clamp(this, lo, hi); },
   where(this: Tensor, c: Tensor, o: TensorOrScalar) { return E.where(c, this, o); },
   sum(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.sum(this, d, k); },

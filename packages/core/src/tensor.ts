@@ -7,6 +7,8 @@ import type { BackwardOptions } from './autograd/engine.js';
 import type * as R from './ops/reduce.js';
 import type * as S from './ops/scan.js';
 import type { MultinomialOptions } from './ops/multinomial.js';
+import type { BernoulliOptions } from './ops/bernoulli.js';
+import type { NormalOptions } from './ops/normal.js';
 import type { TensorOrScalar } from './ops/util.js';
 import type { GeneratedTensorMethods } from './generated/methods.js';
 
@@ -26,6 +28,9 @@ export interface Tensor extends GeneratedTensorMethods {
     square(): Tensor;
     softplus(beta?: number, threshold?: number): Tensor;
     polygamma(n: number): Tensor;
+    bernoulli(p?: number | BernoulliOptions, options?: BernoulliOptions): Tensor;
+    bernoulli_(p?: number | Tensor, options?: BernoulliOptions): Tensor;
+    normal_(mean?: number, std?: number, options?: NormalOptions): Tensor;
     clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
     where(condition: Tensor, other: TensorOrScalar): Tensor;
     sum(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;

@@ -222,7 +222,7 @@ function run(
 /** Runs output hooks in order; a hook's tensor replaces the gradient (same shape), RETAIN stores it as the tensor's .grad. */
 function runHooks(node: Node, grads: (Tensor | null)[], createGraph: boolean): void {
   for (const [nr, list] of node.hooks!) {
-    let g = grads[nr];
+    let g: Tensor | null | undefined = grads[nr];
     if (!g) continue;
     for (const hook of [...list]) {
       if (hook === RETAIN) {
@@ -232,9 +232,9 @@ function runHooks(node: Node, grads: (Tensor | null)[], createGraph: boolean): v
         t.grad = keep(createGraph ? g._alias() : g.detach());
         continue;
       }
-      const cur = g;
+      const cur: Tensor = g;
       // The hook's temporaries are freed; what it returns becomes the engine's own handle.
-      const r = tidy(() => {
+      const r = tidy((): Tensor | null => {
         const out = hook(cur);
         if (out === undefined || out === null || out === cur) return null;
         if (typeof out !== 'object' || typeof (out as Tensor).shape !== 'object')
