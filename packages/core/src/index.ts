@@ -50,6 +50,8 @@ export { polygamma } from './ops/polygamma.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
 export { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js';
 export { normal, normal_, type NormalOptions } from './ops/normal.js';
+export { nonzero, nonzeroSync, maskedSelect, maskedSelectSync, type NonzeroOptions } from './ops/nonzero.js';
+export { unique, uniqueSync, type UniqueOptions } from './ops/unique.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {
   softmax,

@@ -9,6 +9,8 @@ import type * as S from './ops/scan.js';
 import type { MultinomialOptions } from './ops/multinomial.js';
 import type { BernoulliOptions } from './ops/bernoulli.js';
 import type { NormalOptions } from './ops/normal.js';
+import type { NonzeroOptions } from './ops/nonzero.js';
+import type { UniqueOptions } from './ops/unique.js';
 import type { TensorOrScalar } from './ops/util.js';
 import type { GeneratedTensorMethods } from './generated/methods.js';
 
@@ -31,6 +33,12 @@ export interface Tensor extends GeneratedTensorMethods {
     bernoulli(p?: number | BernoulliOptions, options?: BernoulliOptions): Tensor;
     bernoulli_(p?: number | Tensor, options?: BernoulliOptions): Tensor;
     normal_(mean?: number, std?: number, options?: NormalOptions): Tensor;
+    nonzero(options?: NonzeroOptions): Promise<Tensor | Tensor[]>;
+    nonzeroSync(options?: NonzeroOptions): Tensor | Tensor[];
+    maskedSelect(mask: Tensor): Promise<Tensor>;
+    maskedSelectSync(mask: Tensor): Tensor;
+    unique(options?: UniqueOptions): Promise<Tensor | Tensor[]>;
+    uniqueSync(options?: UniqueOptions): Tensor | Tensor[];
     clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
     where(condition: Tensor, other: TensorOrScalar): Tensor;
     sum(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
