@@ -83,6 +83,7 @@ const structural: Case[] = [
   ['indexSelect', (x) => T.indexSelect(x, 0, T.tensor([2, 0, 2], { dtype: 'int32' })), [[3, 4]]],
   ['indexPut accumulate', (x, v) => T.indexPut(x, [T.tensor([0, 2, 0], { dtype: 'int32' })], v, true), [[3, 2], [3, 2]]],
   ['maskedFill', (x) => T.maskedFill(x, T.tensor([true, false, true]), 0.5), [[2, 3]]],
+  ['maskedSelectSync broadcast', (x) => T.maskedSelectSync(x, T.tensor([[true, false, true], [false, true, true]])), [[3]]],
   ['sort', (x) => T.sort(x, 1).values, [[3, 5]]],
   ['topk', (x) => T.topk(x, 2).values, [[3, 5]]],
   ['reshape+permute', (x) => x.permute(2, 0, 1).reshape(4, 6), [[2, 3, 4]]],
@@ -125,6 +126,7 @@ describe('double backward against finite differences', () => {
     ['logsumexp', (x) => T.logsumexp(x, 1), [[2, 3]]],
     ['lgamma', (x) => T.lgamma(x), [[2, 3]], { lo: 0.2, hi: 6 }],
     ['lgamma negative', (x) => T.lgamma(x), [[2, 3]], { lo: -2.9, hi: -2.1 }],
+    ['maskedSelectSync then mul', (x) => T.mul(T.maskedSelectSync(x, T.tensor([true, false, true])), T.maskedSelectSync(x, T.tensor([true, true, false]))), [[2, 3]]],
   ];
   for (const [name, fn, shapes, range] of twice)
     test(name, () => {
