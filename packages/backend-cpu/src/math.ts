@@ -63,6 +63,82 @@ export function erfinv(y: number): number {
   return y < 0 ? -x : x;
 }
 
+/** sin(pi x) with the argument reduced exactly: x - round(x) is exact, so the zeros at the integers are exact. */
+function sinpi(x: number): number {
+  const n = Math.round(x);
+  const s = Math.sin(Math.PI * (x - n));
+  return n % 2 === 0 ? s : -s;
+}
+
+/** cos(pi x), reduced as sinpi. */
+function cospi(x: number): number {
+  const n = Math.round(x);
+  const c = Math.cos(Math.PI * (x - n));
+  return n % 2 === 0 ? c : -c;
+}
+
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+
+/**
+ * log|Gamma(x)| to double precision: Lanczos (g = 7, 9 terms) for x >= 0.5, the reflection
+ * log(pi / |sin(pi x)|) - lgamma(1 - x) below; +inf at the poles (0 and the negative integers) and at +-inf.
+ */
+export function lgamma(x: number): number {
+  if (x !== x) return x;
+  if (x === Infinity || x === -Infinity) return Infinity;
+  if (x <= 0 && Math.floor(x) === x) return Infinity;
+  if (x === 1 || x === 2) return 0;
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(sinpi(x))) - lgamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0]!;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.9189385332046728 + (z + 0.5) * Math.log(t) - t + Math.log(a); // 0.5 log(2 pi)
+}
+
+/**
+ * digamma (psi) to double precision: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the
+ * asymptotic series; the reflection psi(1 - x) - pi / tan(pi x) for x < 0. As PyTorch: -inf at +0,
+ * +inf at -0, NaN at the negative integers and at -inf.
+ */
+export function digamma(x: number): number {
+  if (x !== x) return x;
+  if (x === Infinity) return x;
+  if (x === 0) return -1 / x;
+  if (x < 0) {
+    if (Math.floor(x) === x) return NaN;
+    return digamma(1 - x) - (Math.PI * cospi(x)) / sinpi(x);
+  }
+  let r = 0;
+  while (x < 10) {
+    r -= 1 / x;
+    x += 1;
+  }
+  const z = 1 / (x * x);
+  return r + Math.log(x) - 0.5 / x - z * (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z * (1 / 132 - z * (691 / 32760 - z / 12))))));
+}
+
+/**
+ * trigamma (polygamma(1, x)) to double precision: psi1(x) = psi1(x + 1) + 1/x^2 up to x >= 10, then the
+ * asymptotic series; the reflection pi^2 / sin^2(pi x) - psi1(1 - x) for x < 0. +inf at the poles, 0 at +inf.
+ */
+export function trigamma(x: number): number {
+  if (x !== x) return x;
+  if (x === Infinity) return 0;
+  if (x <= 0 && Math.floor(x) === x) return x === -Infinity ? NaN : Infinity;
+  if (x < 0) {
+    const s = Math.PI / sinpi(x);
+    return s * s - trigamma(1 - x);
+  }
+  let r = 0;
+  while (x < 10) {
+    r += 1 / (x * x);
+    x += 1;
+  }
+  const z = 1 / (x * x);
+  return r + 1 / x + z / 2 + (z / x) * (1 / 6 - z * (1 / 30 - z * (1 / 42 - z * (1 / 30 - z * (5 / 66 - z * (691 / 2730 - z * (7 / 6)))))));
+}
+
 /** C99's pow: Math.pow gives NaN for pow(1, NaN), pow(1, +-inf) and pow(-1, +-inf), which C (and PyTorch) define as 1. */
 export function pow(a: number, b: number): number {
   if (a === 1 || b === 0) return 1;
@@ -87,4 +163,4 @@ export function ipow(a: number, b: number): number {
   return r;
 }
 
-export const helpers = { erf, erfinv, ipow, pow, remainder };
+export const helpers = { digamma, erf, erfinv, ipow, lgamma, pow, remainder, trigamma };

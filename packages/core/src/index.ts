@@ -55,7 +55,12 @@ export { median } from './ops/median.js';
 export { quantile, type QuantileOptions, type QuantileInterpolation } from './ops/quantile.js';
 export { searchsorted, type SearchsortedOptions } from './ops/searchsorted.js';
 export { bincount, bincountAsync, type BincountOptions } from './ops/bincount.js';
+export { polygamma } from './ops/polygamma.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+export { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js';
+export { normal, normal_, type NormalOptions } from './ops/normal.js';
+export { nonzero, nonzeroSync, maskedSelect, maskedSelectSync, type NonzeroOptions } from './ops/nonzero.js';
+export { unique, uniqueSync, type UniqueOptions } from './ops/unique.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export {
   softmax,

@@ -22,6 +22,11 @@ import type { TensorOrScalar } from './ops/util.js';
 import * as V from './ops/view.js';
 import * as X from './ops/tensor-ops.js';
 import { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+import { polygamma } from './ops/polygamma.js';
+import { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js';
+import { normal_, type NormalOptions } from './ops/normal.js';
+import * as NZ from './ops/nonzero.js';
+import * as U from './ops/unique.js';
 import { Tensor } from './tensor.js';
 import { tile } from './ops/tile.js';
 import { hypot } from './ops/hypot.js';
@@ -50,6 +55,16 @@ const methods: Record<string, Method> = {
   sub(this: Tensor, o: TensorOrScalar, alpha?: number) { return E.sub(this, o, alpha); },
   softplus(this: Tensor, beta?: number, threshold?: number) { return E.softplus(this, beta, threshold); },
   square(this: Tensor) { return E.square(this); },
+  polygamma(this: Tensor, n: number) { return polygamma(n, this); },
+  bernoulli(this: Tensor, p?: number | BernoulliOptions, o?: BernoulliOptions) { return bernoulli(this, p, o); },
+  bernoulli_(this: Tensor, p?: number | Tensor, o?: BernoulliOptions) { return bernoulli_(this, p, o); },
+  normal_(this: Tensor, mean?: number, std?: number, o?: NormalOptions) { return normal_(this, mean, std, o); },
+  nonzero(this: Tensor, o?: NZ.NonzeroOptions) { return NZ.nonzero(this, o); },
+  nonzeroSync(this: Tensor, o?: NZ.NonzeroOptions) { return NZ.nonzeroSync(this, o); },
+  maskedSelect(this: Tensor, mask: Tensor) { return NZ.maskedSelect(this, mask); },
+  maskedSelectSync(this: Tensor, mask: Tensor) { return NZ.maskedSelectSync(this, mask); },
+  unique(this: Tensor, o?: U.UniqueOptions) { return U.unique(this, o); },
+  uniqueSync(this: Tensor, o?: U.UniqueOptions) { return U.uniqueSync(this, o); },
   clamp(this: Tensor, lo?: TensorOrScalar | null, hi?: TensorOrScalar | null) { return E.clamp(this, lo, hi); },
   where(this: Tensor, c: Tensor, o: TensorOrScalar) { return E.where(c, this, o); },
   sum(this: Tensor, d?: R.Dims | R.ReduceOptions, k?: boolean) { return R.sum(this, d, k); },

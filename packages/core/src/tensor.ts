@@ -1,12 +1,16 @@
 import type { Storage, TensorView } from './backend/backend.js';
 import { getBackendObject, traceTransfer } from './backend/registry.js';
-import type { Node } from './autograd/node.js';
+import { type Node, RETAIN, type RemovableHandle, type TensorHook } from './autograd/node.js';
 import { isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
 import { edgeOf } from './autograd/record.js';
 import type { BackwardOptions } from './autograd/engine.js';
 import type * as R from './ops/reduce.js';
 import type * as S from './ops/scan.js';
 import type { MultinomialOptions } from './ops/multinomial.js';
+import type { BernoulliOptions } from './ops/bernoulli.js';
+import type { NormalOptions } from './ops/normal.js';
+import type { NonzeroOptions } from './ops/nonzero.js';
+import type { UniqueOptions } from './ops/unique.js';
 import type { TensorOrScalar } from './ops/util.js';
 import type { GeneratedTensorMethods } from './generated/methods.js';
 
@@ -25,6 +29,16 @@ export interface Tensor extends GeneratedTensorMethods {
     sub(other: TensorOrScalar, alpha?: number): Tensor;
     square(): Tensor;
     softplus(beta?: number, threshold?: number): Tensor;
+    polygamma(n: number): Tensor;
+    bernoulli(p?: number | BernoulliOptions, options?: BernoulliOptions): Tensor;
+    bernoulli_(p?: number | Tensor, options?: BernoulliOptions): Tensor;
+    normal_(mean?: number, std?: number, options?: NormalOptions): Tensor;
+    nonzero(options?: NonzeroOptions): Promise<Tensor | Tensor[]>;
+    nonzeroSync(options?: NonzeroOptions): Tensor | Tensor[];
+    maskedSelect(mask: Tensor): Promise<Tensor>;
+    maskedSelectSync(mask: Tensor): Tensor;
+    unique(options?: UniqueOptions): Promise<Tensor | Tensor[]>;
+    uniqueSync(options?: UniqueOptions): Tensor | Tensor[];
     clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
     where(condition: Tensor, other: TensorOrScalar): Tensor;
     sum(dim?: R.Dims | R.ReduceOptions, keepdim?: boolean): Tensor;
@@ -321,8 +335,24 @@ export class Tensor implements TensorView {
     this._retainsGrad = true;
     const node = this.gradFn;
     if (node.retained === null) node.retained = new Map();
+    if (!node.retained.has(this.outputNr)) node.addHook(this.outputNr, RETAIN);
     node.retained.set(this.outputNr, this);
     return this;
+  }
+
+  /**
+   * Registers a hook on this tensor's gradient (PyTorch's `register_hook`): during backward `fn(grad)`
+   * runs when the gradient with respect to this tensor is complete, before it is accumulated into a
+   * leaf's `.grad` or flows on; returning a tensor (of the same shape) replaces the gradient. Several
+   * hooks run in registration order, each seeing the previous one's result. Returns a handle whose
+   * `remove()` unregisters the hook.
+   */
+  registerHook(fn: TensorHook): RemovableHandle {
+    this._live('registerHook');
+    if (typeof fn !== 'function') throw new ValueError(`registerHook: expected a function, got ${typeof fn}`);
+    if (!this._requiresGrad) throw new ValueError(`registerHook: cannot register a hook on a tensor that doesn't require gradient (shape ${fmtShape(this.shape)})`);
+    const e = edgeOf(this)!;
+    return e.node.addHook(e.nr, fn);
   }
 
   get isDisposed(): boolean {

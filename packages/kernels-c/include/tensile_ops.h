@@ -28,18 +28,21 @@ enum tn_unary_op {
   TN_COS = 18, /* cos: cosine */
   TN_ERF = 19, /* erf: error function */
   TN_ERFINV = 20, /* erfinv: inverse error function: NaN outside [-1, 1], +-inf at +-1 */
-  TN_SINH = 21, /* sinh: hyperbolic sine */
-  TN_COSH = 22, /* cosh: hyperbolic cosine */
-  TN_ASIN = 23, /* asin: arcsine: NaN outside [-1, 1] */
-  TN_ACOS = 24, /* acos: arccosine: NaN outside [-1, 1] */
-  TN_ATAN = 25, /* atan: arctangent */
-  TN_ISNAN = 26, /* isnan: x is NaN */
-  TN_ISINF = 27, /* isinf: x is +-inf */
-  TN_LOGICAL_NOT = 28, /* logicalNot: !x */
-  TN_UNARY_COUNT = 29
+  TN_LGAMMA = 21, /* lgamma: log|Gamma(x)|: +inf at 0, the negative integers and +-inf */
+  TN_DIGAMMA = 22, /* digamma: digamma (psi, the derivative of lgamma): -inf at +0, +inf at -0, NaN at the negative integers and -inf */
+  TN_TRIGAMMA = 23, /* trigamma: trigamma (polygamma(1, x), the derivative of digamma): +inf at the poles; differentiable once less (its gradient would be polygamma(2)) */
+  TN_SINH = 24, /* sinh: hyperbolic sine */
+  TN_COSH = 25, /* cosh: hyperbolic cosine */
+  TN_ASIN = 26, /* asin: arcsine: NaN outside [-1, 1] */
+  TN_ACOS = 27, /* acos: arccosine: NaN outside [-1, 1] */
+  TN_ATAN = 28, /* atan: arctangent */
+  TN_ISNAN = 29, /* isnan: x is NaN */
+  TN_ISINF = 30, /* isinf: x is +-inf */
+  TN_LOGICAL_NOT = 31, /* logicalNot: !x */
+  TN_UNARY_COUNT = 32
 };
 /* X(code, name) for every unary op, in code order. */
-#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ERFINV, erfinv) X(TN_SINH, sinh) X(TN_COSH, cosh) X(TN_ASIN, asin) X(TN_ACOS, acos) X(TN_ATAN, atan) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
+#define TN_UNARY_OPS(X) X(TN_NEG, neg) X(TN_ABS, abs) X(TN_SIGN, sign) X(TN_RELU, relu) X(TN_FLOOR, floor) X(TN_CEIL, ceil) X(TN_ROUND, round) X(TN_EXP, exp) X(TN_LOG, log) X(TN_LOG1P, log1p) X(TN_EXPM1, expm1) X(TN_SQRT, sqrt) X(TN_RSQRT, rsqrt) X(TN_RECIPROCAL, reciprocal) X(TN_TANH, tanh) X(TN_SIGMOID, sigmoid) X(TN_SOFTPLUS, softplus) X(TN_SIN, sin) X(TN_COS, cos) X(TN_ERF, erf) X(TN_ERFINV, erfinv) X(TN_LGAMMA, lgamma) X(TN_DIGAMMA, digamma) X(TN_TRIGAMMA, trigamma) X(TN_SINH, sinh) X(TN_COSH, cosh) X(TN_ASIN, asin) X(TN_ACOS, acos) X(TN_ATAN, atan) X(TN_ISNAN, isnan) X(TN_ISINF, isinf) X(TN_LOGICAL_NOT, logicalNot)
 
 /* binary ops: codes are positions among the table's binary primitives. */
 enum tn_binary_op {

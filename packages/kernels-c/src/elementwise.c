@@ -80,6 +80,9 @@ UNARY_S(sin_f32, float, float, tn_sin(a))
 UNARY_S(cos_f32, float, float, tn_cos(a))
 UNARY_S(erf_f32, float, float, tn_erf(a))
 UNARY_S(erfinv_f32, float, float, tn_erfinv(a))
+UNARY_S(lgamma_f32, float, float, tn_lgamma(a))
+UNARY_S(digamma_f32, float, float, tn_digamma(a))
+UNARY_S(trigamma_f32, float, float, tn_trigamma(a))
 UNARY_S(sinh_f32, float, float, tn_sinh(a))
 UNARY_S(cosh_f32, float, float, tn_cosh(a))
 UNARY_S(asin_f32, float, float, tn_asin(a))
@@ -116,6 +119,9 @@ UNARY_S(sin_f64, double, double, tn_sin(a))
 UNARY_S(cos_f64, double, double, tn_cos(a))
 UNARY_S(erf_f64, double, double, tn_erf(a))
 UNARY_S(erfinv_f64, double, double, tn_erfinv(a))
+UNARY_S(lgamma_f64, double, double, tn_lgamma(a))
+UNARY_S(digamma_f64, double, double, tn_digamma(a))
+UNARY_S(trigamma_f64, double, double, tn_trigamma(a))
 UNARY_S(sinh_f64, double, double, tn_sinh(a))
 UNARY_S(cosh_f64, double, double, tn_cosh(a))
 UNARY_S(asin_f64, double, double, tn_asin(a))
@@ -161,6 +167,9 @@ static const tn_row_fn UNARY_ROWS[TN_UNARY_COUNT][4] = {
   [TN_COS] = {cos_f32, cos_f64, 0, 0},
   [TN_ERF] = {erf_f32, erf_f64, 0, 0},
   [TN_ERFINV] = {erfinv_f32, erfinv_f64, 0, 0},
+  [TN_LGAMMA] = {lgamma_f32, lgamma_f64, 0, 0},
+  [TN_DIGAMMA] = {digamma_f32, digamma_f64, 0, 0},
+  [TN_TRIGAMMA] = {trigamma_f32, trigamma_f64, 0, 0},
   [TN_SINH] = {sinh_f32, sinh_f64, 0, 0},
   [TN_COSH] = {cosh_f32, cosh_f64, 0, 0},
   [TN_ASIN] = {asin_f32, asin_f64, 0, 0},

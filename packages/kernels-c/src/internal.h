@@ -205,6 +205,9 @@ vf tn_vexpm1f(vf x);
 vf tn_vtanhf(vf x);
 double tn_erf(double x);
 double tn_erfinv(double y);
+double tn_lgamma(double x);
+double tn_digamma(double x);
+double tn_trigamma(double x);
 
 /* Merges dims laid out as one in every operand and drops size-1 dims; returns the new nd (>= 1). */
 int tn_collapse(int nd, const tn_idx *shape, int nops, const tn_idx *const *strides_in, tn_idx *shape_out, tn_idx strides_out[][TN_MAX_DIMS]);

@@ -173,6 +173,8 @@ UNARY_FLOAT = {
     'asin': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
     'acos': lambda r, s: r.uniform(*s, lo=-0.99, hi=0.99),
     'atan': lambda r, s: r.randn(*s, scale=3.0),
+    'lgamma': lambda r, s: r.uniform(*s, lo=0.1, hi=8.0),
+    'digamma': lambda r, s: r.uniform(*s, lo=0.1, hi=8.0),
     'softplus': lambda r, s: r.randn(*s, scale=4.0),
 }
 UNARY_SAME = {
@@ -193,7 +195,8 @@ def unary_cases(g: Group) -> None:
         for s in shapes:
             g.val(op, shape_tag(s), lambda r, s=s, sampler=sampler: [A('input', sampler(r, s))])
         # Special values: torch's NaN/inf/-0 rules, and the gradient there.
-        g.val(op, 'specials', [A('input', T(SPECIALS))], note='NaN, +-inf, -0, tiny and huge inputs (and the gradient there)')
+        # (digamma's gradient, trigamma, is finite garbage at the negative integers in PyTorch: its poles get a case without gradients below.)
+        g.val(op, 'specials', [A('input', T(SPECIALS), op != 'digamma')], note='NaN, +-inf, -0, tiny and huge inputs (and the gradient there)')
     # integer and bool inputs
     ints = I([[-3, 0, 2, 5], [7, -1, 1, -8]])
     for op in UNARY_FLOAT:
@@ -231,6 +234,16 @@ def unary_cases(g: Group) -> None:
     g.val('cosh', 'large', [A('input', T([80.0, 85.0, -85.0, 1000.0, -1000.0, 1e-8, 0.0, -0.0]))])
     for op in ['asin', 'acos']:
         g.val(op, 'domain', [A('input', T([-1.0, 1.0, 0.0, -0.0, 1.5, -2.0, nan, 0.9999999, -0.9999999, 1e-30, 0.5, inf]))], note='NaN outside [-1, 1], an infinite gradient at +-1')
+    g.val('lgamma', 'poles', [A('input', T([0.0, -0.0, -1.0, -2.0, -3.0, -80.0, 1.0, 2.0, -1e10]))], note='+inf at 0 and the negative integers; the gradient (digamma) is -inf at +0, +inf at -0, NaN at the negative integers')
+    g.val('lgamma', 'negative', [A('input', T([-0.5, -1.5, -2.5, -3.3, -100.5, -1e-8, 1e-8, -4.9, -0.999]))], note='negative non-integers by the reflection formula')
+    g.val('lgamma', 'large', [A('input', T([1e7, 171.5, 1e30, 1e36, inf, -inf, nan, 1.4616321]))], note='large x (float32 overflows above ~4e36); +inf at +-inf')
+    g.val('digamma', 'poles', [A('input', T([0.0, -0.0, -1.0, -2.0, -1e10, inf, -inf, nan, 1e-30, -1e-30]), False)], note='-inf at +0, +inf at -0, NaN at the negative integers and -inf')
+    g.val('digamma', 'negative', [A('input', T([-0.5, -1.5, -2.5, -3.3, -100.5, -1e-3, -4.9, -0.999]))], note='negative non-integers by the reflection formula, and their gradient (trigamma)')
+    g.val('digamma', 'large', [A('input', T([1e7, 1e30, 1e38, 3e38, 1.4616321, 1e-3, 0.5]))], note='near the positive root 1.4616 and large x')
+    g.val('polygamma', 'n0', lambda r: [0, A('input', r.uniform(3, 4, lo=0.1, hi=8.0))], note='polygamma(0, x) is digamma')
+    g.val('polygamma', 'n1', lambda r: [1, A('input', r.uniform(3, 4, lo=-3.9, hi=8.0), False)], note='trigamma (Tensile computes no gradient of it: that needs polygamma(2))')
+    g.val('polygamma', 'n1-specials', [1, A('input', T([0.0, -0.0, -2.5, 1e30, inf, nan, 1e-3, 0.5, 1.0]), False)], note='+inf at 0, 0 at +inf')
+    g.err('polygamma', 'negative-n', lambda r: [-1, A('input', r.uniform(3, lo=0.1, hi=8.0))])
     g.val('atan', 'large', [A('input', T([1e30, -1e30, 2.5, 0.4, 0.42, -0.0, 1e-30, 1e10]))])
     g.val('cos', 'large', [A('input', T([1e3, -1e3, 100.0, 3.14159265, -3.14159265, 1.5707964, 0.0, -0.0]))])
     # softplus options (F.softplus)
@@ -849,6 +862,35 @@ def index() -> list[dict]:
     g.err('one_hot', 'out-of-range', [A('input', I([0, 3]))], {'num_classes': 3})
     g.err('one_hot', 'negative', [A('input', I([0, -1]))], {'num_classes': 3})
     g.err('one_hot', 'float', [A('input', T([0.0, 1.0]), False)], {'num_classes': 3})
+    # data-dependent output shapes: nonzero, masked_select, unique (async in Tensile: the count decides the shape)
+    nz = T([[0.0, 1.5, 0.0, -2.0], [nan, 0.0, -0.0, 3.0], [0.0, 0.0, 0.0, 1e-30]])
+    for kw, tag in [({}, ''), ({'as_tuple': True}, '-as-tuple')]:
+        g.val('nonzero', f'2d{tag}', [A('input', nz, False)], kw, note='row-major order; NaN is nonzero, -0 is zero')
+        g.val('nonzero', f'3d-bool{tag}', lambda r: [A('input', r.randn(2, 3, 4) > 0.3)], kw)
+        g.val('nonzero', f'int{tag}', [A('input', I([0, 3, 0, -1, 0, 0, 7]))], kw)
+        g.val('nonzero', f'all-zero{tag}', [A('input', torch.zeros(2, 3), False)], kw, note='an empty [0, ndim] result')
+        g.val('nonzero', f'empty{tag}', [A('input', torch.zeros(0, 3), False)], kw)
+        g.val('nonzero', f'scalar{tag}', [A('input', T(2.5), False)], kw, note='a 0-d input: [1, 0] (as_tuple: one index tensor)')
+    g.val('nonzero', 'scalar-zero', [A('input', T(0.0), False)])
+    g.val('masked_select', '2d', lambda r: [A('input', r.randn(3, 4)), A('mask', r.randn(3, 4) > 0)], note='the gradient scatters back to the selected places')
+    g.val('masked_select', 'broadcast-mask', lambda r: [A('input', r.randn(3, 4)), A('mask', B([True, False, False, True]))])
+    g.val('masked_select', 'broadcast-input', lambda r: [A('input', r.randn(4)), A('mask', r.randn(3, 4) > 0)], note='input and mask broadcast together; the gradient sums over the broadcast rows')
+    g.val('masked_select', 'none-selected', lambda r: [A('input', r.randn(2, 3)), A('mask', torch.zeros(2, 3, dtype=torch.bool))])
+    g.val('masked_select', 'int', [A('input', I([[1, 2], [3, 4]])), A('mask', B([[True, False], [True, True]]))])
+    g.err('masked_select', 'float-mask', lambda r: [A('input', r.randn(2, 3)), A('mask', T([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), False)])
+    g.err('masked_select', 'shape-mismatch', lambda r: [A('input', r.randn(2, 3)), A('mask', B([True, False]))])
+    uf = T([2.0, -1.0, 3.5, 2.0, 0.0, -1.0, 2.0, 7.0, -0.5, 0.0])
+    g.val('unique', 'float', [A('input', uf, False)])
+    g.val('unique', 'float-inverse-counts', [A('input', uf.reshape(2, 5), False)], {'return_inverse': True, 'return_counts': True}, note='the inverse has the input shape')
+    g.val('unique', 'counts', [A('input', uf, False)], {'return_counts': True})
+    g.val('unique', 'int-inverse', [A('input', I([[5, 1, 5], [3, 1, 0]]))], {'sorted': True, 'return_inverse': True})
+    g.val('unique', 'bool', [A('input', B([True, False, True, True]))], {'return_counts': True})
+    g.val('unique', 'empty', [A('input', torch.zeros(0), False)], {'return_inverse': True, 'return_counts': True})
+    rows = I([[1, 2, 3], [0, 5, 1], [1, 2, 3], [0, 5, 0], [0, 5, 1]])
+    g.val('unique', 'dim0', [A('input', rows)], {'dim': 0, 'return_inverse': True, 'return_counts': True}, note='unique rows, lexicographic order')
+    g.val('unique', 'dim1', [A('input', rows.t().contiguous().to(torch.float32), False)], {'dim': 1, 'return_inverse': True, 'return_counts': True}, note='unique columns')
+    g.val('unique', 'dim-negative', [A('input', rows)], {'dim': -2})
+    g.err('unique', 'dim-out-of-range', [A('input', rows)], {'dim': 2})
     return g.cases
 
 

@@ -10,7 +10,7 @@ constexpr int NUM_DTYPES = 4;
 enum ErrKind : int { E_OK = 0, E_INDEX = 1, E_SHAPE = 2, E_DTYPE = 3, E_VALUE = 4, E_DEVICE = 5 };
 
 // Op names by code, as the TypeScript side calls them.
-inline const char* const kUnaryNames[] = {"neg", "abs", "sign", "relu", "floor", "ceil", "round", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "tanh", "sigmoid", "softplus", "sin", "cos", "erf", "erfinv", "sinh", "cosh", "asin", "acos", "atan", "isnan", "isinf", "logicalNot"};
+inline const char* const kUnaryNames[] = {"neg", "abs", "sign", "relu", "floor", "ceil", "round", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "reciprocal", "tanh", "sigmoid", "softplus", "sin", "cos", "erf", "erfinv", "lgamma", "digamma", "trigamma", "sinh", "cosh", "asin", "acos", "atan", "isnan", "isinf", "logicalNot"};
 inline const char* const kBinaryNames[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "remainder", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"};
 inline const char* const kReduceNames[] = {"sum", "prod", "amax", "amin", "argmax", "argmin"};
 

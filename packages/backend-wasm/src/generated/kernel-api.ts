@@ -36,7 +36,7 @@ export const KERNEL_EXPORTS = ['tn_args', 'tn_api_version', 'tn_unary', 'tn_bina
 
 export const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
-export const UNARY_CODE: Readonly<Record<UnaryOp, number>> = { neg: 0, abs: 1, sign: 2, relu: 3, floor: 4, ceil: 5, round: 6, exp: 7, log: 8, log1p: 9, expm1: 10, sqrt: 11, rsqrt: 12, reciprocal: 13, tanh: 14, sigmoid: 15, softplus: 16, sin: 17, cos: 18, erf: 19, erfinv: 20, sinh: 21, cosh: 22, asin: 23, acos: 24, atan: 25, isnan: 26, isinf: 27, logicalNot: 28 };
+export const UNARY_CODE: Readonly<Record<UnaryOp, number>> = { neg: 0, abs: 1, sign: 2, relu: 3, floor: 4, ceil: 5, round: 6, exp: 7, log: 8, log1p: 9, expm1: 10, sqrt: 11, rsqrt: 12, reciprocal: 13, tanh: 14, sigmoid: 15, softplus: 16, sin: 17, cos: 18, erf: 19, erfinv: 20, lgamma: 21, digamma: 22, trigamma: 23, sinh: 24, cosh: 25, asin: 26, acos: 27, atan: 28, isnan: 29, isinf: 30, logicalNot: 31 };
 export const BINARY_CODE: Readonly<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, remainder: 7, atan2: 8, eq: 9, ne: 10, lt: 11, le: 12, gt: 13, ge: 14, logicalAnd: 15, logicalOr: 16, logicalXor: 17 };
 export const REDUCE_CODE: Readonly<Record<ReduceOp, number>> = { sum: 0, prod: 1, amax: 2, amin: 3, argmax: 4, argmin: 5 };
 

@@ -301,6 +301,90 @@ fn asin_root(x: f32) -> f32 { return sqrt((1.0 - x) * (1.0 + x)); }
 fn t_asin(x: f32) -> f32 { if (is_nan(x) || abs(x) > 1.0) { return f_nan(); } return t_atan2(x, asin_root(x)); }
 fn t_acos(x: f32) -> f32 { if (is_nan(x) || abs(x) > 1.0) { return f_nan(); } return t_atan2(asin_root(x), x); }
 
+// sin(pi x) with the argument reduced exactly (x - round(x) is exact in f32), so the integers are exact zeros.
+fn t_sinpi(x: f32) -> f32 {
+  let n = round(x);
+  let s = t_sin(3.14159265 * (x - n));
+  return select(-s, s, n - 2.0 * floor(0.5 * n) == 0.0);
+}
+
+// lgamma(2 + t) for |t| <= 0.5 by its Taylor series (1 - gamma) t + sum_k (-1)^k (zeta(k) - 1) / k t^k: exact zero at x = 2.
+fn lgamma_near2(t: f32) -> f32 { return t * (0.422784335 + t * (0.322467033 + t * (-0.0673523011 + t * (0.0205808084 + t * (-0.00738555103 + t * (0.00289051033 + t * (-0.00119275391 + t * (0.000509669525 + t * (-0.000223154758 + t * (9.94575128e-05 + t * (-4.49262367e-05 + t * (2.05072128e-05 + t * (-9.43948828e-06 + t * (4.37486679e-06 + t * -2.03921575e-06)))))))))))))); }
+
+// log Gamma(x) for x > 0 in float32 without the cancellation a shift to large x would bring near the zeros at 1 and 2:
+// the series around 2 on [0.5, 2.5) (less log(x) and log1p(x - 1) below 1.5), log of the product down to it on [2.5, 8),
+// Stirling's series from 8 (truncation error ~1e-11 there).
+fn lgamma_pos(x: f32) -> f32 {
+  if (x < 0.5) { return lgamma_near2(x) - t_log1p(x) - t_log(x); }
+  if (x < 1.5) { return lgamma_near2(x - 1.0) - t_log1p(x - 1.0); }
+  if (x < 2.5) { return lgamma_near2(x - 2.0); }
+  if (x < 8.0) {
+    var y = x;
+    var p = 1.0;
+    while (y >= 2.5) { y = y - 1.0; p = p * y; }
+    return t_log(p) + lgamma_near2(y - 2.0);
+  }
+  let z = 1.0 / (x * x);
+  let lx = t_log(x);
+  return x * (lx - 1.0) - 0.5 * lx + 0.91893853 + (0.083333333 - z * (0.0027777778 - z * (0.00079365079 - z * 0.00059523810))) / x;
+}
+
+// log|Gamma(x)|: +inf at 0, the negative integers and +-inf; the reflection log(pi / |sin(pi x)|) - lgamma(1 - x) below 0.
+fn t_lgamma(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (is_inf(x)) { return f_inf(); }
+  if (x <= 0.0 && floor(x) == x) { return f_inf(); }
+  if (x < 0.0) { return 1.14472989 - t_log(abs(t_sinpi(x))) - lgamma_pos(1.0 - x); }
+  return lgamma_pos(x);
+}
+
+// digamma(2 + t) for t in [-0.75, 0.5] by its Taylor series (1 - gamma) + sum_k (-1)^k (zeta(k) - 1) t^(k-1): keeps the digits at the root 1.4616.
+fn digamma_near2(t: f32) -> f32 { return (0.422784335 + t * (0.644934067 + t * (-0.202056903 + t * (0.0823232337 + t * (-0.0369277551 + t * (0.017343062 + t * (-0.00834927738 + t * (0.0040773562 + t * (-0.00200839283 + t * (0.000994575128 + t * (-0.000494188604 + t * (0.000246086553 + t * (-0.000122713348 + t * (6.12481351e-05 + t * (-3.05882363e-05 + t * (1.52822594e-05 + t * (-7.63719764e-06 + t * (3.81729326e-06 + t * (-1.90821272e-06 + t * (9.53962034e-07 + t * (-4.76932987e-07 + t * 2.38450503e-07))))))))))))))))))))); }
+
+// digamma: -inf at +0, +inf at -0, NaN at the negative integers and -inf; psi(x) = psi(1 - x) - pi / tan(pi x) below 0;
+// the series around 2 on [1.25, 2.5) (with psi(x) = psi(x + 1) - 1 / x below), the asymptotic series from 6 (up from 2.5 by the recurrence).
+fn t_digamma(x0: f32) -> f32 {
+  if (is_nan(x0)) { return x0; }
+  if (is_inf(x0)) { return select(f_nan(), x0, x0 > 0.0); }
+  if (x0 == 0.0) { return signed_inf((bitcast<u32>(x0) >> 31u) == 0u); }
+  var x = x0;
+  var r = 0.0;
+  if (x < 0.0) {
+    if (floor(x) == x) { return f_nan(); }
+    let f = 3.14159265 * (x - round(x));
+    r = -3.14159265 * t_cos(f) / t_sin(f);
+    x = 1.0 - x;
+  }
+  if (x < 0.25) { return r - 1.0 / x - 1.0 / (x + 1.0) + digamma_near2(x); }
+  if (x < 1.25) { return r - 1.0 / x + digamma_near2(x - 1.0); }
+  if (x < 2.5) { return r + digamma_near2(x - 2.0); }
+  while (x < 6.0) { r = r - 1.0 / x; x = x + 1.0; }
+  let z = 1.0 / (x * x);
+  return r + t_log(x) - 0.5 / x - z * (0.083333333 - z * (0.0083333333 - z * (0.0039682540 - z * 0.0041666667)));
+}
+
+// trigamma (polygamma(1, x)): +inf at the poles, 0 at +inf; pi^2 / sin^2(pi x) - psi1(1 - x) below 0,
+// psi1(x) = psi1(x + 1) + 1 / x^2 up to x >= 6, then the asymptotic series.
+fn t_trigamma(x0: f32) -> f32 {
+  if (is_nan(x0)) { return x0; }
+  if (is_inf(x0)) { return select(f_nan(), 0.0, x0 > 0.0); }
+  if (x0 <= 0.0 && floor(x0) == x0) { return f_inf(); }
+  var x = x0;
+  var r = 0.0;
+  var sgn = 1.0;
+  if (x < 0.0) {
+    let s = 3.14159265 / t_sin(3.14159265 * (x - round(x)));
+    r = s * s;
+    sgn = -1.0;
+    x = 1.0 - x;
+  }
+  var t = 0.0;
+  while (x < 6.0) { t = t + t_div(1.0, x * x); x = x + 1.0; }
+  let z = 1.0 / (x * x);
+  t = t + 1.0 / x + 0.5 * z + (z / x) * (0.16666667 - z * (0.033333333 - z * (0.023809524 - z * 0.033333333)));
+  return r + sgn * t;
+}
+
 // C99 pow: pow(x, +-0) = 1 and pow(1, y) = 1 even for NaN, pow(-1, +-inf) = 1.
 fn t_pow(a: f32, b: f32) -> f32 {
   if (f_eq(b, 0.0) || f_eq(a, 1.0)) { return 1.0; }

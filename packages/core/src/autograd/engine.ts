@@ -4,7 +4,7 @@ import { shapesEqual } from '../shape.js';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
-import type { Node } from './node.js';
+import { type Node, RETAIN } from './node.js';
 import { edgeOf } from './record.js';
 
 export interface BackwardOptions {
@@ -174,22 +174,17 @@ function run(
           if (g) cap[i] = createGraph ? g._alias() : g.detach();
         });
 
+      if (node.variable !== null && captured !== null) {
+        for (const g of grads) g?.dispose();
+        continue;
+      }
+      // Tensor hooks and retainGrad, per output in registration order (after capture, as PyTorch 1.13's grad()).
+      if (node.hooks !== null) runHooks(node, grads, createGraph);
       if (node.variable !== null) {
-        if (captured !== null) {
-          for (const g of grads) g?.dispose();
-          continue;
-        }
         const g = grads[0];
         if (g) accumulateInto(node.variable, g, createGraph);
         continue;
       }
-      if (node.retained !== null)
-        for (const [nr, t] of node.retained) {
-          const g = grads[nr];
-          if (!g || t._disposed) continue;
-          if (t.grad !== null) t.grad.dispose();
-          t.grad = keep(createGraph ? g._alias() : g.detach());
-        }
       const needs = node.next.map((e) => e !== null);
       // Temporaries of the formula are freed here; only the returned gradients live on.
       const results = tidy(() => node.apply(grads, needs));
@@ -221,6 +216,39 @@ function run(
     for (const bs of buffers.values()) for (const g of bs) g?.dispose();
     // A failed pass keeps its graph, so fixing the cause and retrying works.
     if (completed && !retainGraph) for (const n of visited) n.release();
+  }
+}
+
+/** Runs output hooks in order; a hook's tensor replaces the gradient (same shape), RETAIN stores it as the tensor's .grad. */
+function runHooks(node: Node, grads: (Tensor | null)[], createGraph: boolean): void {
+  for (const [nr, list] of node.hooks!) {
+    let g: Tensor | null | undefined = grads[nr];
+    if (!g) continue;
+    for (const hook of [...list]) {
+      if (hook === RETAIN) {
+        const t = node.retained?.get(nr);
+        if (!t || t._disposed) continue;
+        if (t.grad !== null) t.grad.dispose();
+        t.grad = keep(createGraph ? g._alias() : g.detach());
+        continue;
+      }
+      const cur: Tensor = g;
+      // The hook's temporaries are freed; what it returns becomes the engine's own handle.
+      const r = tidy((): Tensor | null => {
+        const out = hook(cur);
+        if (out === undefined || out === null || out === cur) return null;
+        if (typeof out !== 'object' || typeof (out as Tensor).shape !== 'object')
+          throw new ValueError(`registerHook: a hook on ${node.name}'s output ${nr} returned ${typeof out}, expected a Tensor or nothing`);
+        if (!shapesEqual(out.shape, cur.shape))
+          throw new ShapeError(`registerHook: a hook has changed the size of the gradient of ${node.name}'s output ${nr}: got ${fmtShape(out.shape)}, expected ${fmtShape(cur.shape)}`);
+        if (out.device !== cur.device) throw new ShapeError(`registerHook: a hook returned a gradient on device ${out.device} for one on device ${cur.device}`);
+        return out._alias();
+      });
+      if (r === null) continue;
+      cur.dispose();
+      g = r;
+      grads[nr] = g;
+    }
   }
 }
 

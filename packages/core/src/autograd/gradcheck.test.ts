@@ -29,6 +29,10 @@ const unary: Case[] = [
   ['asin', (x) => T.asin(x), [[3, 4]], { lo: -0.9, hi: 0.9 }],
   ['acos', (x) => T.acos(x), [[3, 4]], { lo: -0.9, hi: 0.9 }],
   ['atan', (x) => T.atan(x), [[3, 4]]],
+  ['lgamma', (x) => T.lgamma(x), [[3, 4]], { lo: 0.2, hi: 6 }],
+  ['lgamma negative', (x) => T.lgamma(x), [[3, 4]], { lo: -0.9, hi: -0.1 }],
+  ['digamma', (x) => T.digamma(x), [[3, 4]], { lo: 0.2, hi: 6 }],
+  ['digamma negative', (x) => T.digamma(x), [[3, 4]], { lo: -1.9, hi: -1.1 }],
   ['square', (x) => T.square(x), [[3, 4]]],
   ['clamp', (x) => T.clamp(x, -0.5, 0.5), [[3, 4]]],
 ];
@@ -79,6 +83,7 @@ const structural: Case[] = [
   ['indexSelect', (x) => T.indexSelect(x, 0, T.tensor([2, 0, 2], { dtype: 'int32' })), [[3, 4]]],
   ['indexPut accumulate', (x, v) => T.indexPut(x, [T.tensor([0, 2, 0], { dtype: 'int32' })], v, true), [[3, 2], [3, 2]]],
   ['maskedFill', (x) => T.maskedFill(x, T.tensor([true, false, true]), 0.5), [[2, 3]]],
+  ['maskedSelectSync broadcast', (x) => T.maskedSelectSync(x, T.tensor([[true, false, true], [false, true, true]])), [[3]]],
   ['sort', (x) => T.sort(x, 1).values, [[3, 5]]],
   ['topk', (x) => T.topk(x, 2).values, [[3, 5]]],
   ['reshape+permute', (x) => x.permute(2, 0, 1).reshape(4, 6), [[2, 3, 4]]],
@@ -119,6 +124,9 @@ describe('double backward against finite differences', () => {
     ['softmax', (x) => T.softmax(x, 1), [[2, 3]]],
     ['logSoftmax', (x) => T.logSoftmax(x, 1), [[2, 3]]],
     ['logsumexp', (x) => T.logsumexp(x, 1), [[2, 3]]],
+    ['lgamma', (x) => T.lgamma(x), [[2, 3]], { lo: 0.2, hi: 6 }],
+    ['lgamma negative', (x) => T.lgamma(x), [[2, 3]], { lo: -2.9, hi: -2.1 }],
+    ['maskedSelectSync then mul', (x) => T.mul(T.maskedSelectSync(x, T.tensor([true, false, true])), T.maskedSelectSync(x, T.tensor([true, true, false]))), [[2, 3]]],
   ];
   for (const [name, fn, shapes, range] of twice)
     test(name, () => {
@@ -135,6 +143,20 @@ describe('double backward against finite differences', () => {
     };
     expect(() => gradcheck(badExp, [f64([2, 2], 3)])).toThrow(/gradcheck/);
   });
+});
+
+test('digamma differentiates once; its second derivative (polygamma(2)) is refused with an error naming trigamma', () => {
+  const x = T.tensor([0.5, 2, 3.5], { dtype: 'float64' }).requiresGrad_(true);
+  const [g] = T.grad(T.digamma(x).sum(), [x], null, { createGraph: true });
+  // Closed forms: trigamma(1/2) = pi^2 / 2, trigamma(2) = pi^2 / 6 - 1, trigamma(7/2) = pi^2 / 2 - 4 - 4/9 - 4/25.
+  const want = [Math.PI ** 2 / 2, Math.PI ** 2 / 6 - 1, Math.PI ** 2 / 2 - 4 - 4 / 9 - 4 / 25];
+  [...g!.dataSync()].forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+  expect(() => g!.sum().backward()).toThrow(T.ValueError);
+  expect(() => T.digamma(x).sum().backward()).not.toThrow();
+  expect(() => T.polygamma(1, x).sum().backward()).toThrow(/polygamma\(2, x\)/);
+  expect(() => T.polygamma(-1, x)).toThrow(/does not support negative/);
+  expect(() => T.polygamma(2, x)).toThrow(T.ValueError);
+  expect(T.polygamma(0, x).dataSync()).toEqual(T.digamma(x).dataSync());
 });
 
 test('softplus with beta: finite gradient where beta x overflows exp (the linear branch)', () => {

@@ -19,12 +19,25 @@ export type BackwardFn = (g: Tensor, saved: readonly Tensor[], needs: readonly b
 
 let sequence = 0;
 
+/** A tensor hook (PyTorch's Tensor.register_hook): sees the gradient, may return a replacement. */
+export type TensorHook = (grad: Tensor) => Tensor | void | undefined | null;
+
+/** The place of retainGrad among an output's hooks: PyTorch 1.13 keeps the gradient as it is at that point of the list. */
+export const RETAIN = Symbol('retainGrad');
+
+/** What `registerHook` returns; `remove()` takes the hook out (calling it twice is harmless). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 export class Node {
   readonly seq = sequence++;
   /** Set when backward ran without retainGraph: a second pass is an error, as in PyTorch. */
   released = false;
   /** Output tensors that called retainGrad(), by output number. */
   retained: Map<number, Tensor> | null = null;
+  /** Hooks of each output (by output number), in registration order; RETAIN marks where retainGrad was called. */
+  hooks: Map<number, (TensorHook | typeof RETAIN)[]> | null = null;
   /** Live handles whose gradFn is this node, plus downstream nodes with an edge to it. */
   private refs = 0;
   private freed = false;
@@ -40,6 +53,21 @@ export class Node {
     readonly variable: Tensor | null = null,
   ) {
     for (const e of next) e?.node.ref();
+  }
+
+  /** Adds a hook on output `nr` (the tensor's gradient as it reaches this node), run after those registered before it. */
+  addHook(nr: number, hook: TensorHook | typeof RETAIN): RemovableHandle {
+    if (this.hooks === null) this.hooks = new Map();
+    let list = this.hooks.get(nr);
+    if (list === undefined) this.hooks.set(nr, (list = []));
+    list.push(hook);
+    return {
+      remove: () => {
+        const l = this.hooks?.get(nr);
+        const i = l === undefined ? -1 : l.indexOf(hook);
+        if (i >= 0) l!.splice(i, 1);
+      },
+    };
   }
 
   ref(): void {

@@ -45,6 +45,10 @@ export interface GeneratedTensorMethods {
   erf(): Tensor;
   /** inverse error function: NaN outside [-1, 1], +-inf at +-1 */
   erfinv(): Tensor;
+  /** log|Gamma(x)|: +inf at 0, the negative integers and +-inf */
+  lgamma(): Tensor;
+  /** digamma (psi, the derivative of lgamma): -inf at +0, +inf at -0, NaN at the negative integers and -inf */
+  digamma(): Tensor;
   /** hyperbolic sine */
   sinh(): Tensor;
   /** hyperbolic cosine */
@@ -117,6 +121,8 @@ export const GENERATED_METHODS = {
   cos(this: Tensor): Tensor { return O.cos(this); },
   erf(this: Tensor): Tensor { return O.erf(this); },
   erfinv(this: Tensor): Tensor { return O.erfinv(this); },
+  lgamma(this: Tensor): Tensor { return O.lgamma(this); },
+  digamma(this: Tensor): Tensor { return O.digamma(this); },
   sinh(this: Tensor): Tensor { return O.sinh(this); },
   cosh(this: Tensor): Tensor { return O.cosh(this); },
   asin(this: Tensor): Tensor { return O.asin(this); },

@@ -43,6 +43,10 @@ export const cos = (x: Tensor): Tensor => unary('cos', x);
 export const erf = (x: Tensor): Tensor => unary('erf', x);
 /** inverse error function: NaN outside [-1, 1], +-inf at +-1 (op table: unary, dtype rule `float`). */
 export const erfinv = (x: Tensor): Tensor => unary('erfinv', x);
+/** log|Gamma(x)|: +inf at 0, the negative integers and +-inf (op table: unary, dtype rule `float`). */
+export const lgamma = (x: Tensor): Tensor => unary('lgamma', x);
+/** digamma (psi, the derivative of lgamma): -inf at +0, +inf at -0, NaN at the negative integers and -inf (op table: unary, dtype rule `float`). */
+export const digamma = (x: Tensor): Tensor => unary('digamma', x);
 /** hyperbolic sine (op table: unary, dtype rule `float`). */
 export const sinh = (x: Tensor): Tensor => unary('sinh', x);
 /** hyperbolic cosine (op table: unary, dtype rule `float`). */

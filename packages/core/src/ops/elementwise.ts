@@ -11,7 +11,7 @@ import { deviceOf, empty, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
 import { zerosLike } from '../creation.js';
 import { sumTo } from './reduce.js';
-import { cos, cosh, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, reciprocal, remainder, round, rsqrt, sigmoid, sign, sin, sinh } from '../generated/ops.js';
+import { cos, cosh, digamma, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, reciprocal, remainder, round, rsqrt, sigmoid, sign, sin, sinh } from '../generated/ops.js';
 
 /** The elementwise primitives without arguments of their own: generated from the op table. */
 export * from '../generated/ops.js';
@@ -45,6 +45,15 @@ const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; gra
   cos: { save: 'x', grad: (g, x) => neg(mul(g, sin(x))) },
   erf: { save: 'x', grad: (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))) },
   erfinv: { save: 'out', grad: (g, _x, out) => mul(g, mul(exp(mul(out, out)), Math.sqrt(Math.PI) / 2)) },
+  lgamma: { save: 'x', grad: (g, x) => mul(g, digamma(x)) },
+  digamma: { save: 'x', grad: (g, x) => mul(g, unary('trigamma', x)) },
+  // polygamma(2) is not a primitive: trigamma, and so digamma's second derivative, stops here with an error.
+  trigamma: {
+    save: 'none',
+    grad: (g) => {
+      throw new ValueError(`trigamma: the gradient of polygamma(1, x) needs polygamma(2, x), which Tensile does not implement (shape ${fmtShape(g.shape)}): lgamma is differentiable twice, digamma and polygamma(0) once`);
+    },
+  },
   sinh: { save: 'x', grad: (g, x) => mul(g, cosh(x)) },
   cosh: { save: 'x', grad: (g, x) => mul(g, sinh(x)) },
   asin: { save: 'x', grad: (g, x) => mul(g, rsqrt(sub(1, mul(x, x)))) },
