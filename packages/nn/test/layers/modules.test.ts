@@ -204,3 +204,19 @@ test('Embedding.fromPretrained copies the table and freezes it by default', () =
   expect(() => nn.Embedding.fromPretrained(tensor([1, 2]))).toThrow(ShapeError);
   expect(() => nn.Embedding.fromPretrained(table, { frozen: true } as never)).toThrow(/unknown option 'frozen'/);
 });
+
+describe('MultiheadAttention isCausal', () => {
+  // PyTorch 2's hint: isCausal needs the causal attnMask too (1.13 has no such option, so no golden).
+  test('isCausal without attnMask is a ValueError naming the op, and changes nothing', () => {
+    manualSeed(3);
+    const mha = new nn.MultiheadAttention(4, 2);
+    const before = Object.fromEntries(Object.entries(mha.stateDict()).map(([k, t]) => [k, values(t)]));
+    const x = tensor([[[1, 2, 3, 4]], [[4, 3, 2, 1]]]);
+    expect(() => mha(x, x, x, { isCausal: true })).toThrow(ValueError);
+    expect(() => mha(x, x, x, { isCausal: true })).toThrow(/multiHeadAttentionForward|MultiheadAttention/);
+    expect(() => mha(x, x, x, { isCausal: true })).toThrow(/Need attn_mask if specifying the is_causal hint/);
+    expect(Object.fromEntries(Object.entries(mha.stateDict()).map(([k, t]) => [k, values(t)]))).toEqual(before);
+    const mask = nn.Transformer.generateSquareSubsequentMask(2);
+    expect((mha(x, x, x, { isCausal: true, attnMask: mask })[0] as Tensor).shape).toEqual([2, 1, 4]);
+  });
+});
