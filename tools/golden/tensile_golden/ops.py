@@ -1268,6 +1268,33 @@ def attention() -> list[dict]:
     return g.cases
 
 
+def mha_forward() -> list[dict]:
+    """F.multi_head_attention_forward called directly: what nn.MultiheadAttention cannot reach (static_k/static_v)."""
+    g = Group('mha_forward')
+    op, f = 'multi_head_attention_forward', F.multi_head_attention_forward
+    L, S, N, E, H = 3, 5, 2, 4, 2
+
+    def args(r, *, static=False, kpm=False, mask=False, need_weights=True, average=True, bias_kv=False, zero_attn=False, static_shape=(N * H, S, E // H)):
+        a = [A('query', r.randn(L, N, E)), A('key', r.randn(S, N, E)), A('value', r.randn(S, N, E)), E, H,
+             A('in_proj_weight', r.randn(3 * E, E) * 0.5), A('in_proj_bias', r.randn(3 * E) * 0.1),
+             A('bias_k', r.randn(1, 1, E)) if bias_kv else None, A('bias_v', r.randn(1, 1, E)) if bias_kv else None, zero_attn, 0.0,
+             A('out_proj_weight', r.randn(E, E) * 0.5), A('out_proj_bias', r.randn(E) * 0.1), False,
+             A('key_padding_mask', B([[False] * (S - 1) + [True], [False] * S])) if kpm else None, need_weights,
+             A('attn_mask', r.randn(L, S)) if mask else None, False, None, None, None]
+        a += [A('static_k', r.randn(*static_shape)), A('static_v', r.randn(*static_shape))] if static else [None, None]
+        return a + [average]
+    g.val(op, 'plain', lambda r: args(r), fn=f)
+    g.val(op, 'static-kv', lambda r: args(r, static=True), fn=f, note='static_k / static_v replace the projected key and value; key and value get no gradient')
+    g.val(op, 'static-kv/padding-mask', lambda r: args(r, static=True, kpm=True), fn=f)
+    g.val(op, 'static-kv/float-mask/per-head-weights', lambda r: args(r, static=True, mask=True, average=False), fn=f)
+    g.val(op, 'static-kv/no-weights', lambda r: args(r, static=True, need_weights=False), fn=f)
+    g.val(op, 'bias-kv/zero-attn', lambda r: args(r, bias_kv=True, zero_attn=True), fn=f)
+    g.err(op, 'static-k-heads', lambda r: args(r, static=True, static_shape=(N * H + 1, S, E // H)), fn=f)
+    g.err(op, 'static-k-head-dim', lambda r: args(r, static=True, static_shape=(N * H, S, E // H + 1)), fn=f)
+    g.err(op, 'static-kv-with-bias-kv', lambda r: args(r, static=True, bias_kv=True), fn=f, note='bias_k cannot be added to a static key')
+    return g.cases
+
+
 # ======================================================================================
 # tensor ops (issue 20): flip, roll, outer, diag, trace, diff, lerp, isclose/allclose/equal,
 # cross, cdist, meshgrid, repeat_interleave, and the dtype/shape methods a porting user meets
@@ -1609,6 +1636,7 @@ GROUPS = {
     'conv': conv,
     'misc': misc,
     'attention': attention,
+    'mha_forward': mha_forward,
     'tensor': tensor_ops,
     'argsort': argsort_ties_cases,
     'tile': tile_cases,

@@ -83,6 +83,11 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   T: { params: ['input'], fn: ['permute'], call: (_f, a) => (a.input as Tensor).T },
   mT: { params: ['input'], fn: ['transpose'], call: (_f, a) => (a.input as Tensor).mT },
   scaled_dot_product_attention: withOptions('query key value attnMask dropoutP isCausal scale', 3),
+  multi_head_attention_forward: withOptions(
+    'query key value embedDimToCheck numHeads inProjWeight inProjBias biasK biasV addZeroAttn dropoutP outProjWeight outProjBias ' +
+      'training keyPaddingMask needWeights attnMask useSeparateProjWeight qProjWeight kProjWeight vProjWeight staticK staticV averageAttnWeights',
+    13,
+  ),
   linear: op('input weight bias'),
   flip: op('input dims'),
   roll: op('input shifts dims'),
