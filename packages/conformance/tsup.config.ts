@@ -1,3 +1,3 @@
 import { library } from '../../tsup.base';
 
-export default library({ entry: ['src/index.ts', 'src/cli.ts'], dts: { entry: 'src/index.ts' } });
+export default library({ entry: ['src/index.ts', 'src/cli.ts', 'src/testkit.ts'], dts: { entry: ['src/index.ts', 'src/testkit.ts'] } });
