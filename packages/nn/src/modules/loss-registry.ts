@@ -4,7 +4,7 @@
 // lists. A new loss is its functional file (the math, its options interface
 // and its *_DEFAULTS) and one entry here.
 import * as F from '../functional/losses/index.js';
-import { defineLoss } from './loss.js';
+import { defineLoss, definedLosses, type LossSpec } from './loss.js';
 
 export const L1Loss = defineLoss({ name: 'L1Loss', key: 'l1', functional: 'l1Loss', torchFunctional: 'l1_loss', fn: F.l1Loss, defaults: F.L1_LOSS_DEFAULTS, summary: 'Mean absolute error |input - target|.' });
 export type L1Loss = InstanceType<typeof L1Loss>;
@@ -213,5 +213,7 @@ export const TripletMarginWithDistanceLoss = defineLoss({
 });
 export type TripletMarginWithDistanceLoss = InstanceType<typeof TripletMarginWithDistanceLoss>;
 
-import type { LossSpec } from './loss.js';
-export { LOSS_SPECS, type LossSpec, type LossClass, type LossInstance } from './loss.js';
+/** The 21 losses, one entry each, in the order above (PyTorch's documentation order). */
+export const LOSS_SPECS: readonly LossSpec[] = definedLosses();
+
+export type { LossSpec, LossClass, LossInstance } from './loss.js';

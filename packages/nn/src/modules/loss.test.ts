@@ -61,4 +61,7 @@ test('LOSS_SPECS lists the 21 losses in registry order, each the spec of its cla
   }
   expect(nn.LOSS_SPECS[0]!.name).toBe('L1Loss');
   expect(nn.CrossEntropyLoss.spec.defaults).toEqual({ reduction: 'mean', weight: null, ignoreIndex: -100, labelSmoothing: 0 });
+  // Written once and read by everyone, so nobody can change them under the others.
+  expect(Object.isFrozen(nn.LOSS_SPECS) && nn.LOSS_SPECS.every((spec) => Object.isFrozen(spec) && Object.isFrozen(spec.defaults))).toBe(true);
+  expect(nn.CrossEntropyLoss.spec.defaults).toBe(nn.functional.CROSS_ENTROPY_LOSS_DEFAULTS);
 });

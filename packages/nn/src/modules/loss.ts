@@ -70,11 +70,16 @@ export interface LossClass<Fn extends LossFunction = LossFunction, D extends obj
   readonly spec: LossSpec<Fn, D, B, K>;
 }
 
-/** Every loss, in registry order (filled by defineLoss as loss-registry.ts is evaluated). */
-export const LOSS_SPECS: LossSpec[] = [];
+/** Every loss defined so far, in definition order (loss-registry.ts's order). */
+const specs: LossSpec[] = [];
+
+/** The losses defined so far, frozen: loss-registry.ts takes them once all its entries are made. */
+export function definedLosses(): readonly LossSpec[] {
+  return Object.freeze([...specs]);
+}
 
 /**
- * Makes the class of one registry entry and adds the entry to LOSS_SPECS.
+ * Makes the class of one registry entry and lists the entry (for LOSS_SPECS).
  * The constructor checks the option keys and the reduction at once (the rest
  * at forward, by the functional form), copies each option or its default to
  * an attribute, and registers the tensor options as buffers.
@@ -101,6 +106,6 @@ export function defineLoss<Fn extends LossFunction, const D extends object, cons
   }
   Object.defineProperty(DefinedLoss, 'name', { value: spec.name });
   Object.defineProperty(DefinedLoss, 'spec', { value: spec, enumerable: true });
-  LOSS_SPECS.push(spec as unknown as LossSpec);
+  specs.push(Object.freeze(spec) as unknown as LossSpec);
   return DefinedLoss as unknown as LossClass<Fn, D, B, K>;
 }

@@ -8,7 +8,7 @@ export interface BCELossOptions {
   weight?: Tensor | null;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const BCE_LOSS_DEFAULTS: Required<BCELossOptions> = { reduction: DEFAULT_REDUCTION, weight: null };
+export const BCE_LOSS_DEFAULTS: Readonly<Required<BCELossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null });
 export const BCE_LOSS_KEYS = optionKeys(BCE_LOSS_DEFAULTS);
 
 /**

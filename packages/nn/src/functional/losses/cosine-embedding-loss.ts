@@ -8,7 +8,7 @@ export interface CosineEmbeddingLossOptions {
   margin?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const COSINE_EMBEDDING_LOSS_DEFAULTS: Required<CosineEmbeddingLossOptions> = { reduction: DEFAULT_REDUCTION, margin: 0 };
+export const COSINE_EMBEDDING_LOSS_DEFAULTS: Readonly<Required<CosineEmbeddingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 0 });
 export const COSINE_EMBEDDING_LOSS_KEYS = optionKeys(COSINE_EMBEDDING_LOSS_DEFAULTS);
 
 /** PyTorch's EPSILON in cosine_embedding_loss, added to each squared norm. */

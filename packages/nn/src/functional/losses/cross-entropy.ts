@@ -30,7 +30,7 @@ export interface CrossEntropyLossOptions {
   labelSmoothing?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const CROSS_ENTROPY_LOSS_DEFAULTS: Required<CrossEntropyLossOptions> = { reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX, labelSmoothing: 0 };
+export const CROSS_ENTROPY_LOSS_DEFAULTS: Readonly<Required<CrossEntropyLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX, labelSmoothing: 0 });
 export const CROSS_ENTROPY_LOSS_KEYS = optionKeys(CROSS_ENTROPY_LOSS_DEFAULTS);
 
 /** Broadcasts a per-class weight along the class dim (1) of an (N, C, ...) tensor. */

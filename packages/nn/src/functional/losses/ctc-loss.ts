@@ -54,7 +54,7 @@ export interface CTCLossOptions {
   zeroInfinity?: boolean;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const CTC_LOSS_DEFAULTS: Required<CTCLossOptions> = { reduction: DEFAULT_REDUCTION, blank: 0, zeroInfinity: false };
+export const CTC_LOSS_DEFAULTS: Readonly<Required<CTCLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, blank: 0, zeroInfinity: false });
 export const CTC_LOSS_KEYS = optionKeys(CTC_LOSS_DEFAULTS);
 
 /** Lengths as host numbers: CTC's shapes depend on them, so they must be on the host. */

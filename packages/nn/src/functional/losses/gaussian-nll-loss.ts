@@ -11,7 +11,7 @@ export interface GaussianNLLLossOptions {
   eps?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const GAUSSIAN_NLL_LOSS_DEFAULTS: Required<GaussianNLLLossOptions> = { reduction: DEFAULT_REDUCTION, full: false, eps: 1e-6 };
+export const GAUSSIAN_NLL_LOSS_DEFAULTS: Readonly<Required<GaussianNLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, full: false, eps: 1e-6 });
 export const GAUSSIAN_NLL_LOSS_KEYS = optionKeys(GAUSSIAN_NLL_LOSS_DEFAULTS);
 
 /**

@@ -7,7 +7,7 @@ export interface HingeEmbeddingLossOptions {
   margin?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const HINGE_EMBEDDING_LOSS_DEFAULTS: Required<HingeEmbeddingLossOptions> = { reduction: DEFAULT_REDUCTION, margin: 1 };
+export const HINGE_EMBEDDING_LOSS_DEFAULTS: Readonly<Required<HingeEmbeddingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 1 });
 export const HINGE_EMBEDDING_LOSS_KEYS = optionKeys(HINGE_EMBEDDING_LOSS_DEFAULTS);
 
 /**

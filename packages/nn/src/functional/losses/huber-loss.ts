@@ -8,7 +8,7 @@ export interface HuberLossOptions {
   delta?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const HUBER_LOSS_DEFAULTS: Required<HuberLossOptions> = { reduction: DEFAULT_REDUCTION, delta: 1 };
+export const HUBER_LOSS_DEFAULTS: Readonly<Required<HuberLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, delta: 1 });
 export const HUBER_LOSS_KEYS = optionKeys(HUBER_LOSS_DEFAULTS);
 
 /**

@@ -13,7 +13,7 @@ export interface KLDivLossOptions {
   logTarget?: boolean;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const KL_DIV_LOSS_DEFAULTS: Required<KLDivLossOptions> = { reduction: DEFAULT_REDUCTION, logTarget: false };
+export const KL_DIV_LOSS_DEFAULTS: Readonly<Required<KLDivLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, logTarget: false });
 export const KL_DIV_LOSS_KEYS = optionKeys(KL_DIV_LOSS_DEFAULTS);
 
 /** t log t with 0 at t = 0 (PyTorch's xlogy(t, t)); the gradient there is 0 rather than NaN. */

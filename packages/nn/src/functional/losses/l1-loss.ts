@@ -6,7 +6,7 @@ export interface L1LossOptions {
   reduction?: Reduction;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const L1_LOSS_DEFAULTS: Required<L1LossOptions> = { reduction: DEFAULT_REDUCTION };
+export const L1_LOSS_DEFAULTS: Readonly<Required<L1LossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
 export const L1_LOSS_KEYS = optionKeys(L1_LOSS_DEFAULTS);
 
 /**

@@ -6,7 +6,7 @@ export interface MSELossOptions {
   reduction?: Reduction;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const MSE_LOSS_DEFAULTS: Required<MSELossOptions> = { reduction: DEFAULT_REDUCTION };
+export const MSE_LOSS_DEFAULTS: Readonly<Required<MSELossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
 export const MSE_LOSS_KEYS = optionKeys(MSE_LOSS_DEFAULTS);
 
 /**

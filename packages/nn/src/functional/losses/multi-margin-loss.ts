@@ -30,7 +30,7 @@ export interface MultiMarginLossOptions {
   weight?: Tensor | null;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const MULTI_MARGIN_LOSS_DEFAULTS: Required<MultiMarginLossOptions> = { reduction: DEFAULT_REDUCTION, p: 1, margin: 1, weight: null };
+export const MULTI_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, p: 1, margin: 1, weight: null });
 export const MULTI_MARGIN_LOSS_KEYS = optionKeys(MULTI_MARGIN_LOSS_DEFAULTS);
 
 /**

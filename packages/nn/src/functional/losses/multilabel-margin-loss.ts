@@ -28,7 +28,7 @@ export interface MultiLabelMarginLossOptions {
   reduction?: Reduction;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const MULTILABEL_MARGIN_LOSS_DEFAULTS: Required<MultiLabelMarginLossOptions> = { reduction: DEFAULT_REDUCTION };
+export const MULTILABEL_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiLabelMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
 export const MULTILABEL_MARGIN_LOSS_KEYS = optionKeys(MULTILABEL_MARGIN_LOSS_DEFAULTS);
 
 /**

@@ -109,7 +109,7 @@ export interface NLLLossOptions {
   ignoreIndex?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const NLL_LOSS_DEFAULTS: Required<NLLLossOptions> = { reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX };
+export const NLL_LOSS_DEFAULTS: Readonly<Required<NLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX });
 export const NLL_LOSS_KEYS = optionKeys(NLL_LOSS_DEFAULTS);
 
 /**

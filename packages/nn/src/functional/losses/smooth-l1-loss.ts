@@ -9,7 +9,7 @@ export interface SmoothL1LossOptions {
   beta?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const SMOOTH_L1_LOSS_DEFAULTS: Required<SmoothL1LossOptions> = { reduction: DEFAULT_REDUCTION, beta: 1 };
+export const SMOOTH_L1_LOSS_DEFAULTS: Readonly<Required<SmoothL1LossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, beta: 1 });
 export const SMOOTH_L1_LOSS_KEYS = optionKeys(SMOOTH_L1_LOSS_DEFAULTS);
 
 /**

@@ -6,7 +6,7 @@ export interface SoftMarginLossOptions {
   reduction?: Reduction;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const SOFT_MARGIN_LOSS_DEFAULTS: Required<SoftMarginLossOptions> = { reduction: DEFAULT_REDUCTION };
+export const SOFT_MARGIN_LOSS_DEFAULTS: Readonly<Required<SoftMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
 export const SOFT_MARGIN_LOSS_KEYS = optionKeys(SOFT_MARGIN_LOSS_DEFAULTS);
 
 /**

@@ -14,7 +14,7 @@ export interface TripletMarginLossOptions {
   swap?: boolean;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const TRIPLET_MARGIN_LOSS_DEFAULTS: Required<TripletMarginLossOptions> = { reduction: DEFAULT_REDUCTION, margin: 1, p: 2, eps: 1e-6, swap: false };
+export const TRIPLET_MARGIN_LOSS_DEFAULTS: Readonly<Required<TripletMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 1, p: 2, eps: 1e-6, swap: false });
 export const TRIPLET_MARGIN_LOSS_KEYS = optionKeys(TRIPLET_MARGIN_LOSS_DEFAULTS);
 
 /** Anchor, positive and negative must have the same number of dims and broadcast together. */

@@ -23,7 +23,7 @@ export interface TripletMarginWithDistanceLossOptions {
   swap?: boolean;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS: Required<TripletMarginWithDistanceLossOptions> = { reduction: DEFAULT_REDUCTION, distanceFunction: null, margin: 1, swap: false };
+export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS: Readonly<Required<TripletMarginWithDistanceLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, distanceFunction: null, margin: 1, swap: false });
 export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS = optionKeys(TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS);
 
 /**
