@@ -8,6 +8,7 @@ const pkgs = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@tensile\/conformance\/(testkit|vitest)$/, replacement: `${pkgs}conformance/src/$1.ts` },
       { find: /^@tensile\/([a-z-]+)$/, replacement: `${pkgs}$1/src/index.ts` },
       { find: /^tensile$/, replacement: `${pkgs}tensile/src/index.ts` },
     ],

@@ -19,6 +19,7 @@ export interface ExplorerResult {
  */
 export async function evaluate(name: LossName, values: Values): Promise<ExplorerResult> {
   const spec = LOSS_SPECS[name];
+  if (spec === undefined) throw new Error(`the explorer has no plot of ${LOSS_CLASSES[name]} yet`);
   const optionValues = Object.fromEntries(spec.controls.filter((c) => c.option).map((c) => [c.key, values[c.key]]));
   const Loss = nn[LOSS_CLASSES[name]] as unknown as new (o: object) => ((...a: unknown[]) => Tensor) & { buffers(): Tensor[] };
   const lossModule = new Loss({ ...(spec.options?.(values) ?? optionValues), reduction: 'none' });
@@ -72,10 +73,14 @@ function readValues(controls: Control[]): Values {
 /** Wires the explorer; `rerun` redraws after a backend change. */
 export function setUpExplorer(getBackend: () => string, report: (e: unknown) => void): { rerun: () => Promise<void> } {
   const select = $<HTMLSelectElement>('loss-select');
-  for (const name of LOSS_NAMES) select.add(new Option(`${LOSS_CLASSES[name]} (${name})`, name));
+  for (const name of LOSS_NAMES) {
+    const option = new Option(`${LOSS_CLASSES[name]} (${name})${LOSS_SPECS[name] ? '' : ' (no plot yet)'}`, name);
+    option.disabled = LOSS_SPECS[name] === undefined;
+    select.add(option);
+  }
   const draw = async () => {
     const name = select.value as LossName;
-    const spec = LOSS_SPECS[name];
+    const spec = LOSS_SPECS[name]!;
     try {
       setBackend(getBackend());
       const r = await evaluate(name, readValues(spec.controls));
@@ -86,7 +91,7 @@ export function setUpExplorer(getBackend: () => string, report: (e: unknown) => 
     }
   };
   const choose = () => {
-    const spec = LOSS_SPECS[select.value as LossName];
+    const spec = LOSS_SPECS[select.value as LossName]!;
     $('loss-formula').textContent = `loss = ${spec.formula}`;
     $('loss-setup').textContent = spec.setup;
     $('loss-options').replaceChildren(...spec.controls.map((c) => controlInput(c, () => void draw())));

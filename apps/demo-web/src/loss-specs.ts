@@ -1,7 +1,7 @@
 // What the loss explorer varies for each of the 21 losses: the prediction x
 // moves along a range while everything else is held at values the controls set.
-import { cat, full, type Tensor, tensor, zeros, ones } from 'tensile';
-import { type LossName } from '@tensile/demo-node/toy';
+import { cat, full, nn, type Tensor, tensor, zeros, ones } from 'tensile';
+import { LOSS_CLASSES, type LossName } from '@tensile/demo-node/toy';
 
 export interface Control {
   key: string;
@@ -31,7 +31,13 @@ export interface LossSpec {
 
 const num = (key: string, label: string, value: number, extra: Partial<Control> = {}): Control => ({ key, label, kind: 'number', value, step: 0.1, ...extra });
 const sign = (key = 'y', label = 'target y'): Control => ({ key, label, kind: 'select', value: 1, choices: [1, -1] });
-const bool = (key: string, label: string, value = false): Control => ({ key, label, kind: 'boolean', value, option: true });
+/** A constructor option of `loss`, starting at its default from nn's loss registry (where defaults are written, once). */
+const opt = (loss: LossName, key: string, label = key, extra: Partial<Control> = {}): Control => {
+  const value = (nn[LOSS_CLASSES[loss]].spec.defaults as Record<string, unknown>)[key];
+  if (typeof value === 'boolean') return { key, label, kind: 'boolean', value, option: true, ...extra };
+  if (typeof value !== 'number') throw new Error(`${LOSS_CLASSES[loss]}: option ${key} has no number or boolean default`);
+  return num(key, label, value, { option: true, ...(extra.choices ? { kind: 'select' } : {}), ...extra });
+};
 const cls = (label = 'target class'): Control => ({ key: 'cls', label, kind: 'select', value: 0, choices: [0, 1, 2] });
 
 const n = (x: Tensor) => x.shape[0]!;
@@ -49,16 +55,20 @@ const regression = (formula: string, controls: Control[] = []): LossSpec => ({
     run: (x, v, loss) => loss(x, fill(x, v.y as number)),
 });
 
-export const LOSS_SPECS: Record<LossName, LossSpec> = {
+/**
+ * The explorer's view of each loss. A loss of the registry without one is
+ * listed in the page but has no plot (a new loss needs no entry here to build).
+ */
+export const LOSS_SPECS: Partial<Record<LossName, LossSpec>> = {
   l1: regression('|x - y|'),
   mse: regression('(x - y)^2'),
-  huber: regression('0.5 d^2 if |d| < delta, else delta (|d| - 0.5 delta);  d = x - y', [num('delta', 'delta', 1, { option: true })]),
-  'smooth-l1': regression('0.5 d^2 / beta if |d| < beta, else |d| - 0.5 beta;  d = x - y', [num('beta', 'beta', 1, { option: true })]),
+  huber: regression('0.5 d^2 if |d| < delta, else delta (|d| - 0.5 delta);  d = x - y', [opt('huber', 'delta')]),
+  'smooth-l1': regression('0.5 d^2 / beta if |d| < beta, else |d| - 0.5 beta;  d = x - y', [opt('smooth-l1', 'beta')]),
   'cross-entropy': {
     formula: '-log softmax(x)[y], mixed with -(s / C) sum_c log softmax(x)[c] for label smoothing s',
     setup: 'x: the score of class 0 of three; the other two scores are 0; y: the target class.',
     range: [-6, 6],
-    controls: [cls(), num('labelSmoothing', 'label smoothing', 0, { option: true, step: 0.05 })],
+    controls: [cls(), opt('cross-entropy', 'labelSmoothing', 'label smoothing', { step: 0.05 })],
     run: (x, v, loss) => loss(scores(x), classes(x, v.cls as number)),
   },
   nll: {
@@ -72,7 +82,7 @@ export const LOSS_SPECS: Record<LossName, LossSpec> = {
     formula: '-log sum over alignments of prod_t p_t(label)',
     setup: 'one frame, classes {blank, a}, target "a"; x: the score of "a" (blank scores 0), log-softmaxed.',
     range: [-6, 6],
-    controls: [bool('zeroInfinity', 'zeroInfinity')],
+    controls: [opt('ctc', 'zeroInfinity')],
     run: (x, _v, loss) => {
       const logProbs = cat([fill(x, 0, 1), col(x)], 1).logSoftmax(1).unsqueeze(0);
       const ones_ = Array<number>(n(x)).fill(1);
@@ -83,14 +93,14 @@ export const LOSS_SPECS: Record<LossName, LossSpec> = {
     formula: 'exp(x) - y x  (logInput), or x - y log(x + eps); + Stirling term with full',
     setup: 'x: the predicted log-rate (or rate without logInput); y: the observed count.',
     range: [-3, 3],
-    controls: [num('y', 'count y', 2, { step: 1 }), bool('logInput', 'logInput', true), bool('full', 'full')],
+    controls: [num('y', 'count y', 2, { step: 1 }), opt('poisson-nll', 'logInput'), opt('poisson-nll', 'full')],
     run: (x, v, loss) => loss(x, fill(x, v.y as number)),
   },
   'gaussian-nll': {
     formula: '0.5 (log v + (x - y)^2 / v),  v = max(var, eps); + 0.5 log(2 pi) with full',
     setup: 'x: the predicted mean; y: the target; var: the predicted variance.',
     range: [-3, 3],
-    controls: [num('y', 'target y', 0), num('var', 'var', 1, { step: 0.1 }), bool('full', 'full')],
+    controls: [num('y', 'target y', 0), num('var', 'var', 1, { step: 0.1 }), opt('gaussian-nll', 'full')],
     run: (x, v, loss) => loss(x, fill(x, v.y as number), fill(x, v.var as number)),
   },
   'kl-div': {
@@ -122,14 +132,14 @@ export const LOSS_SPECS: Record<LossName, LossSpec> = {
     formula: 'max(0, -y (x1 - x2) + margin)',
     setup: 'x: x1; x2 = 0; y = 1 means x1 should rank higher.',
     range: [-3, 3],
-    controls: [sign(), num('margin', 'margin', 0, { option: true })],
+    controls: [sign(), opt('margin-ranking', 'margin')],
     run: (x, v, loss) => loss(x, fill(x, 0), fill(x, v.y as number)),
   },
   'hinge-embedding': {
     formula: 'x if y = 1;  max(0, margin - x) if y = -1',
     setup: 'x: a distance; y = 1 for a similar pair, -1 for a dissimilar one.',
     range: [-1, 3],
-    controls: [sign(), num('margin', 'margin', 1, { option: true })],
+    controls: [sign(), opt('hinge-embedding', 'margin')],
     run: (x, v, loss) => loss(x, fill(x, v.y as number)),
   },
   'multilabel-margin': {
@@ -157,28 +167,28 @@ export const LOSS_SPECS: Record<LossName, LossSpec> = {
     formula: '1 - cos(x1, x2) if y = 1;  max(0, cos(x1, x2) - margin) if y = -1',
     setup: 'x1 = (1, x), x2 = (1, 0): x turns x1 away from x2; y = 1 for a similar pair.',
     range: [-4, 4],
-    controls: [sign(), num('margin', 'margin', 0, { option: true })],
+    controls: [sign(), opt('cosine-embedding', 'margin')],
     run: (x, v, loss) => loss(cat([ones([n(x), 1]), col(x)], 1), cat([ones([n(x), 1]), zeros([n(x), 1])], 1), fill(x, v.y as number)),
   },
   'multi-margin': {
     formula: 'sum_{i != y} max(0, margin - x[y] + x[i])^p / C',
     setup: 'x: the score of class 0 of three (others 0); y: the target class.',
     range: [-3, 3],
-    controls: [cls(), { key: 'p', label: 'p', kind: 'select', value: 1, choices: [1, 2], option: true }, num('margin', 'margin', 1, { option: true })],
+    controls: [cls(), opt('multi-margin', 'p', 'p', { choices: [1, 2] }), opt('multi-margin', 'margin')],
     run: (x, v, loss) => loss(scores(x), classes(x, v.cls as number)),
   },
   'triplet-margin': {
     formula: 'max(0, margin + d(a, p) - d(a, n)),  d(u, v) = ||u - v + eps||_p',
     setup: 'in one dimension: anchor a = 0, negative n fixed; x: the positive p.',
     range: [-3, 3],
-    controls: [num('neg', 'negative n', 1), num('margin', 'margin', 1, { option: true }), { key: 'p', label: 'p', kind: 'select', value: 2, choices: [1, 2], option: true }, bool('swap', 'swap')],
+    controls: [num('neg', 'negative n', 1), opt('triplet-margin', 'margin'), opt('triplet-margin', 'p', 'p', { choices: [1, 2] }), opt('triplet-margin', 'swap')],
     run: (x, v, loss) => loss(fill(x, 0, 1), col(x), fill(x, v.neg as number, 1)),
   },
   'triplet-margin-with-distance': {
     formula: 'max(0, margin + d(a, p) - d(a, n)),  d = pairwise distance by default',
     setup: 'in one dimension: anchor a = 0, negative n fixed; x: the positive p.',
     range: [-3, 3],
-    controls: [num('neg', 'negative n', 1), num('margin', 'margin', 1, { option: true }), bool('swap', 'swap')],
+    controls: [num('neg', 'negative n', 1), opt('triplet-margin-with-distance', 'margin'), opt('triplet-margin-with-distance', 'swap')],
     run: (x, v, loss) => loss(fill(x, 0, 1), col(x), fill(x, v.neg as number, 1)),
   },
 };

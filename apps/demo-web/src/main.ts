@@ -87,7 +87,7 @@ const handle: DemoHandle = {
   errors,
   async evaluateLoss(name) {
     selectDevice(backend);
-    const defaults = Object.fromEntries(LOSS_SPECS[name].controls.map((c) => [c.key, c.value]));
+    const defaults = Object.fromEntries((LOSS_SPECS[name]?.controls ?? []).map((c) => [c.key, c.value]));
     const r = await evaluate(name, defaults);
     return { loss: Array.from(r.loss), grad: Array.from(r.grad) };
   },

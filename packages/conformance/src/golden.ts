@@ -111,9 +111,10 @@ export interface GoldenRead {
 /**
  * Every golden file under `dir`, validated (see validate.ts). A file that
  * cannot be parsed or breaks the format is reported in `problems` and left
- * out of `files`; ids are checked for uniqueness across the whole set.
+ * out of `files`; ids are checked for uniqueness across the whole set
+ * (across the kinds read, when `kinds` names some).
  */
-export function readGolden(dir: string): GoldenRead {
+export function readGolden(dir: string, options: { kinds?: readonly CaseKind[] } = {}): GoldenRead {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`golden: ${root} is not a directory`);
   const files: GoldenFile[] = [];
@@ -127,6 +128,7 @@ export function readGolden(dir: string): GoldenRead {
       continue;
     }
     const kind = sub as CaseKind;
+    if (options.kinds !== undefined && !options.kinds.includes(kind)) continue;
     for (const f of readdirSync(subdir).sort()) {
       if (!f.endsWith('.json')) continue;
       const rel = `${sub}/${f}`;

@@ -38,6 +38,10 @@ test('the packed suite carries the golden set, and its CLI passes on cpu in a bl
   const dependencies = Object.fromEntries(PACKS.map((p) => [`@tensile/${p}`, `file:${tgz(p)}`]));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'blank', private: true, type: 'module', dependencies }));
   npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  // The test kit's subpath export resolves there and reads the packaged set.
+  const kit = spawnSync('node', ['--input-type=module', '-e', "const k = await import('@tensile/conformance/testkit'); console.log(k.goldenCases('losses').length, k.GOLDEN_DIR.includes('node_modules'))"], { cwd: app, encoding: 'utf8', env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TENSILE_GOLDEN')) });
+  expect(kit.stderr).toBe('');
+  expect(kit.stdout.trim()).toMatch(/^[1-9]\d* true$/);
   const r = spawnSync('npx', ['--no-install', 'tensile-conformance', '--backend', 'cpu'], { cwd: app, encoding: 'utf8', maxBuffer: 64 << 20 });
   const lines = r.stdout.trim().split('\n');
   expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);

@@ -57,6 +57,15 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   meshgrid: (x) => T.meshgrid(T.flatten(x), T.flatten(x))[0]!,
   repeatInterleave: (x) => T.repeatInterleave(x, 2, 1),
   multinomial: (x) => T.multinomial(x, 2, { generator: new T.Generator(0) }),
+  tile: (x) => T.tile(x, [2]),
+  hypot: (x) => T.hypot(x, x),
+  cummax: (x) => T.cummax(x, 1).values,
+  cummin: (x) => T.cummin(x, 1).values,
+  logcumsumexp: (x) => T.logcumsumexp(x, 1),
+  median: (x) => T.median(x),
+  quantile: (x) => T.quantile(x, 0.5),
+  searchsorted: (x) => T.searchsorted(x, x),
+  bincount: (x) => T.bincount(T.flatten(x)),
 };
 
 /** What a rule says an input of dtype `d` gives: a dtype, 'refused', or for bool under same/promote either. */
@@ -79,6 +88,8 @@ function expected(rule: string, d: DType): DType | 'refused' | 'bool-or-refused'
       return d === 'int32' ? 'int32' : 'refused';
     case 'sample':
       return float ? 'int32' : 'refused';
+    case 'position':
+      return d === 'bool' ? 'refused' : 'int32';
     default:
       throw new Error(`no expectation for dtype rule ${rule}`);
   }

@@ -2,7 +2,7 @@ import '@tensile/backend-cpu';
 import { memory, type Tensor, tidy, ValueError } from '@tensile/core';
 import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
-import { decodePlain, expectClose, type GoldenTensor, readCases, toTensor, values } from './golden.js';
+import { decodePlain, expectValuesClose, type GoldenTensor, goldenCases, goldenTensor, goldenValues } from '@tensile/conformance/testkit';
 
 type Ctor = new (params: Tensor[], options: Record<string, unknown>) => optim.Optimizer;
 const OPTIMIZERS: Record<string, Ctor> = {
@@ -32,7 +32,7 @@ function objectiveLoss(o: Objective, ps: Tensor[]): Tensor {
     const u = head.neg().add(1);
     return t.mul(t).mul(100).add(u.mul(u)).sum();
   }
-  const r = toTensor(o.inputs).matmul(ps[0]!).add(ps[1]!).sub(toTensor(o.targets));
+  const r = goldenTensor(o.inputs).matmul(ps[0]!).add(ps[1]!).sub(goldenTensor(o.targets));
   return r.mul(r).mean();
 }
 
@@ -50,7 +50,7 @@ interface OptimCase {
   atol?: number;
 }
 
-const cases = readCases('optim');
+const cases = goldenCases('optim');
 
 describe('optimizers match PyTorch (packaged golden optim)', () => {
   test('every optimizer file is covered', () => {
@@ -60,7 +60,7 @@ describe('optimizers match PyTorch (packaged golden optim)', () => {
 
   const all = cases.map((c) => c as unknown as OptimCase);
   test.each(all.filter((c) => c.objective !== undefined).map((c) => [c.id, c]))('%s', async (_id, c) => {
-    const params = c.params.map((t) => toTensor(t).requiresGrad_(true));
+    const params = c.params.map((t) => goldenTensor(t).requiresGrad_(true));
     const opt = new optim.LBFGS(params, decodePlain(c.options) as Partial<optim.LBFGSOptions>);
     const closure = () =>
       tidy(() => {
@@ -72,10 +72,10 @@ describe('optimizers match PyTorch (packaged golden optim)', () => {
     const before = memory().tensors;
     for (let k = 0; k < c.paramsAfterStep.length; k++) {
       const loss = (await opt.step(closure)) as Tensor;
-      expectClose(`${c.id} loss of step ${k}`, [loss.itemSync()], [c.losses![k]!], c.rtol ?? 1e-4, c.atol ?? 1e-5);
+      expectValuesClose(`${c.id} loss of step ${k}`, [loss.itemSync()], [c.losses![k]!], c.rtol ?? 1e-4, c.atol ?? 1e-5);
       loss.dispose();
       params.forEach((p, i) =>
-        expectClose(`${c.id} step ${k} param ${i}`, p.dataSync(), values(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
+        expectValuesClose(`${c.id} step ${k} param ${i}`, p.dataSync(), goldenValues(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
       );
     }
     opt.zeroGrad();
@@ -84,22 +84,22 @@ describe('optimizers match PyTorch (packaged golden optim)', () => {
   });
 
   test.each(all.filter((c) => c.error === undefined && c.objective === undefined).map((c) => [c.id, c]))('%s', (_id, c) => {
-    const params = c.params.map((t) => toTensor(t).requiresGrad_(true));
+    const params = c.params.map((t) => goldenTensor(t).requiresGrad_(true));
     const opt = new OPTIMIZERS[c.optimizer]!(params, decodePlain(c.options) as Record<string, unknown>);
     c.gradSequence.forEach((grads, k) => {
       params.forEach((p, i) => {
         p.grad?.dispose();
-        p.grad = toTensor(grads[i]!);
+        p.grad = goldenTensor(grads[i]!);
       });
       opt.step();
       params.forEach((p, i) =>
-        expectClose(`${c.id} step ${k} param ${i}`, p.dataSync(), values(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
+        expectValuesClose(`${c.id} step ${k} param ${i}`, p.dataSync(), goldenValues(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
       );
     });
   });
 
   test.each(all.filter((c) => c.error !== undefined).map((c) => [c.id, c]))('%s throws when built', (_id, c) => {
-    const params = c.params.map((t) => toTensor(t).requiresGrad_(true));
+    const params = c.params.map((t) => goldenTensor(t).requiresGrad_(true));
     expect(() => new OPTIMIZERS[c.optimizer]!(params, decodePlain(c.options) as Record<string, unknown>)).toThrow(ValueError);
   });
 });

@@ -2,7 +2,7 @@ import '@tensile/backend-cpu';
 import { type Tensor, ValueError, zeros } from '@tensile/core';
 import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
-import { decodePlain, expectClose, readCases } from './golden.js';
+import { decodePlain, expectValuesClose, goldenCases } from '@tensile/conformance/testkit';
 
 type OptimizerCtor = new (params: { params: Tensor[] }[], options: Record<string, unknown>) => optim.Optimizer;
 const OPTIMIZERS = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad } as unknown as Record<string, OptimizerCtor>;
@@ -47,7 +47,7 @@ interface SchedulerCase {
   atol?: number;
 }
 
-const cases = readCases('schedulers').map((c) => c as unknown as SchedulerCase);
+const cases = goldenCases('schedulers').map((c) => c as unknown as SchedulerCase);
 
 function build(c: SchedulerCase): optim.Optimizer {
   const groups = (c.optimizer.paramGroups ?? [{}]).map((g) => ({ ...(decodePlain(g) as Record<string, unknown>), params: [zeros(2).requiresGrad_(true)] }));
@@ -63,10 +63,10 @@ function run(c: SchedulerCase, steps: number, check: boolean): void {
   const atol = c.atol ?? 1e-12;
   for (let k = 0; k < steps; k++) {
     if (check) {
-      expectClose(`${c.id} lr at step ${k}`, opt.paramGroups.map((g) => g.lr), c.lrs[k]!, rtol, atol);
+      expectValuesClose(`${c.id} lr at step ${k}`, opt.paramGroups.map((g) => g.lr), c.lrs[k]!, rtol, atol);
       if (c.momentums !== undefined) {
         const m = opt.paramGroups.map((g) => (Array.isArray(g.betas) ? (g.betas[0] as number) : (g.momentum as number)));
-        expectClose(`${c.id} momentum at step ${k}`, m, c.momentums[k]!, rtol, atol);
+        expectValuesClose(`${c.id} momentum at step ${k}`, m, c.momentums[k]!, rtol, atol);
       }
     }
     opt.step();

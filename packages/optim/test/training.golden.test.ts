@@ -3,12 +3,11 @@ import { type DType, memory, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
-import { expectClose, type GoldenTensor, readTraining, toTensor, values } from './golden.js';
+import { expectValuesClose, type GoldenTensor, goldenCases, goldenTensor, goldenValues, isGoldenTensor } from '@tensile/conformance/testkit';
 
 /** A layer: its torch.nn class, constructor options in camelCase, and its state_dict tensors (weight, bias, running_mean, ...). */
 type Layer = { type: string } & Record<string, unknown>;
 
-const isGoldenTensor = (v: unknown): v is GoldenTensor => typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
 /** Constructors that create parameters or buffers take a dtype. */
 const FACTORY_LAYERS = new Set(['Linear', 'Bilinear', 'Conv1d', 'Conv2d', 'ConvTranspose1d', 'ConvTranspose2d', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'Embedding']);
 
@@ -28,7 +27,7 @@ interface TrainingCase {
 }
 
 // The Sequential runs; the character-level GPT run (model type GPT) is conformance's own (packages/conformance/test/gpt.test.ts).
-const cases = readTraining<TrainingCase>().filter((c) => c.model.type === 'Sequential');
+const cases = goldenCases<TrainingCase>('training').filter((c) => c.model.type === 'Sequential');
 
 type OptimizerCtor = new (params: Iterable<nn.Parameter>, options: Record<string, unknown>) => optim.Optimizer;
 const OPTIMIZERS = { SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad } as unknown as Record<string, OptimizerCtor>;
@@ -44,7 +43,7 @@ function buildModel(c: TrainingCase, dtype: DType): nn.Sequential {
   const model = new nn.Sequential(...layers);
   const weights: Record<string, ReturnType<typeof toTensor>> = {};
   c.model.layers.forEach((l, i) => {
-    for (const [k, v] of Object.entries(l)) if (isGoldenTensor(v)) weights[`${i}.${k}`] = v.dtype === 'int32' ? toTensor(v) : toTensor(v, dtype);
+    for (const [k, v] of Object.entries(l)) if (isGoldenTensor(v)) weights[`${i}.${k}`] = v.dtype === 'int32' ? goldenTensor(v) : goldenTensor(v, { dtype });
   });
   model.loadStateDict(weights);
   return model;
@@ -59,11 +58,11 @@ describe.each(['float64', 'float32'] as const)('training end to end matches PyTo
   test.each(cases.map((c) => [c.id, c]))('%s', (_id, c) => {
     const model = buildModel(c, dtype);
     expect(Object.keys(model.stateDict()).sort()).toEqual(Object.keys(c.finalParams).sort());
-    const input = toTensor(c.data.input, dtype);
-    const target = c.data.target.dtype === 'int32' ? toTensor(c.data.target) : toTensor(c.data.target, dtype);
+    const input = goldenTensor(c.data.input, { dtype });
+    const target = c.data.target.dtype === 'int32' ? goldenTensor(c.data.target) : goldenTensor(c.data.target, { dtype });
     // A tensor-valued loss option (weight, posWeight) is {"tensor": T}.
     const lossOptions = Object.fromEntries(
-      Object.entries(c.loss.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'tensor' in v ? toTensor((v as { tensor: GoldenTensor }).tensor, dtype) : v]),
+      Object.entries(c.loss.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'tensor' in v ? goldenTensor((v as { tensor: GoldenTensor }).tensor, { dtype }) : v]),
     );
     const lossFn = new LOSSES[c.loss.loss]!(lossOptions);
     const opt = new OPTIMIZERS[c.optimizer.optimizer]!(model.parameters(), c.optimizer.options);
@@ -78,17 +77,17 @@ describe.each(['float64', 'float32'] as const)('training end to end matches PyTo
         loss.backward();
         if (k === 0)
           for (const [name, p] of Object.entries(model.stateDict()))
-            if (c.gradsAtFirstStep[name] !== undefined) expectClose(`${c.id} grad of ${name} at step 0`, p.grad!.dataSync(), values(c.gradsAtFirstStep[name]!), c.rtol, c.atol);
+            if (c.gradsAtFirstStep[name] !== undefined) expectValuesClose(`${c.id} grad of ${name} at step 0`, p.grad!.dataSync(), goldenValues(c.gradsAtFirstStep[name]!), c.rtol, c.atol);
         opt.step();
       });
       if (k === 1) memoryAfterSecondStep = memory();
     }
     expect(memory()).toEqual(memoryAfterSecondStep);
 
-    expectClose(`${c.id} loss before each step`, losses, c.lossBeforeStep, c.rtol, c.atol);
+    expectValuesClose(`${c.id} loss before each step`, losses, c.lossBeforeStep, c.rtol, c.atol);
     const sd = model.stateDict();
-    for (const [name, want] of Object.entries(c.finalParams)) expectClose(`${c.id} final ${name}`, sd[name]!.dataSync(), values(want), c.rtol, c.atol);
+    for (const [name, want] of Object.entries(c.finalParams)) expectValuesClose(`${c.id} final ${name}`, sd[name]!.dataSync(), goldenValues(want), c.rtol, c.atol);
     const finalLoss = tidy(() => lossFn(model(input), target).itemSync());
-    expectClose(`${c.id} final loss`, [finalLoss], [c.finalLoss], c.rtol, c.atol);
+    expectValuesClose(`${c.id} final loss`, [finalLoss], [c.finalLoss], c.rtol, c.atol);
   });
 });

@@ -1,31 +1,14 @@
 import { cat, full, nn, oneHot, type Tensor } from 'tensile';
 
-/** The 21 losses of torch.nn, by the names the demos use on the command line and in the page. */
-export const LOSS_CLASSES = {
-  l1: 'L1Loss',
-  mse: 'MSELoss',
-  'cross-entropy': 'CrossEntropyLoss',
-  ctc: 'CTCLoss',
-  nll: 'NLLLoss',
-  'poisson-nll': 'PoissonNLLLoss',
-  'gaussian-nll': 'GaussianNLLLoss',
-  'kl-div': 'KLDivLoss',
-  bce: 'BCELoss',
-  'bce-with-logits': 'BCEWithLogitsLoss',
-  'margin-ranking': 'MarginRankingLoss',
-  'hinge-embedding': 'HingeEmbeddingLoss',
-  'multilabel-margin': 'MultiLabelMarginLoss',
-  huber: 'HuberLoss',
-  'smooth-l1': 'SmoothL1Loss',
-  'soft-margin': 'SoftMarginLoss',
-  'multilabel-soft-margin': 'MultiLabelSoftMarginLoss',
-  'cosine-embedding': 'CosineEmbeddingLoss',
-  'multi-margin': 'MultiMarginLoss',
-  'triplet-margin': 'TripletMarginLoss',
-  'triplet-margin-with-distance': 'TripletMarginWithDistanceLoss',
-} as const;
-export type LossName = keyof typeof LOSS_CLASSES;
-export const LOSS_NAMES = Object.keys(LOSS_CLASSES) as LossName[];
+type NN = typeof nn;
+/** The class name of each loss in nn's loss registry: 'MSELoss' | 'CrossEntropyLoss' | ... */
+export type LossClassName = { [N in keyof NN]: NN[N] extends { readonly spec: nn.LossSpec } ? N : never }[keyof NN];
+/** A loss by the short name the demos use on the command line and in the page ('mse', 'cross-entropy'): the loss registry's key. */
+export type LossName = NN[LossClassName]['spec']['key'];
+/** The losses of torch.nn, in the loss registry's order. */
+export const LOSS_NAMES = nn.LOSS_SPECS.map((s) => s.key as LossName);
+/** Each loss's class name in `nn`, from the loss registry. */
+export const LOSS_CLASSES = Object.fromEntries(nn.LOSS_SPECS.map((s) => [s.key, s.name])) as Record<LossName, LossClassName>;
 
 /** Scores a batch: logits (N, C) against int32 class indices (N,). */
 export type ClassifierLoss = (logits: Tensor, labels: Tensor) => Tensor;
@@ -77,7 +60,7 @@ export function notForClassifiers(name: LossName): string | undefined {
     'cosine-embedding': 'cosine embedding compares pairs of embeddings',
     'triplet-margin': 'triplet margin compares anchor, positive and negative embeddings',
     'triplet-margin-with-distance': 'triplet margin with distance compares anchor, positive and negative embeddings',
-  }[name as string];
+  }[name as string] ?? 'the demo has no classifier form of it';
 }
 
 /** The classifier form of a loss for `numClasses` classes; throws with the reason when it has none. */

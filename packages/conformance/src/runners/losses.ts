@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensile/core';
+import { LOSS_SPECS } from '@tensile/nn';
 import type { Mismatch } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase, isGoldenTensor, toTensor } from '../golden.js';
@@ -38,30 +39,8 @@ export function buildOptions(raw: Record<string, unknown>, device: string, input
   return o;
 }
 
-/** torch.nn.functional's name for each loss class: an error message may name either. */
-const FUNCTIONAL: Record<string, string> = {
-  L1Loss: 'l1_loss',
-  MSELoss: 'mse_loss',
-  CrossEntropyLoss: 'cross_entropy',
-  CTCLoss: 'ctc_loss',
-  NLLLoss: 'nll_loss',
-  PoissonNLLLoss: 'poisson_nll_loss',
-  GaussianNLLLoss: 'gaussian_nll_loss',
-  KLDivLoss: 'kl_div',
-  BCELoss: 'binary_cross_entropy',
-  BCEWithLogitsLoss: 'binary_cross_entropy_with_logits',
-  MarginRankingLoss: 'margin_ranking_loss',
-  HingeEmbeddingLoss: 'hinge_embedding_loss',
-  MultiLabelMarginLoss: 'multilabel_margin_loss',
-  HuberLoss: 'huber_loss',
-  SmoothL1Loss: 'smooth_l1_loss',
-  SoftMarginLoss: 'soft_margin_loss',
-  MultiLabelSoftMarginLoss: 'multilabel_soft_margin_loss',
-  CosineEmbeddingLoss: 'cosine_embedding_loss',
-  MultiMarginLoss: 'multi_margin_loss',
-  TripletMarginLoss: 'triplet_margin_loss',
-  TripletMarginWithDistanceLoss: 'triplet_margin_with_distance_loss',
-};
+/** torch.nn.functional's name for each loss class (from nn's loss registry): an error message may name either. */
+const FUNCTIONAL: Record<string, string> = Object.fromEntries(LOSS_SPECS.map((s) => [s.name, s.torchFunctional]));
 
 /**
  * A loss case as the golden file gives it, then (when several arguments

@@ -17,6 +17,7 @@ export type DTypeRule =
   | 'bool' // any in, bool out
   | 'index' // int32 out
   | 'sample' // float in, int32 out (indices drawn by the values); int/bool refused
+  | 'position' // numeric in, int32 positions out (where values fall); bool refused
   | 'reduce-sum' // int/bool accumulate to int32, floats keep their dtype
   | 'any'; // dtype-preserving movement of data
 
@@ -213,8 +214,8 @@ export const COMPOSITES = {
   logcumsumexp: composite('scan', 'float-only', 'log(cumsum(exp(x))) by a log-step scan of logaddexp'),
   median: composite('scan', 'same', 'lower median (all, or values and indices along a dim) by a stable sort'),
   quantile: composite('scan', 'float-only', 'quantiles by sort, gather and lerp (linear, lower, higher, midpoint, nearest)', 2),
-  searchsorted: composite('scan', 'index', 'insertion indices in a sorted last dim by counting comparisons', 2, false),
-  bincount: composite('index', 'reduce-sum', 'counts (or summed weights) per value by scatterAdd, length read on the host', 1, false),
+  searchsorted: composite('scan', 'position', 'insertion indices in a sorted last dim by counting comparisons', 2, false),
+  bincount: composite('index', 'index', 'counts (or summed weights) per value by scatterAdd, length read on the host', 1, false),
 } as const satisfies Record<string, OpSpec>;
 
 export type CompositeOp = keyof typeof COMPOSITES;

@@ -1,22 +1,56 @@
-// The 21 torch.nn loss classes: thin modules over the functional forms, with
-// PyTorch's class names and constructor options (camelCased), callable as
+// The machinery behind the 21 torch.nn loss classes: PyTorch's _Loss and
+// _WeightedLoss, and `defineLoss`, which makes a class from one registry entry
+// (loss-registry.ts). A class has PyTorch's name and constructor options
+// (camelCased), exposes each option as an attribute (tensor options as
+// buffers, so they move with `to(device)`), and is callable as
 // `lossFunction(input, target)` or `lossFunction.forward(input, target)`.
-import { type Loss, type Reduction, type Tensor, checkOptions } from '@tensile/core';
-import * as F from '../functional/losses/index.js';
+import { type Reduction, type Tensor, checkOptions } from '@tensile/core';
 import { REDUCTIONS, checkReduction } from '../functional/losses/reduction.js';
 import { Module } from '../module.js';
 
-type KLDivReduction = Reduction | 'batchmean';
+/** A loss's functional form: its tensor (and length) arguments, then its options. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LossFunction = (...args: any[]) => Tensor;
+
+/** The arguments of a loss's forward: the functional's, without the options. */
+export type LossArgs<Fn extends LossFunction> = Required<Parameters<Fn>> extends [...infer A, unknown] ? A : never;
+/** The options of a loss's constructor: the functional's last parameter. */
+export type LossOptions<Fn extends LossFunction> = Required<Parameters<Fn>> extends [...unknown[], infer O] ? O : never;
+
+/** One loss, everything the library, its tests, conformance and the demos need to know of it. */
+export interface LossSpec<Fn extends LossFunction = LossFunction, D extends object = object, B extends string = string, K extends string = string> {
+  /** The class name, PyTorch's and ours: 'MSELoss'. */
+  readonly name: string;
+  /** The short name the demos use on the command line and in the page: 'mse'. */
+  readonly key: K;
+  /** The functional form's name in `nn.functional`, which its error messages name: 'mseLoss'. */
+  readonly functional: string;
+  /** torch.nn.functional's name, which PyTorch's error messages name: 'mse_loss'. */
+  readonly torchFunctional: string;
+  /** The functional form; the class's forward calls it with the class's options. */
+  readonly fn: Fn;
+  /** Every constructor option with its default (the functional file's `*_DEFAULTS`). */
+  readonly defaults: D;
+  /** The reductions it accepts, when not PyTorch's usual 'none', 'mean' and 'sum'. */
+  readonly reductions?: readonly string[];
+  /** Tensor options held as buffers (PyTorch's _WeightedLoss weight, BCEWithLogitsLoss's posWeight). */
+  readonly buffers?: readonly B[];
+  /** One line on what it computes (the class's doc). */
+  readonly summary: string;
+}
+
+/** The options as attributes (`ce.ignoreIndex`), with their defaults; reduction is the base class's. */
+export type LossAttributes<D, B extends string> = { readonly [K in Exclude<keyof D, 'reduction' | B>]: D[K] } & { [K in B]: Tensor | null };
 
 /** PyTorch's _Loss: a module with a reduction mode. */
-abstract class LossModule<A extends unknown[], O extends { reduction?: R }, R extends Reduction | 'batchmean' = Reduction> extends Module<A, Tensor> {
+export abstract class LossModule<A extends unknown[], O extends object = object, R extends Reduction | 'batchmean' = Reduction> extends Module<A, Tensor> {
   readonly reduction: R;
   /** The checked options, passed on to the functional form. */
   protected readonly options: O;
 
   constructor(name: string, options: O | undefined, keys: readonly string[], reductions: readonly R[] = REDUCTIONS as readonly R[]) {
     super();
-    const o = checkOptions(name, options, keys);
+    const o = checkOptions(name, options, keys) as O & { reduction?: unknown };
     this.options = { ...o };
     this.reduction = checkReduction<R>(name, o.reduction, reductions);
   }
@@ -26,284 +60,52 @@ abstract class LossModule<A extends unknown[], O extends { reduction?: R }, R ex
   }
 }
 
-/** PyTorch's _WeightedLoss: the weight option becomes a buffer, so it moves with `to(device)`. */
-abstract class WeightedLossModule<A extends unknown[], O extends { reduction?: Reduction; weight?: Tensor | null }> extends LossModule<A, O> {
-  declare weight: Tensor | null;
+/** A loss instance: the module, its reduction and its options as attributes. */
+export type LossInstance<Fn extends LossFunction, D, B extends string> = LossModule<LossArgs<Fn>, LossOptions<Fn> & object, D extends { reduction: infer R extends Reduction | 'batchmean' } ? R : Reduction> &
+  LossAttributes<D, B>;
 
-  constructor(name: string, options: O | undefined, keys: readonly string[]) {
-    super(name, options, keys);
-    this.registerBuffer('weight', this.options.weight ?? null);
-  }
-
-  /** The options with the weight buffer as it is now (it may have been moved or replaced). */
-  protected withWeight(): O {
-    return { ...this.options, weight: this.weight };
-  }
+/** A loss class made by defineLoss; `spec` is its registry entry. */
+export interface LossClass<Fn extends LossFunction = LossFunction, D extends object = object, B extends string = string, K extends string = string> {
+  new (options?: LossOptions<Fn>): LossInstance<Fn, D, B>;
+  readonly spec: LossSpec<Fn, D, B, K>;
 }
 
-type Pair = [input: Tensor, target: Tensor];
-type Triple = [input1: Tensor, input2: Tensor, target: Tensor];
-type Triplet = [anchor: Tensor, positive: Tensor, negative: Tensor];
+/** Every loss defined so far, in definition order (loss-registry.ts's order). */
+const specs: LossSpec[] = [];
 
-/** Mean absolute error |input - target|. */
-export class L1Loss extends LossModule<Pair, F.L1LossOptions> implements Loss {
-  constructor(options?: F.L1LossOptions) {
-    super('L1Loss', options, F.L1_LOSS_KEYS);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.l1Loss(input, target, this.options);
-  }
+/** The losses defined so far, frozen: loss-registry.ts takes them once all its entries are made. */
+export function definedLosses(): readonly LossSpec[] {
+  return Object.freeze([...specs]);
 }
 
-/** Mean squared error (input - target)^2. */
-export class MSELoss extends LossModule<Pair, F.MSELossOptions> implements Loss {
-  constructor(options?: F.MSELossOptions) {
-    super('MSELoss', options, F.MSE_LOSS_KEYS);
+/**
+ * Makes the class of one registry entry and lists the entry (for LOSS_SPECS).
+ * The constructor checks the option keys and the reduction at once (the rest
+ * at forward, by the functional form), copies each option or its default to
+ * an attribute, and registers the tensor options as buffers.
+ */
+export function defineLoss<Fn extends LossFunction, const D extends object, const K extends string, const B extends string = never>(spec: LossSpec<Fn, D, B, K>): LossClass<Fn, D, B, K> {
+  const keys = Object.keys(spec.defaults);
+  const buffers: readonly string[] = spec.buffers ?? [];
+  const attributes = keys.filter((k) => k !== 'reduction' && !buffers.includes(k));
+  const defaults = spec.defaults as Record<string, unknown>;
+  const reductions = (spec.reductions ?? REDUCTIONS) as readonly Reduction[];
+  class DefinedLoss extends LossModule<unknown[], Record<string, unknown>> {
+    constructor(options?: Record<string, unknown>) {
+      super(spec.name, options, keys, reductions);
+      const self = this as unknown as Record<string, unknown>;
+      for (const k of attributes) self[k] = this.options[k] ?? defaults[k];
+      for (const k of buffers) this.registerBuffer(k, (this.options[k] as Tensor | null | undefined) ?? null);
+    }
+    forward(...args: unknown[]): Tensor {
+      // The tensor options as the buffers are now (they may have been moved or replaced).
+      const self = this as unknown as Record<string, unknown>;
+      const options = buffers.length === 0 ? this.options : { ...this.options, ...Object.fromEntries(buffers.map((k) => [k, self[k]])) };
+      return spec.fn(...args, options);
+    }
   }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.mseLoss(input, target, this.options);
-  }
-}
-
-/** Cross-entropy of logits against class indices or class probabilities. */
-export class CrossEntropyLoss extends WeightedLossModule<Pair, F.CrossEntropyLossOptions> implements Loss {
-  readonly ignoreIndex: number;
-  readonly labelSmoothing: number;
-  constructor(options?: F.CrossEntropyLossOptions) {
-    super('CrossEntropyLoss', options, F.CROSS_ENTROPY_LOSS_KEYS);
-    this.ignoreIndex = this.options.ignoreIndex ?? -100;
-    this.labelSmoothing = this.options.labelSmoothing ?? 0;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.crossEntropy(input, target, this.withWeight());
-  }
-}
-
-/** Connectionist Temporal Classification loss. */
-export class CTCLoss extends LossModule<[logProbs: Tensor, targets: Tensor, inputLengths: F.CTCLengths, targetLengths: F.CTCLengths], F.CTCLossOptions> implements Loss {
-  readonly blank: number;
-  readonly zeroInfinity: boolean;
-  constructor(options?: F.CTCLossOptions) {
-    super('CTCLoss', options, F.CTC_LOSS_KEYS);
-    this.blank = this.options.blank ?? 0;
-    this.zeroInfinity = this.options.zeroInfinity ?? false;
-  }
-  forward(logProbs: Tensor, targets: Tensor, inputLengths: F.CTCLengths, targetLengths: F.CTCLengths): Tensor {
-    return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, this.options);
-  }
-}
-
-/** Negative log-likelihood of class indices under log-probabilities. */
-export class NLLLoss extends WeightedLossModule<Pair, F.NLLLossOptions> implements Loss {
-  readonly ignoreIndex: number;
-  constructor(options?: F.NLLLossOptions) {
-    super('NLLLoss', options, F.NLL_LOSS_KEYS);
-    this.ignoreIndex = this.options.ignoreIndex ?? -100;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.nllLoss(input, target, this.withWeight());
-  }
-}
-
-/** Negative log-likelihood of a Poisson-distributed target. */
-export class PoissonNLLLoss extends LossModule<Pair, F.PoissonNLLLossOptions> implements Loss {
-  readonly logInput: boolean;
-  readonly full: boolean;
-  readonly eps: number;
-  constructor(options?: F.PoissonNLLLossOptions) {
-    super('PoissonNLLLoss', options, F.POISSON_NLL_LOSS_KEYS);
-    this.logInput = this.options.logInput ?? true;
-    this.full = this.options.full ?? false;
-    this.eps = this.options.eps ?? 1e-8;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.poissonNllLoss(input, target, this.options);
-  }
-}
-
-/** Negative log-likelihood of a target under a Gaussian with predicted mean and variance. */
-export class GaussianNLLLoss extends LossModule<[input: Tensor, target: Tensor, variance: Tensor], F.GaussianNLLLossOptions> implements Loss {
-  readonly full: boolean;
-  readonly eps: number;
-  constructor(options?: F.GaussianNLLLossOptions) {
-    super('GaussianNLLLoss', options, F.GAUSSIAN_NLL_LOSS_KEYS);
-    this.full = this.options.full ?? false;
-    this.eps = this.options.eps ?? 1e-6;
-  }
-  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
-    return F.gaussianNllLoss(input, target, variance, this.options);
-  }
-}
-
-/** Kullback-Leibler divergence; input holds log-probabilities. */
-export class KLDivLoss extends LossModule<Pair, F.KLDivLossOptions, KLDivReduction> implements Loss {
-  readonly logTarget: boolean;
-  constructor(options?: F.KLDivLossOptions) {
-    super('KLDivLoss', options, F.KL_DIV_LOSS_KEYS, [...REDUCTIONS, 'batchmean']);
-    this.logTarget = this.options.logTarget ?? false;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.klDiv(input, target, this.options);
-  }
-}
-
-/** Binary cross-entropy between probabilities. */
-export class BCELoss extends WeightedLossModule<Pair, F.BCELossOptions> implements Loss {
-  constructor(options?: F.BCELossOptions) {
-    super('BCELoss', options, F.BCE_LOSS_KEYS);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropy(input, target, this.withWeight());
-  }
-}
-
-/** Binary cross-entropy on logits (a sigmoid and BCELoss in one stable step). */
-export class BCEWithLogitsLoss extends WeightedLossModule<Pair, F.BCEWithLogitsLossOptions> implements Loss {
-  declare posWeight: Tensor | null;
-  constructor(options?: F.BCEWithLogitsLossOptions) {
-    super('BCEWithLogitsLoss', options, F.BCE_WITH_LOGITS_LOSS_KEYS);
-    this.registerBuffer('posWeight', this.options.posWeight ?? null);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { ...this.withWeight(), posWeight: this.posWeight });
-  }
-}
-
-/** Ranking hinge for pairs: input1 should rank above input2 where target is 1. */
-export class MarginRankingLoss extends LossModule<Triple, F.MarginRankingLossOptions> implements Loss {
-  readonly margin: number;
-  constructor(options?: F.MarginRankingLossOptions) {
-    super('MarginRankingLoss', options, F.MARGIN_RANKING_LOSS_KEYS);
-    this.margin = this.options.margin ?? 0;
-  }
-  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return F.marginRankingLoss(input1, input2, target, this.options);
-  }
-}
-
-/** Hinge on distances labelled similar (1) or dissimilar (-1). */
-export class HingeEmbeddingLoss extends LossModule<Pair, F.HingeEmbeddingLossOptions> implements Loss {
-  readonly margin: number;
-  constructor(options?: F.HingeEmbeddingLossOptions) {
-    super('HingeEmbeddingLoss', options, F.HINGE_EMBEDDING_LOSS_KEYS);
-    this.margin = this.options.margin ?? 1;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.hingeEmbeddingLoss(input, target, this.options);
-  }
-}
-
-/** Multi-label hinge over -1-terminated label lists. */
-export class MultiLabelMarginLoss extends LossModule<Pair, F.MultiLabelMarginLossOptions> implements Loss {
-  constructor(options?: F.MultiLabelMarginLossOptions) {
-    super('MultiLabelMarginLoss', options, F.MULTILABEL_MARGIN_LOSS_KEYS);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.multilabelMarginLoss(input, target, this.options);
-  }
-}
-
-/** Quadratic near 0, linear beyond delta. */
-export class HuberLoss extends LossModule<Pair, F.HuberLossOptions> implements Loss {
-  readonly delta: number;
-  constructor(options?: F.HuberLossOptions) {
-    super('HuberLoss', options, F.HUBER_LOSS_KEYS);
-    this.delta = this.options.delta ?? 1;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.huberLoss(input, target, this.options);
-  }
-}
-
-/** Huber loss divided by beta: quadratic below beta, L1 beyond. */
-export class SmoothL1Loss extends LossModule<Pair, F.SmoothL1LossOptions> implements Loss {
-  readonly beta: number;
-  constructor(options?: F.SmoothL1LossOptions) {
-    super('SmoothL1Loss', options, F.SMOOTH_L1_LOSS_KEYS);
-    this.beta = this.options.beta ?? 1;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.smoothL1Loss(input, target, this.options);
-  }
-}
-
-/** Two-class logistic loss for targets 1 and -1. */
-export class SoftMarginLoss extends LossModule<Pair, F.SoftMarginLossOptions> implements Loss {
-  constructor(options?: F.SoftMarginLossOptions) {
-    super('SoftMarginLoss', options, F.SOFT_MARGIN_LOSS_KEYS);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.softMarginLoss(input, target, this.options);
-  }
-}
-
-/** One-versus-all logistic loss over independent labels. */
-export class MultiLabelSoftMarginLoss extends WeightedLossModule<Pair, F.MultiLabelSoftMarginLossOptions> implements Loss {
-  constructor(options?: F.MultiLabelSoftMarginLossOptions) {
-    super('MultiLabelSoftMarginLoss', options, F.MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.multilabelSoftMarginLoss(input, target, this.withWeight());
-  }
-}
-
-/** Cosine-similarity loss for pairs labelled similar (1) or dissimilar (-1). */
-export class CosineEmbeddingLoss extends LossModule<Triple, F.CosineEmbeddingLossOptions> implements Loss {
-  readonly margin: number;
-  constructor(options?: F.CosineEmbeddingLossOptions) {
-    super('CosineEmbeddingLoss', options, F.COSINE_EMBEDDING_LOSS_KEYS);
-    this.margin = this.options.margin ?? 0;
-  }
-  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return F.cosineEmbeddingLoss(input1, input2, target, this.options);
-  }
-}
-
-/** Multi-class hinge on class indices. */
-export class MultiMarginLoss extends WeightedLossModule<Pair, F.MultiMarginLossOptions> implements Loss {
-  readonly p: number;
-  readonly margin: number;
-  constructor(options?: F.MultiMarginLossOptions) {
-    super('MultiMarginLoss', options, F.MULTI_MARGIN_LOSS_KEYS);
-    this.p = this.options.p ?? 1;
-    this.margin = this.options.margin ?? 1;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return F.multiMarginLoss(input, target, this.withWeight());
-  }
-}
-
-/** Triplet loss with p-norm distances. */
-export class TripletMarginLoss extends LossModule<Triplet, F.TripletMarginLossOptions> implements Loss {
-  readonly margin: number;
-  readonly p: number;
-  readonly eps: number;
-  readonly swap: boolean;
-  constructor(options?: F.TripletMarginLossOptions) {
-    super('TripletMarginLoss', options, F.TRIPLET_MARGIN_LOSS_KEYS);
-    this.margin = this.options.margin ?? 1;
-    this.p = this.options.p ?? 2;
-    this.eps = this.options.eps ?? 1e-6;
-    this.swap = this.options.swap ?? false;
-  }
-  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    return F.tripletMarginLoss(anchor, positive, negative, this.options);
-  }
-}
-
-/** Triplet loss with a distance function of your choosing. */
-export class TripletMarginWithDistanceLoss extends LossModule<Triplet, F.TripletMarginWithDistanceLossOptions> implements Loss {
-  readonly margin: number;
-  readonly swap: boolean;
-  readonly distanceFunction: F.DistanceFunction | null;
-  constructor(options?: F.TripletMarginWithDistanceLossOptions) {
-    super('TripletMarginWithDistanceLoss', options, F.TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS);
-    // Any margin, as PyTorch 1.13 (its margin > 0 check came later).
-    this.margin = this.options.margin ?? 1;
-    this.swap = this.options.swap ?? false;
-    this.distanceFunction = this.options.distanceFunction ?? null;
-  }
-  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    return F.tripletMarginWithDistanceLoss(anchor, positive, negative, this.options);
-  }
+  Object.defineProperty(DefinedLoss, 'name', { value: spec.name });
+  Object.defineProperty(DefinedLoss, 'spec', { value: spec, enumerable: true });
+  specs.push(Object.freeze(spec) as unknown as LossSpec);
+  return DefinedLoss as unknown as LossClass<Fn, D, B, K>;
 }

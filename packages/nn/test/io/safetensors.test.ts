@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { tensor, ValueError, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
-import { type GoldenValue, goldenPath, listGolden, num } from '../helpers/golden.js';
+import { decodeNumber, type GoldenNumber, goldenPath, listGolden } from '@tensile/conformance/testkit';
 
 interface InteropFile {
   file: string;
@@ -15,7 +15,7 @@ interface InteropFile {
   reject: boolean;
   why?: string;
   metadata?: Record<string, string> | null;
-  tensors?: Record<string, { dtype: string; shape: number[]; data: GoldenValue[] }>;
+  tensors?: Record<string, { dtype: string; shape: number[]; data: (GoldenNumber | boolean)[] }>;
   module?: ({ type: string } & Record<string, unknown>)[];
 }
 
@@ -28,13 +28,13 @@ function buildSequential(spec: NonNullable<InteropFile['module']>): nn.Sequentia
   return new nn.Sequential(...spec.map(({ type, ...options }) => new layers[type]!(options)));
 }
 
-function expectValues(got: ArrayLike<number>, want: GoldenValue[]): void {
+function expectValues(got: ArrayLike<number>, want: (GoldenNumber | boolean)[]): void {
   expect(got.length).toBe(want.length);
   want.forEach((w, i) => {
     const g = got[i]!;
     if (typeof w === 'boolean') expect(g).toBe(Number(w));
-    else if (Number.isNaN(num(w))) expect(g).toBeNaN();
-    else expect(Object.is(g, num(w)) || g === num(w)).toBe(true);
+    else if (Number.isNaN(decodeNumber(w))) expect(g).toBeNaN();
+    else expect(Object.is(g, decodeNumber(w)) || g === decodeNumber(w)).toBe(true);
   });
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { type Tensor, TensileError, grad, memory, sub, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
-import { decode, expectClose, type GoldenTensor, listGolden, readGolden, toTensor } from '../helpers/golden.js';
+import { decodeValue, expectTensorClose, type GoldenTensor, goldenFile, goldenTensor, listGolden } from '@tensile/conformance/testkit';
 
 const F = nn.functional;
 
@@ -19,7 +19,7 @@ const isTensor = (a: unknown): a is TensorArg => typeof a === 'object' && a !== 
 
 /** The case's arguments: tensors uploaded (with requiresGrad as the file says), plain values (CTC's length lists) as given. */
 function argsOf(c: LossCase): unknown[] {
-  return c.args.map((a) => (isTensor(a) ? toTensor(a.tensor, { requiresGrad: a.requiresGrad }) : decode(a)));
+  return c.args.map((a) => (isTensor(a) ? goldenTensor(a.tensor, { requiresGrad: a.requiresGrad }) : decodeValue(a)));
 }
 const tensorsOf = (args: unknown[]): Tensor[] => args.filter((a): a is Tensor => typeof a === 'object' && a !== null && 'dataSync' in a);
 const argIndex = (c: LossCase, name: string) => c.args.findIndex((a) => isTensor(a) && a.name === name);
@@ -37,30 +37,8 @@ interface LossCase {
   atol?: number;
 }
 
-/** The functional name of each loss class, which error messages name. */
-export const FUNCTIONAL: Record<string, string> = {
-  L1Loss: 'l1Loss',
-  MSELoss: 'mseLoss',
-  CrossEntropyLoss: 'crossEntropy',
-  CTCLoss: 'ctcLoss',
-  NLLLoss: 'nllLoss',
-  PoissonNLLLoss: 'poissonNllLoss',
-  GaussianNLLLoss: 'gaussianNllLoss',
-  KLDivLoss: 'klDiv',
-  BCELoss: 'binaryCrossEntropy',
-  BCEWithLogitsLoss: 'binaryCrossEntropyWithLogits',
-  MarginRankingLoss: 'marginRankingLoss',
-  HingeEmbeddingLoss: 'hingeEmbeddingLoss',
-  MultiLabelMarginLoss: 'multilabelMarginLoss',
-  HuberLoss: 'huberLoss',
-  SmoothL1Loss: 'smoothL1Loss',
-  SoftMarginLoss: 'softMarginLoss',
-  MultiLabelSoftMarginLoss: 'multilabelSoftMarginLoss',
-  CosineEmbeddingLoss: 'cosineEmbeddingLoss',
-  MultiMarginLoss: 'multiMarginLoss',
-  TripletMarginLoss: 'tripletMarginLoss',
-  TripletMarginWithDistanceLoss: 'tripletMarginWithDistanceLoss',
-};
+/** The functional name of each loss class, which error messages name (from the loss registry). */
+const FUNCTIONAL: Record<string, string> = Object.fromEntries(nn.LOSS_SPECS.map((s) => [s.name, s.functional]));
 
 /** The 'cosine' distance of the golden files, written as a user would: 1 - cosine similarity over the last dim. */
 const cosineDistance = (x: Tensor, y: Tensor) => sub(1, F.cosineSimilarity(x, y, -1));
@@ -72,8 +50,8 @@ function buildOptions(c: LossCase): Record<string, unknown> {
       // 'pairwise' is PyTorch's default (no function given).
       if (v === 'cosine') out[k] = cosineDistance;
       else expect(v).toBe('pairwise');
-    } else if (v !== null && typeof v === 'object' && 'tensor' in v) out[k] = toTensor((v as { tensor: GoldenTensor }).tensor);
-    else out[k] = decode(v);
+    } else if (v !== null && typeof v === 'object' && 'tensor' in v) out[k] = goldenTensor((v as { tensor: GoldenTensor }).tensor);
+    else out[k] = decodeValue(v);
   }
   return out;
 }
@@ -88,6 +66,7 @@ function run(c: LossCase, args: unknown[]): Tensor {
 const files = listGolden('losses').filter((f) => f.endsWith('.json'));
 
 test('there is a golden file for each of the 21 losses, and each class exists', () => {
+  expect(Object.keys(FUNCTIONAL)).toHaveLength(21);
   expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(Object.keys(FUNCTIONAL).sort());
   for (const [cls, fn] of Object.entries(FUNCTIONAL)) {
     expect(typeof (nn as unknown as Record<string, unknown>)[cls], cls).toBe('function');
@@ -96,7 +75,7 @@ test('there is a golden file for each of the 21 losses, and each class exists', 
 });
 
 for (const file of files) {
-  const { cases } = readGolden<LossCase>('losses', file);
+  const { cases } = goldenFile<LossCase>('losses', file);
   describe(file.replace('.json', ''), () => {
     for (const c of cases) {
       test(c.id, () => {
@@ -122,12 +101,12 @@ for (const file of files) {
           return;
         }
         const out = run(c, args);
-        expectClose('output', out, c.output!, c.rtol, c.atol);
+        expectTensorClose('output', out, c.output!, c.rtol, c.atol);
         const names = Object.keys(c.grads ?? {});
         if (names.length === 0) return;
-        out.backward(toTensor(c.gradOutput!));
+        out.backward(goldenTensor(c.gradOutput!));
         for (const name of names) {
-          expectClose(`grad ${name}`, (args[argIndex(c, name)] as Tensor).grad, c.grads![name]!, c.rtol, c.atol);
+          expectTensorClose(`grad ${name}`, (args[argIndex(c, name)] as Tensor).grad, c.grads![name]!, c.rtol, c.atol);
         }
       });
     }
@@ -135,15 +114,15 @@ for (const file of files) {
 }
 
 describe('CTCLoss lengths as JS arrays', () => {
-  const { cases } = readGolden<LossCase>('losses', 'CTCLoss.json');
+  const { cases } = goldenFile<LossCase>('losses', 'CTCLoss.json');
   for (const c of cases.filter((k) => k.error === undefined && k.args.slice(2).every(isTensor))) {
     test(c.id, () => {
       const args = argsOf(c) as Tensor[];
       const lengths = args.slice(2).map((t) => (t.ndim === 0 ? t.itemSync() : Array.from(t.dataSync())));
       const out = run(c, [args[0], args[1], ...lengths]);
-      expectClose('output', out, c.output!, c.rtol, c.atol);
-      out.backward(toTensor(c.gradOutput!));
-      expectClose('grad log_probs', args[0]!.grad, c.grads!.log_probs!, c.rtol, c.atol);
+      expectTensorClose('output', out, c.output!, c.rtol, c.atol);
+      out.backward(goldenTensor(c.gradOutput!));
+      expectTensorClose('grad log_probs', args[0]!.grad, c.grads!.log_probs!, c.rtol, c.atol);
     });
   }
 });
@@ -153,7 +132,7 @@ describe('memory', () => {
   type LossFunction = (...args: unknown[]) => Tensor;
   const functional = F as unknown as Record<string, LossFunction>;
   for (const file of files) {
-    const { cases } = readGolden<LossCase>('losses', file);
+    const { cases } = goldenFile<LossCase>('losses', file);
     test(`${file.replace('.json', '')}: forward and backward inside tidy leave memory() as it was, errors too`, () => {
       const before = memory();
       for (const c of cases)
@@ -161,7 +140,7 @@ describe('memory', () => {
           const args = argsOf(c);
           const call = () => functional[FUNCTIONAL[c.loss]!]!(...args, buildOptions(c));
           if (c.error !== undefined) expect(call).toThrow();
-          else if (Object.keys(c.grads ?? {}).length > 0) call().backward(toTensor(c.gradOutput!));
+          else if (Object.keys(c.grads ?? {}).length > 0) call().backward(goldenTensor(c.gradOutput!));
           else call();
         });
       expect(memory()).toEqual(before);
@@ -173,12 +152,12 @@ describe('second derivatives run for every loss', () => {
   // Exact values are checked against finite differences in double-backward.test.ts;
   // here every golden value case must survive a backward pass through its own backward.
   for (const file of files) {
-    const { cases } = readGolden<LossCase>('losses', file);
+    const { cases } = goldenFile<LossCase>('losses', file);
     test(file.replace('.json', ''), () => {
       for (const c of cases.filter((k) => k.error === undefined && Object.keys(k.grads ?? {}).length > 0)) {
         const args = argsOf(c);
         const wrt = args.filter((_, i) => (c.args[i] as TensorArg).requiresGrad) as Tensor[];
-        const firsts = grad([run(c, args)], wrt, [toTensor(c.gradOutput!)], { createGraph: true, allowUnused: true });
+        const firsts = grad([run(c, args)], wrt, [goldenTensor(c.gradOutput!)], { createGraph: true, allowUnused: true });
         const live = firsts.filter((g): g is Tensor => g !== null && g.requiresGrad);
         if (live.length === 0) continue;
         const seconds = grad(live.map((g) => g.sum()), wrt, null, { allowUnused: true });

@@ -180,6 +180,25 @@ describe('README loss examples', () => {
   });
   for (const [name, code] of examples()) test(name, () => CHECKS[name]!(run(code)));
 
+  test('the loss registry example', () => {
+    const code = section.slice(section.indexOf('### The loss registry')).match(/```ts\n([\s\S]*?)```/)![1]!;
+    const s = run(code);
+    expect((s.names as string[]).slice(0, 3)).toEqual(['L1Loss', 'MSELoss', 'CrossEntropyLoss']);
+    expect(s.names).toHaveLength(21);
+    expect(s.defaults).toEqual({ reduction: 'mean', weight: null, ignoreIndex: -100, labelSmoothing: 0 });
+    expect(s.torchName).toBe('kl_div');
+    expect((s.huber as { delta: number }).delta).toBe(1);
+  });
+
+  test('the table of losses gives the registry\'s names and defaults', () => {
+    const rows = [...section.matchAll(/^\| `(\w+)` \| `(\w+)` \| [^|]*(?:\\\|[^|]*)*\| ([^|]*) \|/gm)];
+    expect(rows.map((r) => [r[1], r[2]])).toEqual(tensile.nn.LOSS_SPECS.map((spec) => [spec.name, spec.functional]));
+    for (const [, name, , options] of rows) {
+      const spec = tensile.nn.LOSS_SPECS.find((x) => x.name === name)!;
+      for (const m of options!.matchAll(/`(\w+): ([-\w.]+)`/g)) expect([name, m[1], (spec.defaults as Record<string, unknown>)[m[1]!]]).toEqual([name, m[1], JSON.parse(m[2]!)]);
+    }
+  });
+
   test('the opening example', () => {
     const code = section.match(/```ts\n([\s\S]*?)```/)![1]!;
     const s = run(code);

@@ -1,6 +1,6 @@
 import { type Tensor, add, mul, needsGrad, neg, noGrad, record, sigmoid, softplus, sub, tidy } from '@tensile/core';
-import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface BCEWithLogitsLossOptions {
   reduction?: Reduction;
@@ -9,7 +9,9 @@ export interface BCEWithLogitsLossOptions {
   /** Weight of the positive term, one per class (broadcast over the last dim). */
   posWeight?: Tensor | null;
 }
-export const BCE_WITH_LOGITS_LOSS_KEYS = ['reduction', 'weight', 'posWeight'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const BCE_WITH_LOGITS_LOSS_DEFAULTS: Readonly<Required<BCEWithLogitsLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, posWeight: null });
+export const BCE_WITH_LOGITS_LOSS_KEYS = optionKeys(BCE_WITH_LOGITS_LOSS_DEFAULTS);
 
 /**
  * Binary cross-entropy on logits, stable for any logit:

@@ -1,13 +1,15 @@
 import { type Tensor, ValueError, add, checkValues, clamp, div, log, mul, needsGrad, neg, noGrad, record, sub, tidy } from '@tensile/core';
-import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { floatArg, lossOptions, optionalNumeric, requireBroadcastsTo, requireSameShape, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface BCELossOptions {
   reduction?: Reduction;
   /** Rescales each element's loss; broadcasts to the input's shape. */
   weight?: Tensor | null;
 }
-export const BCE_LOSS_KEYS = ['reduction', 'weight'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const BCE_LOSS_DEFAULTS: Readonly<Required<BCELossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null });
+export const BCE_LOSS_KEYS = optionKeys(BCE_LOSS_DEFAULTS);
 
 /**
  * Elementwise -w (t log p + (1 - t) log(1 - p)) with PyTorch's hand-written

@@ -21,6 +21,11 @@ export function lossOptions<T extends object>(op: string, options: T | undefined
   return checkOptions(op, options, keys) as Partial<T>;
 }
 
+/** A loss's option keys, in the order its defaults list them (the order error messages name them in). */
+export function optionKeys<D extends object>(defaults: D): readonly (keyof D & string)[] {
+  return Object.freeze(Object.keys(defaults)) as readonly (keyof D & string)[];
+}
+
 /** A tensor argument, as plain JS callers can pass anything. */
 export function requireTensor(op: string, x: unknown, name: string): asserts x is Tensor {
   if (!isTensor(x)) throw new ValueError(`${op}: expected ${name} to be a Tensor, got ${x === null ? 'null' : typeof x}`);

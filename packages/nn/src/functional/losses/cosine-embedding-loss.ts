@@ -1,13 +1,15 @@
 import { IndexError, ShapeError, type Tensor, add, broadcastShapes, clamp, div, eq, fmtShape, mul, sqrt, sub, sum, tidy, where } from '@tensile/core';
-import { asFloat, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, floatDtypeOf, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface CosineEmbeddingLossOptions {
   reduction?: Reduction;
   /** Between -1 and 1; 0 to 0.5 is suggested (default 0). */
   margin?: number;
 }
-export const COSINE_EMBEDDING_LOSS_KEYS = ['reduction', 'margin'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const COSINE_EMBEDDING_LOSS_DEFAULTS: Readonly<Required<CosineEmbeddingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 0 });
+export const COSINE_EMBEDDING_LOSS_KEYS = optionKeys(COSINE_EMBEDDING_LOSS_DEFAULTS);
 
 /** PyTorch's EPSILON in cosine_embedding_loss, added to each squared norm. */
 const EPSILON = 1e-12;
@@ -28,7 +30,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
   const op = 'cosineEmbeddingLoss';
   const o = lossOptions(op, options, COSINE_EMBEDDING_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 0, { nan: true });
+  const margin = numberOption(op, o.margin, 'margin', COSINE_EMBEDDING_LOSS_DEFAULTS.margin, { nan: true });
   numericArg(op, input1, 'input1');
   numericArg(op, input2, 'input2');
   numericArg(op, target, 'target');

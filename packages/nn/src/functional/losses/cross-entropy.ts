@@ -16,9 +16,9 @@ import {
   tidy,
   where,
 } from '@tensile/core';
-import { floatArg, lossOptions, numberOption, optionalFloat, requireClassWeight, requireTensor } from './checks.js';
+import { floatArg, lossOptions, numberOption, optionalFloat, requireClassWeight, requireTensor, optionKeys } from './checks.js';
 import { DEFAULT_IGNORE_INDEX, batched, checkClassTarget, checkNll, nllTerms, reduceWeighted } from './nll-loss.js';
-import { type Reduction, checkReduction } from './reduction.js';
+import { type Reduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface CrossEntropyLossOptions {
   reduction?: Reduction;
@@ -29,7 +29,9 @@ export interface CrossEntropyLossOptions {
   /** Mixes the target with the uniform distribution: (1 - s) target + s / C (default 0). */
   labelSmoothing?: number;
 }
-export const CROSS_ENTROPY_LOSS_KEYS = ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const CROSS_ENTROPY_LOSS_DEFAULTS: Readonly<Required<CrossEntropyLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX, labelSmoothing: 0 });
+export const CROSS_ENTROPY_LOSS_KEYS = optionKeys(CROSS_ENTROPY_LOSS_DEFAULTS);
 
 /** Broadcasts a per-class weight along the class dim (1) of an (N, C, ...) tensor. */
 function alongClasses(weight: Tensor, ndim: number): Tensor {
@@ -46,8 +48,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   const o = lossOptions(op, options, CROSS_ENTROPY_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   const weight = optionalFloat(op, o.weight, 'weight');
-  const ignoreIndex = numberOption(op, o.ignoreIndex, 'ignoreIndex', DEFAULT_IGNORE_INDEX);
-  const labelSmoothing = numberOption(op, o.labelSmoothing, 'labelSmoothing', 0, { nan: true });
+  const ignoreIndex = numberOption(op, o.ignoreIndex, 'ignoreIndex', CROSS_ENTROPY_LOSS_DEFAULTS.ignoreIndex);
+  const labelSmoothing = numberOption(op, o.labelSmoothing, 'labelSmoothing', CROSS_ENTROPY_LOSS_DEFAULTS.labelSmoothing, { nan: true });
   // PyTorch 1.13 rejects only values above 1; zero, below (and NaN) mean no smoothing.
   if (labelSmoothing > 1) throw new ValueError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
   const smoothing = labelSmoothing > 0 ? labelSmoothing : 0;

@@ -40,8 +40,8 @@ import {
   unsqueeze,
   where,
 } from '@tensile/core';
-import { boolOption, floatArg, indexArg, lossOptions, numberOption, requireTensor } from './checks.js';
-import { type Reduction, checkReduction } from './reduction.js';
+import { boolOption, floatArg, indexArg, lossOptions, numberOption, requireTensor, optionKeys } from './checks.js';
+import { type Reduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 /** Per-sample lengths: a JS array (or a number for unbatched input), or an int32 tensor. */
 export type CTCLengths = Tensor | readonly number[] | number;
@@ -53,7 +53,9 @@ export interface CTCLossOptions {
   /** Replace infinite losses (impossible alignments) and their gradients by 0 (default false). */
   zeroInfinity?: boolean;
 }
-export const CTC_LOSS_KEYS = ['reduction', 'blank', 'zeroInfinity'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const CTC_LOSS_DEFAULTS: Readonly<Required<CTCLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, blank: 0, zeroInfinity: false });
+export const CTC_LOSS_KEYS = optionKeys(CTC_LOSS_DEFAULTS);
 
 /** Lengths as host numbers: CTC's shapes depend on them, so they must be on the host. */
 function hostLengths(op: string, lengths: unknown, name: string, batch: number): number[] {
@@ -136,8 +138,8 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CTCLeng
   const op = 'ctcLoss';
   const o = lossOptions(op, options, CTC_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const blank = numberOption(op, o.blank, 'blank', 0);
-  const zeroInfinity = boolOption(op, o.zeroInfinity, 'zeroInfinity', false);
+  const blank = numberOption(op, o.blank, 'blank', CTC_LOSS_DEFAULTS.blank);
+  const zeroInfinity = boolOption(op, o.zeroInfinity, 'zeroInfinity', CTC_LOSS_DEFAULTS.zeroInfinity);
   floatArg(op, logProbs, 'logProbs');
   // PyTorch reads float and bool targets as integer labels (truncated toward zero), as it does int64 ones.
   requireTensor(op, targets, 'targets');

@@ -1,7 +1,7 @@
 import { type Tensor, ValueError, add, checkValues, div, fmtShape, log, mul, shapesEqual, sub, tidy, unsqueeze } from '@tensile/core';
 import { clampMinIdentityGrad } from './autograd.js';
-import { asFloat, boolOption, broadcastAll, floatArg, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, boolOption, broadcastAll, floatArg, floatDtypeOf, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface GaussianNLLLossOptions {
   reduction?: Reduction;
@@ -10,7 +10,9 @@ export interface GaussianNLLLossOptions {
   /** Lower bound on var, for stability (default 1e-6). */
   eps?: number;
 }
-export const GAUSSIAN_NLL_LOSS_KEYS = ['reduction', 'full', 'eps'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const GAUSSIAN_NLL_LOSS_DEFAULTS: Readonly<Required<GaussianNLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, full: false, eps: 1e-6 });
+export const GAUSSIAN_NLL_LOSS_KEYS = optionKeys(GAUSSIAN_NLL_LOSS_DEFAULTS);
 
 /**
  * Negative log-likelihood of target under a Gaussian with mean input and
@@ -25,8 +27,8 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   const op = 'gaussianNllLoss';
   const o = lossOptions(op, options, GAUSSIAN_NLL_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const full = boolOption(op, o.full, 'full', false);
-  const eps = numberOption(op, o.eps, 'eps', 1e-6);
+  const full = boolOption(op, o.full, 'full', GAUSSIAN_NLL_LOSS_DEFAULTS.full);
+  const eps = numberOption(op, o.eps, 'eps', GAUSSIAN_NLL_LOSS_DEFAULTS.eps);
   // Not bool: PyTorch refuses to subtract one.
   numericArg(op, input, 'input', { bool: false });
   numericArg(op, target, 'target', { bool: false });

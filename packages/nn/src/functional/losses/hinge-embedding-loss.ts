@@ -1,12 +1,14 @@
 import { DTypeError, type Tensor, ValueError, add, clamp, fmtShape, ne, sub, tidy, where } from '@tensile/core';
-import { broadcastAll, floatArg, lossOptions, numberOption, numericArg, requireTensor } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { broadcastAll, floatArg, lossOptions, numberOption, numericArg, requireTensor, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface HingeEmbeddingLossOptions {
   reduction?: Reduction;
   margin?: number;
 }
-export const HINGE_EMBEDDING_LOSS_KEYS = ['reduction', 'margin'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const HINGE_EMBEDDING_LOSS_DEFAULTS: Readonly<Required<HingeEmbeddingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 1 });
+export const HINGE_EMBEDDING_LOSS_KEYS = optionKeys(HINGE_EMBEDDING_LOSS_DEFAULTS);
 
 /**
  * For distances x with labels y in {1, -1}: x where y = 1, max(0, margin - x)
@@ -19,7 +21,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options?: Hing
   const op = 'hingeEmbeddingLoss';
   const o = lossOptions(op, options, HINGE_EMBEDDING_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
+  const margin = numberOption(op, o.margin, 'margin', HINGE_EMBEDDING_LOSS_DEFAULTS.margin, { nan: true });
   requireTensor(op, input, 'input');
   if (input.dtype === 'int32') {
     // PyTorch computes margin - input in the input's dtype (its margin truncated toward zero): an integer

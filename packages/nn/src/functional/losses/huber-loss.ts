@@ -1,13 +1,15 @@
 import { ValueError, type Tensor, abs, gt, lt, mul, needsGrad, noGrad, record, sub, tidy, where } from '@tensile/core';
-import { asFloat, broadcastAll, floatArg, lossOptions, numberOption, numericArg } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, broadcastAll, floatArg, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface HuberLossOptions {
   reduction?: Reduction;
   /** Where the loss turns from quadratic to linear (default 1). */
   delta?: number;
 }
-export const HUBER_LOSS_KEYS = ['reduction', 'delta'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const HUBER_LOSS_DEFAULTS: Readonly<Required<HuberLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, delta: 1 });
+export const HUBER_LOSS_KEYS = optionKeys(HUBER_LOSS_DEFAULTS);
 
 /**
  * Quadratic for |d| < delta, linear beyond: 0.5 d^2 or delta (|d| - 0.5 delta),
@@ -19,7 +21,7 @@ export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOpti
   const op = 'huberLoss';
   const o = lossOptions(op, options, HUBER_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const delta = numberOption(op, o.delta, 'delta', 1);
+  const delta = numberOption(op, o.delta, 'delta', HUBER_LOSS_DEFAULTS.delta);
   if (!(delta > 0)) throw new ValueError(`${op}: huber_loss does not support non-positive values for delta, got ${delta}`);
   broadcastAll(op, floatArg(op, input, 'input'), numericArg(op, target, 'target'));
   return tidy(() => {

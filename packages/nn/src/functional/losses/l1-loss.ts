@@ -1,11 +1,13 @@
 import { type Tensor, abs, gt, isFloat, lt, neg, needsGrad, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
-import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface L1LossOptions {
   reduction?: Reduction;
 }
-export const L1_LOSS_KEYS = ['reduction'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const L1_LOSS_DEFAULTS: Readonly<Required<L1LossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
+export const L1_LOSS_KEYS = optionKeys(L1_LOSS_DEFAULTS);
 
 /**
  * Mean absolute error: |input - target| (PyTorch's F.l1_loss). An integer

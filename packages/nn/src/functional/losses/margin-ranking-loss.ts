@@ -1,12 +1,14 @@
 import { ShapeError, type Tensor, add, clamp, mul, neg, sub, tidy } from '@tensile/core';
-import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface MarginRankingLossOptions {
   reduction?: Reduction;
   margin?: number;
 }
-export const MARGIN_RANKING_LOSS_KEYS = ['reduction', 'margin'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const MARGIN_RANKING_LOSS_DEFAULTS: Readonly<Required<MarginRankingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 0 });
+export const MARGIN_RANKING_LOSS_KEYS = optionKeys(MARGIN_RANKING_LOSS_DEFAULTS);
 
 /**
  * Ranking hinge max(0, -y (x1 - x2) + margin) for y = 1 (x1 should rank
@@ -19,7 +21,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
   const op = 'marginRankingLoss';
   const o = lossOptions(op, options, MARGIN_RANKING_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 0, { nan: true });
+  const margin = numberOption(op, o.margin, 'margin', MARGIN_RANKING_LOSS_DEFAULTS.margin, { nan: true });
   // Not bool: PyTorch refuses to subtract (or negate) one.
   numericArg(op, input1, 'input1', { bool: false });
   numericArg(op, input2, 'input2', { bool: false });

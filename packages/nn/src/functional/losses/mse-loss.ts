@@ -1,11 +1,13 @@
 import { type Tensor, mul, needsGrad, noGrad, record, sub, tidy } from '@tensile/core';
-import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numericArg, requireSomeFloat, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface MSELossOptions {
   reduction?: Reduction;
 }
-export const MSE_LOSS_KEYS = ['reduction'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const MSE_LOSS_DEFAULTS: Readonly<Required<MSELossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
+export const MSE_LOSS_KEYS = optionKeys(MSE_LOSS_DEFAULTS);
 
 /**
  * Mean squared error: (input - target)^2 (PyTorch's F.mse_loss). Its own

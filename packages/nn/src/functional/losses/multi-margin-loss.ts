@@ -18,8 +18,8 @@ import {
   unsqueeze,
   where,
 } from '@tensile/core';
-import { checkClassIndices, floatArg, indexArg, lossOptions, numberOption, optionalFloat, requireClassWeight } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { checkClassIndices, floatArg, indexArg, lossOptions, numberOption, optionalFloat, requireClassWeight, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface MultiMarginLossOptions {
   reduction?: Reduction;
@@ -29,7 +29,9 @@ export interface MultiMarginLossOptions {
   /** One weight per class, applied by the target's class. */
   weight?: Tensor | null;
 }
-export const MULTI_MARGIN_LOSS_KEYS = ['reduction', 'p', 'margin', 'weight'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const MULTI_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, p: 1, margin: 1, weight: null });
+export const MULTI_MARGIN_LOSS_KEYS = optionKeys(MULTI_MARGIN_LOSS_DEFAULTS);
 
 /**
  * Multi-class hinge: sum over i != y of w[y] max(0, margin - x[y] + x[i])^p / C
@@ -44,9 +46,9 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMa
   const op = 'multiMarginLoss';
   const o = lossOptions(op, options, MULTI_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const p = numberOption(op, o.p, 'p', 1);
+  const p = numberOption(op, o.p, 'p', MULTI_MARGIN_LOSS_DEFAULTS.p);
   if (p !== 1 && p !== 2) throw new ValueError(`${op}: only p == 1 and p == 2 supported, got p = ${p}`);
-  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
+  const margin = numberOption(op, o.margin, 'margin', MULTI_MARGIN_LOSS_DEFAULTS.margin, { nan: true });
   const weight = optionalFloat(op, o.weight, 'weight');
   floatArg(op, input, 'input');
   indexArg(op, target, 'target');

@@ -21,13 +21,15 @@ import {
   where,
   zeros,
 } from '@tensile/core';
-import { floatArg, indexArg, lossOptions } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { floatArg, indexArg, lossOptions, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface MultiLabelMarginLossOptions {
   reduction?: Reduction;
 }
-export const MULTILABEL_MARGIN_LOSS_KEYS = ['reduction'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const MULTILABEL_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiLabelMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
+export const MULTILABEL_MARGIN_LOSS_KEYS = optionKeys(MULTILABEL_MARGIN_LOSS_DEFAULTS);
 
 /**
  * IndexError unless each row's labels, up to its first -1, are in [0, classes).

@@ -1,13 +1,15 @@
 import { IndexError, type Tensor, add, broadcastShapes, div, mul, neg, softplus, sub, sum, tidy } from '@tensile/core';
-import { asFloat, broadcastAll, floatArg, lossOptions, numericArg, optionalNumeric } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, broadcastAll, floatArg, lossOptions, numericArg, optionalNumeric, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface MultiLabelSoftMarginLossOptions {
   reduction?: Reduction;
   /** Rescales each class's loss. */
   weight?: Tensor | null;
 }
-export const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = ['reduction', 'weight'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const MULTILABEL_SOFT_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiLabelSoftMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null });
+export const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = optionKeys(MULTILABEL_SOFT_MARGIN_LOSS_DEFAULTS);
 
 /**
  * One-versus-all logistic loss over C labels, averaged over the classes:

@@ -19,8 +19,8 @@ import {
   any,
   logicalNot,
 } from '@tensile/core';
-import { checkClassIndices, floatArg, indexArg, lossOptions, numberOption, optionalFloat, requireClassWeight } from './checks.js';
-import { type Reduction, checkReduction } from './reduction.js';
+import { checkClassIndices, floatArg, indexArg, lossOptions, numberOption, optionalFloat, requireClassWeight, optionKeys } from './checks.js';
+import { type Reduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 /** PyTorch's default ignore_index. */
 export const DEFAULT_IGNORE_INDEX = -100;
@@ -108,7 +108,9 @@ export interface NLLLossOptions {
   /** Targets equal to it contribute nothing, not even to the mean's denominator (default -100). */
   ignoreIndex?: number;
 }
-export const NLL_LOSS_KEYS = ['reduction', 'weight', 'ignoreIndex'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const NLL_LOSS_DEFAULTS: Readonly<Required<NLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, ignoreIndex: DEFAULT_IGNORE_INDEX });
+export const NLL_LOSS_KEYS = optionKeys(NLL_LOSS_DEFAULTS);
 
 /**
  * Negative log-likelihood of int32 class targets under log-probabilities:
@@ -121,7 +123,7 @@ export function nllLoss(input: Tensor, target: Tensor, options?: NLLLossOptions)
   const o = lossOptions(op, options, NLL_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
   const weight = optionalFloat(op, o.weight, 'weight');
-  const ignoreIndex = numberOption(op, o.ignoreIndex, 'ignoreIndex', DEFAULT_IGNORE_INDEX);
+  const ignoreIndex = numberOption(op, o.ignoreIndex, 'ignoreIndex', NLL_LOSS_DEFAULTS.ignoreIndex);
   checkNll(op, input, target, weight, ignoreIndex);
   return tidy(() => {
     const b = batched(input, target);

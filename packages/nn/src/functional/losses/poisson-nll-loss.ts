@@ -1,6 +1,6 @@
 import { DTypeError, type Tensor, add, exp, fmtShape, le, log, mul, sub, tidy, where } from '@tensile/core';
-import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface PoissonNLLLossOptions {
   reduction?: Reduction;
@@ -11,7 +11,9 @@ export interface PoissonNLLLossOptions {
   /** Added to the rate before its log when logInput is false (default 1e-8). */
   eps?: number;
 }
-export const POISSON_NLL_LOSS_KEYS = ['reduction', 'logInput', 'full', 'eps'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const POISSON_NLL_LOSS_DEFAULTS: Readonly<Required<PoissonNLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, logInput: true, full: false, eps: 1e-8 });
+export const POISSON_NLL_LOSS_KEYS = optionKeys(POISSON_NLL_LOSS_DEFAULTS);
 
 /**
  * Negative log-likelihood of a Poisson target: exp(input) - target input, or
@@ -24,9 +26,9 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonN
   const op = 'poissonNllLoss';
   const o = lossOptions(op, options, POISSON_NLL_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const logInput = boolOption(op, o.logInput, 'logInput', true);
-  const full = boolOption(op, o.full, 'full', false);
-  const eps = numberOption(op, o.eps, 'eps', 1e-8);
+  const logInput = boolOption(op, o.logInput, 'logInput', POISSON_NLL_LOSS_DEFAULTS.logInput);
+  const full = boolOption(op, o.full, 'full', POISSON_NLL_LOSS_DEFAULTS.full);
+  const eps = numberOption(op, o.eps, 'eps', POISSON_NLL_LOSS_DEFAULTS.eps);
   numericArg(op, input, 'input');
   numericArg(op, target, 'target');
   // PyTorch computes exp(input) - target * input (or input - target * log(input + eps)), plus

@@ -10,9 +10,12 @@ export type Reduction = CoreReduction;
 /** The reductions every loss accepts (KLDivLoss adds 'batchmean'). */
 export const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];
 
+/** The reduction when none is given, as every PyTorch loss. */
+export const DEFAULT_REDUCTION = 'mean' satisfies Reduction;
+
 /** The reduction option, checked: a misspelt mode must fail loudly, not fall back to a default. */
 export function checkReduction<R extends string = Reduction>(op: string, reduction: unknown, allowed: readonly R[] = REDUCTIONS as readonly R[]): R {
-  if (reduction === undefined) return 'mean' as R;
+  if (reduction === undefined) return DEFAULT_REDUCTION as R;
   if (typeof reduction !== 'string' || !allowed.includes(reduction as R))
     throw new ValueError(`${op}: ${String(reduction)} is not a valid value for reduction; expected one of ${allowed.join(', ')}`);
   return reduction as R;

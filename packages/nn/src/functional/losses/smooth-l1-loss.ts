@@ -1,14 +1,16 @@
 import { ValueError, type Tensor, abs, gt, lt, needsGrad, neg, noGrad, record, sub, sumTo, tidy, where } from '@tensile/core';
-import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, requireSomeFloat } from './checks.js';
+import { asFloat, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, requireSomeFloat, optionKeys } from './checks.js';
 import { huberTerms } from './huber-loss.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface SmoothL1LossOptions {
   reduction?: Reduction;
   /** Where the loss turns from quadratic to linear (default 1; 0 is exactly the L1 loss). */
   beta?: number;
 }
-export const SMOOTH_L1_LOSS_KEYS = ['reduction', 'beta'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const SMOOTH_L1_LOSS_DEFAULTS: Readonly<Required<SmoothL1LossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, beta: 1 });
+export const SMOOTH_L1_LOSS_KEYS = optionKeys(SMOOTH_L1_LOSS_DEFAULTS);
 
 /**
  * |d| for beta == 0 (the quadratic branch would divide by zero), with
@@ -41,7 +43,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1Lo
   const op = 'smoothL1Loss';
   const o = lossOptions(op, options, SMOOTH_L1_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const beta = numberOption(op, o.beta, 'beta', 1);
+  const beta = numberOption(op, o.beta, 'beta', SMOOTH_L1_LOSS_DEFAULTS.beta);
   if (beta < 0) throw new ValueError(`${op}: smooth_l1_loss does not support negative values for beta, got ${beta}`);
   numericArg(op, input, 'input');
   numericArg(op, target, 'target');

@@ -1,11 +1,13 @@
 import { type Tensor, ValueError, mul, needsGrad, neg, softplus, tidy } from '@tensile/core';
-import { asFloat, floatArg, lossOptions, numericArg, requireBroadcastsTo } from './checks.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { asFloat, floatArg, lossOptions, numericArg, requireBroadcastsTo, optionKeys } from './checks.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface SoftMarginLossOptions {
   reduction?: Reduction;
 }
-export const SOFT_MARGIN_LOSS_KEYS = ['reduction'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const SOFT_MARGIN_LOSS_DEFAULTS: Readonly<Required<SoftMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION });
+export const SOFT_MARGIN_LOSS_KEYS = optionKeys(SOFT_MARGIN_LOSS_DEFAULTS);
 
 /**
  * Two-class logistic loss log(1 + exp(-y x)) for targets y in {1, -1}, as a

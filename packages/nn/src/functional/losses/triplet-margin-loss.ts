@@ -1,7 +1,7 @@
 import { ShapeError, type Tensor, add, clamp, minimum, sub, tidy } from '@tensile/core';
-import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg } from './checks.js';
+import { asFloat, boolOption, broadcastAll, floatDtypeOf, lossOptions, numberOption, numericArg, optionKeys } from './checks.js';
 import { pairwiseDistance } from './distance.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 
 export interface TripletMarginLossOptions {
   reduction?: Reduction;
@@ -13,7 +13,9 @@ export interface TripletMarginLossOptions {
   /** Use the distance from positive to negative when it is smaller (Balntas et al.'s distance swap). */
   swap?: boolean;
 }
-export const TRIPLET_MARGIN_LOSS_KEYS = ['reduction', 'margin', 'p', 'eps', 'swap'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const TRIPLET_MARGIN_LOSS_DEFAULTS: Readonly<Required<TripletMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 1, p: 2, eps: 1e-6, swap: false });
+export const TRIPLET_MARGIN_LOSS_KEYS = optionKeys(TRIPLET_MARGIN_LOSS_DEFAULTS);
 
 /** Anchor, positive and negative must have the same number of dims and broadcast together. */
 export function checkTriplet(op: string, anchor: Tensor, positive: Tensor, negative: Tensor): void {
@@ -44,11 +46,11 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const op = 'tripletMarginLoss';
   const o = lossOptions(op, options, TRIPLET_MARGIN_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
+  const margin = numberOption(op, o.margin, 'margin', TRIPLET_MARGIN_LOSS_DEFAULTS.margin, { nan: true });
   // PyTorch checks neither: a nan norm or difference makes the loss nan.
-  const p = numberOption(op, o.p, 'p', 2, { nan: true });
-  const eps = numberOption(op, o.eps, 'eps', 1e-6, { nan: true });
-  const swap = boolOption(op, o.swap, 'swap', false);
+  const p = numberOption(op, o.p, 'p', TRIPLET_MARGIN_LOSS_DEFAULTS.p, { nan: true });
+  const eps = numberOption(op, o.eps, 'eps', TRIPLET_MARGIN_LOSS_DEFAULTS.eps, { nan: true });
+  const swap = boolOption(op, o.swap, 'swap', TRIPLET_MARGIN_LOSS_DEFAULTS.swap);
   checkTriplet(op, anchor, positive, negative);
   const dtype = floatDtypeOf(anchor, positive, negative);
   return tidy(() => {

@@ -1,7 +1,7 @@
 import { DTypeError, DeviceError, IndexError, ShapeError, type Tensor, ValueError, isTensor, tidy } from '@tensile/core';
-import { boolOption, broadcastAll, lossOptions, numberOption, numericArg, requireTensor } from './checks.js';
+import { boolOption, broadcastAll, lossOptions, numberOption, numericArg, requireTensor, optionKeys } from './checks.js';
 import { pairwiseDistance } from './distance.js';
-import { type Reduction, applyReduction, checkReduction } from './reduction.js';
+import { type Reduction, applyReduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
 import { tripletHinge } from './triplet-margin-loss.js';
 
 const ERRORS = [ShapeError, DTypeError, IndexError, ValueError, DeviceError] as const;
@@ -22,7 +22,9 @@ export interface TripletMarginWithDistanceLossOptions {
   margin?: number;
   swap?: boolean;
 }
-export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS = ['reduction', 'distanceFunction', 'margin', 'swap'] as const;
+/** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
+export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS: Readonly<Required<TripletMarginWithDistanceLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, distanceFunction: null, margin: 1, swap: false });
+export const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS = optionKeys(TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS);
 
 /**
  * Triplet loss with a distance function of your choosing:
@@ -35,8 +37,8 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
   const op = 'tripletMarginWithDistanceLoss';
   const o = lossOptions(op, options, TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS);
   const reduction = checkReduction(op, o.reduction);
-  const margin = numberOption(op, o.margin, 'margin', 1, { nan: true });
-  const swap = boolOption(op, o.swap, 'swap', false);
+  const margin = numberOption(op, o.margin, 'margin', TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS.margin, { nan: true });
+  const swap = boolOption(op, o.swap, 'swap', TRIPLET_MARGIN_WITH_DISTANCE_LOSS_DEFAULTS.swap);
   const fn = o.distanceFunction ?? null;
   if (fn !== null && typeof fn !== 'function') throw new ValueError(`${op}: distanceFunction must be a function (x, y) => Tensor, got ${typeof fn}`);
   // Integer embeddings are the distance function's business (the default one promotes them, as PyTorch's).
