@@ -20,6 +20,7 @@ interface Outcome {
   after: number;
   violations: string[];
   evalBlocked: string;
+  wasm: { backend: string; y: number[] } | string;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-csp-page-'));
@@ -60,6 +61,8 @@ it.skipIf(!haveChromium)(`tensile imports and trains a step under CSP "${CSP}" w
   expect(outcome!.violations).toEqual([]);
   expect(outcome!.backend).toBe('cpu');
   expect(outcome!.after).toBeLessThan(outcome!.before);
+  // 'wasm-unsafe-eval' is what the wasm backend needs on such a page, and all it needs.
+  expect(outcome!.wasm).toEqual({ backend: 'wasm', y: [2, 4, 6] });
   // The control: the policy is in force on this page (a string compile is refused and reported).
   expect(outcome!.evalBlocked).toBe('EvalError');
   expect(violations).toHaveLength(1);

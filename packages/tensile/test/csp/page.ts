@@ -8,6 +8,7 @@ interface Outcome {
   after: number;
   violations: string[];
   evalBlocked: string;
+  wasm: { backend: string; y: number[] } | string;
 }
 
 async function main(): Promise<Outcome> {
@@ -23,6 +24,17 @@ async function main(): Promise<Outcome> {
   optimizer.step();
   const after = lossFunction(model(x), y);
   const outcome = { backend: getBackend(), before: await before.item(), after: await after.item() };
+  // The wasm backend compiles its module, which this policy allows through 'wasm-unsafe-eval'.
+  let wasm: Outcome['wasm'];
+  try {
+    await import('@tensile/backend-wasm');
+    const { ready, tensor } = await import('tensile');
+    await ready();
+    const t = tensor([1, 2, 3]).mul(2);
+    wasm = { backend: t.device, y: await t.tolist() as number[] };
+  } catch (e) {
+    wasm = String(e);
+  }
   const w = window as unknown as { cspViolations: string[] };
   const violations = [...w.cspViolations];
   // The policy really is enforced here: compiling a string is refused (and reported).
@@ -32,7 +44,7 @@ async function main(): Promise<Outcome> {
   } catch (e) {
     evalBlocked = (e as Error).name;
   }
-  return { ...outcome, violations, evalBlocked };
+  return { ...outcome, violations, evalBlocked, wasm };
 }
 
 (window as unknown as { tensileCsp: Promise<Outcome> }).tensileCsp = main();
