@@ -29,7 +29,9 @@ export async function loadSources() {
   const native = await loadTs("export { CALLS } from './src/calls.ts';", path('packages/backend-native'));
   const FUSED = {};
   for (const backend of BACKENDS) FUSED[backend] = (await loadTs("export { FUSED } from './src/fused.ts';", path(`packages/backend-${backend}`))).FUSED;
-  return { ...core, CALLS: native.CALLS, FUSED };
+  // The cpu backend's elementwise expressions, which become its generated loops.
+  const CPU_EXPRS = await loadTs("export { UNARY, BINARY, INT_OVERRIDES, OTHER } from './src/kernels/elementwise-exprs.ts';", path('packages/backend-cpu'));
+  return { ...core, CALLS: native.CALLS, FUSED, CPU_EXPRS: { ...CPU_EXPRS } };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Every generated file, as text. Each starts with a banner naming its source,
 // so a reader knows not to edit it and where the truth lives.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpuLoopsTs } from './cpu-loops.mjs';
 import { goldenStatus } from './golden-counts.mjs';
 import { nativeCallsH, nativeCallsTs } from './native-calls.mjs';
 import { apiVersion, cName, maxDims, path, DTYPE_C, ERROR_KINDS, externalSymbols, publicApi, statuses, wasmEntryApi } from './sources.mjs';
@@ -296,6 +297,7 @@ const TARGETS = {
   'packages/backend-native/src/generated/codes.ts': nativeTsCodes,
   'packages/backend-native/src/generated/calls.ts': (src) => nativeCallsTs(src, banner),
   'packages/backend-native/csrc/generated/calls.h': (src) => nativeCallsH(src, banner),
+  'packages/backend-cpu/src/generated/elementwise-loops.ts': (src) => cpuLoopsTs(src, banner),
   'packages/backend-wasm/src/generated/kernel-api.ts': wasmApi,
   'packages/backend-wasm/scripts/kernel-exports.json': wasmExportsJson,
   'packages/core/OPS.md': opsReference,

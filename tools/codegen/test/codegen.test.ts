@@ -94,3 +94,17 @@ test("the README's golden counts are read from the set: a file's cases, one trai
   }
   expect(goldenCounts(root)).toEqual({ counts: { interop: 2, losses: 2, ops: 4, training: 1 }, losses: 1, malformed: 1, total: 9 });
 });
+
+test("an expression added to the cpu backend's elementwise list becomes its own generated loop (no code built at run time)", async () => {
+  const src = await loadSources();
+  const exprs = src.CPU_EXPRS as { UNARY: Record<string, string> };
+  const files = generate({ ...src, CPU_EXPRS: { ...src.CPU_EXPRS, UNARY: { ...exprs.UNARY, probeUnary: 'H.erf(a) * 2' } } }) as Record<string, string>;
+  const loops = files['packages/backend-cpu/src/generated/elementwise-loops.ts']!;
+  expect(loops).toContain('function unaryProbeUnary(A: HostArray, ao: number, aSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides): void {');
+  expect(loops).toContain('O[oo + i] = H.erf(a) * 2;');
+  expect(loops).toContain('  probeUnary: unaryProbeUnary,');
+  expect(loops).not.toMatch(/new Function|eval\(/);
+  // Every unary expression has its loop in the committed file.
+  const committed = generate(src) as Record<string, string>;
+  for (const op of Object.keys(exprs.UNARY)) expect(committed['packages/backend-cpu/src/generated/elementwise-loops.ts']).toContain(`  ${op}: unary`);
+});
