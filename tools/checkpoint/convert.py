@@ -8,7 +8,8 @@ A torch.save checkpoint here is a dict {'model': model.state_dict(), 'optimizer'
 optimizer.state_dict(), 'scheduler': scheduler.state_dict()} (each part optional; other
 keys go to 'extra'). A state dict does not say which optimizer or scheduler wrote it, so
 to-tensile takes their class names (Tensile checks them on load); to-torch writes them
-under 'optimizer_type' and 'scheduler_type'. Needs PyTorch (Debian: python3-torch).
+under 'optimizer_type' and 'scheduler_type', which to-tensile reads back (so a file
+to-torch wrote converts back without the flags, and a flag that disagrees is an error). Needs PyTorch (Debian: python3-torch).
 """
 
 import argparse
@@ -36,13 +37,18 @@ def main() -> int:
     args = p.parse_args()
     if args.cmd == 'to-tensile':
         ck = torch.load(args.src, map_location='cpu')
-        extra = {k: v for k, v in ck.items() if k not in ('model', 'optimizer', 'scheduler')}
-        if 'optimizer' in ck and not args.optimizer:
-            p.error('the checkpoint has an optimizer state: name its class with --optimizer')
-        if 'scheduler' in ck and not args.scheduler:
-            p.error('the checkpoint has a scheduler state: name its class with --scheduler')
+        extra = {k: v for k, v in ck.items() if k not in ('model', 'optimizer', 'scheduler', 'optimizer_type', 'scheduler_type')}
+        types = {}
+        for part in ('optimizer', 'scheduler'):
+            # A file to-torch wrote names its classes; a flag must agree with it.
+            named, saved = getattr(args, part), ck.get(f'{part}_type')
+            if named and saved and named != saved:
+                p.error(f'--{part} {named} disagrees with the checkpoint\'s {part}_type {saved}')
+            types[part] = named or saved
+            if part in ck and not types[part]:
+                p.error(f'the checkpoint has {"an" if part == "optimizer" else "a"} {part} state: name its class with --{part}')
         data = checkpoint_format.write(ck.get('model'), ck.get('optimizer'), ck.get('scheduler'), extra or None,
-                                       optimizer_type=args.optimizer, scheduler_type=args.scheduler)
+                                       optimizer_type=types['optimizer'], scheduler_type=types['scheduler'])
         args.dst.write_bytes(data)
     else:
         ck = checkpoint_format.read(args.src.read_bytes())

@@ -5,7 +5,7 @@ import { gatherKernel, scatterAddKernel, scatterAssignKernel } from './kernels/i
 import { matmulKernel } from './kernels/matmul.js';
 import { REDUCE_KERNELS } from './kernels/reduce.js';
 import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
-import { adamKernel } from './kernels/adam.js';
+import { adamKernel, rmspropKernel, sgdKernel } from './kernels/adam.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
@@ -44,6 +44,8 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
     softmaxBackward: softmaxBackwardKernel(false),
     logSoftmaxBackward: softmaxBackwardKernel(true),
     adamStep: adamKernel,
+    sgdStep: sgdKernel,
+    rmspropStep: rmspropKernel,
   };
   for (const op of FUSED) registerKernel(op, name, fused[op]);
 }

@@ -259,6 +259,21 @@ void run(const AdamCall& c) {
   if (c.param.numel > 0) adam(c.param, c.grad, c.expAvg, c.expAvgSq, c.amsgrad ? &c.maxExpAvgSq : nullptr, o);
 }
 
+void run(const SgdCall& c) {
+  const View& buf = c.hasMomentum ? c.momentumBuffer : c.param;
+  require_f32_alike(c.name, {{"param", &c.param}, {"grad", &c.grad}, {"momentumBuffer", &buf}});
+  const tn_sgd_options o{c.lr, c.momentum, c.dampening, c.weightDecay, int32_t(c.nesterov), int32_t(c.maximize), int32_t(c.first)};
+  if (c.param.numel > 0) sgd(c.param, c.grad, c.hasMomentum ? &c.momentumBuffer : nullptr, o);
+}
+
+void run(const RmspropCall& c) {
+  const View& ga = c.centered ? c.gradAvg : c.param;
+  const View& buf = c.hasMomentum ? c.momentumBuffer : c.param;
+  require_f32_alike(c.name, {{"param", &c.param}, {"grad", &c.grad}, {"squareAvg", &c.squareAvg}, {"gradAvg", &ga}, {"momentumBuffer", &buf}});
+  const tn_rmsprop_options o{c.lr, c.alpha, c.eps, c.weightDecay, c.momentum, int32_t(c.maximize)};
+  if (c.param.numel > 0) rmsprop(c.param, c.grad, c.squareAvg, c.centered ? &c.gradAvg : nullptr, c.hasMomentum ? &c.momentumBuffer : nullptr, o);
+}
+
 namespace {
 
 // ---- storage --------------------------------------------------------------------

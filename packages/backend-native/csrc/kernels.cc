@@ -510,4 +510,24 @@ void adam(const View& param, const View& grad, const View& exp_avg, const View& 
   });
 }
 
+void sgd(const View& param, const View& grad, const View* buf, const tn_sgd_options& o) {
+  const KernelSet* ks = g_set;
+  float* P = param.ptr<float>();
+  const float* G = grad.ptr<float>();
+  float* B = buf == nullptr ? nullptr : buf->ptr<float>();
+  parallel_for(param.numel, GRAIN, [&](int64_t lo, int64_t hi) { ks->sgd_f32(P + lo, G + lo, B == nullptr ? nullptr : B + lo, hi - lo, &o); });
+}
+
+void rmsprop(const View& param, const View& grad, const View& square_avg, const View* grad_avg, const View* buf, const tn_rmsprop_options& o) {
+  const KernelSet* ks = g_set;
+  float* P = param.ptr<float>();
+  const float* G = grad.ptr<float>();
+  float* S = square_avg.ptr<float>();
+  float* A = grad_avg == nullptr ? nullptr : grad_avg->ptr<float>();
+  float* B = buf == nullptr ? nullptr : buf->ptr<float>();
+  parallel_for(param.numel, GRAIN, [&](int64_t lo, int64_t hi) {
+    ks->rmsprop_f32(P + lo, G + lo, S + lo, A == nullptr ? nullptr : A + lo, B == nullptr ? nullptr : B + lo, hi - lo, &o);
+  });
+}
+
 }  // namespace tn

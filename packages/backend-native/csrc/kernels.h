@@ -32,6 +32,10 @@ void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n,
 void softmax_backward(bool log, const View& g, const View& y, const View& out, int64_t outer, int64_t n, int64_t inner);
 // One Adam step in place over contiguous float32 views of one size (max_sq null without amsgrad).
 void adam(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const View* max_sq, const tn_adam_options& o);
+// One SGD step in place over contiguous float32 views of one size (buf null without momentum).
+void sgd(const View& param, const View& grad, const View* buf, const tn_sgd_options& o);
+// One RMSprop step in place over contiguous float32 views of one size (grad_avg null unless centered, buf null without momentum).
+void rmsprop(const View& param, const View& grad, const View& square_avg, const View* grad_avg, const View* buf, const tn_rmsprop_options& o);
 
 bool cpu_has_avx2_fma();
 // The ISA in use ("avx2" or "base"); `select_isa` switches ("avx2" only where the CPU has it).

@@ -62,4 +62,31 @@ export const CALLS = {
       f('maxExpAvgSq', 'out', { when: 'amsgrad' }),
     ],
   },
+  sgd: {
+    name: 'sgdStep',
+    fields: [
+      ...['lr', 'momentum', 'dampening', 'weightDecay'].map((n) => f(n, 'number')),
+      f('nesterov', 'flag'),
+      f('maximize', 'flag'),
+      f('first', 'flag'),
+      f('hasMomentum', 'flag'),
+      f('param', 'out'),
+      f('grad', 'view'),
+      f('momentumBuffer', 'out', { when: 'hasMomentum' }),
+    ],
+  },
+  rmsprop: {
+    name: 'rmspropStep',
+    fields: [
+      ...['lr', 'alpha', 'eps', 'weightDecay', 'momentum'].map((n) => f(n, 'number')),
+      f('maximize', 'flag'),
+      f('centered', 'flag'),
+      f('hasMomentum', 'flag'),
+      f('param', 'out'),
+      f('grad', 'view'),
+      f('squareAvg', 'out'),
+      f('gradAvg', 'out', { when: 'centered' }),
+      f('momentumBuffer', 'out', { when: 'hasMomentum' }),
+    ],
+  },
 } as const satisfies Record<string, Call>;

@@ -9,7 +9,7 @@ import {
   splitAtDim,
   ValueError,
 } from '@tensile/core';
-import type { AdamStepKernelOptions } from '@tensile/optim';
+import type { AdamStepKernelOptions, RMSpropStepOptions, SGDStepOptions } from '@tensile/optim';
 import type { Bridge } from './bridge.js';
 import { FUSED, type FusedOp } from './fused.js';
 import * as call from './generated/calls.js';
@@ -103,6 +103,19 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     const amsgrad = inputs.length === 5;
     call.adam(bridge, 'adamStep', o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, stepSize, bias2Sqrt, o.decoupled, o.maximize, amsgrad, out, grad!, expAvg!, expAvgSq!, maxExpAvgSq);
   };
+  const sgdStep: FusedKernel = (inputs, options, out) => {
+    const o = options as unknown as SGDStepOptions;
+    const [, grad, buf] = inputs;
+    call.sgd(bridge, 'sgdStep', o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov, o.maximize, o.first, buf !== undefined, out, grad!, buf);
+  };
+  const rmspropStep: FusedKernel = (inputs, options, out) => {
+    const o = options as unknown as RMSpropStepOptions;
+    const hasMomentum = o.momentum > 0;
+    let k = 3;
+    const gradAvg = o.centered ? inputs[k++] : undefined;
+    const buf = hasMomentum ? inputs[k++] : undefined;
+    call.rmsprop(bridge, 'rmspropStep', o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, o.maximize, o.centered, hasMomentum, out, inputs[1]!, inputs[2]!, gradAvg, buf);
+  };
 
   Object.assign(table, {
     softmax: softmax(false),
@@ -110,6 +123,8 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     softmaxBackward: softmaxBackward(false),
     logSoftmaxBackward: softmaxBackward(true),
     adamStep,
+    sgdStep,
+    rmspropStep,
     where,
     copy,
     fill,

@@ -157,6 +157,19 @@ describe('the native kernel table rejects malformed views before and inside the 
           ts[k] = bad;
           expect(() => kernels.adamStep!(ts, adam, ts[0]), `adamStep tensor ${k} with ${what}`).toThrow(TensileError);
         }
+      const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, first: false };
+      expect(() => kernels.sgdStep!([p, f([6]), f([5])], sgd, p)).toThrow(ShapeError);
+      expect(() => kernels.sgdStep!([p, ints([0, 0, 0, 0, 0, 0], [6]), f([6])], sgd, p)).toThrow(DTypeError);
+      const rmsprop = { lr: 0.1, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.5, centered: true, maximize: false };
+      expect(() => kernels.rmspropStep!([p, f([6]), f([6]), f([6]), f([5])], rmsprop, p)).toThrow(ShapeError);
+      expect(() => kernels.rmspropStep!([p, f([6]), f([6]), ints([0, 0, 0, 0, 0, 0], [6]), f([6])], rmsprop, p)).toThrow(DTypeError);
+      for (const [what, bad] of liars())
+        for (let k = 0; k < 5; k++) {
+          const ts = [p, f([6]), f([6]), f([6]), f([6])];
+          ts[k] = bad;
+          expect(() => kernels.rmspropStep!(ts, rmsprop, ts[0]), `rmspropStep tensor ${k} with ${what}`).toThrow(TensileError);
+          if (k < 3) expect(() => kernels.sgdStep!(ts.slice(0, 3), sgd, ts[0]), `sgdStep tensor ${k} with ${what}`).toThrow(TensileError);
+        }
       expect(p.dataSync()).toEqual(before); // checked before the first write
     });
   });

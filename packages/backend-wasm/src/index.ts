@@ -5,7 +5,7 @@ import { indexingKernels } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
-import { adamKernel } from './kernels/adam.js';
+import { adamKernel, rmspropKernel, sgdKernel } from './kernels/adam.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
@@ -45,6 +45,8 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
     softmaxBackward: softmaxBackwardKernel(wasmBackend, false),
     logSoftmaxBackward: softmaxBackwardKernel(wasmBackend, true),
     adamStep: adamKernel(wasmBackend),
+    sgdStep: sgdKernel(wasmBackend),
+    rmspropStep: rmspropKernel(wasmBackend),
   };
   for (const op of FUSED) registerKernel(op, 'wasm', fused[op]);
 }

@@ -28,7 +28,7 @@ const LAYOUTS: { name: string; shape: number[]; view: (t: Tensor) => Tensor }[] 
 describe('wasm kernels match cpu', () => {
   it('registers a kernel for every primitive', () => {
     expect(kernelCoverage('wasm').missing).toEqual([]);
-    expect(kernelCoverage('wasm').fused.sort()).toEqual(['adamStep', 'logSoftmax', 'logSoftmaxBackward', 'softmax', 'softmaxBackward']);
+    expect(kernelCoverage('wasm').fused.sort()).toEqual(['adamStep', 'logSoftmax', 'logSoftmaxBackward', 'rmspropStep', 'sgdStep', 'softmax', 'softmaxBackward']);
   });
 
   it('unary ops on every dtype and layout', () => {

@@ -5,7 +5,7 @@ import { deferCheck } from './kernels/check.js';
 import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { matmulKernel } from './kernels/matmul.js';
-import { adamKernel } from './kernels/optim.js';
+import { adamKernel, rmspropKernel, sgdKernel } from './kernels/optim.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { reduceKernel } from './kernels/reduce.js';
@@ -42,6 +42,8 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
     softmaxBackward: softmaxKernel(b, 'softmaxBackward'),
     logSoftmaxBackward: softmaxKernel(b, 'logSoftmaxBackward'),
     adamStep: adamKernel(b),
+    sgdStep: sgdKernel(b),
+    rmspropStep: rmspropKernel(b),
   };
   for (const op of FUSED) registerKernel(op, 'webgpu', fused[op]);
 }

@@ -178,6 +178,33 @@ typedef struct {
  */
 int tn_adam_f32(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float *max_exp_avg_sq, tn_idx n, const tn_adam_options *o);
 
+/* One SGD step's hyperparameters (@tensile/optim's SGDStepOptions). */
+typedef struct {
+  double lr, momentum, dampening, weight_decay;
+  int32_t nesterov, maximize;
+  int32_t first; /* the momentum buffer's first step: it becomes the gradient (PyTorch's clone) */
+} tn_sgd_options;
+
+/*
+ * One SGD step in place over n contiguous float32 elements of param and, with
+ * momentum, momentum_buffer (else NULL), op by op in float32 as
+ * @tensile/optim's composite.
+ */
+int tn_sgd_f32(float *param, const float *grad, float *momentum_buffer, tn_idx n, const tn_sgd_options *o);
+
+/* One RMSprop step's hyperparameters (@tensile/optim's RMSpropStepOptions). */
+typedef struct {
+  double lr, alpha, eps, weight_decay, momentum;
+  int32_t maximize;
+} tn_rmsprop_options;
+
+/*
+ * One RMSprop step in place over n contiguous float32 elements of param,
+ * square_avg, grad_avg (centered, else NULL) and momentum_buffer (momentum > 0,
+ * else NULL), op by op in float32 as @tensile/optim's composite.
+ */
+int tn_rmsprop_f32(float *param, const float *grad, float *square_avg, float *grad_avg, float *momentum_buffer, tn_idx n, const tn_rmsprop_options *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,10 +10,12 @@ export {
   type SchedulerGroupFields,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export { sgdStep_, sgdStepComposed, type SGDStepOptions } from './sgd-step.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { adamStep_, adamStepComposed, type AdamStepOptions, type AdamStepKernelOptions } from './adam-step.js';
 export { AdamW } from './adamw.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { rmspropStep_, rmspropStepComposed, type RMSpropStepOptions } from './rmsprop-step.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { Adamax, type AdamaxOptions } from './adamax.js';

@@ -1,6 +1,6 @@
 import { keep, type Tensor, zerosLike } from '@tensile/core';
 import { checkBoolean, checkNumber } from './check.js';
-import { addcdiv_, addcmul_ } from './compose.js';
+import { rmspropStep_ } from './rmsprop-step.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -27,7 +27,7 @@ const SPEC: OptimizerSpec<RMSpropOptions> = {
   },
 };
 
-/** RMSprop, as `torch.optim.RMSprop` (optionally centered, with momentum). */
+/** RMSprop, as `torch.optim.RMSprop` (optionally centered, with momentum); each step is rmspropStep_, which a backend may run as one fused kernel. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
     super(SPEC, params, options);
@@ -41,20 +41,16 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (g.momentum > 0 && state.momentumBuffer === undefined) state.momentumBuffer = keep(zerosLike(p));
     if (g.centered && state.gradAvg === undefined) state.gradAvg = keep(zerosLike(p));
     state.step = (state.step as number) + 1;
-    let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p, g.weightDecay);
-    const squareAvg = state.squareAvg as Tensor;
-    addcmul_(squareAvg.mul_(g.alpha), d, d, 1 - g.alpha);
-    let avg: Tensor;
-    if (g.centered) {
-      const gradAvg = (state.gradAvg as Tensor).mul_(g.alpha).add_(d, 1 - g.alpha);
-      avg = addcmul_(squareAvg.clone(), gradAvg, gradAvg, -1).sqrt();
-    } else avg = squareAvg.sqrt();
-    avg.add_(g.eps);
-    if (g.momentum > 0) {
-      const buf = state.momentumBuffer as Tensor;
-      addcdiv_(buf.mul_(g.momentum), d, avg);
-      p.add_(buf, -g.lr);
-    } else addcdiv_(p, d, avg, -g.lr);
+    const gradAvg = g.centered ? (state.gradAvg as Tensor) : null;
+    const buf = g.momentum > 0 ? (state.momentumBuffer as Tensor) : null;
+    rmspropStep_(p, grad, state.squareAvg as Tensor, gradAvg, buf, {
+      lr: g.lr,
+      alpha: g.alpha,
+      eps: g.eps,
+      weightDecay: g.weightDecay,
+      momentum: g.momentum,
+      centered: g.centered,
+      maximize: g.maximize,
+    });
   }
 }

@@ -1,5 +1,6 @@
-import { keep, type Tensor, ValueError } from '@tensile/core';
+import { keep, type Tensor, ValueError, zerosLike } from '@tensile/core';
 import { checkBoolean, checkNumber } from './check.js';
+import { sgdStep_ } from './sgd-step.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
@@ -26,21 +27,24 @@ const SPEC: OptimizerSpec<SGDOptions> = {
   },
 };
 
-/** Stochastic gradient descent with optional (Nesterov) momentum, as `torch.optim.SGD`. */
+/** Stochastic gradient descent with optional (Nesterov) momentum, as `torch.optim.SGD`; each step is sgdStep_, which a backend may run as one fused kernel. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options?: Partial<SGDOptions>) {
     super(SPEC, params, options);
   }
 
   protected update(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): void {
-    let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p, g.weightDecay);
-    if (g.momentum !== 0) {
-      let buf = state.momentumBuffer as Tensor | undefined;
-      if (buf === undefined) state.momentumBuffer = buf = keep(d.clone());
-      else buf.mul_(g.momentum).add_(d, 1 - g.dampening);
-      d = g.nesterov ? d.add(buf, g.momentum) : buf;
-    }
-    p.add_(d, -g.lr);
+    let buf = state.momentumBuffer as Tensor | undefined;
+    const first = g.momentum !== 0 && (buf === undefined || buf === null);
+    if (first) state.momentumBuffer = buf = keep(zerosLike(p));
+    sgdStep_(p, grad, g.momentum !== 0 ? buf! : null, {
+      lr: g.lr,
+      momentum: g.momentum,
+      dampening: g.dampening,
+      weightDecay: g.weightDecay,
+      nesterov: g.nesterov,
+      maximize: g.maximize,
+      first,
+    });
   }
 }

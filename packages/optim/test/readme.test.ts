@@ -63,3 +63,12 @@ test("the README's checkpoint example saves and restores the optimizer's state a
   const [line] = await runExample('checkpoints');
   expect(line).toBe('{"epoch":1} 1');
 });
+
+test("the README's fused-step example runs as written: SGD's buffer starts as the gradient, RMSprop's first step moves by lr / sqrt(1 - alpha)", async () => {
+  const logged = await runExample('fused steps');
+  expect(logged).toHaveLength(2);
+  const [sgd, rms] = logged.map((l) => JSON.parse(`[${l.replace('] [', '], [')}]`) as number[][]);
+  for (const x of sgd![0]!) expect(x).toBeCloseTo(0.9, 6);
+  expect(sgd![1]).toEqual([1, 1, 1]);
+  for (const x of rms![0]!) expect(x).toBeCloseTo(0.9, 5);
+});

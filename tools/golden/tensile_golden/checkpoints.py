@@ -45,6 +45,10 @@ CASES = [
     ('adam_steplr_mlp', lambda ps: torch.optim.Adam(ps, lr=0.02, amsgrad=True), lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5)),
     ('sgd_nesterov_cosine_mlp', lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
      lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=8)),
+    ('sgd_momentum_dampening_steplr_mlp', lambda ps: torch.optim.SGD(ps, lr=0.08, momentum=0.8, dampening=0.2, maximize=False),
+     lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=4, gamma=0.3)),
+    ('adam_weight_decay_cosine_mlp', lambda ps: torch.optim.Adam(ps, lr=0.01, weight_decay=0.05),
+     lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=6, eta_min=1e-3)),
 ]
 DONE, MORE = 5, 10
 

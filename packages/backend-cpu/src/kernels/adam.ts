@@ -1,5 +1,5 @@
 import type { FusedKernel } from '@tensile/core';
-import type { AdamStepKernelOptions } from '@tensile/optim';
+import type { AdamStepKernelOptions, RMSpropStepOptions, SGDStepOptions } from '@tensile/optim';
 import { dataOf } from '../strided.js';
 
 /**
@@ -40,5 +40,67 @@ export const adamKernel: FusedKernel = (inputs, options, out) => {
     }
     M[mo + i] = m;
     P[po + i] = p + f(f(m / f(f(f(Math.sqrt(v)) / bias2Sqrt) + eps)) * negStep);
+  }
+};
+
+/**
+ * One SGD step in place over contiguous float32 (param, grad[, momentumBuffer]),
+ * rounded where the composite rounds, as adamKernel.
+ */
+export const sgdKernel: FusedKernel = (inputs, options, out) => {
+  const f = Math.fround;
+  const [P, G] = inputs.slice(0, 2).map(dataOf) as [Float32Array, Float32Array];
+  const [po, go] = [inputs[0]!.offset, inputs[1]!.offset];
+  const bt = inputs[2];
+  const B = bt === undefined ? null : (dataOf(bt) as Float32Array);
+  const bo = bt === undefined ? 0 : bt.offset;
+  const o = options as unknown as SGDStepOptions;
+  const [wd, mom, damp, negLr] = [f(o.weightDecay), f(o.momentum), f(1 - o.dampening), f(-o.lr)];
+  const n = out.shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < n; i++) {
+    const p = P[po + i]!;
+    let d = o.maximize ? -G[go + i]! : G[go + i]!;
+    if (o.weightDecay !== 0) d = f(d + f(p * wd));
+    if (B !== null) {
+      const b = o.first ? d : f(f(B[bo + i]! * mom) + f(d * damp));
+      B[bo + i] = b;
+      d = o.nesterov ? f(d + f(b * mom)) : b;
+    }
+    P[po + i] = p + f(d * negLr);
+  }
+};
+
+/**
+ * One RMSprop step in place over contiguous float32 (param, grad, squareAvg[,
+ * gradAvg][, momentumBuffer]), rounded where the composite rounds, as adamKernel.
+ */
+export const rmspropKernel: FusedKernel = (inputs, options, out) => {
+  const f = Math.fround;
+  const o = options as unknown as RMSpropStepOptions;
+  const view = (t: (typeof inputs)[number] | undefined) => (t === undefined ? null : { a: dataOf(t) as Float32Array, o: t.offset });
+  const [P, G, S] = [view(inputs[0])!, view(inputs[1])!, view(inputs[2])!];
+  let k = 3;
+  const A = o.centered ? view(inputs[k++]) : null;
+  const B = o.momentum > 0 ? view(inputs[k++]) : null;
+  const [wd, alpha, a1, eps, mom, negLr] = [f(o.weightDecay), f(o.alpha), f(1 - o.alpha), f(o.eps), f(o.momentum), f(-o.lr)];
+  const n = out.shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < n; i++) {
+    const p = P.a[P.o + i]!;
+    let d = o.maximize ? -G.a[G.o + i]! : G.a[G.o + i]!;
+    if (o.weightDecay !== 0) d = f(d + f(p * wd));
+    const sq = f(f(S.a[S.o + i]! * alpha) + f(f(d * d) * a1));
+    S.a[S.o + i] = sq;
+    let avg: number;
+    if (A !== null) {
+      const ga = f(f(A.a[A.o + i]! * alpha) + f(d * a1));
+      A.a[A.o + i] = ga;
+      avg = f(Math.sqrt(f(sq - f(ga * ga))));
+    } else avg = f(Math.sqrt(sq));
+    avg = f(avg + eps);
+    if (B !== null) {
+      const b = f(f(B.a[B.o + i]! * mom) + f(d / avg));
+      B.a[B.o + i] = b;
+      P.a[P.o + i] = p + f(b * negLr);
+    } else P.a[P.o + i] = p + f(f(d / avg) * negLr);
   }
 };

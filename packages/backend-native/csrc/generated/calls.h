@@ -289,7 +289,77 @@ inline AdamCall read_adam(Args& a) {
 }
 void run(const AdamCall& c);  // addon.cc: the checks beyond the layout, then the kernel
 
+// sgd(lr, momentum, dampening, weightDecay, nesterov, maximize, first, hasMomentum, param, grad, momentumBuffer)
+struct SgdCall {
+  const char* name;  // the op its errors name
+  double lr;
+  double momentum;
+  double dampening;
+  double weightDecay;
+  bool nesterov;
+  bool maximize;
+  bool first;
+  bool hasMomentum;
+  View param;
+  View grad;
+  View momentumBuffer;  // read only when hasMomentum
+};
+inline SgdCall read_sgd(Args& a) {
+  SgdCall c{};
+  c.name = "sgdStep";
+  c.lr = a.number("lr");
+  c.momentum = a.number("momentum");
+  c.dampening = a.number("dampening");
+  c.weightDecay = a.number("weightDecay");
+  c.nesterov = a.integer("nesterov", 0, 1) == 1;
+  c.maximize = a.integer("maximize", 0, 1) == 1;
+  c.first = a.integer("first", 0, 1) == 1;
+  c.hasMomentum = a.integer("hasMomentum", 0, 1) == 1;
+  c.param = a.out(c.name, "param");
+  c.grad = a.view(c.name, "grad");
+  if (c.hasMomentum) c.momentumBuffer = a.out(c.name, "momentumBuffer");
+  return c;
+}
+void run(const SgdCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
+// rmsprop(lr, alpha, eps, weightDecay, momentum, maximize, centered, hasMomentum, param, grad, squareAvg, gradAvg, momentumBuffer)
+struct RmspropCall {
+  const char* name;  // the op its errors name
+  double lr;
+  double alpha;
+  double eps;
+  double weightDecay;
+  double momentum;
+  bool maximize;
+  bool centered;
+  bool hasMomentum;
+  View param;
+  View grad;
+  View squareAvg;
+  View gradAvg;  // read only when centered
+  View momentumBuffer;  // read only when hasMomentum
+};
+inline RmspropCall read_rmsprop(Args& a) {
+  RmspropCall c{};
+  c.name = "rmspropStep";
+  c.lr = a.number("lr");
+  c.alpha = a.number("alpha");
+  c.eps = a.number("eps");
+  c.weightDecay = a.number("weightDecay");
+  c.momentum = a.number("momentum");
+  c.maximize = a.integer("maximize", 0, 1) == 1;
+  c.centered = a.integer("centered", 0, 1) == 1;
+  c.hasMomentum = a.integer("hasMomentum", 0, 1) == 1;
+  c.param = a.out(c.name, "param");
+  c.grad = a.view(c.name, "grad");
+  c.squareAvg = a.out(c.name, "squareAvg");
+  if (c.centered) c.gradAvg = a.out(c.name, "gradAvg");
+  if (c.hasMomentum) c.momentumBuffer = a.out(c.name, "momentumBuffer");
+  return c;
+}
+void run(const RmspropCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
 // X(entry, Call, read) for every entry point.
-#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam)
+#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam) X(sgd, SgdCall, read_sgd) X(rmsprop, RmspropCall, read_rmsprop)
 
 }  // namespace tn

@@ -179,3 +179,43 @@ export function adam(b: Bridge, name: string, lr: number, beta1: number, beta2: 
   b.addon.adam();
   b.check();
 }
+
+/** sgd(lr, momentum, dampening, weightDecay, nesterov, maximize, first, hasMomentum, param, grad, momentumBuffer); `name` is the op its errors name. */
+export function sgd(b: Bridge, name: string, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean, first: boolean, hasMomentum: boolean, param: TensorView, grad: TensorView, momentumBuffer: TensorView | undefined): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = lr;
+  P[i++] = momentum;
+  P[i++] = dampening;
+  P[i++] = weightDecay;
+  P[i++] = nesterov ? 1 : 0;
+  P[i++] = maximize ? 1 : 0;
+  P[i++] = first ? 1 : 0;
+  P[i++] = hasMomentum ? 1 : 0;
+  i = b.put(name, param, i);
+  i = b.put(name, grad, i);
+  if (hasMomentum) i = b.put(name, momentumBuffer!, i);
+  b.addon.sgd();
+  b.check();
+}
+
+/** rmsprop(lr, alpha, eps, weightDecay, momentum, maximize, centered, hasMomentum, param, grad, squareAvg, gradAvg, momentumBuffer); `name` is the op its errors name. */
+export function rmsprop(b: Bridge, name: string, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, maximize: boolean, centered: boolean, hasMomentum: boolean, param: TensorView, grad: TensorView, squareAvg: TensorView, gradAvg: TensorView | undefined, momentumBuffer: TensorView | undefined): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = lr;
+  P[i++] = alpha;
+  P[i++] = eps;
+  P[i++] = weightDecay;
+  P[i++] = momentum;
+  P[i++] = maximize ? 1 : 0;
+  P[i++] = centered ? 1 : 0;
+  P[i++] = hasMomentum ? 1 : 0;
+  i = b.put(name, param, i);
+  i = b.put(name, grad, i);
+  i = b.put(name, squareAvg, i);
+  if (centered) i = b.put(name, gradAvg!, i);
+  if (hasMomentum) i = b.put(name, momentumBuffer!, i);
+  b.addon.rmsprop();
+  b.check();
+}
