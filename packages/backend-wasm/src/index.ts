@@ -6,6 +6,7 @@ import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
 import { adamKernel } from './kernels/adam.js';
+import { convKernel } from './kernels/conv.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
@@ -45,6 +46,9 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
     softmaxBackward: softmaxBackwardKernel(wasmBackend, false),
     logSoftmaxBackward: softmaxBackwardKernel(wasmBackend, true),
     adamStep: adamKernel(wasmBackend),
+    conv2d: convKernel(wasmBackend, 'conv2d'),
+    conv2dInputGrad: convKernel(wasmBackend, 'conv2dInputGrad'),
+    conv2dWeightGrad: convKernel(wasmBackend, 'conv2dWeightGrad'),
   };
   for (const op of FUSED) registerKernel(op, 'wasm', fused[op]);
 }
