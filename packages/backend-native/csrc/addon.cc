@@ -276,6 +276,43 @@ void run(const RmspropCall& c) {
 
 namespace {
 
+// conv2d's operands: contiguous 4-D NCHW of one float dtype whose shapes agree with the options.
+template <class C>
+tn_conv2d_params conv_params(const C& c, const View& x, const View& w, const View& y, std::initializer_list<std::pair<const char*, const View*>> views) {
+  const View& first = *views.begin()->second;
+  for (const auto& [what, v] : views) {
+    if (v->nd != 4) fail(E_SHAPE, std::string(c.name) + ": " + what + " must be 4-D, got " + shape_str(*v));
+    require_contiguous(c.name, what, *v);
+    require_dtype(c.name, what, *v, first.dtype);
+  }
+  if (first.dtype != F32 && first.dtype != F64) fail(E_DTYPE, std::string(c.name) + ": expects float32 or float64 tensors");
+  tn_conv2d_params p{x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3], y.shape[2], y.shape[3],
+                     int64_t(c.groups), int64_t(c.strideH), int64_t(c.strideW), int64_t(c.padH), int64_t(c.padW), int64_t(c.dilationH), int64_t(c.dilationW)};
+  const bool ok = p.groups >= 1 && p.stride_h >= 1 && p.stride_w >= 1 && p.dil_h >= 1 && p.dil_w >= 1 && p.c % p.groups == 0 && p.o % p.groups == 0 &&
+                  w.shape[1] * p.groups == p.c && y.shape[0] == p.n && y.shape[1] == p.o && p.kh >= 1 && p.kw >= 1;
+  if (!ok) fail(E_SHAPE, std::string(c.name) + ": shapes input " + shape_str(x) + ", weight " + shape_str(w) + ", output " + shape_str(y) + " do not make a convolution");
+  return p;
+}
+
+}  // namespace
+
+void run(const Conv2dCall& c) {
+  const tn_conv2d_params p = conv_params(c, c.input, c.weight, c.out, {{"input", &c.input}, {"weight", &c.weight}, {"out", &c.out}});
+  if (c.out.numel > 0) conv2d(0, p, c.input, c.weight, c.out);
+}
+
+void run(const Conv2dInputGradCall& c) {
+  const tn_conv2d_params p = conv_params(c, c.out, c.weight, c.grad, {{"grad", &c.grad}, {"weight", &c.weight}, {"out", &c.out}});
+  if (c.out.numel > 0) conv2d(1, p, c.grad, c.weight, c.out);
+}
+
+void run(const Conv2dWeightGradCall& c) {
+  const tn_conv2d_params p = conv_params(c, c.input, c.out, c.grad, {{"input", &c.input}, {"grad", &c.grad}, {"out", &c.out}});
+  if (c.out.numel > 0) conv2d(2, p, c.input, c.grad, c.out);
+}
+
+namespace {
+
 // ---- storage --------------------------------------------------------------------
 
 double number_arg(napi_env env, napi_value v, const char* what) {

@@ -530,4 +530,64 @@ void rmsprop(const View& param, const View& grad, const View& square_avg, const 
   });
 }
 
+// ---- conv2d -----------------------------------------------------------------------------
+
+// Below this many multiply-adds a convolution stays on the calling thread.
+constexpr int64_t CONV_PARALLEL_MIN = int64_t(1) << 18;
+
+void conv2d(int kind, const tn_conv2d_params& p, const View& a, const View& b, const View& out) {
+  const KernelSet* ks = g_set;
+  const int dt = out.dtype;
+  const char* op = kind == 0 ? "conv2d" : kind == 1 ? "conv2dInputGrad" : "conv2dWeightGrad";
+  const size_t ws = ks->conv2d_workspace(dt, &p);
+  const char* A = first_byte(a);
+  const char* B = first_byte(b);
+  char* O = first_byte(out);
+  const int64_t e = int64_t(dtype_size(dt));
+  const int64_t N = p.n;
+  const int64_t work = p.o * p.oh * p.ow * (p.c / p.groups) * p.kh * p.kw;  // per image
+  const int nt = threads();
+  const int64_t chunks = nt < N ? nt : N;
+  if (kind != 2) {
+    // Images on disjoint outputs.
+    const int64_t outPer = kind == 0 ? p.o * p.oh * p.ow : p.c * p.h * p.w;
+    auto run = [&](int64_t lo, int64_t hi) {
+      void* w = ws > 0 ? thread_buffer(3, ws) : nullptr;
+      return kind == 0 ? ks->conv2d_forward(dt, &p, lo, hi, A, B, O, w) : ks->conv2d_input_grad(dt, &p, lo, hi, A, B, O, w);
+    };
+    if (chunks <= 1 || work * N < CONV_PARALLEL_MIN) return check(run(0, N), op);
+    check(run(0, 0), op);  // the dtype and parameter checks, before threads start
+    (void)outPer;
+    parallel_for(N, 1, [&](int64_t lo, int64_t hi) { run(lo, hi); });
+    return;
+  }
+  // Weight gradient: a sum over images; each chunk of images into its own buffer (chunk 0 into out), then added up.
+  const int64_t nw = out.numel;
+  if (chunks <= 1 || work * N < CONV_PARALLEL_MIN) {
+    void* w = ws > 0 ? thread_buffer(3, ws) : nullptr;
+    return check(ks->conv2d_weight_grad(dt, &p, 0, N, A, B, O, 0, w), op);
+  }
+  check(ks->conv2d_weight_grad(dt, &p, 0, 0, A, B, O, 0, nullptr), op);
+  Scratch partial(size_t(chunks - 1) * size_t(nw) * size_t(e));
+  char* P = partial.as<char>();
+  parallel_for(chunks, 1, [&](int64_t lo, int64_t hi) {
+    void* w = ws > 0 ? thread_buffer(3, ws) : nullptr;
+    for (int64_t c = lo; c < hi; c++) {
+      char* dst = c == 0 ? O : P + (c - 1) * nw * e;
+      ks->conv2d_weight_grad(dt, &p, c * N / chunks, (c + 1) * N / chunks, A, B, dst, 0, w);
+    }
+  });
+  for (int64_t c = 1; c < chunks; c++) {
+    if (dt == F32) {
+      float* o = reinterpret_cast<float*>(O);
+      const float* q = reinterpret_cast<const float*>(P) + (c - 1) * nw;
+      for (int64_t i = 0; i < nw; i++) o[i] += q[i];
+    } else {
+      double* o = reinterpret_cast<double*>(O);
+      const double* q = reinterpret_cast<const double*>(P) + (c - 1) * nw;
+      for (int64_t i = 0; i < nw; i++) o[i] += q[i];
+    }
+  }
+}
+
 }  // namespace tn

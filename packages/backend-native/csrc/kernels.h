@@ -31,6 +31,8 @@ void softmax(bool log, const View& x, const View& out, int64_t outer, int64_t n,
 // Their gradients from grad and the forward's output, same layout (out may be grad).
 void softmax_backward(bool log, const View& g, const View& y, const View& out, int64_t outer, int64_t n, int64_t inner);
 // One Adam step in place over contiguous float32 views of one size (max_sq null without amsgrad).
+// conv2d (0 forward: a = x, b = w; 1 input grad: a = grad, b = w; 2 weight grad: a = x, b = grad) into out, threaded over images.
+void conv2d(int kind, const tn_conv2d_params& p, const View& a, const View& b, const View& out);
 void adam(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const View* max_sq, const tn_adam_options& o);
 // One SGD step in place over contiguous float32 views of one size (buf null without momentum).
 void sgd(const View& param, const View& grad, const View* buf, const tn_sgd_options& o);

@@ -27,6 +27,7 @@ export interface Call {
 
 const f = (name: string, kind: FieldKind, extra: Partial<Field> = {}): Field => ({ name, kind, ...extra });
 const lines = [f('outer', 'count'), f('n', 'count'), f('inner', 'count')];
+const conv = ['groups', 'strideH', 'strideW', 'padH', 'padW', 'dilationH', 'dilationW'].map((n) => f(n, 'count'));
 
 export const CALLS = {
   unary: { name: { code: 'op' }, fields: [f('op', 'code', { group: 'unary' }), f('input', 'view'), f('out', 'out')] },
@@ -89,4 +90,8 @@ export const CALLS = {
       f('momentumBuffer', 'out', { when: 'hasMomentum' }),
     ],
   },
+  // conv2d on contiguous NCHW operands; the sizes come from their shapes (kernels-c's tn_conv2d_*).
+  conv2d: { name: 'conv2d', fields: [...conv, f('input', 'view'), f('weight', 'view'), f('out', 'out')] },
+  conv2dInputGrad: { name: 'conv2dInputGrad', fields: [...conv, f('grad', 'view'), f('weight', 'view'), f('out', 'out')] },
+  conv2dWeightGrad: { name: 'conv2dWeightGrad', fields: [...conv, f('input', 'view'), f('grad', 'view'), f('out', 'out')] },
 } as const satisfies Record<string, Call>;

@@ -117,7 +117,22 @@ export function nativeKernels(bridge: Bridge): KernelMap {
     call.rmsprop(bridge, 'rmspropStep', o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, o.maximize, o.centered, hasMomentum, out, inputs[1]!, inputs[2]!, gradAvg, buf);
   };
 
+  // conv2d on contiguous NCHW operands, as @tensile/nn's conv2d composites pass them (options: stride, padding, dilation, groups).
+  const conv =
+    (kind: 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'): FusedKernel =>
+    (inputs, options, out) => {
+      const o = options as unknown as { stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; groups: number };
+      const [a, b] = inputs;
+      const args = [o.groups, o.stride[0]!, o.stride[1]!, o.padding[0]!, o.padding[1]!, o.dilation[0]!, o.dilation[1]!] as const;
+      if (kind === 'conv2d') call.conv2d(bridge, kind, ...args, a!, b!, out);
+      else if (kind === 'conv2dInputGrad') call.conv2dInputGrad(bridge, kind, ...args, a!, b!, out);
+      else call.conv2dWeightGrad(bridge, kind, ...args, a!, b!, out);
+    };
+
   Object.assign(table, {
+    conv2d: conv('conv2d'),
+    conv2dInputGrad: conv('conv2dInputGrad'),
+    conv2dWeightGrad: conv('conv2dWeightGrad'),
     softmax: softmax(false),
     logSoftmax: softmax(true),
     softmaxBackward: softmaxBackward(false),

@@ -6,6 +6,7 @@ import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
 import { adamKernel, rmspropKernel, sgdKernel } from './kernels/adam.js';
+import { convKernel } from './kernels/conv.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
 
@@ -47,6 +48,9 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
     adamStep: adamKernel(wasmBackend),
     sgdStep: sgdKernel(wasmBackend),
     rmspropStep: rmspropKernel(wasmBackend),
+    conv2d: convKernel(wasmBackend, 'conv2d'),
+    conv2dInputGrad: convKernel(wasmBackend, 'conv2dInputGrad'),
+    conv2dWeightGrad: convKernel(wasmBackend, 'conv2dWeightGrad'),
   };
   for (const op of FUSED) registerKernel(op, 'wasm', fused[op]);
 }

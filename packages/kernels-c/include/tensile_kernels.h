@@ -205,6 +205,42 @@ typedef struct {
  */
 int tn_rmsprop_f32(float *param, const float *grad, float *square_avg, float *grad_avg, float *momentum_buffer, tn_idx n, const tn_rmsprop_options *o);
 
+/* ---- 2-D convolution (conv1d is H = 1) on contiguous NCHW tensors ---- */
+
+/* The shapes and options of one convolution: input [n, c, h, w], weight [o, c / groups, kh, kw], output [n, o, oh, ow]. */
+typedef struct {
+  tn_idx n, c, h, w;
+  tn_idx o, kh, kw;
+  tn_idx oh, ow;
+  tn_idx groups;
+  tn_idx stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
+} tn_conv2d_params;
+
+/*
+ * Bytes of workspace (aligned to TN_VECTOR_BYTES) that one call of any of the three conv
+ * functions needs, for any image range (0 for float64, pass NULL). dtype f32 or f64.
+ */
+size_t tn_conv2d_workspace(int dtype, const tn_conv2d_params *p);
+
+/*
+ * y[n] = conv2d(x[n], w) for images n in [n0, n1) (pad_h / pad_w zeros before
+ * the first row / column; oh / ow set how far the windows go, so an
+ * asymmetric 'same' padding is the caller's choice of oh and ow). float32 is an
+ * implicit GEMM over packed panels of the im2col columns (never the whole
+ * column matrix), accumulating in float32; float64 runs direct loops.
+ */
+int tn_conv2d_forward(int dtype, const tn_conv2d_params *p, tn_idx n0, tn_idx n1, const void *x, const void *w, void *y, void *workspace);
+
+/* gx[n] (overwritten) = the gradient of y[n] = conv2d(x[n], w) with respect to x[n], from grad = dL/dy, for n in [n0, n1). */
+int tn_conv2d_input_grad(int dtype, const tn_conv2d_params *p, tn_idx n0, tn_idx n1, const void *grad, const void *w, void *gx, void *workspace);
+
+/*
+ * gw (+)= sum over n in [n0, n1) of the gradient of conv2d(x[n], w) with
+ * respect to w, from grad = dL/dy; with accumulate 0 gw is overwritten.
+ */
+int tn_conv2d_weight_grad(int dtype, const tn_conv2d_params *p, tn_idx n0, tn_idx n1, const void *x, const void *grad, void *gw, int accumulate,
+                          void *workspace);
+
 #ifdef __cplusplus
 }
 #endif

@@ -259,6 +259,63 @@ static void check_adam(void) {
   }
 }
 
+/*
+ * The three conv2d kernels (float32 implicit GEMM and float64 loops) against a
+ * double reference of the definition, over stride, padding, dilation, groups
+ * and sizes that leave partial micro-tiles, panels and gradient tiles.
+ */
+static void check_conv(tn_idx N, tn_idx C, tn_idx H, tn_idx W, tn_idx O, tn_idx KH, tn_idx KW, tn_idx G, tn_idx sh, tn_idx sw, tn_idx ph, tn_idx pw, tn_idx dh,
+                       tn_idx dw) {
+  tn_idx OH = (H + 2 * ph - dh * (KH - 1) - 1) / sh + 1, OW = (W + 2 * pw - dw * (KW - 1) - 1) / sw + 1;
+  tn_conv2d_params p = {N, C, H, W, O, KH, KW, OH, OW, G, sh, sw, ph, pw, dh, dw};
+  tn_idx Cg = C / G, Og = O / G, nx = N * C * H * W, nw = O * Cg * KH * KW, ny = N * O * OH * OW;
+  double *x = malloc(sizeof(double) * nx), *w = malloc(sizeof(double) * nw), *gy = malloc(sizeof(double) * ny);
+  double *y = calloc(ny, sizeof(double)), *gx = calloc(nx, sizeof(double)), *gw = calloc(nw, sizeof(double));
+  for (tn_idx i = 0; i < nx; i++) x[i] = (float)value((int)i);
+  for (tn_idx i = 0; i < nw; i++) w[i] = (float)value((int)i + 3);
+  for (tn_idx i = 0; i < ny; i++) gy[i] = (float)value((int)i + 11);
+  for (tn_idx n = 0; n < N; n++)
+    for (tn_idx o = 0; o < O; o++)
+      for (tn_idx oh = 0; oh < OH; oh++)
+        for (tn_idx ow = 0; ow < OW; ow++) {
+          tn_idx g = o / Og, yi = ((n * O + o) * OH + oh) * OW + ow;
+          for (tn_idx ci = 0; ci < Cg; ci++)
+            for (tn_idx kh = 0; kh < KH; kh++)
+              for (tn_idx kw = 0; kw < KW; kw++) {
+                tn_idx ih = oh * sh - ph + kh * dh, iw = ow * sw - pw + kw * dw;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                tn_idx xi = ((n * C + g * Cg + ci) * H + ih) * W + iw, wi = ((o * Cg + ci) * KH + kh) * KW + kw;
+                y[yi] += w[wi] * x[xi];
+                gx[xi] += w[wi] * gy[yi];
+                gw[wi] += x[xi] * gy[yi];
+              }
+        }
+  for (int dt = 0; dt < 2; dt++) {
+    size_t e = dt == 0 ? sizeof(float) : sizeof(double);
+    int dtype = dt == 0 ? TN_F32 : TN_F64;
+    char *X = malloc(e * nx), *Wt = malloc(e * nw), *GY = malloc(e * ny), *Y = malloc(e * ny + 8), *GX = malloc(e * nx + 8), *GW = malloc(e * nw + 8);
+    for (tn_idx i = 0; i < nx; i++) dt == 0 ? (void)(((float *)X)[i] = (float)x[i]) : (void)(((double *)X)[i] = x[i]);
+    for (tn_idx i = 0; i < nw; i++) dt == 0 ? (void)(((float *)Wt)[i] = (float)w[i]) : (void)(((double *)Wt)[i] = w[i]);
+    for (tn_idx i = 0; i < ny; i++) dt == 0 ? (void)(((float *)GY)[i] = (float)gy[i]) : (void)(((double *)GY)[i] = gy[i]);
+    size_t bytes = tn_conv2d_workspace(dtype, &p);
+    void *ws = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    /* Two image ranges, the second accumulating into the weight gradient. */
+    tn_idx half = N / 2;
+    expect(tn_conv2d_forward(dtype, &p, 0, half, X, Wt, Y, ws) == TN_OK && tn_conv2d_forward(dtype, &p, half, N, X, Wt, Y, ws) == TN_OK, "conv status", 0, 0);
+    expect(tn_conv2d_input_grad(dtype, &p, 0, N, GY, Wt, GX, ws) == TN_OK, "conv input grad status", 0, 0);
+    expect(tn_conv2d_weight_grad(dtype, &p, 0, half, X, GY, GW, 0, ws) == TN_OK && tn_conv2d_weight_grad(dtype, &p, half, N, X, GY, GW, 1, ws) == TN_OK,
+           "conv weight grad status", 0, 0);
+    double tol = dt == 0 ? 2e-5 : 1e-12;
+#define GET(B, i) (dt == 0 ? (double)((float *)(B))[i] : ((double *)(B))[i])
+    for (tn_idx i = 0; i < ny; i++) expect(close_to(GET(Y, i), y[i], tol, tol * 100), dt == 0 ? "conv f32" : "conv f64", GET(Y, i), y[i]);
+    for (tn_idx i = 0; i < nx; i++) expect(close_to(GET(GX, i), gx[i], tol, tol * 100), dt == 0 ? "conv input grad f32" : "conv input grad f64", GET(GX, i), gx[i]);
+    for (tn_idx i = 0; i < nw; i++) expect(close_to(GET(GW, i), gw[i], tol, tol * 100), dt == 0 ? "conv weight grad f32" : "conv weight grad f64", GET(GW, i), gw[i]);
+#undef GET
+    free(X), free(Wt), free(GY), free(Y), free(GX), free(GW), free(ws);
+  }
+  free(x), free(w), free(gy), free(y), free(gx), free(gw);
+}
+
 int main(void) {
   check_matmul(1, 1, 1, 0);
   check_matmul(7, 300, 21, 0);
@@ -271,6 +328,12 @@ int main(void) {
   check_extremes();
   check_sums();
   check_fill();
+  check_conv(2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  check_conv(3, 4, 11, 6, 6, 3, 2, 2, 2, 1, 0, 2, 1, 2);
+  check_conv(1, 6, 5, 13, 9, 1, 3, 3, 1, 3, 2, 1, 2, 1);
+  check_conv(2, 5, 1, 40, 7, 1, 4, 1, 1, 2, 0, 3, 1, 3);
+  check_conv(2, 16, 20, 20, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  check_conv(1, 2, 3, 3, 2, 3, 3, 2, 1, 1, 0, 0, 1, 1);
   printf("%d failed\n", failures);
   return failures;
 }

@@ -1,13 +1,13 @@
 import { cpus } from 'node:os';
 import { DEFAULT_RUN, type RunOptions, runWorkload, type WorkloadResult } from './runner.js';
 import type { Skipped, System } from './systems/system.js';
-import { TENSILE_SYSTEM_IDS, tensileSystems } from './systems/tensile.js';
+import { TENSILE_SYSTEM_IDS, TENSILE_UNFUSED_IDS, tensileSystems } from './systems/tensile.js';
 import { TFJS_SYSTEMS, tfjsSystems } from './systems/tfjs.js';
 import { TORCH_SYSTEMS, torchSystems } from './systems/torch.js';
 import { evaluate, type TargetCheck } from './targets.js';
 import { type Scale, type Workload, workloads } from './workloads.js';
 
-export const SYSTEM_IDS: readonly string[] = [...TENSILE_SYSTEM_IDS, ...TFJS_SYSTEMS, ...TORCH_SYSTEMS.map((s) => s.id)];
+export const SYSTEM_IDS: readonly string[] = [...TENSILE_SYSTEM_IDS, ...TENSILE_UNFUSED_IDS, ...TFJS_SYSTEMS, ...TORCH_SYSTEMS.map((s) => s.id)];
 
 export interface BenchOptions {
   /** Workload ids or groups ("W1" selects W1-1M and W1-4K); null runs all. */

@@ -9,7 +9,8 @@ const USAGE = `usage: npm run bench -w @tensile/bench -- [--quick] [--only W3,W4
 
   --quick         one step per system, compare the results, no timing (exits 1 if systems disagree)
   --only LIST     workloads or groups: W1 (both sizes), W1-1M, W1-4K, W2 ... W8
-  --systems LIST  cpu, wasm, native, webgpu, tfjs-cpu, tfjs-wasm, torch-1t, torch-2t
+  --systems LIST  cpu, wasm, native, webgpu, tfjs-cpu, tfjs-wasm, torch-1t, torch-2t (and, by name only,
+                  wasm-im2col, native-im2col: the fused conv kernels set aside)
   --json FILE     write every sample, value and reason as JSON
   --samples N     timed rounds per workload (default: as many as fit in about 8 s, 5 to 30)
   --scale S       full (the issue's sizes, default) or tiny (small sizes for smoke tests)`;

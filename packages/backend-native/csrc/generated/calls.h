@@ -359,7 +359,100 @@ inline RmspropCall read_rmsprop(Args& a) {
 }
 void run(const RmspropCall& c);  // addon.cc: the checks beyond the layout, then the kernel
 
+// conv2d(groups, strideH, strideW, padH, padW, dilationH, dilationW, input, weight, out)
+struct Conv2dCall {
+  const char* name;  // the op its errors name
+  int64_t groups;
+  int64_t strideH;
+  int64_t strideW;
+  int64_t padH;
+  int64_t padW;
+  int64_t dilationH;
+  int64_t dilationW;
+  View input;
+  View weight;
+  View out;
+};
+inline Conv2dCall read_conv2d(Args& a) {
+  Conv2dCall c{};
+  c.name = "conv2d";
+  c.groups = a.integer("groups", 0, int64_t(1) << 40);
+  c.strideH = a.integer("strideH", 0, int64_t(1) << 40);
+  c.strideW = a.integer("strideW", 0, int64_t(1) << 40);
+  c.padH = a.integer("padH", 0, int64_t(1) << 40);
+  c.padW = a.integer("padW", 0, int64_t(1) << 40);
+  c.dilationH = a.integer("dilationH", 0, int64_t(1) << 40);
+  c.dilationW = a.integer("dilationW", 0, int64_t(1) << 40);
+  c.input = a.view(c.name, "input");
+  c.weight = a.view(c.name, "weight");
+  c.out = a.out(c.name, "out");
+  return c;
+}
+void run(const Conv2dCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
+// conv2dInputGrad(groups, strideH, strideW, padH, padW, dilationH, dilationW, grad, weight, out)
+struct Conv2dInputGradCall {
+  const char* name;  // the op its errors name
+  int64_t groups;
+  int64_t strideH;
+  int64_t strideW;
+  int64_t padH;
+  int64_t padW;
+  int64_t dilationH;
+  int64_t dilationW;
+  View grad;
+  View weight;
+  View out;
+};
+inline Conv2dInputGradCall read_conv2dInputGrad(Args& a) {
+  Conv2dInputGradCall c{};
+  c.name = "conv2dInputGrad";
+  c.groups = a.integer("groups", 0, int64_t(1) << 40);
+  c.strideH = a.integer("strideH", 0, int64_t(1) << 40);
+  c.strideW = a.integer("strideW", 0, int64_t(1) << 40);
+  c.padH = a.integer("padH", 0, int64_t(1) << 40);
+  c.padW = a.integer("padW", 0, int64_t(1) << 40);
+  c.dilationH = a.integer("dilationH", 0, int64_t(1) << 40);
+  c.dilationW = a.integer("dilationW", 0, int64_t(1) << 40);
+  c.grad = a.view(c.name, "grad");
+  c.weight = a.view(c.name, "weight");
+  c.out = a.out(c.name, "out");
+  return c;
+}
+void run(const Conv2dInputGradCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
+// conv2dWeightGrad(groups, strideH, strideW, padH, padW, dilationH, dilationW, input, grad, out)
+struct Conv2dWeightGradCall {
+  const char* name;  // the op its errors name
+  int64_t groups;
+  int64_t strideH;
+  int64_t strideW;
+  int64_t padH;
+  int64_t padW;
+  int64_t dilationH;
+  int64_t dilationW;
+  View input;
+  View grad;
+  View out;
+};
+inline Conv2dWeightGradCall read_conv2dWeightGrad(Args& a) {
+  Conv2dWeightGradCall c{};
+  c.name = "conv2dWeightGrad";
+  c.groups = a.integer("groups", 0, int64_t(1) << 40);
+  c.strideH = a.integer("strideH", 0, int64_t(1) << 40);
+  c.strideW = a.integer("strideW", 0, int64_t(1) << 40);
+  c.padH = a.integer("padH", 0, int64_t(1) << 40);
+  c.padW = a.integer("padW", 0, int64_t(1) << 40);
+  c.dilationH = a.integer("dilationH", 0, int64_t(1) << 40);
+  c.dilationW = a.integer("dilationW", 0, int64_t(1) << 40);
+  c.input = a.view(c.name, "input");
+  c.grad = a.view(c.name, "grad");
+  c.out = a.out(c.name, "out");
+  return c;
+}
+void run(const Conv2dWeightGradCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
 // X(entry, Call, read) for every entry point.
-#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam) X(sgd, SgdCall, read_sgd) X(rmsprop, RmspropCall, read_rmsprop)
+#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam) X(sgd, SgdCall, read_sgd) X(rmsprop, RmspropCall, read_rmsprop) X(conv2d, Conv2dCall, read_conv2d) X(conv2dInputGrad, Conv2dInputGradCall, read_conv2dInputGrad) X(conv2dWeightGrad, Conv2dWeightGradCall, read_conv2dWeightGrad)
 
 }  // namespace tn

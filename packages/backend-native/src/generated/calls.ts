@@ -219,3 +219,57 @@ export function rmsprop(b: Bridge, name: string, lr: number, alpha: number, eps:
   b.addon.rmsprop();
   b.check();
 }
+
+/** conv2d(groups, strideH, strideW, padH, padW, dilationH, dilationW, input, weight, out); `name` is the op its errors name. */
+export function conv2d(b: Bridge, name: string, groups: number, strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, input: TensorView, weight: TensorView, out: TensorView): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = groups;
+  P[i++] = strideH;
+  P[i++] = strideW;
+  P[i++] = padH;
+  P[i++] = padW;
+  P[i++] = dilationH;
+  P[i++] = dilationW;
+  i = b.put(name, input, i);
+  i = b.put(name, weight, i);
+  i = b.put(name, out, i);
+  b.addon.conv2d();
+  b.check();
+}
+
+/** conv2dInputGrad(groups, strideH, strideW, padH, padW, dilationH, dilationW, grad, weight, out); `name` is the op its errors name. */
+export function conv2dInputGrad(b: Bridge, name: string, groups: number, strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, grad: TensorView, weight: TensorView, out: TensorView): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = groups;
+  P[i++] = strideH;
+  P[i++] = strideW;
+  P[i++] = padH;
+  P[i++] = padW;
+  P[i++] = dilationH;
+  P[i++] = dilationW;
+  i = b.put(name, grad, i);
+  i = b.put(name, weight, i);
+  i = b.put(name, out, i);
+  b.addon.conv2dInputGrad();
+  b.check();
+}
+
+/** conv2dWeightGrad(groups, strideH, strideW, padH, padW, dilationH, dilationW, input, grad, out); `name` is the op its errors name. */
+export function conv2dWeightGrad(b: Bridge, name: string, groups: number, strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, input: TensorView, grad: TensorView, out: TensorView): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = groups;
+  P[i++] = strideH;
+  P[i++] = strideW;
+  P[i++] = padH;
+  P[i++] = padW;
+  P[i++] = dilationH;
+  P[i++] = dilationW;
+  i = b.put(name, input, i);
+  i = b.put(name, grad, i);
+  i = b.put(name, out, i);
+  b.addon.conv2dWeightGrad();
+  b.check();
+}

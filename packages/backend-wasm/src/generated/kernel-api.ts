@@ -31,10 +31,14 @@ export interface KernelExports {
   tn_adam_f32(param: number, grad: number, exp_avg: number, exp_avg_sq: number, max_exp_avg_sq: number, n: number, o: number): number;
   tn_sgd_f32(param: number, grad: number, momentum_buffer: number, n: number, o: number): number;
   tn_rmsprop_f32(param: number, grad: number, square_avg: number, grad_avg: number, momentum_buffer: number, n: number, o: number): number;
+  tn_conv2d_workspace(dtype: number, p: number): number;
+  tn_conv2d_forward(dtype: number, p: number, n0: number, n1: number, x: number, w: number, y: number, workspace: number): number;
+  tn_conv2d_input_grad(dtype: number, p: number, n0: number, n1: number, grad: number, w: number, gx: number, workspace: number): number;
+  tn_conv2d_weight_grad(dtype: number, p: number, n0: number, n1: number, x: number, grad: number, gw: number, accumulate: number, workspace: number): number;
 }
 
 /** The symbols the module exports (and nothing else). */
-export const KERNEL_EXPORTS = ['tn_args', 'tn_api_version', 'tn_unary', 'tn_binary', 'tn_where', 'tn_cast', 'tn_fill', 'tn_reduce', 'tn_matmul_workspace', 'tn_matmul', 'tn_gather', 'tn_scatter', 'tn_cumsum', 'tn_cumprod', 'tn_sort_workspace', 'tn_sort', 'tn_softmax_f32', 'tn_softmax_backward_f32', 'tn_adam_f32', 'tn_sgd_f32', 'tn_rmsprop_f32', '__heap_base'] as const;
+export const KERNEL_EXPORTS = ['tn_args', 'tn_api_version', 'tn_unary', 'tn_binary', 'tn_where', 'tn_cast', 'tn_fill', 'tn_reduce', 'tn_matmul_workspace', 'tn_matmul', 'tn_gather', 'tn_scatter', 'tn_cumsum', 'tn_cumprod', 'tn_sort_workspace', 'tn_sort', 'tn_softmax_f32', 'tn_softmax_backward_f32', 'tn_adam_f32', 'tn_sgd_f32', 'tn_rmsprop_f32', 'tn_conv2d_workspace', 'tn_conv2d_forward', 'tn_conv2d_input_grad', 'tn_conv2d_weight_grad', '__heap_base'] as const;
 
 export const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 

@@ -19,6 +19,7 @@ import {
   squeeze,
   unsqueeze,
 } from '@tensile/core';
+import { conv2dFused, type Conv2dKernelOptions } from './conv-fused.js';
 import { im2col } from './im2col.js';
 import { padIndices } from './padding.js';
 
@@ -110,6 +111,15 @@ function convNd(op: string, d: number, input: Tensor, weight: Tensor, bias: Tens
   const K = kernel.reduce((a, b) => a * b, 1);
   const L = out.reduce((a, b) => a * b, 1);
   return tidy(() => {
+    // A backend's fused conv2d kernel (conv1d as its H = 1 case) where it has one.
+    const two = (v: number[], one: number): [number, number] => (d === 2 ? [v[0]!, v[1]!] : [one, v[0]!]);
+    const fusedOptions: Conv2dKernelOptions = { stride: two(stride, 1), padding: two(before, 0), dilation: two(dilation, 1), groups };
+    const fused = conv2dFused(d === 2 ? x : unsqueeze(x, 2), d === 2 ? weight : unsqueeze(weight, 2), fusedOptions, two(out, 1));
+    if (fused !== null) {
+      let y = d === 2 ? fused : squeeze(fused, 2);
+      if (bias !== null && bias !== undefined) y = add(y, reshape(bias, [O, ...out.map(() => 1)]));
+      return unbatch(y);
+    }
     const { cols } = im2col(x, kernel, stride, dilation, before, after); // [N, C, K, L]
     const colsG = reshape(cols, [N, groups, Cg * K, L]);
     const w = reshape(weight, [groups, O / groups, Cg * K]);

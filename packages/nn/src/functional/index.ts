@@ -2,6 +2,7 @@
 export * from './losses/index.js';
 export * from './layers.js';
 export * from './conv.js';
+export { conv2dComposed, conv2dInputGradComposed, conv2dWeightGradComposed, type Conv2dKernelOptions } from './conv-fused.js';
 export * from './pooling.js';
 export * from './attention.js';
 export * from './activations.js';

@@ -1,4 +1,4 @@
-import { F, fromHostArray, getBackendObject, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
+import { F, fromHostArray, fusedKernel, getBackendObject, registerKernel, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
 import { type HostTensor, type Inputs, layerCount, norm2 } from '../data.js';
 import type { Workload } from '../workloads.js';
 import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
@@ -29,6 +29,16 @@ function upload(t: HostTensor, device: string): Tensor {
  */
 export const TENSILE_SYSTEM_IDS: readonly string[] = TENSILE_BACKENDS.flatMap((b) => [b, `${b}-2t`]);
 
+/**
+ * Run only when asked for by name: `<name>-im2col` is the backend at 1 thread with its fused
+ * convolution kernels set aside, so conv2d runs as the composite (im2col by gather, then
+ * matmul): the before-and-after of the fused kernels in one interleaved run.
+ */
+export const TENSILE_UNFUSED_IDS: readonly string[] = ['wasm-im2col', 'native-im2col'];
+const CONV_FUSED = ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'];
+/** The fused conv kernels of each backend, as registered (restored by every system that keeps them). */
+const convKernels = new Map<string, Map<string, unknown>>();
+
 interface ThreadPool {
   setNumThreads(n: number): void;
   getNumThreads(): number;
@@ -42,7 +52,7 @@ export async function tensileSystems(requested: readonly string[] | null): Promi
   const wanted = (id: string): boolean => requested === null || requested.includes(id);
   const out: (System | Skipped)[] = [];
   for (const name of TENSILE_BACKENDS) {
-    const ids = [name, `${name}-2t`].filter(wanted);
+    const ids = [name, `${name}-2t`, ...(requested !== null && requested.includes(`${name}-im2col`) ? [`${name}-im2col`] : [])].filter(wanted);
     if (ids.length === 0) continue;
     const skip = (reason: string): void => void out.push(...ids.map((id) => ({ id, ours: true, reason })));
     let mod: Partial<ThreadPool> = {};
@@ -60,8 +70,11 @@ export async function tensileSystems(requested: readonly string[] | null): Promi
       continue;
     }
     const pool = typeof mod.setNumThreads === 'function' && typeof mod.getNumThreads === 'function' ? (mod as ThreadPool) : null;
+    const backend = getBackendObject(name);
+    convKernels.set(name, new Map(CONV_FUSED.map((op) => [op, fusedKernel(op, backend)])));
     for (const id of ids) {
       if (id === name) out.push(new TensileSystem(id, name, pool === null ? null : 1, pool));
+      else if (id === `${name}-im2col`) out.push(new TensileSystem(id, name, pool === null ? null : 1, pool, true));
       else if (pool === null) {
         if (requested !== null) out.push({ id, ours: true, reason: `backend "${name}" has no thread pool (no setNumThreads)` });
       }
@@ -83,17 +96,19 @@ class TensileSystem implements System {
     private readonly device: string,
     private readonly poolSize: number | null,
     private readonly pool: ThreadPool | null,
+    private readonly unfused = false,
   ) {
     this.threads = DEVICE_BACKENDS.includes(device) ? null : (poolSize ?? 1);
     this.description =
       this.threads === null
         ? `Tensile, backend "${device}" (device; compared with the fastest peer of any thread count)`
-        : `Tensile, backend "${device}", ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
+        : `Tensile, backend "${device}", ${this.threads} thread${this.threads === 1 ? '' : 's'}${unfused ? ', fused conv kernels set aside (im2col + matmul)' : ''}`;
   }
 
   /** Makes this system's device the default and sizes its pool: two ids may share one backend. */
   private select(): void {
     setBackend(this.device);
+    for (const [op, k] of convKernels.get(this.device) ?? []) if (k !== undefined) registerKernel(op, this.device, (this.unfused ? undefined : k) as never);
     // Resizing a pool restarts its threads: only when the size changes.
     if (this.pool !== null && this.poolSize !== null && this.pool.getNumThreads() !== this.poolSize) this.pool.setNumThreads(this.poolSize);
   }
