@@ -107,6 +107,8 @@ export class WebGPUBackend implements Backend {
   private nextCheck = 1;
   private live = 0;
   private liveBytes = 0;
+  private dispatches = 0;
+  private readonly dispatchesByKernel = new Map<string, number>();
 
   init(): Promise<void> {
     if (this.isReady) return Promise.resolve();
@@ -167,6 +169,20 @@ export class WebGPUBackend implements Backend {
   /** Compiled pipelines: one per kernel variant, whatever the shapes (shapes travel in uniforms). */
   get pipelineCount(): number {
     return this.pipelines.size;
+  }
+
+  /**
+   * Compute dispatches (calls of `dispatchWorkgroups`) encoded since the
+   * backend was created: the figure that bounds a small model's step on a
+   * GPU, the same on every GPU. Sample it before and after a step.
+   */
+  get dispatchCount(): number {
+    return this.dispatches;
+  }
+
+  /** Dispatches since the backend was created, by the op that encoded them ("matmul", "adamStep", ...), most first. */
+  dispatchCounts(): Record<string, number> {
+    return Object.fromEntries([...this.dispatchesByKernel].sort((a, b) => b[1] - a[1]));
   }
 
   /** The cached pipelines' variant keys. */
@@ -346,6 +362,8 @@ export class WebGPUBackend implements Backend {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
     pass.end();
+    this.dispatches++;
+    this.dispatchesByKernel.set(d.kernel, (this.dispatchesByKernel.get(d.kernel) ?? 0) + 1);
     this.pending.push(encoder.finish());
     this.track(
       device.popErrorScope().then((err) => {

@@ -4,8 +4,10 @@ import { WebGPUBackend } from './backend.js';
 import { deferCheck } from './kernels/check.js';
 import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
-import { matmulKernel } from './kernels/matmul.js';
+import { linearKernel, matmulKernel } from './kernels/matmul.js';
+import { reluBackwardKernel } from './kernels/relu.js';
 import { adamKernel, rmspropKernel, sgdKernel } from './kernels/optim.js';
+import { crossEntropyBackwardKernel, nllReducedKernel } from './kernels/loss.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { reduceKernel } from './kernels/reduce.js';
@@ -44,6 +46,10 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
     adamStep: adamKernel(b),
     sgdStep: sgdKernel(b),
     rmspropStep: rmspropKernel(b),
+    nllLossReduced: nllReducedKernel(b),
+    crossEntropyBackward: crossEntropyBackwardKernel(b),
+    linear: linearKernel(b),
+    reluBackward: reluBackwardKernel(b),
   };
   for (const op of FUSED) registerKernel(op, 'webgpu', fused[op]);
 }

@@ -2,7 +2,7 @@ import * as core from '@tensile/core';
 import { declaredComposites, type FusedCheck, type FusedKernel, fusedKernel, getBackendObject, kernelCoverage, randn, type Tensor, zerosLike } from '@tensile/core';
 // Declares the composites @tensile/optim fuses (adamStep), with their checks.
 import '@tensile/optim';
-// Declares the conv2d composites @tensile/nn fuses (conv2d, conv2dInputGrad, conv2dWeightGrad), with their checks.
+// Declares the composites @tensile/nn fuses (conv2d, conv2dInputGrad, conv2dWeightGrad; cross-entropy's nllLossReduced and crossEntropyBackward), with their checks.
 import '@tensile/nn';
 import { compareValues, type Mismatch } from './compare.js';
 import { hashName } from './random.js';
@@ -37,12 +37,28 @@ const CHECKS: Record<string, FusedCheck> = {
   // Inputs (g, y) as autograd passes them; the formulas hold for any y, so plain normals serve.
   softmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.softmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
   logSoftmaxBackward: { inputs: pair, variants: [{ dim: 1 }, { dim: 0 }], composed: (ins, o) => core.logSoftmaxBackwardComposed(ins[0]!, ins[1]!, o.dim as number) },
+  // y with zeros, a -0 and a NaN (the kernel must pass g there, as le(NaN, 0) is false).
+  reluBackward: {
+    inputs: (device, seed) => {
+      const special = [0, -0, NaN, 1e-30, -1e-30, Infinity, -Infinity];
+      const ys = Array.from({ length: 35 }, (_, i) => (i < special.length ? special[i]! : Math.sin(i * 12.9898 + seed) * 2));
+      return [normal(device, seed), core.tensor(ys, { device }).reshape([5, 7])];
+    },
+    variants: [{}],
+    composed: (ins) => core.reluBackwardComposed(ins[0]!, ins[1]!),
+  },
   logsumexp: { inputs: x2d, variants: [{ dim: 1 }], composed: call('logsumexp') },
   mean: { inputs: x2d, variants: [{ dim: 0 }], composed: call('mean') },
   linear: {
-    inputs: (device, seed) => [normal(device, seed, [4, 6]), normal(device, seed + 1, [3, 6]), normal(device, seed + 2, [3])],
-    variants: [{}],
-    composed: (ins) => core.linear(ins[0]!, ins[1]!, ins[2]!),
+    // Shapes past one 16x16 tile and a K past one tile; `transposed`: x and weight as strided views.
+    inputs: (device, seed, o) => {
+      const [m, k, n] = (o.shape as number[] | undefined) ?? [4, 6, 3];
+      if (o.transposed === true) return [normal(device, seed, [k, m]).t(), normal(device, seed + 1, [k, n]).t(), normal(device, seed + 2, [n])];
+      return [normal(device, seed, [m, k]), normal(device, seed + 1, [n, k]), normal(device, seed + 2, [n])];
+    },
+    variants: [{}, { shape: [33, 40, 19] }, { shape: [5, 9, 17], transposed: true }],
+    inputKeys: ['shape', 'transposed'],
+    composed: (ins) => core.linearComposed(ins[0]!, ins[1]!, ins[2]!),
   },
   clamp: { inputs: x2d, variants: [{ min: -0.5, max: 0.5 }], composed: call('clamp') },
 };

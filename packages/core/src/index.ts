@@ -1,6 +1,6 @@
 import './methods.js';
 
-export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export { Tensor, isTensor, emptyOn, type NestedArray } from './tensor.js';
 export type { DType, FloatDType, HostArray } from './dtype.js';
 export { isFloat, promoteTypes, bytesPerElement, DTYPES, arrayFor } from './dtype.js';
 export { TensileError, ShapeError, DTypeError, DeviceError, IndexError, ValueError, fmtShape } from './errors.js';
@@ -40,7 +40,7 @@ export * from './ops/indexing.js';
 export * from './ops/scan.js';
 export { add_, sub_, mul_, div_, pow_, fill_, zero_, copy_, clamp_, maskedFill_, checkWritable } from './ops/inplace.js';
 export { declareComposite, declaredComposites, type CompositeDeclaration, type FusedCheck } from './ops/declare.js';
-export { matmul, linear, bmm, addmm, baddbmm, type AddmmOptions } from './ops/matmul.js';
+export { matmul, linear, linearComposed, bmm, addmm, baddbmm, type AddmmOptions } from './ops/matmul.js';
 export { tril, triu } from './ops/tri.js';
 export {
   flip, roll, outer, diag, trace, diff, lerp, isclose, allclose, allcloseSync, equal, equalSync, cross, cdist, meshgrid, repeatInterleave, toLong,

@@ -27,6 +27,13 @@ export function formatReport(r: BenchResult): string {
     }
     lines.push(...table(header, rows));
   }
+  const counting = running.filter((s) => r.workloads.some((w) => w.cells[s.id]?.dispatchesPerStep !== undefined));
+  if (counting.length > 0) {
+    lines.push('');
+    lines.push('Kernels dispatched per step (calls of dispatchWorkgroups; the same on any GPU):');
+    lines.push('');
+    lines.push(...table(['workload', ...counting.map((s) => s.id)], r.workloads.filter((w) => w.workload.memorySteps === undefined).map((w) => [w.workload.id, ...counting.map((s) => String(w.cells[s.id]?.dispatchesPerStep ?? '-'))])));
+  }
   lines.push('');
   lines.push('Workloads:');
   for (const w of r.workloads) lines.push(`- ${w.workload.id}: ${w.workload.title}`);

@@ -36,6 +36,8 @@ export interface Cell {
   minMs?: number;
   /** The first step's value (loss) followed by the system's checksums: what must agree across systems. */
   values: number[];
+  /** Kernels dispatched by one step (after the first), where the system counts them (webgpu). */
+  dispatchesPerStep?: number;
   /** W7: bytes after each step, and how far they rose above the first sample; null bytes where the system has no counter. */
   memory?: { bytes: number[]; growth: number } | null;
 }
@@ -107,6 +109,12 @@ export async function runWorkload(workload: Workload, systems: readonly System[]
         await attempt(e, async () => {
           const r = await e.p.run(1);
           e.cell.values = [...(r.value === null ? [] : [r.value]), ...(await e.p.check())];
+          // One more, untimed step, counted: what every later step dispatches (the first may set up state).
+          const before = e.p.dispatches();
+          if (before !== null) {
+            await e.p.run(1);
+            e.cell.dispatchesPerStep = e.p.dispatches()! - before;
+          }
         });
       if (!opts.quick) await time(live, opts, attempt);
     }

@@ -4,7 +4,7 @@ import { type Prepared, type System, Unavailable } from '../src/systems/system.j
 import { workloads } from '../src/workloads.js';
 
 /** A system whose answers the test chooses: the checker must catch a wrong one. */
-function fake(id: string, loss: number, opts: { checks?: number[]; bytes?: number[]; unavailable?: string } = {}): System {
+function fake(id: string, loss: number, opts: { checks?: number[]; bytes?: number[]; unavailable?: string; perStep?: number } = {}): System {
   return {
     id,
     ours: id === 'cpu',
@@ -13,8 +13,13 @@ function fake(id: string, loss: number, opts: { checks?: number[]; bytes?: numbe
     async prepare(): Promise<Prepared> {
       if (opts.unavailable !== undefined) throw new Unavailable(opts.unavailable);
       let step = 0;
+      let dispatched = 0;
       return {
-        run: async (reps) => ({ ms: 1, value: loss + 0 * reps }),
+        run: async (reps) => {
+          dispatched += (opts.perStep ?? 0) * reps;
+          return { ms: 1, value: loss + 0 * reps };
+        },
+        dispatches: () => (opts.perStep === undefined ? null : dispatched),
         check: async () => opts.checks ?? [1],
         memoryBytes: async () => opts.bytes?.[step++] ?? null,
         dispose: async () => undefined,
@@ -50,6 +55,12 @@ describe('runWorkload', () => {
     const r = await runWorkload(w7, [fake('cpu', 2, { bytes: [100, 100, 120, 140, 140] }), fake('tfjs-cpu', 2, { bytes: [100, 90, 100, 100, 100] })], quick);
     expect(r.cells.cpu!.memory).toEqual({ bytes: [100, 100, 120, 140, 140], growth: 40 });
     expect(r.cells['tfjs-cpu']!.memory!.growth).toBe(0);
+  });
+
+  it('counts the kernels one step dispatches where the system keeps a count, and leaves the others without', async () => {
+    const r = await runWorkload(w1!, [fake('cpu', 2), fake('webgpu', 2, { perStep: 27 })], quick);
+    expect(r.cells.webgpu!.dispatchesPerStep).toBe(27);
+    expect(r.cells.cpu!.dispatchesPerStep).toBeUndefined();
   });
 
   it('times every system in interleaved rounds', async () => {

@@ -21,14 +21,19 @@ export const TILE = 16;
 /** K per dispatch: 1024 steps of 17 loop iterations, far below llvmpipe's 65535. */
 export const K_CHUNK = 16384;
 
-export function matmulSource(dtype: DType): string {
+/**
+ * `bias` (linear's fused kernel): float32 only, a bias vector at binding 3
+ * (C moves to 4) added to each row as the last chunk of K stores, as
+ * linear's composite adds it to the finished product: [16] its offset, [17] its stride.
+ */
+export function matmulSource(dtype: DType, bias = false): string {
   const T = WGSL_TYPE[dtype];
   const acc = dtype === 'bool' ? 'u32' : T;
   const store = dtype === 'bool' ? 'select(0u, 1u, acc != 0u)' : 'acc';
   return `${META}
 @group(0) @binding(1) var<storage, read> a: array<${T}>;
 @group(0) @binding(2) var<storage, read> b: array<${T}>;
-@group(0) @binding(3) var<storage, read_write> c: array<${T}>;
+${bias ? `@group(0) @binding(3) var<storage, read> bias: array<${T}>;\n` : ''}@group(0) @binding(${bias ? 4 : 3}) var<storage, read_write> c: array<${T}>;
 var<workgroup> ta: array<array<${T}, ${TILE}>, ${TILE}>;
 var<workgroup> tb: array<array<${T}, ${TILE}>, ${TILE}>;
 @compute @workgroup_size(${TILE}, ${TILE})
@@ -57,6 +62,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var k = 0u; k < ${TILE}u; k = k + 1u) { acc = acc + ta[lid.y][k] * tb[k][lid.x]; }
     workgroupBarrier();
   }
+  ${bias ? 'if (M(14u) == kk && col < n) { acc = acc + bias[M(16u) + col * M(17u)]; }' : ''}
   if (row < m && col < n) { c[out] = ${store}; }
 }
 `;

@@ -1,5 +1,5 @@
 import type { TensorView } from '../backend/backend.js';
-import { kernel } from '../backend/registry.js';
+import { fusedKernelCall, kernel } from '../backend/registry.js';
 import { noGrad as noGradRun } from '../autograd/grad-mode.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype.js';
@@ -18,6 +18,29 @@ export * from '../generated/ops.js';
 
 // ---- unary ----------------------------------------------------------------
 
+/** relu's gradient from its output, op by op: 0 where out <= 0, g elsewhere (NaN included), as PyTorch's threshold_backward. */
+export function reluBackwardComposed(g: Tensor, out: Tensor): Tensor {
+  return where(le(out, 0), 0, g);
+}
+
+/**
+ * relu's gradient: a backend's fused `reluBackward` kernel (one pass instead
+ * of a compare and a where) for contiguous float32 g and out of one shape
+ * where no graph of the gradient is needed, else the composite.
+ */
+export function reluBackward(g: Tensor, out: Tensor): Tensor {
+  if (g.dtype === 'float32' && out.dtype === 'float32' && shapesEqual(g.shape, out.shape) && g.isContiguous() && out.isContiguous() && !needsGrad(g, out)) {
+    const backend = deviceOf('reluBackward', g, out);
+    const k = fusedKernelCall('reluBackward', backend);
+    if (k !== undefined) {
+      const res = empty(backend, out.shape, 'float32');
+      k([g, out], {}, res);
+      return res;
+    }
+  }
+  return reluBackwardComposed(g, out);
+}
+
 type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
 
 /** Gradient formulas of the differentiable unary primitives, written with differentiable ops. */
@@ -26,7 +49,7 @@ const UNARY_GRADS: { [O in UnaryOp]?: { save: 'x' | 'out' | 'both' | 'none'; gra
   abs: { save: 'x', grad: (g, x) => mul(g, sign(x)) },
   sign: { save: 'none', grad: (g) => zerosLike(g) },
   // As PyTorch's threshold_backward: 0 where out <= 0, g elsewhere (NaN included).
-  relu: { save: 'out', grad: (g, _x, out) => where(le(out, 0), 0, g) },
+  relu: { save: 'out', grad: (g, _x, out) => reluBackward(g, out) },
   floor: { save: 'none', grad: (g) => zerosLike(g) },
   // Zero, not g * 0: PyTorch's zeros_like keeps a NaN or infinite upstream gradient from turning into NaN.
   ceil: { save: 'none', grad: (g) => zerosLike(g) },

@@ -16,6 +16,11 @@ export interface Prepared {
    * output's norm for matmul.
    */
   check(): Promise<number[]>;
+  /**
+   * Kernels the system's device has dispatched so far (webgpu: calls of
+   * `dispatchWorkgroups`), or null where it dispatches none or keeps no count.
+   */
+  dispatches(): number | null;
   /** Bytes the system's allocator holds now, or null where it has no counter. */
   memoryBytes(): Promise<number | null>;
   dispose(): Promise<void>;

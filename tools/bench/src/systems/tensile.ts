@@ -241,6 +241,11 @@ class TensileSystem implements System {
         this.select();
         return check();
       },
+      dispatches: () => {
+        // A backend that dispatches device kernels counts them (webgpu's dispatchCount); host backends have no such count.
+        const n = (getBackendObject(device) as { dispatchCount?: unknown }).dispatchCount;
+        return typeof n === 'number' ? n : null;
+      },
       memoryBytes: async () => memory(device).bytes,
       dispose: async () => {
         for (const t of owned) t.dispose();

@@ -191,6 +191,7 @@ class TfjsSystem implements System {
         await tf.setBackend(this.backend);
         return check();
       },
+      dispatches: () => null,
       memoryBytes: async () => tf.memory().numBytes,
       dispose: async () => {
         for (const t of owned) t.dispose();

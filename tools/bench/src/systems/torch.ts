@@ -136,6 +136,7 @@ class TorchSystem implements System {
       },
       check: async () => (await this.send({ cmd: 'check' })).values as number[],
       // PyTorch's CPU allocator keeps no byte counter to sample.
+      dispatches: () => null,
       memoryBytes: async () => null,
       dispose: async () => {
         await this.send({ cmd: 'dispose' });

@@ -19,6 +19,7 @@ import {
 import { floatArg, lossOptions, numberOption, optionalFloat, requireClassWeight, requireTensor, optionKeys } from './checks.js';
 import { DEFAULT_IGNORE_INDEX, batched, checkClassTarget, checkNll, nllTerms, reduceWeighted } from './nll-loss.js';
 import { type Reduction, checkReduction, DEFAULT_REDUCTION } from './reduction.js';
+import { crossEntropyViaFused } from './fused-cross-entropy.js';
 
 export interface CrossEntropyLossOptions {
   reduction?: Reduction;
@@ -74,6 +75,10 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   }
   return tidy(() => {
     const b = batched(input, target);
+    if (!probs && weight === null && smoothing === 0 && reduction !== 'none') {
+      const fused = crossEntropyViaFused(b.input, b.target, { ignoreIndex, reduction });
+      if (fused !== null) return fused;
+    }
     const classes = b.input.shape[1]!;
     const logp = logSoftmax(b.input, 1);
     const w = weight === null ? null : alongClasses(weight, b.input.ndim);
