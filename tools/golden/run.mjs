@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // Runs the golden generator with a Python that has PyTorch: `node run.mjs OUTDIR` writes the set,
 // `node run.mjs --check DIR` regenerates it into a temporary folder and fails on any difference.
+// Both also cover pytorch-names.json, PyTorch's public names (torch_names.py), which tools/codegen
+// turns into docs/porting.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const generator = join(here, 'generate.py');
+// PyTorch's public names, for the "Porting from PyTorch" page that tools/codegen writes (docs/porting.md).
+const namesScript = join(here, 'torch_names.py');
+const namesFile = join(here, 'pytorch-names.json');
 
 /** Debian's python3-torch installs into the system Python, which a pyenv or venv python3 on PATH may hide. */
 function findPython() {
@@ -25,6 +30,12 @@ function generate(out, extra) {
   const { py, version } = findPython();
   console.error(`golden: ${py} with torch ${version}`);
   const r = spawnSync(py, [generator, out, ...extra], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function dumpNames(out) {
+  const { py } = findPython();
+  const r = spawnSync(py, [namesScript, out], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -56,6 +67,13 @@ if (args[0] === '--check') {
       if (!want.includes(f)) problems.push(`${f}: written by the generator, but not committed`);
       else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)))) problems.push(`${f}: differs from a fresh generation`);
     }
+    const freshNames = `${fresh}-pytorch-names.json`;
+    try {
+      dumpNames(freshNames);
+      if (!existsSync(namesFile) || !readFileSync(freshNames).equals(readFileSync(namesFile))) problems.push(`${relative(process.cwd(), namesFile)}: differs from a fresh dump of PyTorch's names`);
+    } finally {
+      rmSync(freshNames, { force: true });
+    }
     if (problems.length > 0) {
       console.error(`golden: the committed set is stale (run npm run golden):\n  ${problems.join('\n  ')}`);
       process.exit(1);
@@ -70,4 +88,9 @@ if (args[0] === '--check') {
     process.exit(2);
   }
   generate(resolve(args[0]), args.slice(1));
+  // The whole set (no --only) comes with PyTorch's names for the porting page.
+  if (!args.includes('--only')) {
+    dumpNames(namesFile);
+    console.error(`golden: wrote ${relative(process.cwd(), namesFile)}`);
+  }
 }

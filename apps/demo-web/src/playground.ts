@@ -1,6 +1,6 @@
 import { fromHostArray, manualSeed, noGrad, optim, setBackend, type Tensor, tidy } from 'tensile';
 import { CLASSIFIER_LOSS_NAMES, classifierLoss, type ClassifierLoss, type LossName, makeToyData, mlp, TOY_DATA_SETS, type ToyData, type ToyDataSet } from '@tensile/demo-node/toy';
-import { plot } from './plot.js';
+import { fitToDevicePixels, plot } from './plot.js';
 
 const OPTIMIZERS = {
   Adam: (p: Tensor[], lr: number) => new optim.Adam(p, { lr }),
@@ -47,7 +47,7 @@ function gridPoints(): Float32Array {
 
 /** Colours the plane by the model's probability of class 1, then draws the points. */
 function drawBoundary(canvas: HTMLCanvasElement, p1: Float32Array, data: ToyData): void {
-  const ctx = canvas.getContext('2d')!;
+  const { ctx, width, height } = fitToDevicePixels(canvas);
   const img = ctx.createImageData(GRID, GRID);
   for (let i = 0; i < GRID * GRID; i++) {
     const p = p1[i]!;
@@ -56,8 +56,8 @@ function drawBoundary(canvas: HTMLCanvasElement, p1: Float32Array, data: ToyData
   const off = new OffscreenCanvas(GRID, GRID);
   off.getContext('2d')!.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
-  const s = canvas.width / 2.4;
+  ctx.drawImage(off, 0, 0, width, height);
+  const s = width / 2.4;
   for (let i = 0; i < data.length; i++) {
     ctx.fillStyle = data.labels[i] === 1 ? '#1f4fa8' : '#c2461b';
     ctx.beginPath();

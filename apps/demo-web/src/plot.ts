@@ -20,10 +20,34 @@ function extent(values: number[], margin: number): [number, number] {
 
 const tick = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
 
-/** Draws the series over a shared x range; y spans the finite values (non-finite points break the line). */
-export function plot(canvas: HTMLCanvasElement, series: readonly Series[], { logY = false } = {}): void {
+/**
+ * Sizes a canvas's backing store for the screen's devicePixelRatio, so that
+ * lines and text are sharp on HiDPI screens: the canvas keeps its CSS size
+ * (its width/height attributes as first written, remembered in data-css-*),
+ * holds css size x ratio device pixels, and its context draws in CSS pixels.
+ * Returns the context and the CSS size to draw in. Safe to call before every draw.
+ */
+export function fitToDevicePixels(canvas: HTMLCanvasElement, ratio = globalThis.devicePixelRatio ?? 1): { ctx: CanvasRenderingContext2D; width: number; height: number } {
+  const dpr = Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
+  canvas.dataset.cssWidth ??= String(canvas.width);
+  canvas.dataset.cssHeight ??= String(canvas.height);
+  const width = Number(canvas.dataset.cssWidth);
+  const height = Number(canvas.dataset.cssHeight);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const pw = Math.round(width * dpr);
+  const ph = Math.round(height * dpr);
+  // Assigning width/height clears the canvas and resets its state, so only when they change.
+  if (canvas.width !== pw) canvas.width = pw;
+  if (canvas.height !== ph) canvas.height = ph;
   const ctx = canvas.getContext('2d')!;
-  const { width: w, height: h } = canvas;
+  ctx.setTransform(pw / width, 0, 0, ph / height, 0, 0);
+  return { ctx, width, height };
+}
+
+/** Draws the series over a shared x range; y spans the finite values (non-finite points break the line). */
+export function plot(canvas: HTMLCanvasElement, series: readonly Series[], { logY = false, ratio }: { logY?: boolean; ratio?: number } = {}): void {
+  const { ctx, width: w, height: h } = fitToDevicePixels(canvas, ratio);
   ctx.clearRect(0, 0, w, h);
   const fy = (v: number) => (logY ? Math.log10(Math.max(v, 1e-12)) : v);
   // x spans the data exactly; y gets 5% room above and below the curve.

@@ -133,6 +133,25 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('draws its plots sharp on a HiDPI screen: device pixels = CSS pixels x devicePixelRatio', async () => {
+    const size = (p: import('playwright-core').Page) =>
+      p.$$eval('canvas', (cs) => cs.map((c) => ({ id: c.id, width: c.width, height: c.height, css: [c.clientWidth, c.clientHeight], dpr: window.devicePixelRatio })));
+    expect((await size(page)).map((c) => [c.width, c.height])).toEqual((await size(page)).map((c) => c.css));
+    const hidpi = await browser.newPage({ viewport: { width: 1100, height: 1400 }, deviceScaleFactor: 2 });
+    try {
+      await hidpi.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await hidpi.waitForFunction(() => window.tensileDemo !== undefined, undefined, { timeout: 30_000 });
+      await hidpi.waitForFunction(() => (document.getElementById('loss-plot') as HTMLCanvasElement).width > 420, undefined, { timeout: 30_000 });
+      const plots = (await size(hidpi)).filter((c) => c.id === 'loss-plot' || c.id === 'grad-plot');
+      expect(plots).toEqual([
+        { id: 'loss-plot', width: 840, height: 520, css: [420, 260], dpr: 2 },
+        { id: 'grad-plot', width: 840, height: 520, css: [420, 260], dpr: 2 },
+      ]);
+    } finally {
+      await hidpi.close();
+    }
+  }, 60_000);
+
   it('without a GPU, shows webgpu unavailable with the reason and runs on wasm', async () => {
     const { chromium } = await import('playwright-core');
     const noGpu = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--disable-gpu', '--disable-features=WebGPU'] });

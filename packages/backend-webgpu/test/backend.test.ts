@@ -20,7 +20,7 @@ it('reports why it cannot start when no adapter is found, and stays unavailable'
 describeGpu('webgpu backend: storage, readback, errors', () => {
   it('has no synchronous readback and no float64', () => {
     const t = tensor([1, 2], { device: 'webgpu' });
-    expect(() => t.dataSync()).toThrow(/use await tensor.data\(\)/);
+    expect(() => t.dataSync()).toThrow(/use await x\.data\(\)/);
     expect(() => t.sum().itemSync()).toThrow(DeviceError);
     expect(() => tensor([1], { dtype: 'float64', device: 'webgpu' })).toThrow(DTypeError);
     expect(() => t.to('float64')).toThrow(DTypeError);

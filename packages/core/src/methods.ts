@@ -27,6 +27,7 @@ import { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js
 import { normal_, type NormalOptions } from './ops/normal.js';
 import * as NZ from './ops/nonzero.js';
 import * as U from './ops/unique.js';
+import { DeviceError, ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
 import { tile } from './ops/tile.js';
 import { hypot } from './ops/hypot.js';
@@ -125,6 +126,17 @@ const methods: Record<string, Method> = {
   clone(this: Tensor) { return V.clone(this); },
   to(this: Tensor, target: string | DType) { return isDType(target) || target === 'int64' ? toDtype(this, target === 'int64' ? 'int32' : target) : toDevice(this, target); },
   toAsync(this: Tensor, device: string) { return toDeviceAsync(this, device); },
+  cpu(this: Tensor) {
+    if (this.device !== 'cpu' && !this.storage.backend.syncReadback)
+      throw new DeviceError(`cpu: device "${this.device}" cannot read synchronously; use await x.toAsync('cpu')`);
+    return toDevice(this, 'cpu');
+  },
+  cuda(this: Tensor): never {
+    throw new DeviceError(`cuda: Tensile has no CUDA device; move a tensor with x.to('webgpu') or x.to('native') (await x.toAsync(device) from webgpu), or choose the default device with setBackend('webgpu')`);
+  },
+  numpy(this: Tensor): never {
+    throw new ValueError(`numpy: there is no NumPy in JavaScript; use await x.data() (or x.dataSync()) for a flat typed array with x.shape, or await x.tolist() for nested arrays`);
+  },
   float(this: Tensor) { return toDtype(this, 'float32'); },
   double(this: Tensor) { return toDtype(this, 'float64'); },
   int(this: Tensor) { return toDtype(this, 'int32'); },

@@ -141,6 +141,23 @@ export interface Tensor extends GeneratedTensorMethods {
     clone(): Tensor;
     to(target: string | DType): Tensor;
     toAsync(device: string): Promise<Tensor>;
+    /**
+     * PyTorch's `x.cpu()`: `x.to('cpu')`, this tensor itself when it is already
+     * there. From a device without synchronous readback (webgpu) it throws a
+     * DeviceError that names `await x.toAsync('cpu')`.
+     */
+    cpu(): Tensor;
+    /**
+     * There is no CUDA device: always throws a DeviceError that names Tensile's
+     * spelling (`x.to('webgpu')`, `x.to('native')`, ...).
+     */
+    cuda(): never;
+    /**
+     * There is no NumPy in JavaScript: always throws a ValueError that names
+     * Tensile's spelling (`await x.data()` for a typed array, `await x.tolist()`
+     * for nested arrays).
+     */
+    numpy(): never;
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
@@ -441,10 +458,15 @@ export class Tensor implements TensorView {
 
   /** Synchronous host copy; only on backends that can read synchronously (cpu, wasm, native). */
   dataSync(): HostArray {
-    this._live('dataSync');
+    return this._readSync('dataSync', 'await x.data()');
+  }
+
+  /** @internal dataSync under another name: the error on an async-only device names the portable spelling. */
+  _readSync(op: string, portable: string): HostArray {
+    this._live(op);
     const b = this.storage.backend;
     if (!b.syncReadback || b.readSync === undefined)
-      throw new DeviceError(`dataSync: device "${b.name}" cannot read synchronously; use await tensor.data()`);
+      throw new DeviceError(`${op}: device "${b.name}" cannot read synchronously; use ${portable}`);
     if (this.isContiguous()) {
       const out = b.readSync(this.storage, this.offset, this.numel());
       traceTransfer('readback', b.name, out.byteLength);
@@ -452,22 +474,24 @@ export class Tensor implements TensorView {
     }
     const c = (this as unknown as { contiguous(): Tensor }).contiguous();
     try {
-      return c.dataSync();
+      return c._readSync(op, portable);
     } finally {
       c.dispose();
     }
   }
 
+  /** The value of a one-element tensor, as PyTorch's `item()`. Portable: works on every backend. */
   async item(): Promise<number> {
     if (this.numel() !== 1)
       throw new ValueError(`item: a Tensor with ${this.numel()} elements cannot be converted to a scalar`);
     return (await this.data())[0]!;
   }
 
+  /** Synchronous `item()`; only on backends that can read synchronously (cpu, wasm, native). */
   itemSync(): number {
     if (this.numel() !== 1)
       throw new ValueError(`itemSync: a Tensor with ${this.numel()} elements cannot be converted to a scalar`);
-    return this.dataSync()[0]!;
+    return this._readSync('itemSync', 'await x.item()')[0]!;
   }
 
   /** Nested JS arrays (numbers; booleans for bool tensors), as PyTorch's `tolist()`. */
@@ -475,8 +499,9 @@ export class Tensor implements TensorView {
     return nest(await this.data(), this.shape, this.dtype);
   }
 
+  /** Synchronous `tolist()`; only on backends that can read synchronously (cpu, wasm, native). */
   tolistSync(): NestedArray {
-    return nest(this.dataSync(), this.shape, this.dtype);
+    return nest(this._readSync('tolistSync', 'await x.tolist()'), this.shape, this.dtype);
   }
 
   toString(): string {

@@ -4,7 +4,7 @@ import { Optimizer, type OptimizerSpec, type ParamGroup, type Params, type Param
 
 export interface RpropOptions {
   lr: number;
-  /** [etaminus, etaplus]: how the step size shrinks and grows. */
+  /** `[etaminus, etaplus]`: how the step size shrinks and grows. */
   etas: [number, number];
   /** [min, max] step size. */
   stepSizes: [number, number];

@@ -21,8 +21,8 @@ async function loadTs(contents, resolveDir) {
 
 /**
  * What the generated files derive from: core's PRIMITIVES, COMPOSITES and DTYPES, the native
- * addon's call protocol (CALLS) and each backend's fused kernels (FUSED, by backend), evaluated
- * from their TypeScript sources.
+ * addon's call protocol (CALLS), each backend's fused kernels (FUSED, by backend) and the names
+ * the `tensile` package exports (EXPORTS, for docs/porting.md), evaluated from their TypeScript sources.
  */
 export async function loadSources() {
   const core = await loadTs("export { PRIMITIVES, COMPOSITES } from './src/ops/table.ts'; export { DTYPES } from './src/dtype.ts';", path('packages/core'));
@@ -31,7 +31,9 @@ export async function loadSources() {
   for (const backend of BACKENDS) FUSED[backend] = (await loadTs("export { FUSED } from './src/fused.ts';", path(`packages/backend-${backend}`))).FUSED;
   // The cpu backend's elementwise expressions, which become its generated loops.
   const CPU_EXPRS = await loadTs("export { UNARY, BINARY, INT_OVERRIDES, OTHER } from './src/kernels/elementwise-exprs.ts';", path('packages/backend-cpu'));
-  return { ...core, CALLS: native.CALLS, FUSED, CPU_EXPRS: { ...CPU_EXPRS } };
+  // What the `tensile` package exports, for the porting page (imported here: porting.mjs imports this module).
+  const { loadExports } = await import('./porting.mjs');
+  return { ...core, CALLS: native.CALLS, FUSED, CPU_EXPRS: { ...CPU_EXPRS }, EXPORTS: await loadExports() };
 }
 
 /**

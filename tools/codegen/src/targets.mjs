@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpuLoopsTs } from './cpu-loops.mjs';
 import { goldenStatus } from './golden-counts.mjs';
 import { nativeCallsH, nativeCallsTs } from './native-calls.mjs';
+import { NAMES_FILE, portingPage } from './porting.mjs';
 import { apiVersion, cName, maxDims, path, DTYPE_C, ERROR_KINDS, externalSymbols, publicApi, statuses, wasmEntryApi } from './sources.mjs';
 
 const KINDS = ['unary', 'binary', 'reduce'];
@@ -305,4 +306,5 @@ const TARGETS = {
   'packages/core/src/generated/methods.ts': coreMethods,
   'packages/conformance/README.md#primitives': backendPrimitives,
   'README.md#golden-counts': goldenStatus,
+  'docs/porting.md': (src) => portingPage(src, banner('', `PyTorch's names (${NAMES_FILE}) and the \`tensile\` package's exports`).trim()),
 };

@@ -108,3 +108,22 @@ test("an expression added to the cpu backend's elementwise list becomes its own 
   const committed = generate(src) as Record<string, string>;
   for (const op of Object.keys(exprs.UNARY)) expect(committed['packages/backend-cpu/src/generated/elementwise-loops.ts']).toContain(`  ${op}: unary`);
 });
+
+test("the porting page lists each of PyTorch's names with its Tensile spelling, or missing, from the package's exports", async () => {
+  const { camel, portingPage } = await import('../src/porting.mjs');
+  expect(camel('log_softmax')).toBe('logSoftmax');
+  expect(camel('clamp_min_')).toBe('clampMin_');
+  expect(camel('zero_')).toBe('zero_');
+  const src = await loadSources();
+  const page = generate(src)['docs/porting.md'] as string;
+  expect(page).toContain('| `torch.logsumexp` | `logsumexp` |');
+  expect(page).toContain('| `Tensor.log_softmax` | `x.logSoftmax()` |');
+  expect(page).toContain('| `Tensor.shape` | `x.shape` |');
+  expect(page).toContain('| `nn.CrossEntropyLoss` | `nn.CrossEntropyLoss` |');
+  expect(page).toContain('| `F.cross_entropy` | `F.crossEntropy` |');
+  expect(page).toContain('| `optim.SparseAdam` | missing |');
+  expect(page).toContain('| `lr_scheduler.StepLR` | `optim.lrScheduler.StepLR` |');
+  // A name that leaves the exports becomes missing on the page (so a stale page fails --check).
+  const fewer = { ...src, EXPORTS: { ...src.EXPORTS, 'nn.functional': src.EXPORTS['nn.functional'].filter((n: string) => n !== 'crossEntropy') } };
+  expect(portingPage(fewer, 'b')).toContain('| `F.cross_entropy` | missing |');
+});

@@ -24,7 +24,7 @@ export function toDevice(x: Tensor, device: string): Tensor {
   if (x.device === device) return x;
   getBackendObject(device);
   if (!x.storage.backend.syncReadback)
-    throw new DeviceError(`to: device "${x.device}" cannot read synchronously; use await tensor.toAsync('${device}')`);
+    throw new DeviceError(`to: device "${x.device}" cannot read synchronously; use await x.toAsync('${device}')`);
   const c = contiguous(x);
   const data = c.dataSync();
   if (c !== x) c.dispose();

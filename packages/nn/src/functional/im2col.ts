@@ -6,7 +6,7 @@ import { padSpatial, type Tensor, tidy, unfoldWindows } from '@tensile/core';
  * (core's window gather), the one path the convolutions and F.unfold share.
  */
 export interface Im2col {
-  /** [N, C, K, L]: K = prod(kernel) offsets of each of the L = prod(out) windows. */
+  /** `[N, C, K, L]`: K = prod(kernel) offsets of each of the L = prod(out) windows. */
   cols: Tensor;
   out: number[];
 }

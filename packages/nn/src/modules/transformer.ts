@@ -212,7 +212,7 @@ function cloneLayer<M extends Module>(layer: M, make: () => M): M {
 export interface TransformerEncoderLayerForwardOptions {
   /** Self-attention mask ([L, L] or [N * nhead, L, L]; bool true = not allowed, float added). */
   srcMask?: Tensor | null;
-  /** [N, L]: bool true marks padding. */
+  /** `[N, L]`: bool, true marks padding. */
   srcKeyPaddingMask?: Tensor | null;
   /** Hint that srcMask is causal (srcMask is required and applied). */
   isCausal?: boolean;
