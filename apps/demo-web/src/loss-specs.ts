@@ -1,7 +1,7 @@
 // What the loss explorer varies for each of the 21 losses: the prediction x
 // moves along a range while everything else is held at values the controls set.
 import { cat, full, type Tensor, tensor, zeros, ones } from 'tensile';
-import { type LossName } from '@tensile/demo-node/toy';
+import type { LossName } from '@tensile/demo-node/toy';
 
 export interface Control {
   key: string;
