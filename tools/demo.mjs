@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.stderr.write('demo: building (npm run build shows the logs)...');
-const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@tensile/demo-node...', '--output-logs=errors-only', '--log-prefix=none'], { cwd: root, encoding: 'utf8' });
+const build = spawnSync(
+  'npx',
+  ['turbo', 'run', 'build', '--filter=@tensile/demo-node...', '--output-logs=errors-only', '--log-prefix=none'],
+  { cwd: root, encoding: 'utf8' },
+);
 if (build.status !== 0) {
   process.stderr.write(' failed:\n');
   process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}${build.error ? String(build.error) : ''}\n`);

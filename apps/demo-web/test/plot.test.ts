@@ -8,7 +8,10 @@ function fakeCanvas(width: number, height: number) {
   const calls: [string, ...unknown[]][] = [];
   const ctx = new Proxy({} as Record<string, unknown>, {
     get: (target, key: string) => (key in target ? target[key] : (...args: unknown[]) => void calls.push([key, ...args])),
-    set: (target, key: string, value) => ((target[key] = value), true),
+    set: (target, key: string, value) => {
+      target[key] = value;
+      return true;
+    },
   });
   const canvas = { width, height, style: { width: '', height: '' }, dataset: {} as Record<string, string>, getContext: () => ctx };
   return { canvas: canvas as unknown as HTMLCanvasElement, calls };

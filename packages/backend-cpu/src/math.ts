@@ -143,7 +143,7 @@ export function trigamma(x: number): number {
 export function pow(a: number, b: number): number {
   if (a === 1 || b === 0) return 1;
   if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
-  return Math.pow(a, b);
+  return a ** b;
 }
 
 /** PyTorch's remainder: fmod(a, b) plus b where the two signs differ (sign of b, as Python's %). */

@@ -27,7 +27,7 @@ function finish(ok, reason) {
 
 // The compiler's or gyp's own complaint, without node-gyp's boilerplate (stack, versions, cwd).
 function tail(text, lines = 8) {
-  const noise = /^gyp (ERR|info|http)! (stack  *at|System|command|cwd|node -v|node-gyp -v|not ok)/;
+  const noise = /^gyp (ERR|info|http)! (stack +at|System|command|cwd|node -v|node-gyp -v|not ok)/;
   return text.split('\n').filter((l) => l.trim() !== '' && !noise.test(l)).slice(-lines).join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { type Backend, DeviceError, type DType, type HostArray, type MemoryInfo, type Storage, ValueError } from '@tensile/core';
-import { type Addon, type LoadResult } from './addon.js';
+import type { Addon, LoadResult } from './addon.js';
 import { Bridge, type NativeStorage } from './bridge.js';
 import { DTYPE_CODE } from './generated/codes.js';
 

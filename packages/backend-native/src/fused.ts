@@ -2,5 +2,16 @@
  * The composites this backend registers fused kernels for (data only: tools/codegen reads it for the ops
  * reference, and registration goes through it, so the two cannot differ).
  */
-export const FUSED = ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'adamStep', 'sgdStep', 'rmspropStep', 'conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'] as const;
+export const FUSED = [
+  'softmax',
+  'logSoftmax',
+  'softmaxBackward',
+  'logSoftmaxBackward',
+  'adamStep',
+  'sgdStep',
+  'rmspropStep',
+  'conv2d',
+  'conv2dInputGrad',
+  'conv2dWeightGrad',
+] as const;
 export type FusedOp = (typeof FUSED)[number];

@@ -63,7 +63,7 @@ function candidates(): Candidate[] {
     if (options.includes('backend=opengl')) {
       // Mesa's EGL needs no display for offscreen rendering; only set when the user has not chosen.
       const p = (globalThis as { process: { env: Record<string, string | undefined> } }).process;
-      p.env['EGL_PLATFORM'] ??= 'surfaceless';
+      p.env.EGL_PLATFORM ??= 'surfaceless';
     }
     return (await dawn).create(options);
   };

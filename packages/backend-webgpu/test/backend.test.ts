@@ -4,16 +4,16 @@ import { WebGPUBackend, webgpuBackend } from '@tensile/backend-webgpu';
 import { describeGpu, floats } from './gpu.js';
 
 it('reports why it cannot start when no adapter is found, and stays unavailable', async () => {
-  const saved = process.env['TENSILE_WEBGPU_DAWN'];
-  process.env['TENSILE_WEBGPU_DAWN'] = 'backend=null-does-not-exist';
+  const saved = process.env.TENSILE_WEBGPU_DAWN;
+  process.env.TENSILE_WEBGPU_DAWN = 'backend=null-does-not-exist';
   try {
     const b = new WebGPUBackend();
     await expect(b.init()).rejects.toThrow(DeviceError);
     expect(b.isReady).toBe(false);
     expect(b.unavailableReason).toMatch(/no usable WebGPU adapter/);
   } finally {
-    if (saved === undefined) delete process.env['TENSILE_WEBGPU_DAWN'];
-    else process.env['TENSILE_WEBGPU_DAWN'] = saved;
+    if (saved === undefined) delete process.env.TENSILE_WEBGPU_DAWN;
+    else process.env.TENSILE_WEBGPU_DAWN = saved;
   }
 });
 
@@ -65,7 +65,7 @@ describeGpu('webgpu backend: storage, readback, errors', () => {
       expected.push(data.map((v) => Math.fround(Math.fround(v * 2) + v)));
     }
     for (let i = 0; i < results.length; i++) expect(await results[i]!.data()).toEqual(expected[i]);
-    expect(memory('webgpu')['pooledBytes']).toBeGreaterThan(0);
+    expect(memory('webgpu').pooledBytes).toBeGreaterThan(0);
   });
 
   it('a pending readback survives the tensor being disposed and its buffer being reused', async () => {

@@ -17,7 +17,12 @@ function mlp(device: string): { step: () => Tensor; params: Tensor[] } {
   const params = model.parameters();
   noGrad(() => params.forEach((p, j) => p.copy_(fromHostArray(floats(p.numel(), 100 + j, -0.4, 0.4), p.shape, 'float32', device))));
   const x = fromHostArray(floats(64, 1), [32, 2], 'float32', device);
-  const labels = fromHostArray(Int32Array.from({ length: 32 }, (_, i) => (i * 7) % 2), [32], 'int32', device);
+  const labels = fromHostArray(
+    Int32Array.from({ length: 32 }, (_, i) => (i * 7) % 2),
+    [32],
+    'int32',
+    device,
+  );
   const lossFn = new CrossEntropyLoss();
   const opt = new Adam(params, { lr: 1e-2 });
   const step = () =>

@@ -39,7 +39,7 @@ describeGpu('training on webgpu', () => {
       gpu = train('webgpu', 200, (i) => {
         // Live tensors, and the buffers kept for reuse: a loop that never yields must not grow GPU memory either.
         const m = memory('webgpu');
-        const now = { tensors: m.tensors, pooled: m['pooledBytes']! };
+        const now = { tensors: m.tensors, pooled: m.pooledBytes! };
         if (i === 10) settled = now;
         if (i > 10) expect(now).toEqual(settled);
       });

@@ -126,6 +126,7 @@ function operand(step: Step, vals: readonly Value[], k = 1): Tensor | number {
 /** Runs one step. Every op is a plain PyTorch call, so programs.py can run the same step. */
 export function applyStep(step: Step, vals: readonly Value[], ctx: RunContext): Value {
   const a = vals[step.args[0]!]!;
+  // biome-ignore lint/suspicious/noExplicitAny: a step's options are whatever its op takes, read from a generated program
   const p = (step.p ?? {}) as Record<string, any>;
   switch (step.op) {
     case 'input':
@@ -259,7 +260,7 @@ export async function runProgram(prog: Program, ctx: RunContext, trace: CaseTrac
           const term = core.sum(core.mul(v, w));
           loss = loss === null ? term : core.add(loss, term);
         }
-        if (loss !== null && loss.requiresGrad) loss.backward();
+        if (loss?.requiresGrad) loss.backward();
       } catch (e) {
         out.error = { cls: errorClass(e), at: 'backward', message: describeError(e) };
       }
@@ -519,10 +520,6 @@ const F32_TOL: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 const SPREAD_FACTOR = 16;
 /** float64 runs of other backends against cpu's float64: the spread scaled from float32's epsilon to float64's (2^-29). */
 const F64_TOL: Tolerance = { rtol: 1e-9, atol: 1e-12 };
-
-interface Judged {
-  failures: Mismatch[];
-}
 
 function behaviour(r: RunResult): string {
   return r.error ? `throws ${r.error.cls} at ${r.error.at}` : 'succeeds';

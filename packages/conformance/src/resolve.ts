@@ -9,9 +9,9 @@ import { NotImplemented } from './expect-error.js';
  * (and fail as "not implemented" until then).
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: resolves arbitrary exported functions by name
 export type Fn = (...args: any[]) => any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: resolves arbitrary exported classes by name
 export type Ctor = new (...args: any[]) => any;
 
 type Namespace = Record<string, unknown>;

@@ -7,10 +7,34 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DType, type Tensor, tensor } from '@tensile/core';
 import { compareValues } from './compare.js';
-import { type CaseKind, DEFAULT_ATOL, DEFAULT_RTOL, type GoldenCase, type GoldenFile, type GoldenTensor, PACKAGED_GOLDEN, decodeNumber, decodeValue, goldenValues, readGolden } from './golden.js';
+import {
+  type CaseKind,
+  DEFAULT_ATOL,
+  DEFAULT_RTOL,
+  type GoldenCase,
+  type GoldenFile,
+  type GoldenTensor,
+  PACKAGED_GOLDEN,
+  decodeValue,
+  goldenValues,
+  readGolden,
+} from './golden.js';
 import { formatProblem } from './validate.js';
 
-export { type CaseKind, DEFAULT_ATOL, DEFAULT_RTOL, type GoldenCase, type GoldenFile, type GoldenNumber, type GoldenTensor, PACKAGED_GOLDEN, decodeNumber, decodeValue, goldenValues, isGoldenTensor } from './golden.js';
+export {
+  type CaseKind,
+  DEFAULT_ATOL,
+  DEFAULT_RTOL,
+  type GoldenCase,
+  type GoldenFile,
+  type GoldenNumber,
+  type GoldenTensor,
+  PACKAGED_GOLDEN,
+  decodeNumber,
+  decodeValue,
+  goldenValues,
+  isGoldenTensor,
+} from './golden.js';
 export { close, compareValues, type Mismatch, type Tolerance } from './compare.js';
 export { Rng, hashName } from './random.js';
 
@@ -34,7 +58,10 @@ export function goldenFiles(kind: CaseKind): GoldenFile[] {
   let files = read.get(kind);
   if (files === undefined) {
     const r = readGolden(GOLDEN_DIR, { kinds: [kind] });
-    if (r.problems.length > 0) throw new Error(`golden: ${r.problems.length} problems in ${GOLDEN_DIR}/${kind}: ${r.problems.slice(0, 3).map(formatProblem).join('; ')}`);
+    if (r.problems.length > 0)
+      throw new Error(
+        `golden: ${r.problems.length} problems in ${GOLDEN_DIR}/${kind}: ${r.problems.slice(0, 3).map(formatProblem).join('; ')}`,
+      );
     files = r.files;
     read.set(kind, files);
   }
@@ -55,7 +82,8 @@ export function goldenCases<C = GoldenCase>(kind: CaseKind): C[] {
 
 /** A plain golden value (an option, a metric) with its special floats as numbers, through lists and objects; other strings stay. */
 export function decodePlain(v: unknown): unknown {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodePlain(x)]));
+  if (typeof v === 'object' && v !== null && !Array.isArray(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodePlain(x)]));
   return Array.isArray(v) ? v.map(decodePlain) : decodeValue(v);
 }
 
@@ -66,20 +94,36 @@ export function goldenTensor(t: GoldenTensor, options: { requiresGrad?: boolean;
   const out =
     dtype === 'bool'
       ? tensor(Array.from(values, Boolean), { shape: t.shape, dtype: 'bool' })
-      : tensor(dtype === 'int32' ? Int32Array.from(values) : dtype === 'float64' ? values : Float32Array.from(values), { shape: t.shape, dtype });
+      : tensor(dtype === 'int32' ? Int32Array.from(values) : dtype === 'float64' ? values : Float32Array.from(values), {
+          shape: t.shape,
+          dtype,
+        });
   if (options.requiresGrad === true) out.requiresGrad_(true);
   return out;
 }
 
 /** |got - want| <= atol + rtol |want| elementwise, NaN equal to NaN, infinities by sign (the golden README's rule); throws naming `what` and the first bad element. */
-export function expectValuesClose(what: string, got: ArrayLike<number>, want: ArrayLike<number>, rtol = DEFAULT_RTOL, atol = DEFAULT_ATOL): void {
+export function expectValuesClose(
+  what: string,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  rtol = DEFAULT_RTOL,
+  atol = DEFAULT_ATOL,
+): void {
   const m = compareValues(what, got, want, { rtol, atol });
   if (m !== null) throw new Error(`${what}: ${m.message}`);
 }
 
 /** A tensor against a golden tensor, read back synchronously: present, the same shape, then the values as expectValuesClose. */
-export function expectTensorClose(what: string, got: Tensor | null | undefined, want: GoldenTensor, rtol = DEFAULT_RTOL, atol = DEFAULT_ATOL): void {
+export function expectTensorClose(
+  what: string,
+  got: Tensor | null | undefined,
+  want: GoldenTensor,
+  rtol = DEFAULT_RTOL,
+  atol = DEFAULT_ATOL,
+): void {
   if (got === null || got === undefined) throw new Error(`${what}: missing`);
-  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) throw new Error(`${what}: shape [${got.shape.join(', ')}], want [${want.shape.join(', ')}]`);
+  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i]))
+    throw new Error(`${what}: shape [${got.shape.join(', ')}], want [${want.shape.join(', ')}]`);
   expectValuesClose(what, got.dataSync(), goldenValues(want), rtol, atol);
 }

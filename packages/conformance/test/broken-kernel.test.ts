@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { type KernelSignatures, type TensorView } from '@tensile/core';
+import type { KernelSignatures, TensorView } from '@tensile/core';
 import { runConformance } from '@tensile/conformance';
 import { scratchBackend } from './scratch.js';
 

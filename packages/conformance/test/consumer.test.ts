@@ -135,7 +135,7 @@ test('publint and attw (profile esm-only: every package is ES modules, with a de
 
 // A blank Vite project outside the workspace (vite from the registry, ours from the tarballs):
 // a tiny app (tensor + MSELoss) and one that keeps the whole umbrella, built and run in Chromium.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WEB = ['core', 'backend-cpu', 'nn', 'optim', 'tensile'];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
@@ -148,7 +148,7 @@ describe('a blank Vite project', () => {
     const own = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const dependencies = Object.fromEntries(WEB.map((p) => [nameOf(p), own.dependencies[nameOf(p)]!]));
     mkdirSync(viteApp);
-    writeFileSync(join(viteApp, 'package.json'), JSON.stringify({ name: 'blank-vite', private: true, type: 'module', dependencies, devDependencies: { vite: root.devDependencies['vite'] } }, null, 2));
+    writeFileSync(join(viteApp, 'package.json'), JSON.stringify({ name: 'blank-vite', private: true, type: 'module', dependencies, devDependencies: { vite: root.devDependencies.vite } }, null, 2));
     cpSync(fileURLToPath(new URL('./consumer/vite', import.meta.url)), viteApp, { recursive: true });
     npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], viteApp, withoutCompilers);
   }, 300_000);
@@ -163,8 +163,8 @@ describe('a blank Vite project', () => {
   }, 120_000);
 
   test('tree-shaking works: tensor + MSELoss leaves out what the whole umbrella keeps', () => {
-    expect(sizes['tiny']).toBeGreaterThan(0);
-    expect(sizes['tiny']!).toBeLessThan(0.85 * sizes['full']!);
+    expect(sizes.tiny).toBeGreaterThan(0);
+    expect(sizes.tiny!).toBeLessThan(0.85 * sizes.full!);
   });
 
   test.skipIf(!existsSync(CHROMIUM))('both built apps run in headless Chromium with no console error, and compute', async () => {
@@ -198,11 +198,11 @@ describe('a blank Vite project', () => {
       // MSELoss of the tiny app's tensors, and its gradient 2 (output - target) / n.
       const output = [[0.2, 0.8], [0.6, 0.1]];
       const target = [[0, 1], [1, 0]];
-      const tiny = results['tiny'] as { loss: number; grad: number[][] };
+      const tiny = results.tiny as { loss: number; grad: number[][] };
       const diffs = output.flatMap((row, i) => row.map((o, j) => o - target[i]![j]!));
       expect(tiny.loss).toBeCloseTo(diffs.reduce((s, d) => s + d * d, 0) / diffs.length, 6);
       tiny.grad.flat().forEach((g, k) => expect(g).toBeCloseTo((2 * diffs[k]!) / diffs.length, 6));
-      const full = results['full'] as { backend: string; exports: number; losses: number[] };
+      const full = results.full as { backend: string; exports: number; losses: number[] };
       expect(full.backend).toBe('cpu');
       expect(full.exports).toBeGreaterThan(100);
       expect(full.losses).toHaveLength(20);
@@ -245,6 +245,7 @@ test('where no binary loads and nothing compiles, ready() names the reason and t
     "import { tensor, getBackend, ready } from 'tensile';",
     "import '@tensile/backend-native';",
     'const selected = getBackend();',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is the consumer script's own source text
     'const refused = await ready().then(() => null, (e) => `${e.name}: ${e.message}`);',
     "await ready({ fallback: 'cpu' });",
     "await ready('native', { fallback: 'cpu' });",
@@ -257,5 +258,5 @@ test('where no binary loads and nothing compiles, ready() names the reason and t
   expect(out.refused).toContain('build it with `npm rebuild @tensile/backend-native`');
   // One warning (the build's reason inside it may span lines).
   expect(r.stderr.match(/cannot start/g)).toHaveLength(1);
-  expect(r.stderr).toMatch(/^tensile: device "native" cannot start \(the native addon failed to build: [^]*\); using "cpu" instead\n$/);
+  expect(r.stderr).toMatch(/^tensile: device "native" cannot start \(the native addon failed to build: [\s\S]*\); using "cpu" instead\n$/);
 }, 120_000);

@@ -46,7 +46,10 @@ const CALLS: Record<string, Call> = {
   'meshgrid list': (d) => T.meshgrid([x(d, [2]), x(d, [3])]).map((t) => t.contiguous()),
   repeatInterleave: (d) => T.repeatInterleave(x(d, [2, 2]), 2),
   'Tensor.repeatInterleave': (d) => x(d, [2, 2]).repeatInterleave(3, 1),
-  randintLike: (d) => (T.manualSeed(5), T.randintLike(x(d, [2, 3]), 1, 7)),
+  randintLike: (d) => {
+    T.manualSeed(5);
+    return T.randintLike(x(d, [2, 3]), 1, 7);
+  },
   'Tensor.long': (d) => x(d, [3], -1.5).mul(3).long(),
   'Tensor.int': (d) => x(d, [3]).mul(3).int(),
   'Tensor.float': (d) => ints(d, [1, -2]).float(),

@@ -32,7 +32,10 @@ describe('testkit', () => {
   });
 
   test('decodes special floats through lists and objects', () => {
-    expect(decodePlain({ a: ['nan', 'inf', 1], b: { c: '-inf', d: 'pairwise' } })).toEqual({ a: [NaN, Infinity, 1], b: { c: -Infinity, d: 'pairwise' } });
+    expect(decodePlain({ a: ['nan', 'inf', 1], b: { c: '-inf', d: 'pairwise' } })).toEqual({
+      a: [NaN, Infinity, 1],
+      b: { c: -Infinity, d: 'pairwise' },
+    });
   });
 
   test('golden tensors keep their dtype; a float one takes the dtype asked for', () => {
@@ -59,7 +62,7 @@ describe('testkit', () => {
     expect(() => expectTensorClose('t', tensor([1, 5]), { ...want, data: [...want.data] })).toThrow(/^t: .*index 1/);
   });
 
-  test('exports the suite\'s seeded generator', () => {
+  test("exports the suite's seeded generator", () => {
     const a = new Rng(7);
     const b = new Rng(7);
     expect([a.next(), a.int(0, 10)]).toEqual([b.next(), b.int(0, 10)]);

@@ -13,7 +13,7 @@ import * as E from './ops/elementwise.js';
 import { GENERATED_METHODS } from './generated/methods.js';
 import * as I from './ops/indexing.js';
 import * as P from './ops/inplace.js';
-import { addmm, baddbmm, bmm, linear, matmul, type AddmmOptions } from './ops/matmul.js';
+import { addmm, baddbmm, bmm, matmul, type AddmmOptions } from './ops/matmul.js';
 import { tril, triu } from './ops/tri.js';
 import * as R from './ops/reduce.js';
 import * as S from './ops/scan.js';

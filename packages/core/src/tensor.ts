@@ -179,6 +179,7 @@ export interface Tensor extends GeneratedTensorMethods {
  * A tensor handle: a strided view onto reference-counted storage on one
  * device. Ops live in `ops/` and are attached as methods in `methods.ts`.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface merged in methods.ts declares the methods it installs on the prototype
 export class Tensor implements TensorView {
   declare readonly _isTensor: true;
   readonly shape: readonly number[];

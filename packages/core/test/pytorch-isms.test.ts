@@ -17,10 +17,16 @@ describe('PyTorch-isms', () => {
   test('x.cpu() is x.to("cpu"): the tensor itself on cpu, a copy from another device, differentiable', () => {
     const x = T.tensor([1, 2, 3], { requiresGrad: true });
     expect(x.cpu()).toBe(x);
-    const y = T.tensor([[1, 2], [3, 4]]).to('cpu2');
+    const y = T.tensor([
+      [1, 2],
+      [3, 4],
+    ]).to('cpu2');
     const z = y.cpu();
     expect(z.device).toBe('cpu');
-    expect(z.tolistSync()).toEqual([[1, 2], [3, 4]]);
+    expect(z.tolistSync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const w = x.to('cpu2').cpu();
     w.mul(2).sum().backward();
     expect(x.grad!.tolistSync()).toEqual([2, 2, 2]);
@@ -46,9 +52,15 @@ describe('PyTorch-isms', () => {
   });
 
   test('item/tolist/data are portable (async); their Sync forms on an async-only device name the async spelling', async () => {
-    const x = await T.tensor([[1, 2], [3, 4]]).toAsync('asynconly');
+    const x = await T.tensor([
+      [1, 2],
+      [3, 4],
+    ]).toAsync('asynconly');
     const s = await T.tensor([7]).toAsync('asynconly');
-    expect(await x.tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(await x.tolist()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(await s.item()).toBe(7);
     expect(Array.from(await x.data())).toEqual([1, 2, 3, 4]);
     for (const [call, spelling] of [

@@ -15,12 +15,14 @@ interface Internals {
  * callable (`model(x)` runs `forward(x)`), and assigning a Parameter, a Module
  * or (to a registered buffer name) a Tensor to a property registers it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a module's default forward takes and returns anything, as PyTorch's
 export interface Module<A extends unknown[] = any[], R = any> {
+  // biome-ignore lint/style/useShorthandFunctionType: the call signature merges into the class below (callable modules)
   (...args: A): R;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only adds the call signature the constructor's Proxy provides
+// biome-ignore lint/suspicious/noExplicitAny: a module's default forward takes and returns anything, as PyTorch's
 export abstract class Module<A extends unknown[] = any[], R = any> {
   /** Training mode (the default) or eval mode; set by train() / eval(). */
   declare training: boolean;
@@ -59,6 +61,7 @@ export abstract class Module<A extends unknown[] = any[], R = any> {
         return Reflect.deleteProperty(target, key);
       },
     });
+    // biome-ignore lint/correctness/noConstructorReturn: the Proxy makes the instance callable (`model(x)`)
     return proxy;
   }
 

@@ -67,7 +67,10 @@ export function adamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq:
   }
   const fusable = all.every((t) => t.dtype === 'float32' && t.isContiguous());
   const k = fusable ? fusedKernelCall('adamStep', backend) : undefined;
-  if (k === undefined) return adamStepComposed(param, grad, expAvg, expAvgSq, maxExpAvgSq, options);
+  if (k === undefined) {
+    adamStepComposed(param, grad, expAvg, expAvgSq, maxExpAvgSq, options);
+    return;
+  }
   const { stepSize, bias2Sqrt } = biasCorrections(options);
   // One object shape for every call (a spread of two objects costs a measurable share of a small model's step).
   const o = options;

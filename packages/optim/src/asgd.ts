@@ -55,7 +55,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
     const ax = state.ax as Tensor;
     if (mu !== 1) ax.add_(p.sub(ax).mul(mu));
     else ax.copy_(p);
-    state.eta = f(g.lr / Math.pow(1 + g.lambd * g.lr * step, g.alpha));
+    state.eta = f(g.lr / (1 + g.lambd * g.lr * step) ** g.alpha);
     state.mu = f(1 / Math.max(1, step - g.t0));
   }
 }

@@ -192,7 +192,7 @@ export function loadCheckpoint(data: ArrayBuffer | ArrayBufferView, parts: Omit<
   const made: Tensor[] = [];
   const entry = (name: string): Decoded => {
     const e = entries[name];
-    if (e === undefined || !Object.prototype.hasOwnProperty.call(entries, name)) throw new ValueError(`loadCheckpoint: the header refers to tensor ${JSON.stringify(name)}, which the file does not hold`);
+    if (e === undefined || !Object.hasOwn(entries, name)) throw new ValueError(`loadCheckpoint: the header refers to tensor ${JSON.stringify(name)}, which the file does not hold`);
     return e;
   };
   const track = (t: Tensor): Tensor => {

@@ -1,4 +1,20 @@
-import { add, add_, declareComposite, ValueError, div, fusedKernelCall, Generator, mul, mul_, neg, noGrad, randn, sqrt, type Tensor, tidy } from '@tensile/core';
+import {
+  add,
+  add_,
+  declareComposite,
+  ValueError,
+  div,
+  fusedKernelCall,
+  Generator,
+  mul,
+  mul_,
+  neg,
+  noGrad,
+  randn,
+  sqrt,
+  type Tensor,
+  tidy,
+} from '@tensile/core';
 import { checkStepTensors } from './step-tensors.js';
 
 /** One RMSprop step's hyperparameters, as `torch.optim.RMSprop`'s; the kernel receives exactly these. */
@@ -21,23 +37,50 @@ export interface RMSpropStepOptions {
  * kernel does it in one pass where every tensor is contiguous float32;
  * otherwise it runs as the composite's in-place ops.
  */
-export function rmspropStep_(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, options: RMSpropStepOptions): void {
+export function rmspropStep_(
+  param: Tensor,
+  grad: Tensor,
+  squareAvg: Tensor,
+  gradAvg: Tensor | null,
+  momentumBuffer: Tensor | null,
+  options: RMSpropStepOptions,
+): void {
   const op = 'rmspropStep_';
-  if (options.centered !== (gradAvg !== null)) throw new ValueError(`${op}: gradAvg is needed exactly when centered (centered ${options.centered})`);
-  if (options.momentum > 0 !== (momentumBuffer !== null)) throw new ValueError(`${op}: momentumBuffer is needed exactly when momentum > 0 (momentum ${options.momentum})`);
+  if (options.centered !== (gradAvg !== null))
+    throw new ValueError(`${op}: gradAvg is needed exactly when centered (centered ${options.centered})`);
+  if (options.momentum > 0 !== (momentumBuffer !== null))
+    throw new ValueError(`${op}: momentumBuffer is needed exactly when momentum > 0 (momentum ${options.momentum})`);
   const state = [squareAvg, ...(gradAvg === null ? [] : [gradAvg]), ...(momentumBuffer === null ? [] : [momentumBuffer])];
   const all = [param, grad, ...state];
   const { backend, fusable } = checkStepTensors(op, param, all, [param, ...state]);
   const k = fusable ? fusedKernelCall('rmspropStep', backend) : undefined;
-  if (k === undefined) return rmspropStepComposed(param, grad, squareAvg, gradAvg, momentumBuffer, options);
+  if (k === undefined) {
+    rmspropStepComposed(param, grad, squareAvg, gradAvg, momentumBuffer, options);
+    return;
+  }
   const o = options;
-  const kernelOptions: RMSpropStepOptions = { lr: o.lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum, centered: o.centered, maximize: o.maximize };
+  const kernelOptions: RMSpropStepOptions = {
+    lr: o.lr,
+    alpha: o.alpha,
+    eps: o.eps,
+    weightDecay: o.weightDecay,
+    momentum: o.momentum,
+    centered: o.centered,
+    maximize: o.maximize,
+  };
   k(all, kernelOptions as unknown as Readonly<Record<string, unknown>>, param);
   for (const t of [param, ...state]) t.storage.version++;
 }
 
 /** rmspropStep_ from in-place primitives: what runs without a fused kernel (and what a fused one must match). */
-export function rmspropStepComposed(param: Tensor, grad: Tensor, squareAvg: Tensor, gradAvg: Tensor | null, momentumBuffer: Tensor | null, o: RMSpropStepOptions): void {
+export function rmspropStepComposed(
+  param: Tensor,
+  grad: Tensor,
+  squareAvg: Tensor,
+  gradAvg: Tensor | null,
+  momentumBuffer: Tensor | null,
+  o: RMSpropStepOptions,
+): void {
   noGrad(() =>
     tidy(() => {
       let d = o.maximize ? neg(grad) : grad;

@@ -1,4 +1,18 @@
-import { add, add_, copy_, declareComposite, ValueError, fusedKernelCall, Generator, mul_, neg, noGrad, randn, type Tensor, tidy } from '@tensile/core';
+import {
+  add,
+  add_,
+  copy_,
+  declareComposite,
+  ValueError,
+  fusedKernelCall,
+  Generator,
+  mul_,
+  neg,
+  noGrad,
+  randn,
+  type Tensor,
+  tidy,
+} from '@tensile/core';
 import { checkStepTensors } from './step-tensors.js';
 
 /** One SGD step's hyperparameters, as `torch.optim.SGD`'s; the kernel receives exactly these. */
@@ -27,9 +41,20 @@ export function sgdStep_(param: Tensor, grad: Tensor, momentumBuffer: Tensor | n
   const updated = buffer === null ? [param] : [param, buffer];
   const { backend, fusable } = checkStepTensors(op, param, all, updated);
   const k = fusable ? fusedKernelCall('sgdStep', backend) : undefined;
-  if (k === undefined) return sgdStepComposed(param, grad, buffer, options);
+  if (k === undefined) {
+    sgdStepComposed(param, grad, buffer, options);
+    return;
+  }
   const o = options;
-  const kernelOptions: SGDStepOptions = { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay, nesterov: o.nesterov, maximize: o.maximize, first: o.first };
+  const kernelOptions: SGDStepOptions = {
+    lr: o.lr,
+    momentum: o.momentum,
+    dampening: o.dampening,
+    weightDecay: o.weightDecay,
+    nesterov: o.nesterov,
+    maximize: o.maximize,
+    first: o.first,
+  };
   k(all, kernelOptions as unknown as Readonly<Record<string, unknown>>, param);
   for (const t of updated) t.storage.version++;
 }

@@ -14,7 +14,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 
 const convert = fileURLToPath(new URL('../../../tools/checkpoint/convert.py', import.meta.url));
 const torchOk = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-const torchReason = torchOk.error ? `/usr/bin/python3 not runnable: ${torchOk.error.message}` : torchOk.status !== 0 ? '/usr/bin/python3 cannot import torch' : '';
+const torchReason = torchOk.error
+  ? `/usr/bin/python3 not runnable: ${torchOk.error.message}`
+  : torchOk.status !== 0
+    ? '/usr/bin/python3 cannot import torch'
+    : '';
 const skipped = torchReason ? ` (skipped: ${torchReason})` : '';
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-convert-'));
@@ -29,7 +33,9 @@ function python(args: string[]): string {
 /** The parts of a checkpoint that must survive a conversion: every tensor (dtype, shape, values) and the JSON head. */
 function contents(bytes: Uint8Array) {
   const d = nn.decodeSafetensors(bytes);
-  const tensors = Object.fromEntries(Object.entries(d.tensors).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: Array.from(t.data as ArrayLike<number>) }]));
+  const tensors = Object.fromEntries(
+    Object.entries(d.tensors).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: Array.from(t.data as ArrayLike<number>) }]),
+  );
   return { tensors, head: JSON.parse(d.metadata![optim.CHECKPOINT_KEY]!) as Record<string, unknown> };
 }
 
@@ -59,7 +65,13 @@ print(json.dumps({
 describe('tools/checkpoint/convert.py', () => {
   test.skipIf(torchReason !== '')(`to-tensile: a torch.save checkpoint loads in Tensile with PyTorch's exact values${skipped}`, () => {
     const pt = join(dir, 'torch.pt');
-    const want = JSON.parse(python(['-c', TORCH_RUN, pt])) as { weight: number[]; bias: number[]; buffers: number[][]; lr: number; lastEpoch: number };
+    const want = JSON.parse(python(['-c', TORCH_RUN, pt])) as {
+      weight: number[];
+      bias: number[];
+      buffers: number[][];
+      lr: number;
+      lastEpoch: number;
+    };
     const out = join(dir, 'from-torch.safetensors');
     python([convert, 'to-tensile', pt, out, '--optimizer', 'SGD', '--scheduler', 'StepLR']);
     const model = new nn.Linear(3, 2, { dtype: 'float64' });
@@ -79,30 +91,40 @@ describe('tools/checkpoint/convert.py', () => {
     expect(r.stderr).toMatch(/--optimizer/);
   });
 
-  test.skipIf(torchReason !== '')(`to-torch, then to-tensile: a Tensile checkpoint comes back equal, and PyTorch reads its parts${skipped}`, () => {
-    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 1));
-    const opt = new optim.Adam(model.parameters(), { lr: 0.01, amsgrad: true, weightDecay: 0.001 });
-    const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.7 });
-    const x = tensor([[1, 2, 3, 4], [0.5, -1, 0, 2]]);
-    const y = tensor([[1], [-1]]);
-    for (let i = 0; i < 3; i++) {
-      tidy(() => {
-        opt.zeroGrad();
-        (new nn.MSELoss().forward(model.forward(x) as Tensor, y) as Tensor).backward();
-        opt.step();
+  test.skipIf(torchReason !== '')(
+    `to-torch, then to-tensile: a Tensile checkpoint comes back equal, and PyTorch reads its parts${skipped}`,
+    () => {
+      const model = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 1));
+      const opt = new optim.Adam(model.parameters(), { lr: 0.01, amsgrad: true, weightDecay: 0.001 });
+      const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.7 });
+      const x = tensor([
+        [1, 2, 3, 4],
+        [0.5, -1, 0, 2],
+      ]);
+      const y = tensor([[1], [-1]]);
+      for (let i = 0; i < 3; i++) {
+        tidy(() => {
+          opt.zeroGrad();
+          (new nn.MSELoss().forward(model.forward(x) as Tensor, y) as Tensor).backward();
+          opt.step();
+        });
+        sched.step();
+      }
+      const original = optim.saveCheckpointSync({
+        model,
+        optimizer: opt,
+        scheduler: sched,
+        extra: { epoch: 3, note: 'resume here', w: tensor([1, 2, 3]) },
       });
-      sched.step();
-    }
-    const original = optim.saveCheckpointSync({ model, optimizer: opt, scheduler: sched, extra: { epoch: 3, note: 'resume here', w: tensor([1, 2, 3]) } });
-    const mine = join(dir, 'tensile.safetensors');
-    writeFileSync(mine, original);
-    const pt = join(dir, 'tensile.pt');
-    python([convert, 'to-torch', mine, pt]);
-    // PyTorch reads the .pt as a torch.save checkpoint: its parts, the class names, and state it can load.
-    const seen = JSON.parse(
-      python([
-        '-c',
-        `import json, sys, torch
+      const mine = join(dir, 'tensile.safetensors');
+      writeFileSync(mine, original);
+      const pt = join(dir, 'tensile.pt');
+      python([convert, 'to-torch', mine, pt]);
+      // PyTorch reads the .pt as a torch.save checkpoint: its parts, the class names, and state it can load.
+      const seen = JSON.parse(
+        python([
+          '-c',
+          `import json, sys, torch
 ck = torch.load(sys.argv[1])
 m = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
 m.load_state_dict(ck['model'])
@@ -111,43 +133,46 @@ opt.load_state_dict(ck['optimizer'])
 print(json.dumps({'keys': sorted(ck), 'optimizer_type': ck['optimizer_type'], 'scheduler_type': ck['scheduler_type'],
                   'amsgrad': opt.param_groups[0]['amsgrad'], 'last_epoch': ck['scheduler']['last_epoch'], 'w': ck['w'].tolist(),
                   'bias': m[2].bias.tolist()}))`,
-        pt,
-      ]),
-    ) as Record<string, unknown>;
-    expect(seen).toEqual({
-      keys: ['epoch', 'model', 'note', 'optimizer', 'optimizer_type', 'scheduler', 'scheduler_type', 'w'],
-      optimizer_type: 'Adam',
-      scheduler_type: 'StepLR',
-      amsgrad: true,
-      last_epoch: 3,
-      w: [1, 2, 3],
-      bias: Array.from(model.parameters()[3]!.dataSync()),
-    });
-    const back = join(dir, 'back.safetensors');
-    // The class names to-torch wrote come back without flags; a flag that disagrees is refused.
-    python([convert, 'to-tensile', pt, back]);
-    const r = spawnSync('/usr/bin/python3', [convert, 'to-tensile', pt, join(dir, 'wrong.safetensors'), '--optimizer', 'SGD'], { encoding: 'utf8' });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/--optimizer SGD disagrees with the checkpoint's optimizer_type Adam/);
-    const again = readFileSync(back);
-    expect(contents(again)).toEqual(contents(original));
-    // And the round-tripped file resumes in Tensile exactly as the original does.
-    const resume = (bytes: Uint8Array) => {
-      const m = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 1));
-      const o = new optim.Adam(m.parameters(), { lr: 0.01, amsgrad: true, weightDecay: 0.001 });
-      const s = new optim.lrScheduler.StepLR(o, { stepSize: 2, gamma: 0.7 });
-      optim.loadCheckpoint(bytes, { model: m, optimizer: o, scheduler: s });
-      return [0, 1].map(() =>
-        tidy(() => {
-          o.zeroGrad();
-          const l = new nn.MSELoss().forward(m.forward(x) as Tensor, y) as Tensor;
-          l.backward();
-          o.step();
-          s.step();
-          return l.itemSync();
-        }),
-      );
-    };
-    expect(resume(again)).toEqual(resume(original));
-  });
+          pt,
+        ]),
+      ) as Record<string, unknown>;
+      expect(seen).toEqual({
+        keys: ['epoch', 'model', 'note', 'optimizer', 'optimizer_type', 'scheduler', 'scheduler_type', 'w'],
+        optimizer_type: 'Adam',
+        scheduler_type: 'StepLR',
+        amsgrad: true,
+        last_epoch: 3,
+        w: [1, 2, 3],
+        bias: Array.from(model.parameters()[3]!.dataSync()),
+      });
+      const back = join(dir, 'back.safetensors');
+      // The class names to-torch wrote come back without flags; a flag that disagrees is refused.
+      python([convert, 'to-tensile', pt, back]);
+      const r = spawnSync('/usr/bin/python3', [convert, 'to-tensile', pt, join(dir, 'wrong.safetensors'), '--optimizer', 'SGD'], {
+        encoding: 'utf8',
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/--optimizer SGD disagrees with the checkpoint's optimizer_type Adam/);
+      const again = readFileSync(back);
+      expect(contents(again)).toEqual(contents(original));
+      // And the round-tripped file resumes in Tensile exactly as the original does.
+      const resume = (bytes: Uint8Array) => {
+        const m = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 1));
+        const o = new optim.Adam(m.parameters(), { lr: 0.01, amsgrad: true, weightDecay: 0.001 });
+        const s = new optim.lrScheduler.StepLR(o, { stepSize: 2, gamma: 0.7 });
+        optim.loadCheckpoint(bytes, { model: m, optimizer: o, scheduler: s });
+        return [0, 1].map(() =>
+          tidy(() => {
+            o.zeroGrad();
+            const l = new nn.MSELoss().forward(m.forward(x) as Tensor, y) as Tensor;
+            l.backward();
+            o.step();
+            s.step();
+            return l.itemSync();
+          }),
+        );
+      };
+      expect(resume(again)).toEqual(resume(original));
+    },
+  );
 });

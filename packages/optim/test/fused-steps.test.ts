@@ -23,7 +23,15 @@ const normals = (seed: number, count: number, shape = [3, 4]) => {
 };
 const values = (ts: readonly T.Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
 
-const SGD_OPTS: SGDStepOptions = { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.1, nesterov: false, maximize: false, first: false };
+const SGD_OPTS: SGDStepOptions = {
+  lr: 0.05,
+  momentum: 0.9,
+  dampening: 0.1,
+  weightDecay: 0.1,
+  nesterov: false,
+  maximize: false,
+  first: false,
+};
 const RMS_OPTS: RMSpropStepOptions = { lr: 0.01, alpha: 0.9, eps: 1e-8, weightDecay: 0.1, momentum: 0.5, centered: true, maximize: true };
 
 test('sgdStep_ on contiguous float32 runs the fused kernel once, bumps versions, and equals the composite bit for bit', () => {
@@ -47,7 +55,12 @@ test('sgdStep_ on contiguous float32 runs the fused kernel once, bumps versions,
 });
 
 test('rmspropStep_ on contiguous float32 runs the fused kernel once and equals the composite bit for bit, in every state layout', () => {
-  for (const [centered, momentum] of [[false, 0], [true, 0], [false, 0.9], [true, 0.5]] as const) {
+  for (const [centered, momentum] of [
+    [false, 0],
+    [true, 0],
+    [false, 0.9],
+    [true, 0.5],
+  ] as const) {
     const o = { ...RMS_OPTS, centered, momentum };
     const run = (fused: boolean) => {
       const [p, g, ga, b, s] = normals(2, 5);
@@ -82,7 +95,9 @@ test('the fused steps reject missing state, mismatched shapes and integer tensor
   expect(() => sgdStep_(p!, g!, null, SGD_OPTS)).toThrow(/sgdStep_.*momentum buffer/);
   expect(() => sgdStep_(p!, g!, T.zeros([3, 2]), SGD_OPTS)).toThrow(/sgdStep_.*shape \[2, 3\].*\[3, 2\]/);
   expect(() => rmspropStep_(p!, g!, b!, null, null, RMS_OPTS)).toThrow(/rmspropStep_: gradAvg/);
-  expect(() => rmspropStep_(p!, g!, T.zeros([2, 3], { dtype: 'int32' }), null, null, { ...RMS_OPTS, centered: false, momentum: 0 })).toThrow(T.DTypeError);
+  expect(() =>
+    rmspropStep_(p!, g!, T.zeros([2, 3], { dtype: 'int32' }), null, null, { ...RMS_OPTS, centered: false, momentum: 0 }),
+  ).toThrow(T.DTypeError);
   expect(values([p!, b!])).toEqual(before);
 });
 

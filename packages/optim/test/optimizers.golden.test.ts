@@ -75,7 +75,13 @@ describe('optimizers match PyTorch (packaged golden optim)', () => {
       expectValuesClose(`${c.id} loss of step ${k}`, [loss.itemSync()], [c.losses![k]!], c.rtol ?? 1e-4, c.atol ?? 1e-5);
       loss.dispose();
       params.forEach((p, i) =>
-        expectValuesClose(`${c.id} step ${k} param ${i}`, p.dataSync(), goldenValues(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
+        expectValuesClose(
+          `${c.id} step ${k} param ${i}`,
+          p.dataSync(),
+          goldenValues(c.paramsAfterStep[k]![i]!),
+          c.rtol ?? 1e-4,
+          c.atol ?? 1e-5,
+        ),
       );
     }
     opt.zeroGrad();
@@ -93,7 +99,13 @@ describe('optimizers match PyTorch (packaged golden optim)', () => {
       });
       opt.step();
       params.forEach((p, i) =>
-        expectValuesClose(`${c.id} step ${k} param ${i}`, p.dataSync(), goldenValues(c.paramsAfterStep[k]![i]!), c.rtol ?? 1e-4, c.atol ?? 1e-5),
+        expectValuesClose(
+          `${c.id} step ${k} param ${i}`,
+          p.dataSync(),
+          goldenValues(c.paramsAfterStep[k]![i]!),
+          c.rtol ?? 1e-4,
+          c.atol ?? 1e-5,
+        ),
       );
     });
   });

@@ -22,7 +22,7 @@ test('the README example runs and its loss goes down', () => {
 /** Runs the README block that starts with `// example: <name>` as written, with its imports from 'tensile' as arguments; returns what it logged. */
 async function runExample(name: string): Promise<string[]> {
   const md = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const block = new RegExp('```ts\\n// example: ' + name + '\\n([\\s\\S]*?)```').exec(md)![1]!;
+  const block = new RegExp(`\`\`\`ts\\n// example: ${name}\\n([\\s\\S]*?)\`\`\``).exec(md)![1]!;
   const imports = /^import \{([^}]*)\} from 'tensile';\n/m.exec(block)!;
   const names = imports[1]!.split(',').map((s) => s.trim());
   const logged: string[] = [];

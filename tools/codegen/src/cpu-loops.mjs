@@ -66,13 +66,13 @@ const EMPTY = { UNARY: {}, BINARY: {}, INT_OVERRIDES: {}, OTHER: {} };
 export function cpuLoopsTs(src, banner) {
   const { UNARY, BINARY, INT_OVERRIDES, OTHER } = src.CPU_EXPRS ?? EMPTY;
   const out = [
-    banner('//', "packages/backend-cpu/src/kernels/elementwise-exprs.ts (tools/codegen/src/cpu-loops.mjs)"),
+    banner('//', 'packages/backend-cpu/src/kernels/elementwise-exprs.ts (tools/codegen/src/cpu-loops.mjs)'),
     '// One monomorphic loop per elementwise kernel, written at build time: the backend builds no code at run time.',
     "import type { BinaryOp, HostArray, UnaryOp } from '@tensile/core';",
     "import { helpers as H } from '../math.js';",
     '',
     'type Strides = readonly number[];',
-    '/** A loop over one input: (data, offset, strides) per operand, then the output\'s, then the (collapsed) shape. */',
+    "/** A loop over one input: (data, offset, strides) per operand, then the output's, then the (collapsed) shape. */",
     'export type Loop1 = (A: HostArray, ao: number, aSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides) => void;',
     'export type Loop2 = (A: HostArray, ao: number, aSt: Strides, B: HostArray, bo: number, bSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides) => void;',
     'export type Loop3 = (A: HostArray, ao: number, aSt: Strides, B: HostArray, bo: number, bSt: Strides, C: HostArray, co: number, cSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides) => void;',
@@ -85,12 +85,28 @@ export function cpuLoopsTs(src, banner) {
   for (const [name, [arity, expr]] of Object.entries(OTHER)) fn(`${name}Loop`, arity, expr);
   const record = (entries) => entries.map((e) => `  ${e},`);
   out.push('/** The loop of every unary op. */');
-  out.push('export const UNARY_LOOPS: Readonly<Record<UnaryOp, Loop1>> = {', ...record(Object.keys(UNARY).map((op) => `${op}: unary${capital(op)}`)), '};');
+  out.push(
+    'export const UNARY_LOOPS: Readonly<Record<UnaryOp, Loop1>> = {',
+    ...record(Object.keys(UNARY).map((op) => `${op}: unary${capital(op)}`)),
+    '};',
+  );
   out.push('/** The loop of every binary op. */');
-  out.push('export const BINARY_LOOPS: Readonly<Record<BinaryOp, Loop2>> = {', ...record(Object.keys(BINARY).map((op) => `${op}: binary${capital(op)}`)), '};');
+  out.push(
+    'export const BINARY_LOOPS: Readonly<Record<BinaryOp, Loop2>> = {',
+    ...record(Object.keys(BINARY).map((op) => `${op}: binary${capital(op)}`)),
+    '};',
+  );
   out.push('/** Binary ops with their own loop for int32 outputs (exact where double arithmetic would not be). */');
-  out.push('export const INT_BINARY_LOOPS: Readonly<Partial<Record<BinaryOp, Loop2>>> = {', ...record(Object.keys(INT_OVERRIDES).map((op) => `${op}: intBinary${capital(op)}`)), '};');
-  out.push(`export { ${Object.keys(OTHER).map((name) => `${name}Loop`).join(', ')} };`);
+  out.push(
+    'export const INT_BINARY_LOOPS: Readonly<Partial<Record<BinaryOp, Loop2>>> = {',
+    ...record(Object.keys(INT_OVERRIDES).map((op) => `${op}: intBinary${capital(op)}`)),
+    '};',
+  );
+  out.push(
+    `export { ${Object.keys(OTHER)
+      .map((name) => `${name}Loop`)
+      .join(', ')} };`,
+  );
   out.push('');
   return out.join('\n');
 }

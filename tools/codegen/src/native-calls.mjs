@@ -53,7 +53,7 @@ export function nativeCallsTs({ CALLS }, banner) {
     "import type { Bridge } from '../bridge.js';",
     '',
     '// `i` after the last field is unused: every writer has the same shape.',
-    ...entries.map(([entry, call]) => tsWriter(entry, call) + '\n'),
+    ...entries.map(([entry, call]) => `${tsWriter(entry, call)}\n`),
   ].join('\n');
 }
 
@@ -119,7 +119,7 @@ export function nativeCallsH({ CALLS }, banner) {
     '',
     'namespace tn {',
     '',
-    ...entries.map(([entry, call]) => cCall(entry, call) + '\n'),
+    ...entries.map(([entry, call]) => `${cCall(entry, call)}\n`),
     '// X(entry, Call, read) for every entry point.',
     `#define TN_NATIVE_CALLS(X) ${entries.map(([entry]) => `X(${entry}, ${pascal(entry)}Call, read_${entry})`).join(' ')}`,
     '',

@@ -10,10 +10,18 @@ export async function loadExports() {
   const { build } = await import('esbuild');
   const r = await build({
     stdin: { contents: "export * as T from './src/index.ts';", resolveDir: path('packages/tensile'), loader: 'ts' },
-    bundle: true, write: false, format: 'esm', platform: 'node', conditions: ['source'], logLevel: 'silent',
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    conditions: ['source'],
+    logLevel: 'silent',
   });
   const { T } = await import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
-  const keys = (o) => Object.keys(o ?? {}).filter((k) => !k.startsWith('_')).sort();
+  const keys = (o) =>
+    Object.keys(o ?? {})
+      .filter((k) => !k.startsWith('_'))
+      .sort();
   // Tensor's methods (functions on its prototype chain) and properties (getters, and fields of an instance).
   const members = new Set();
   const properties = new Set(Object.keys(T.tensor([1])));

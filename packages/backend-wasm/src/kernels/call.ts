@@ -1,6 +1,6 @@
 import { bytesPerElement, type DType, DeviceError, IndexError, type TensorView } from '@tensile/core';
 import type { WasmBackend, WasmStorage } from '../backend.js';
-import { DTYPE_CODE, KERNEL_STATUS, MAX_DIMS } from '../generated/kernel-api.js';
+import { KERNEL_STATUS, MAX_DIMS } from '../generated/kernel-api.js';
 const SCALARS_AT = MAX_DIMS * 6 * 4;
 
 /**

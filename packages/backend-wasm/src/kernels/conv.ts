@@ -35,7 +35,24 @@ export function convKernel(backend: WasmBackend, kind: ConvKind): FusedKernel {
     const [N, C, H, W] = x.shape as [number, number, number, number];
     const [O, , KH, KW] = w.shape as [number, number, number, number];
     const [, , OH, OW] = y.shape as [number, number, number, number];
-    const params = [N, C, H, W, O, KH, KW, OH, OW, o.groups, o.stride[0]!, o.stride[1]!, o.padding[0]!, o.padding[1]!, o.dilation[0]!, o.dilation[1]!];
+    const params = [
+      N,
+      C,
+      H,
+      W,
+      O,
+      KH,
+      KW,
+      OH,
+      OW,
+      o.groups,
+      o.stride[0]!,
+      o.stride[1]!,
+      o.padding[0]!,
+      o.padding[1]!,
+      o.dilation[0]!,
+      o.dilation[1]!,
+    ];
     const dt = DTYPE_CODE[dtype];
     const k = backend.kernels;
     // The workspace first (allocating may grow memory), then the params and pointers.

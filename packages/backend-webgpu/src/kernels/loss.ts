@@ -11,7 +11,12 @@ interface NllOptions {
 function nllMeta(op: string, logp: TensorView, target: TensorView, out: TensorView, o: NllOptions): Meta {
   if (logp.dtype !== 'float32' || logp.shape.length !== 2 || !isContiguous(logp.shape, logp.strides))
     throw new DeviceError(`${op}: expects contiguous float32 log-probabilities [N, C], got ${logp.dtype}[${logp.shape.join(', ')}]`);
-  if (target.dtype !== 'int32' || target.shape.length !== 1 || target.shape[0] !== logp.shape[0] || !isContiguous(target.shape, target.strides))
+  if (
+    target.dtype !== 'int32' ||
+    target.shape.length !== 1 ||
+    target.shape[0] !== logp.shape[0] ||
+    !isContiguous(target.shape, target.strides)
+  )
     throw new DeviceError(`${op}: expects contiguous int32 targets [${logp.shape[0]}], got ${target.dtype}[${target.shape.join(', ')}]`);
   const meta = new Meta().setAll(0, [logp.shape[0]!, logp.shape[1]!, logp.offset, target.offset, out.offset]);
   meta.scalar(5, o.ignoreIndex, 'int32');
@@ -39,7 +44,8 @@ export function nllReducedKernel(backend: WebGPUBackend): FusedKernel {
 export function crossEntropyBackwardKernel(backend: WebGPUBackend): FusedKernel {
   return (inputs, options, out) => {
     const [g, logp, target] = inputs as readonly TensorView[];
-    if (g!.dtype !== 'float32' || g!.shape.length !== 0) throw new DeviceError(`crossEntropyBackward: expects a float32 scalar gradient, got ${g!.dtype}[${g!.shape.join(', ')}]`);
+    if (g!.dtype !== 'float32' || g!.shape.length !== 0)
+      throw new DeviceError(`crossEntropyBackward: expects a float32 scalar gradient, got ${g!.dtype}[${g!.shape.join(', ')}]`);
     const meta = nllMeta('crossEntropyBackward', logp!, target!, out, options as unknown as NllOptions).set(7, g!.offset);
     const n = logp!.shape[0]!;
     if (n === 0 || logp!.shape[1] === 0) return;

@@ -52,7 +52,9 @@ export function linearKernel(backend: WebGPUBackend): FusedKernel {
   return (inputs, _options, out) => {
     const [x, w, b] = inputs as readonly TensorView[];
     if ([x!, w!, b!, out].some((t) => t.dtype !== 'float32') || x!.shape.length !== 2 || w!.shape.length !== 2 || b!.shape.length !== 1)
-      throw new DeviceError(`linear: expects float32 x [M, K], weight [N, K] and bias [N], got ${[x!, w!, b!].map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')}`);
+      throw new DeviceError(
+        `linear: expects float32 x [M, K], weight [N, K] and bias [N], got ${[x!, w!, b!].map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')}`,
+      );
     const [M, K] = x!.shape as [number, number];
     const N = w!.shape[0]!;
     if (M * N === 0) return;

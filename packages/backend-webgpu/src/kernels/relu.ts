@@ -24,7 +24,9 @@ export function reluBackwardKernel(backend: WebGPUBackend): FusedKernel {
     const [g, y] = inputs as readonly TensorView[];
     const n = numel(out.shape);
     if ([g!, y!, out].some((t) => t.dtype !== 'float32' || !isContiguous(t.shape, t.strides) || numel(t.shape) !== n))
-      throw new DeviceError(`reluBackward: expects contiguous float32 g, y and out of one size, got ${[g!, y!, out].map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')}`);
+      throw new DeviceError(
+        `reluBackward: expects contiguous float32 g, y and out of one size, got ${[g!, y!, out].map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')}`,
+      );
     if (n === 0) return;
     backend.dispatch({
       kernel: 'reluBackward',

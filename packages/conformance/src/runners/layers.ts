@@ -1,4 +1,4 @@
-import { type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import type { Mismatch } from '../compare.js';
 import { compareTensor, toleranceOf } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';

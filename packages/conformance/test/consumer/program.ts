@@ -2,8 +2,8 @@
 // packed .d.ts (skipLibCheck false, no @types/node). Type assertions below fail
 // the check when a model call or a package's export loses its type.
 import { tensor, randn, nn, optim, F, ready, getBackend, type Tensor } from 'tensile';
-import { Tensor as CoreTensor, zeros } from '@tensile/core';
-import { Sequential, Linear, ReLU, MSELoss, Module, functional } from '@tensile/nn';
+import { type Tensor as CoreTensor, zeros } from '@tensile/core';
+import { Sequential, Linear, ReLU, MSELoss, Module, type functional } from '@tensile/nn';
 import { SGD, LBFGS, lrScheduler } from '@tensile/optim';
 import { cpuBackend } from '@tensile/backend-cpu';
 import { wasmBackend } from '@tensile/backend-wasm';

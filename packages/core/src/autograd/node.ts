@@ -20,6 +20,7 @@ export type BackwardFn = (g: Tensor, saved: readonly Tensor[], needs: readonly b
 let sequence = 0;
 
 /** A tensor hook (PyTorch's Tensor.register_hook): sees the gradient, may return a replacement. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing, as a PyTorch hook returns None
 export type TensorHook = (grad: Tensor) => Tensor | void | undefined | null;
 
 /** The place of retainGrad among an output's hooks: PyTorch 1.13 keeps the gradient as it is at that point of the list. */

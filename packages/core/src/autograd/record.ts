@@ -16,7 +16,7 @@ export function needsGrad(a?: Arg, b?: Arg, c?: Arg): boolean {
 
 export function needsGradList(ts: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of ts) if (t && t._requiresGrad) return true;
+  for (const t of ts) if (t?._requiresGrad) return true;
   return false;
 }
 
@@ -26,7 +26,7 @@ function accumulator(t: Tensor): Node {
 }
 
 export function edgeOf(t: Tensor | null | undefined): Edge | null {
-  if (!t || !t._requiresGrad) return null;
+  if (!t?._requiresGrad) return null;
   if (t.gradFn !== null) return { node: t.gradFn, nr: t.outputNr, dtype: t.dtype };
   return { node: accumulator(t), nr: 0, dtype: t.dtype };
 }

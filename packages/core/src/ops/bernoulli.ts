@@ -38,7 +38,7 @@ function checkP(op: string, p: number | Tensor): void {
 }
 
 /** 0/1 draws of `like`'s shape, dtype and device with probability p (a number, or a tensor broadcast to the shape). */
-function draw(op: string, like: Tensor, p: number | Tensor, gen: Generator): Tensor {
+function draw(_op: string, like: Tensor, p: number | Tensor, gen: Generator): Tensor {
   const n = like.numel();
   const u = gen.uniform(n, like.dtype === 'float64');
   const host = like.dtype === 'float64' ? u : Float32Array.from(u);

@@ -26,7 +26,7 @@ function cumExtreme(op: 'cummax' | 'cummin', x: Tensor, dim: number): ValuesIndi
   const n = x.shape[d]!;
   return tidy(() => {
     const indices = noGrad(() => {
-      const shape1 = x.shape.map((s, i) => (i === d ? n : 1));
+      const shape1 = x.shape.map((_s, i) => (i === d ? n : 1));
       let idx = contiguous(expand(reshape(fromHostArray(Int32Array.from({ length: n }, (_, i) => i), [n], 'int32', x.device), shape1), x.shape));
       let v = x;
       for (let s = 1; s < n; s *= 2) {

@@ -16,6 +16,7 @@ export interface FusedCheck {
   /** The options the kernel receives for a variant, where the op's entry point adds to them (default: the variant less inputKeys). */
   readonly kernelOptions?: (options: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
   /** Out of place: returns the result. In place (`mutates` set): updates its inputs. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a composite may return nothing, as its declaration allows
   readonly composed: (inputs: Tensor[], options: Readonly<Record<string, unknown>>) => Tensor | void;
   /** Indices of the inputs an in-place kernel updates (its out is inputs[0]). */
   readonly mutates?: readonly number[];
@@ -34,7 +35,7 @@ export interface CompositeDeclaration {
  * what the conformance suite and `kernelCoverage` read.
  */
 export function declareComposite(name: string, spec: Omit<OpSpec, 'kind'>, check: FusedCheck): void {
-  if (Object.prototype.hasOwnProperty.call(OP_TABLE, name)) throw new ValueError(`declareComposite: ${name} is already an op of core's table`);
+  if (Object.hasOwn(OP_TABLE, name)) throw new ValueError(`declareComposite: ${name} is already an op of core's table`);
   const existing = registry.declared.get(name);
   // A package loaded twice declares the same op twice; two packages claiming one name is a mistake.
   if (existing !== undefined && existing.spec.doc !== spec.doc) throw new ValueError(`declareComposite: ${name} is already declared (${existing.spec.doc})`);

@@ -11,7 +11,7 @@ import { deviceOf, empty, rawView, type TensorOrScalar } from './util.js';
 import { castTo } from './cast.js';
 import { zerosLike } from '../creation.js';
 import { sumTo } from './reduce.js';
-import { cos, cosh, digamma, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, lt, mul, neg, pow, reciprocal, remainder, round, rsqrt, sigmoid, sign, sin, sinh } from '../generated/ops.js';
+import { cos, cosh, digamma, div, eq, exp, ge, gt, isinf, isnan, le, log, log1p, logicalAnd, logicalNot, logicalOr, lt, mul, neg, pow, reciprocal, round, rsqrt, sigmoid, sign, sin, sinh } from '../generated/ops.js';
 
 /** The elementwise primitives without arguments of their own: generated from the op table. */
 export * from '../generated/ops.js';

@@ -72,7 +72,7 @@ function maskedStart(op: string, input: Tensor, mask: Tensor): number[] {
   return broadcastShapes(op, input.shape, mask.shape);
 }
 
-function maskedFrom(input: Tensor, mask: Tensor, shape: number[], m: HostArray): Tensor {
+function maskedFrom(input: Tensor, _mask: Tensor, shape: number[], m: HostArray): Tensor {
   const pos = positions(m);
   return tidy(() => {
     const idx = fromHostArray(Int32Array.from(pos), [pos.length], 'int32', input.device);

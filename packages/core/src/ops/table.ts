@@ -225,5 +225,5 @@ export type OpName = PrimitiveOp | CompositeOp;
 export const OP_TABLE: Readonly<Record<OpName, OpSpec>> = { ...PRIMITIVES, ...COMPOSITES };
 
 export function isPrimitive(op: string): op is PrimitiveOp {
-  return Object.prototype.hasOwnProperty.call(PRIMITIVES, op);
+  return Object.hasOwn(PRIMITIVES, op);
 }

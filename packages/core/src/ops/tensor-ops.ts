@@ -420,6 +420,7 @@ function repeatInterleaveTensor(x: Tensor, repeats: Tensor, dim?: number | null)
 export function toLong(x: Tensor): Tensor {
   if (x.dtype === 'int32') return x;
   if (isFloat(x.dtype))
+    // biome-ignore lint/correctness/noPrecisionLoss: the nearest doubles below 2^31 and above -2^31-1 are meant (truncation bounds)
     checkValues(x, { min: -2147483648.9999998, max: 2147483647.9999998, nanFails: true }, (v) =>
       new ValueError(`long: value ${v} cannot be converted to int32 without overflow (int64 is narrowed to int32)`));
   return castTo(x, 'int32');

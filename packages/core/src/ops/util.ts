@@ -1,7 +1,7 @@
 import type { Backend, TensorView } from '../backend/backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DeviceError, DTypeError, fmtShape } from '../errors.js';
-import { emptyOn, Tensor } from '../tensor.js';
+import { emptyOn, type Tensor } from '../tensor.js';
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;

@@ -65,7 +65,9 @@ function asFloat(op: string, x: Tensor): Tensor {
   return x.dtype === 'int32' ? castTo(x, 'float32') : x;
 }
 
+// biome-ignore lint/correctness/noPrecisionLoss: PyTorch's constant, as its source writes it
 const SELU_ALPHA = 1.6732632423543772848170429916717;
+// biome-ignore lint/correctness/noPrecisionLoss: PyTorch's constant, as its source writes it
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** x for x > 0, alpha (e^(x / inputScale) - 1) otherwise, all times scale: the ELU family's kernel (the x <= 0 branch owns 0). */

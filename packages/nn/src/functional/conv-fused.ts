@@ -173,18 +173,23 @@ function outSize(v: ConvVariant & Conv2dKernelOptions): [number, number] {
   ];
 }
 
-const normal = (device: string, seed: number, shape: readonly number[], dtype: 'float32' | 'float64') => randn([...shape], { device, dtype, generator: new Generator(seed) });
+const normal = (device: string, seed: number, shape: readonly number[], dtype: 'float32' | 'float64') =>
+  randn([...shape], { device, dtype, generator: new Generator(seed) });
 const variantOf = (v: Readonly<Record<string, unknown>>) => v as unknown as ConvVariant & Conv2dKernelOptions;
 const xOf = (device: string, seed: number, v: ConvVariant & Conv2dKernelOptions) => normal(device, seed, v.shape, v.dtype ?? 'float32');
 const wOf = (device: string, seed: number, v: ConvVariant & Conv2dKernelOptions) =>
   normal(device, seed, [v.weight[0], v.shape[1] / v.groups, v.weight[1], v.weight[2]], v.dtype ?? 'float32');
-const gyOf = (device: string, seed: number, v: ConvVariant & Conv2dKernelOptions) => normal(device, seed, [v.shape[0], v.weight[0], ...outSize(v)], v.dtype ?? 'float32');
+const gyOf = (device: string, seed: number, v: ConvVariant & Conv2dKernelOptions) =>
+  normal(device, seed, [v.shape[0], v.weight[0], ...outSize(v)], v.dtype ?? 'float32');
 
 const SPEC = { group: 'nn', dtype: 'float-only', arity: 2, differentiable: true } as const;
 
 declareComposite(
   'conv2d',
-  { ...SPEC, doc: 'conv2d of contiguous NCHW (x, weight) into out [N, O, OH, OW]: stride, zero padding before, dilation, groups; no bias (im2col + matmul composed)' },
+  {
+    ...SPEC,
+    doc: 'conv2d of contiguous NCHW (x, weight) into out [N, O, OH, OW]: stride, zero padding before, dilation, groups; no bias (im2col + matmul composed)',
+  },
   {
     inputs: (device, seed, v) => [xOf(device, seed, variantOf(v)), wOf(device, seed + 1, variantOf(v))],
     variants: VARIANTS as unknown as readonly Readonly<Record<string, unknown>>[],
@@ -206,7 +211,10 @@ declareComposite(
 
 declareComposite(
   'conv2dWeightGrad',
-  { ...SPEC, doc: "conv2d's gradient with respect to its weight, from (x, grad), into out [O, C / groups, KH, KW] (im2col + matmul composed)" },
+  {
+    ...SPEC,
+    doc: "conv2d's gradient with respect to its weight, from (x, grad), into out [O, C / groups, KH, KW] (im2col + matmul composed)",
+  },
   {
     inputs: (device, seed, v) => [xOf(device, seed, variantOf(v)), gyOf(device, seed + 1, variantOf(v))],
     variants: VARIANTS as unknown as readonly Readonly<Record<string, unknown>>[],

@@ -104,7 +104,7 @@ export function interpolateAs(op: string, input: Tensor, options: InterpolateOpt
   if (mode === 'bilinear' && input.ndim !== 4) throw new ShapeError(`${op}: Got ${input.ndim}D input of shape ${fmtShape(input.shape)}, but bilinear mode needs 4D input`);
   if (input.ndim < 3 || input.ndim > 5)
     throw new ShapeError(`${op}: Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.ndim}D, shape ${fmtShape(input.shape)}) for the modes: nearest | linear | bilinear (got ${mode})`);
-  if (out !== null && out.some((v) => !Number.isInteger(v))) throw new ValueError(`${op}: size must be integers, got ${JSON.stringify(size)}`);
+  if (out?.some((v) => !Number.isInteger(v))) throw new ValueError(`${op}: size must be integers, got ${JSON.stringify(size)}`);
   const spatial = input.shape.slice(2);
   if (out === null) {
     if (scales.some((s) => typeof s !== 'number' || !Number.isFinite(s))) throw new ValueError(`${op}: scaleFactor must be finite numbers, got ${JSON.stringify(scaleFactor)}`);

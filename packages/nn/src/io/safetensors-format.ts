@@ -120,7 +120,7 @@ function parseJson(text: string): unknown {
           if (lo < 0xdc00 || lo > 0xdfff) bad('a \\u escape is a lone high surrogate');
           out += String.fromCharCode(u, lo);
         } else out += String.fromCharCode(u);
-      } else if (e !== undefined && Object.prototype.hasOwnProperty.call(ESCAPES, e)) out += ESCAPES[e];
+      } else if (e !== undefined && Object.hasOwn(ESCAPES, e)) out += ESCAPES[e];
       else bad(`invalid escape \\${e ?? ''}`);
       from = i;
     }
@@ -252,7 +252,7 @@ function parseHeader(bytes: Uint8Array): { metadata: Record<string, string> | nu
     for (const [k, v] of [['dtype', dtype], ['shape', shape], ['data_offsets', offsets]] as const) if (v === undefined) fail(`${at}: the entry has no ${k} (it needs dtype, shape and data_offsets)`);
     if (typeof dtype !== 'string') fail(`${at}: dtype must be a string`);
     if (UNSUPPORTED.includes(dtype)) fail(`${at}: dtype ${dtype} is not supported by Tensile (it reads ${Object.keys(SIZES).join(', ')})`);
-    if (!Object.prototype.hasOwnProperty.call(SIZES, dtype)) fail(`${at}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes Tensile reads are ${Object.keys(SIZES).join(', ')}`);
+    if (!Object.hasOwn(SIZES, dtype)) fail(`${at}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes Tensile reads are ${Object.keys(SIZES).join(', ')}`);
     if (!Array.isArray(shape) || !shape.every(isNonNegInt)) fail(`${at}: shape must be a list of non-negative integers, got ${show(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegInt) || offsets[0] > offsets[1])
       fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${show(offsets)}`);
@@ -369,7 +369,7 @@ export function encodeSafetensors(tensors: Record<string, EncodeEntry>, metadata
   if (names.includes('__metadata__')) fail('a tensor cannot be named __metadata__');
   for (const name of names) {
     const t = tensors[name]!;
-    if (!Object.prototype.hasOwnProperty.call(WRITE_ORDER, t.dtype)) fail(`tensor ${JSON.stringify(name)}: cannot write dtype ${JSON.stringify(t.dtype)}; writable ones are ${Object.keys(WRITE_ORDER).join(', ')}`);
+    if (!Object.hasOwn(WRITE_ORDER, t.dtype)) fail(`tensor ${JSON.stringify(name)}: cannot write dtype ${JSON.stringify(t.dtype)}; writable ones are ${Object.keys(WRITE_ORDER).join(', ')}`);
     if (!(t.data instanceof WRITE_ARRAY[t.dtype])) fail(`tensor ${JSON.stringify(name)}: ${t.dtype} data must be a ${WRITE_ARRAY[t.dtype].name}`);
     if (t.data.length !== t.shape.reduce((a, b) => a * b, 1)) fail(`tensor ${JSON.stringify(name)}: ${t.data.length} values do not fill shape [${t.shape.join(', ')}]`);
   }

@@ -1,4 +1,4 @@
-import { type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import { bilinear } from '../functional/bilinear.js';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';

@@ -1,5 +1,5 @@
 // Dropout1d and Dropout2d: whole channels zeroed, over F.dropout1d / F.dropout2d.
-import { type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { dropout1d, dropout2d } from '../functional/channel-dropout.js';
 import { applyInplace } from '../functional/layers.js';

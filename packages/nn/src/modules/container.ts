@@ -14,7 +14,7 @@ function checkModule(op: string, m: unknown, at: string): Module {
 }
 
 /** Submodules kept in order and reachable by position (negative positions count from the end). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: defaults as loose as Module's own
 abstract class OrderedContainer<A extends unknown[] = any[], R = any> extends Module<A, R> {
   /** The submodule at a position, as PyTorch's `container[i]`; `container[0]` also works for numbered ones. */
   at(index: number): Module {

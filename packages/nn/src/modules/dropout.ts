@@ -1,4 +1,4 @@
-import { type Generator, type Tensor } from '@tensile/core';
+import type { Generator, Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import * as F from '../functional/layers.js';
 import * as checks from '../functional/layer-checks.js';

@@ -1,4 +1,4 @@
-import { type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as F from '../functional/layers.js';

@@ -6,10 +6,26 @@
 import * as F from '../functional/losses/index.js';
 import { defineLoss, definedLosses, type LossSpec } from './loss.js';
 
-export const L1Loss = defineLoss({ name: 'L1Loss', key: 'l1', functional: 'l1Loss', torchFunctional: 'l1_loss', fn: F.l1Loss, defaults: F.L1_LOSS_DEFAULTS, summary: 'Mean absolute error |input - target|.' });
+export const L1Loss = defineLoss({
+  name: 'L1Loss',
+  key: 'l1',
+  functional: 'l1Loss',
+  torchFunctional: 'l1_loss',
+  fn: F.l1Loss,
+  defaults: F.L1_LOSS_DEFAULTS,
+  summary: 'Mean absolute error |input - target|.',
+});
 export type L1Loss = InstanceType<typeof L1Loss>;
 
-export const MSELoss = defineLoss({ name: 'MSELoss', key: 'mse', functional: 'mseLoss', torchFunctional: 'mse_loss', fn: F.mseLoss, defaults: F.MSE_LOSS_DEFAULTS, summary: 'Mean squared error (input - target)^2.' });
+export const MSELoss = defineLoss({
+  name: 'MSELoss',
+  key: 'mse',
+  functional: 'mseLoss',
+  torchFunctional: 'mse_loss',
+  fn: F.mseLoss,
+  defaults: F.MSE_LOSS_DEFAULTS,
+  summary: 'Mean squared error (input - target)^2.',
+});
 export type MSELoss = InstanceType<typeof MSELoss>;
 
 export const CrossEntropyLoss = defineLoss({
@@ -24,7 +40,15 @@ export const CrossEntropyLoss = defineLoss({
 });
 export type CrossEntropyLoss = InstanceType<typeof CrossEntropyLoss>;
 
-export const CTCLoss = defineLoss({ name: 'CTCLoss', key: 'ctc', functional: 'ctcLoss', torchFunctional: 'ctc_loss', fn: F.ctcLoss, defaults: F.CTC_LOSS_DEFAULTS, summary: 'Connectionist Temporal Classification loss.' });
+export const CTCLoss = defineLoss({
+  name: 'CTCLoss',
+  key: 'ctc',
+  functional: 'ctcLoss',
+  torchFunctional: 'ctc_loss',
+  fn: F.ctcLoss,
+  defaults: F.CTC_LOSS_DEFAULTS,
+  summary: 'Connectionist Temporal Classification loss.',
+});
 export type CTCLoss = InstanceType<typeof CTCLoss>;
 
 export const NLLLoss = defineLoss({
@@ -130,7 +154,15 @@ export const MultiLabelMarginLoss = defineLoss({
 });
 export type MultiLabelMarginLoss = InstanceType<typeof MultiLabelMarginLoss>;
 
-export const HuberLoss = defineLoss({ name: 'HuberLoss', key: 'huber', functional: 'huberLoss', torchFunctional: 'huber_loss', fn: F.huberLoss, defaults: F.HUBER_LOSS_DEFAULTS, summary: 'Quadratic near 0, linear beyond delta.' });
+export const HuberLoss = defineLoss({
+  name: 'HuberLoss',
+  key: 'huber',
+  functional: 'huberLoss',
+  torchFunctional: 'huber_loss',
+  fn: F.huberLoss,
+  defaults: F.HUBER_LOSS_DEFAULTS,
+  summary: 'Quadratic near 0, linear beyond delta.',
+});
 export type HuberLoss = InstanceType<typeof HuberLoss>;
 
 export const SmoothL1Loss = defineLoss({

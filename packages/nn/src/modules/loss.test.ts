@@ -42,7 +42,9 @@ test('the registry-made classes keep their typed attributes, options and forward
   expectTypeOf(new nn.BCEWithLogitsLoss().posWeight).toEqualTypeOf<Tensor | null>();
   expectTypeOf(new nn.TripletMarginWithDistanceLoss().distanceFunction).toEqualTypeOf<nn.functional.DistanceFunction | null>();
   expectTypeOf(new nn.TripletMarginLoss().swap).toEqualTypeOf<boolean>();
-  expectTypeOf(new nn.CTCLoss().forward).parameters.toEqualTypeOf<[logProbs: Tensor, targets: Tensor, inputLengths: nn.functional.CTCLengths, targetLengths: nn.functional.CTCLengths]>();
+  expectTypeOf(new nn.CTCLoss().forward).parameters.toEqualTypeOf<
+    [logProbs: Tensor, targets: Tensor, inputLengths: nn.functional.CTCLengths, targetLengths: nn.functional.CTCLengths]
+  >();
   expectTypeOf(new nn.GaussianNLLLoss()).toBeCallableWith(randn(2), randn(2), randn(2));
   // The class name is a type too, as a class declaration's is.
   const m: nn.MSELoss = new nn.MSELoss();
@@ -62,6 +64,8 @@ test('LOSS_SPECS lists the 21 losses in registry order, each the spec of its cla
   expect(nn.LOSS_SPECS[0]!.name).toBe('L1Loss');
   expect(nn.CrossEntropyLoss.spec.defaults).toEqual({ reduction: 'mean', weight: null, ignoreIndex: -100, labelSmoothing: 0 });
   // Written once and read by everyone, so nobody can change them under the others.
-  expect(Object.isFrozen(nn.LOSS_SPECS) && nn.LOSS_SPECS.every((spec) => Object.isFrozen(spec) && Object.isFrozen(spec.defaults))).toBe(true);
+  expect(Object.isFrozen(nn.LOSS_SPECS) && nn.LOSS_SPECS.every((spec) => Object.isFrozen(spec) && Object.isFrozen(spec.defaults))).toBe(
+    true,
+  );
   expect(nn.CrossEntropyLoss.spec.defaults).toBe(nn.functional.CROSS_ENTROPY_LOSS_DEFAULTS);
 });

@@ -10,6 +10,7 @@ import { Module } from '../module.js';
 
 /** A loss's functional form: its tensor (and length) arguments, then its options. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each loss's functional has its own parameter list; the registry stores them side by side
 export type LossFunction = (...args: any[]) => Tensor;
 
 /** The arguments of a loss's forward: the functional's, without the options. */

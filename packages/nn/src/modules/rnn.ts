@@ -1,5 +1,4 @@
 import {
-  add,
   cat,
   DTypeError,
   fmtShape,

@@ -2,7 +2,7 @@
 // their first and second derivatives with respect to the input and the initial state.
 import { describe, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { f64, gradcheck, gradgradcheck } from '../../../core/test/helpers.js';
 

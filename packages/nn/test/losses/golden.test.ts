@@ -158,7 +158,7 @@ describe('second derivatives run for every loss', () => {
         const args = argsOf(c);
         const wrt = args.filter((_, i) => (c.args[i] as TensorArg).requiresGrad) as Tensor[];
         const firsts = grad([run(c, args)], wrt, [goldenTensor(c.gradOutput!)], { createGraph: true, allowUnused: true });
-        const live = firsts.filter((g): g is Tensor => g !== null && g.requiresGrad);
+        const live = firsts.filter((g): g is Tensor => g?.requiresGrad);
         if (live.length === 0) continue;
         const seconds = grad(live.map((g) => g.sum()), wrt, null, { allowUnused: true });
         expect(seconds.length, c.id).toBe(wrt.length);

@@ -31,7 +31,7 @@ async function main(): Promise<Outcome> {
     const { ready, tensor } = await import('tensile');
     await ready();
     const t = tensor([1, 2, 3]).mul(2);
-    wasm = { backend: t.device, y: await t.tolist() as number[] };
+    wasm = { backend: t.device, y: (await t.tolist()) as number[] };
   } catch (e) {
     wasm = String(e);
   }

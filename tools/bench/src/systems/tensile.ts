@@ -52,7 +52,7 @@ export async function tensileSystems(requested: readonly string[] | null): Promi
   const wanted = (id: string): boolean => requested === null || requested.includes(id);
   const out: (System | Skipped)[] = [];
   for (const name of TENSILE_BACKENDS) {
-    const ids = [name, `${name}-2t`, ...(requested !== null && requested.includes(`${name}-im2col`) ? [`${name}-im2col`] : [])].filter(wanted);
+    const ids = [name, `${name}-2t`, ...(requested?.includes(`${name}-im2col`) ? [`${name}-im2col`] : [])].filter(wanted);
     if (ids.length === 0) continue;
     const skip = (reason: string): void => void out.push(...ids.map((id) => ({ id, ours: true, reason })));
     let mod: Partial<ThreadPool> = {};

@@ -10,7 +10,11 @@ export interface BCEWithLogitsLossOptions {
   posWeight?: Tensor | null;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const BCE_WITH_LOGITS_LOSS_DEFAULTS: Readonly<Required<BCEWithLogitsLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null, posWeight: null });
+export const BCE_WITH_LOGITS_LOSS_DEFAULTS: Readonly<Required<BCEWithLogitsLossOptions>> = Object.freeze({
+  reduction: DEFAULT_REDUCTION,
+  weight: null,
+  posWeight: null,
+});
 export const BCE_WITH_LOGITS_LOSS_KEYS = optionKeys(BCE_WITH_LOGITS_LOSS_DEFAULTS);
 
 /**

@@ -53,6 +53,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   const labelSmoothing = numberOption(op, o.labelSmoothing, 'labelSmoothing', CROSS_ENTROPY_LOSS_DEFAULTS.labelSmoothing, { nan: true });
   // PyTorch 1.13 rejects only values above 1; zero, below (and NaN) mean no smoothing.
   if (labelSmoothing > 1) throw new ValueError(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
+  // biome-ignore lint/complexity/useMathMinMax: a NaN labelSmoothing becomes 0 here; Math.max would keep NaN
   const smoothing = labelSmoothing > 0 ? labelSmoothing : 0;
   floatArg(op, input, 'input');
   requireTensor(op, target, 'target');

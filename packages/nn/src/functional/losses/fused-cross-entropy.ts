@@ -97,7 +97,10 @@ export function crossEntropyViaFused(input: Tensor, target: Tensor, o: NllKernel
 }
 
 function crossEntropyBackward(g: Tensor, logp: Tensor, target: Tensor, o: NllKernelOptions, input: Tensor): Tensor {
-  const k = g.dtype === 'float32' && !needsGrad(g) && !(isGradEnabled() && input.requiresGrad) ? fusedKernelCall('crossEntropyBackward', logp.storage.backend) : undefined;
+  const k =
+    g.dtype === 'float32' && !needsGrad(g) && !(isGradEnabled() && input.requiresGrad)
+      ? fusedKernelCall('crossEntropyBackward', logp.storage.backend)
+      : undefined;
   if (k === undefined) {
     // A graph of the gradient is wanted: the log-probabilities again, now as a function of the logits.
     return tidy(() => crossEntropyBackwardComposed(g, logSoftmax(input, 1), target, o));
@@ -107,7 +110,8 @@ function crossEntropyBackward(g: Tensor, logp: Tensor, target: Tensor, o: NllKer
   return out;
 }
 
-const logpOf = (device: string, seed: number, n: number, c: number): Tensor => logSoftmax(randn([n, c], { device, generator: new Generator(seed) }), 1);
+const logpOf = (device: string, seed: number, n: number, c: number): Tensor =>
+  logSoftmax(randn([n, c], { device, generator: new Generator(seed) }), 1);
 /** Targets with one of every kind of entry: classes, and the ignored index in the variants that ignore some. */
 const targetsOf = (device: string, n: number, c: number, ignored: number | null): Tensor =>
   tidy(() => {
@@ -155,7 +159,11 @@ declareComposite(
   {
     inputs: (device, seed, v) => {
       const [n, c] = shapeOf(v);
-      return [randn([], { device, generator: new Generator(seed + 7) }), logpOf(device, seed, n, c), targetsOf(device, n, c, v.ignored as number | null)];
+      return [
+        randn([], { device, generator: new Generator(seed + 7) }),
+        logpOf(device, seed, n, c),
+        targetsOf(device, n, c, v.ignored as number | null),
+      ];
     },
     variants: NLL_VARIANTS,
     inputKeys: ['ignored', 'shape'],

@@ -7,7 +7,10 @@ export interface MarginRankingLossOptions {
   margin?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const MARGIN_RANKING_LOSS_DEFAULTS: Readonly<Required<MarginRankingLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, margin: 0 });
+export const MARGIN_RANKING_LOSS_DEFAULTS: Readonly<Required<MarginRankingLossOptions>> = Object.freeze({
+  reduction: DEFAULT_REDUCTION,
+  margin: 0,
+});
 export const MARGIN_RANKING_LOSS_KEYS = optionKeys(MARGIN_RANKING_LOSS_DEFAULTS);
 
 /**

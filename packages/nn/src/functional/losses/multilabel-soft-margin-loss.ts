@@ -8,7 +8,10 @@ export interface MultiLabelSoftMarginLossOptions {
   weight?: Tensor | null;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const MULTILABEL_SOFT_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiLabelSoftMarginLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, weight: null });
+export const MULTILABEL_SOFT_MARGIN_LOSS_DEFAULTS: Readonly<Required<MultiLabelSoftMarginLossOptions>> = Object.freeze({
+  reduction: DEFAULT_REDUCTION,
+  weight: null,
+});
 export const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = optionKeys(MULTILABEL_SOFT_MARGIN_LOSS_DEFAULTS);
 
 /**

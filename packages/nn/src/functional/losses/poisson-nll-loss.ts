@@ -12,7 +12,12 @@ export interface PoissonNLLLossOptions {
   eps?: number;
 }
 /** Every option with its default: the one place the defaults are written (the class, the registry and the demos read them here). */
-export const POISSON_NLL_LOSS_DEFAULTS: Readonly<Required<PoissonNLLLossOptions>> = Object.freeze({ reduction: DEFAULT_REDUCTION, logInput: true, full: false, eps: 1e-8 });
+export const POISSON_NLL_LOSS_DEFAULTS: Readonly<Required<PoissonNLLLossOptions>> = Object.freeze({
+  reduction: DEFAULT_REDUCTION,
+  logInput: true,
+  full: false,
+  eps: 1e-8,
+});
 export const POISSON_NLL_LOSS_KEYS = optionKeys(POISSON_NLL_LOSS_DEFAULTS);
 
 /**

@@ -20,10 +20,13 @@ async function main() {
   }
   return { backend: getBackend(), exports: Object.keys(tensile).length, losses };
 }
-main().then((r) => {
-  window.result = r;
-  document.body.textContent = `loss ${r.losses[0]} -> ${r.losses.at(-1)}`;
-}, (e) => {
-  window.result = { error: String(e) };
-  console.error(e);
-});
+main().then(
+  (r) => {
+    window.result = r;
+    document.body.textContent = `loss ${r.losses[0]} -> ${r.losses.at(-1)}`;
+  },
+  (e) => {
+    window.result = { error: String(e) };
+    console.error(e);
+  },
+);
