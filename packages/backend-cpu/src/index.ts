@@ -8,6 +8,7 @@ import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
 import { adamKernel } from './kernels/adam.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
+import { attentionBackwardKernel, attentionKernel } from './kernels/attention.js';
 
 export { CpuBackend } from './backend.js';
 
@@ -44,6 +45,8 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
     softmaxBackward: softmaxBackwardKernel(false),
     logSoftmaxBackward: softmaxBackwardKernel(true),
     adamStep: adamKernel,
+    scaledDotProductAttention: attentionKernel,
+    scaledDotProductAttentionBackward: attentionBackwardKernel,
   };
   for (const op of FUSED) registerKernel(op, name, fused[op]);
 }

@@ -107,6 +107,7 @@ export class WebGPUBackend implements Backend {
   private nextCheck = 1;
   private live = 0;
   private liveBytes = 0;
+  private peakBytes = 0;
 
   init(): Promise<void> {
     if (this.isReady) return Promise.resolve();
@@ -196,6 +197,7 @@ export class WebGPUBackend implements Backend {
     const buffer = this.storagePool!.acquire(bucketSize(bytes, device.limits.maxBufferSize), hostWrite ? this.submitted : undefined);
     this.live++;
     this.liveBytes += bytes;
+    if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
     return { backend: this, dtype, size, refs: 0, version: 0, buffer, device };
   }
 
@@ -234,10 +236,16 @@ export class WebGPUBackend implements Backend {
     return this.pending.length > 0 ? this.submitted + 1 : this.submitted;
   }
 
+  resetPeakMemory(): void {
+    this.peakBytes = this.liveBytes;
+  }
+
   memory(): MemoryInfo {
     return {
       tensors: this.live,
       bytes: this.liveBytes,
+      /** Most bytes of live storages plus kernel scratch buffers at once, since start or resetPeakMemory(). */
+      peakBytes: this.peakBytes,
       pooledBytes: this.storagePool?.idleBytes ?? 0,
     };
   }
@@ -366,6 +374,8 @@ export class WebGPUBackend implements Backend {
   withScratch(bytes: readonly number[], encode: (buffers: GPUBuffer[]) => void): void {
     const max = this.device.limits.maxBufferSize;
     const buffers = bytes.map((b) => this.storagePool!.acquire(bucketSize(b, max)));
+    const scratch = bytes.reduce((a, b) => a + b, 0);
+    if (this.liveBytes + scratch > this.peakBytes) this.peakBytes = this.liveBytes + scratch;
     try {
       encode(buffers);
     } finally {
