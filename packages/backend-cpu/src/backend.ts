@@ -13,6 +13,7 @@ export class CpuBackend implements Backend {
   readonly isReady = true;
   private live = 0;
   private bytes = 0;
+  private peak = 0;
   // Freed arrays by dtype and length: training loops allocate the same sizes
   // every step, and reusing them skips zeroing fresh memory and GC pressure.
   private pool = new Map<string, HostArray[]>();
@@ -29,6 +30,7 @@ export class CpuBackend implements Backend {
     const data = reused ?? arrayFor(dtype, size);
     this.live++;
     this.bytes += data.byteLength;
+    if (this.bytes > this.peak) this.peak = this.bytes;
     return { backend: this, dtype, size, refs: 0, version: 0, data };
   }
 
@@ -64,9 +66,21 @@ export class CpuBackend implements Backend {
     (s as { data: HostArray | null }).data = null;
   }
 
-  /** Live storages and their bytes (the pool of freed arrays awaiting reuse is not counted). */
+  /**
+   * Live storages and their bytes (the pool of freed arrays awaiting reuse is not counted), and
+   * peakBytes: the most bytes live at once since start or resetPeakMemory(), kernel scratch included.
+   */
   memory(): MemoryInfo {
-    return { tensors: this.live, bytes: this.bytes };
+    return { tensors: this.live, bytes: this.bytes, peakBytes: this.peak };
+  }
+
+  resetPeakMemory(): void {
+    this.peak = this.bytes;
+  }
+
+  /** A kernel's temporary buffer of `bytes`, held while it runs on top of the live storages. */
+  noteScratch(bytes: number): void {
+    if (this.bytes + bytes > this.peak) this.peak = this.bytes + bytes;
   }
 
   /** Bytes of freed arrays kept for reuse; `emptyPool()` returns them to the GC. */

@@ -8,6 +8,7 @@ import { cumprodKernel, cumsumKernel, sortKernel } from './kernels/scan.js';
 import { adamKernel, rmspropKernel, sgdKernel } from './kernels/adam.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
+import { attentionBackwardKernel, attentionKernel } from './kernels/attention.js';
 
 export { CpuBackend } from './backend.js';
 
@@ -46,6 +47,8 @@ export function registerCpuBackend(options: { select?: boolean; backend?: CpuBac
     adamStep: adamKernel,
     sgdStep: sgdKernel,
     rmspropStep: rmspropKernel,
+    scaledDotProductAttention: attentionKernel,
+    scaledDotProductAttentionBackward: attentionBackwardKernel,
   };
   for (const op of FUSED) registerKernel(op, name, fused[op]);
 }

@@ -464,6 +464,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
                 o.Set("cachedBytes", Napi::Number::New(info.Env(), double(self->alloc.cached_bytes())));
                 return o;
               }));
+  exports.Set("resetPeakMemory", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                info.Env().GetInstanceData<Instance>()->alloc.reset_peak();
+                return info.Env().Undefined();
+              }));
   exports.Set("emptyCache", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
                 info.Env().GetInstanceData<Instance>()->alloc.empty_cache();
                 return info.Env().Undefined();

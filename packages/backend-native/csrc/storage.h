@@ -28,6 +28,8 @@ class Allocator {
   int64_t live() const { return live_; }
   int64_t bytes() const { return bytes_; }
   int64_t peak_bytes() const { return peak_; }
+  /* A new peak from the bytes live now (resetPeakMemory). */
+  void reset_peak() { peak_ = bytes_; }
   int64_t cached_bytes() const { return cached_; }
   // Returns every cached block to the system.
   void empty_cache();

@@ -23,6 +23,8 @@ export interface Addon extends EntryPoints {
   lastError(): { kind: number; message: string };
   memory(): { tensors: number; bytes: number; peakBytes: number; cachedBytes: number };
   emptyCache(): void;
+  /** A new peak from the bytes live now. */
+  resetPeakMemory(): void;
   threads(): number;
   setThreads(n: number): boolean;
   isa(): string;
@@ -82,7 +84,7 @@ function staleness(addon: Addon): string | null {
     const list = spec.kind === 'unary' ? addon.ops?.unary : spec.kind === 'binary' ? addon.ops?.binary : spec.kind === 'reduce' ? addon.ops?.reduce : null;
     if (list !== null && !list?.includes(op)) return `no kernel for ${op}`;
   }
-  for (const fn of [...(Object.keys(CALLS) as (keyof typeof CALLS)[]), 'emptyCache'] as const)
+  for (const fn of [...(Object.keys(CALLS) as (keyof typeof CALLS)[]), 'emptyCache', 'resetPeakMemory'] as const)
     if (typeof addon[fn] !== 'function') return `no entry point ${fn}`;
   return null;
 }

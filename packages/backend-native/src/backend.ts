@@ -84,8 +84,12 @@ export class NativeBackend implements Backend {
     this.bridge!.check();
   }
 
+  resetPeakMemory(): void {
+    this.bridge?.addon.resetPeakMemory();
+  }
+
   memory(): MemoryInfo {
-    if (this.bridge === null) return { tensors: 0, bytes: 0 };
+    if (this.bridge === null) return { tensors: 0, bytes: 0, peakBytes: 0 };
     return this.bridge.addon.memory();
   }
 

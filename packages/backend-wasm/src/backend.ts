@@ -37,6 +37,7 @@ export class WasmBackend implements Backend {
   private buffer: ArrayBuffer | null = null;
   private tensors = 0;
   private bytes = 0;
+  private peak = 0;
   /** Address of the module's static kernel-argument area (fixed once instantiated). */
   argsAt = 0;
   /** Scratch block for kernels that need a workspace (matmul packing, sort). */
@@ -125,6 +126,7 @@ export class WasmBackend implements Backend {
     const ptr = bytes === 0 ? 0 : this.rawAlloc(bytes, `a ${dtype} tensor of ${size} elements`);
     this.tensors++;
     this.bytes += bytes;
+    this.notePeak();
     return { backend: this, dtype, size, refs: 0, version: 0, ptr };
   }
 
@@ -176,15 +178,28 @@ export class WasmBackend implements Backend {
     if (this.workspace.bytes > 0) this.allocator!.free(this.workspace.ptr);
     this.workspace = { ptr: 0, bytes: 0 };
     this.workspace = { ptr: this.rawAlloc(grown, 'kernel workspace'), bytes: grown };
+    this.notePeak();
     return this.workspace.ptr;
   }
 
+  /** The peak counts live storages plus the kernel workspace (scratch), as both are held at once. */
+  private notePeak(): void {
+    const held = this.bytes + this.workspace.bytes;
+    if (held > this.peak) this.peak = held;
+  }
+
+  resetPeakMemory(): void {
+    this.peak = this.bytes + this.workspace.bytes;
+  }
+
   memory(): MemoryInfo {
-    if (this.allocator === null) return { tensors: this.tensors, bytes: this.bytes, wasmBytes: 0, heapBytes: 0, freeBytes: 0, workspaceBytes: 0 };
+    if (this.allocator === null) return { tensors: this.tensors, bytes: this.bytes, peakBytes: this.peak, wasmBytes: 0, heapBytes: 0, freeBytes: 0, workspaceBytes: 0 };
     const s = this.allocator.stats();
     return {
       tensors: this.tensors,
       bytes: this.bytes,
+      /** Most bytes held at once (storages and kernel workspace) since start or resetPeakMemory(). */
+      peakBytes: this.peak,
       /** Size of linear memory (it never shrinks). */
       wasmBytes: this.kernels.memory.buffer.byteLength,
       heapBytes: s.heapBytes,

@@ -109,6 +109,7 @@ export class WebGPUBackend implements Backend {
   private liveBytes = 0;
   private dispatches = 0;
   private readonly dispatchesByKernel = new Map<string, number>();
+  private peakBytes = 0;
 
   init(): Promise<void> {
     if (this.isReady) return Promise.resolve();
@@ -212,6 +213,7 @@ export class WebGPUBackend implements Backend {
     const buffer = this.storagePool!.acquire(bucketSize(bytes, device.limits.maxBufferSize), hostWrite ? this.submitted : undefined);
     this.live++;
     this.liveBytes += bytes;
+    if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
     return { backend: this, dtype, size, refs: 0, version: 0, buffer, device };
   }
 
@@ -250,10 +252,16 @@ export class WebGPUBackend implements Backend {
     return this.pending.length > 0 ? this.submitted + 1 : this.submitted;
   }
 
+  resetPeakMemory(): void {
+    this.peakBytes = this.liveBytes;
+  }
+
   memory(): MemoryInfo {
     return {
       tensors: this.live,
       bytes: this.liveBytes,
+      /** Most bytes of live storages plus kernel scratch buffers at once, since start or resetPeakMemory(). */
+      peakBytes: this.peakBytes,
       pooledBytes: this.storagePool?.idleBytes ?? 0,
     };
   }
@@ -384,6 +392,8 @@ export class WebGPUBackend implements Backend {
   withScratch(bytes: readonly number[], encode: (buffers: GPUBuffer[]) => void): void {
     const max = this.device.limits.maxBufferSize;
     const buffers = bytes.map((b) => this.storagePool!.acquire(bucketSize(b, max)));
+    const scratch = bytes.reduce((a, b) => a + b, 0);
+    if (this.liveBytes + scratch > this.peakBytes) this.peakBytes = this.liveBytes + scratch;
     try {
       encode(buffers);
     } finally {

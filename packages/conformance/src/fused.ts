@@ -30,7 +30,78 @@ const logits = (device: string, seed: number, o: Record<string, unknown>) => {
 const SOFTMAX_INPUT_KEYS = ['transposed', 'shape'];
 const SOFTMAX_VARIANTS = [{ dim: -1 }, { dim: 0 }, { dim: 1, transposed: true }, { dim: 0, transposed: true }, { dim: 1, shape: [3, 4, 5] }];
 
+/**
+ * Attention inputs for one variant: batch [2, 3], L x S queries x keys, E and Ev dims. `odd`: sizes
+ * that are no multiple of a kernel tile; `transposed`: q and v as strided (transposed) views;
+ * `broadcast`: k and v of batch [1, 3], expanded; `float64` where the device has it. A bool mask
+ * has a fully masked row (its output is zeros, its lse -inf); a float mask is [L, S], expanded.
+ */
+function attentionInputs(device: string, seed: number, o: Record<string, unknown>) {
+  const f64 = o.float64 === true && getBackendObject(device).supportsFloat64;
+  const dtype: core.DType = f64 ? 'float64' : 'float32';
+  const [L, S, E, Ev] = o.odd === true ? [67, 71, 5, 3] : [5, 7, 4, 6];
+  const gen = (i: number) => new core.Generator(seed + i);
+  const r = (shape: number[], i: number) => randn(shape, { device, dtype, generator: gen(i) });
+  const q = o.transposed === true ? r([2, 3, E, L], 1).transpose(-2, -1) : r([2, 3, L, E], 1);
+  const kb = o.broadcast === true ? 1 : 2;
+  const k = r([kb, 3, S, E], 2).expand([2, 3, S, E]);
+  const v = (o.transposed === true ? r([kb, 3, Ev, S], 3).transpose(-2, -1) : r([kb, 3, S, Ev], 3)).expand([2, 3, S, Ev]);
+  let mask: Tensor | null = null;
+  if (o.mask === 'bool') {
+    const keep = core.tensor(Array.from({ length: L }, (_, i) => [i === 1 ? 0 : 1]), { device, dtype });
+    mask = core.gt(core.mul(core.rand([2, 3, L, S], { device, dtype, generator: gen(4) }), keep), 0.3);
+  } else if (o.mask === 'float') mask = r([L, S], 4).expand([2, 3, L, S]);
+  return { q, k, v, mask, dtype, L, S, E, Ev };
+}
+const ATTENTION_INPUT_KEYS = ['odd', 'transposed', 'broadcast', 'float64'];
+const ATTENTION_VARIANTS = [
+  { scale: 0.5, isCausal: false, mask: 'none' },
+  { scale: 0.5, isCausal: false, mask: 'bool' },
+  { scale: 0.7, isCausal: false, mask: 'float', broadcast: true },
+  { scale: 0.5, isCausal: true, mask: 'none' },
+  { scale: 0.4, isCausal: true, mask: 'none', odd: true },
+  { scale: 0.4, isCausal: false, mask: 'bool', odd: true, transposed: true },
+  { scale: 0.5, isCausal: false, mask: 'float', transposed: true, broadcast: true },
+  { scale: 0.5, isCausal: false, mask: 'bool', float64: true },
+  { scale: 0.4, isCausal: true, mask: 'none', odd: true, float64: true },
+];
+const attnOptions = (o: Record<string, unknown>) => ({ scale: o.scale as number, isCausal: o.isCausal as boolean, mask: o.mask as 'none' | 'bool' | 'float' });
+
 const CHECKS: Record<string, FusedCheck> = {
+  // In place on (out, lse), as core calls it: [out, lse, q, k, v, mask?].
+  scaledDotProductAttention: {
+    inputs: (device, seed, o) => {
+      const { q, k, v, mask, dtype, L, Ev } = attentionInputs(device, seed, o);
+      const ins = [core.zeros([2, 3, L, Ev], { device, dtype }), core.zeros([2, 3, L], { device, dtype }), q, k, v];
+      return mask === null ? ins : [...ins, mask];
+    },
+    variants: ATTENTION_VARIANTS,
+    inputKeys: ATTENTION_INPUT_KEYS,
+    composed: (ins, o) => {
+      const [out, lse] = core.attentionForwardComposed(ins[2]!, ins[3]!, ins[4]!, ins[5] ?? null, attnOptions(o));
+      core.copy_(ins[0]!, out);
+      core.copy_(ins[1]!, lse);
+    },
+    mutates: [0, 1],
+  },
+  // In place on (dq, dk, dv): [dq, dk, dv, g, q, k, v, out, lse, mask?], out and lse from the composed forward.
+  scaledDotProductAttentionBackward: {
+    inputs: (device, seed, o) => {
+      const { q, k, v, mask, dtype, L, S, E, Ev } = attentionInputs(device, seed, o);
+      const [out, lse] = core.attentionForwardComposed(q, k, v, mask, attnOptions(o));
+      const g = randn([2, 3, L, Ev], { device, dtype, generator: new core.Generator(seed + 9) });
+      const z = (shape: number[]) => core.zeros(shape, { device, dtype });
+      const ins = [z([2, 3, L, E]), z([2, 3, S, E]), z([2, 3, S, Ev]), g, q, k, v, out, lse];
+      return mask === null ? ins : [...ins, mask];
+    },
+    variants: ATTENTION_VARIANTS,
+    inputKeys: ATTENTION_INPUT_KEYS,
+    composed: (ins, o) => {
+      const grads = core.attentionBackwardComposed(ins[3]!, ins[4]!, ins[5]!, ins[6]!, ins[9] ?? null, attnOptions(o));
+      for (let i = 0; i < 3; i++) core.copy_(ins[i]!, grads[i]!);
+    },
+    mutates: [0, 1, 2],
+  },
   // core.softmax itself dispatches to the fused kernel, so compare with the primitives-only forms.
   softmax: { inputs: logits, variants: SOFTMAX_VARIANTS, inputKeys: SOFTMAX_INPUT_KEYS, composed: (ins, o) => core.softmaxComposed(ins[0]!, o.dim as number) },
   logSoftmax: { inputs: logits, variants: SOFTMAX_VARIANTS, inputKeys: SOFTMAX_INPUT_KEYS, composed: (ins, o) => core.logSoftmaxComposed(ins[0]!, o.dim as number) },

@@ -28,7 +28,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/engine.js';
 export { needsGrad, needsGradList, record } from './autograd/record.js';
 export type { BackwardFn } from './autograd/node.js';
-export { tidy, tidyAsync, keep, dispose, memory } from './memory.js';
+export { tidy, tidyAsync, keep, dispose, memory, resetPeakMemory } from './memory.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export * from './creation.js';
 export * from './ops/elementwise.js';
@@ -61,7 +61,14 @@ export { bernoulli, bernoulli_, type BernoulliOptions } from './ops/bernoulli.js
 export { normal, normal_, type NormalOptions } from './ops/normal.js';
 export { nonzero, nonzeroSync, maskedSelect, maskedSelectSync, type NonzeroOptions } from './ops/nonzero.js';
 export { unique, uniqueSync, type UniqueOptions } from './ops/unique.js';
-export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
+export {
+  scaledDotProductAttention,
+  type ScaledDotProductAttentionOptions,
+  type AttentionKernelOptions,
+  attentionScores,
+  attentionForwardComposed,
+  attentionBackwardComposed,
+} from './ops/attention.js';
 export {
   softmax,
   logSoftmax,

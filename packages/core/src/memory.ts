@@ -1,5 +1,6 @@
 import type { Backend, MemoryInfo, Storage } from './backend/backend.js';
 import { getBackendObject } from './backend/registry.js';
+import { DeviceError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -152,4 +153,15 @@ export function dispose(value: unknown): void {
 export function memory(device?: string): MemoryInfo {
   const b: Backend = getBackendObject(device);
   return b.memory();
+}
+
+/**
+ * Starts a new peak on one device (default: the active one), as `torch.cuda.reset_peak_memory_stats`:
+ * afterwards `memory(device).peakBytes` is the bytes live now, and grows with every allocation or
+ * kernel scratch above it. A backend that does not track a peak is a DeviceError.
+ */
+export function resetPeakMemory(device?: string): void {
+  const b: Backend = getBackendObject(device);
+  if (b.resetPeakMemory === undefined) throw new DeviceError(`resetPeakMemory: device "${b.name}" does not track peak memory`);
+  b.resetPeakMemory();
 }

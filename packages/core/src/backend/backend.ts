@@ -37,7 +37,12 @@ export interface MemoryInfo {
   readonly tensors: number;
   /** Bytes held by live storages. */
   readonly bytes: number;
-  readonly [key: string]: number;
+  /**
+   * The most bytes live at once since the backend started or `resetPeakMemory()` was last called,
+   * kernel scratch included (every backend of this repository reports it).
+   */
+  readonly peakBytes?: number;
+  readonly [key: string]: number | undefined;
 }
 
 /**
@@ -120,6 +125,8 @@ export interface Backend {
   /** Returns storage memory to the backend's allocator. Called once, when refs reach 0. */
   free(storage: Storage): void;
   memory(): MemoryInfo;
+  /** Starts a new peak: `memory().peakBytes` becomes the bytes live now. */
+  resetPeakMemory?(): void;
   /** Waits for submitted work; throws deferred device-side errors (out-of-range indices found on the device). */
   sync(): Promise<void>;
   /**

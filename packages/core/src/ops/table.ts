@@ -195,6 +195,13 @@ export const COMPOSITES = {
     "safe_softmax(q k^T * scale + bias) v (PyTorch 2.5's SDPA math): bool mask true = attend, float mask added, causal, dropout; a fully masked row gives zeros",
     3,
   ),
+  // Fused attention's gradients (dq, dk, dv) from the saved output and log-sum-exp; core uses a fused kernel only where no graph of them is needed.
+  scaledDotProductAttentionBackward: composite(
+    'nn', 'float-only',
+    'attention gradients dq, dk, dv at the broadcast batch shape, the probabilities recomputed from q, k and the saved log-sum-exp (the composite: from safe_softmax of the scores)',
+    6,
+    false,
+  ),
   flip: composite('shape', 'any', 'reversed along dims, by indexSelect with host-built reversed indices'),
   roll: composite('shape', 'any', 'rotated along dims (or flattened), by indexSelect with host-built rotated indices'),
   outer: composite('matmul', 'promote', 'a[i] * b[j] of two vectors, by broadcasting mul', 2),
