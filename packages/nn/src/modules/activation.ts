@@ -1,41 +1,12 @@
 // Activation layers: thin modules over functional/layers.ts.
 import { checkOptions, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
+import { type InplaceOptions, InplaceOnly, Parameterless } from './activation-base.js';
 import * as F from '../functional/layers.js';
 import * as checks from '../functional/layer-checks.js';
 import { numberOrOptions } from './args.js';
 
-/** An activation without arguments: its constructor accepts only an empty options object. */
-abstract class Parameterless extends Module<[Tensor], Tensor> {
-  constructor(options?: Record<string, never>) {
-    super();
-    checkOptions(new.target.name, options, []);
-  }
-}
-
-export interface InplaceOptions {
-  /** Write the result into the input and return it (PyTorch's inplace=True); refused on a leaf that requires grad. */
-  inplace?: boolean;
-}
-
-/** An activation whose only option is inplace (ReLU, SiLU, Mish). */
-abstract class InplaceOnly extends Module<[Tensor], Tensor> {
-  readonly inplace: boolean;
-  constructor(options?: InplaceOptions) {
-    super();
-    this.inplace = checkOptions(new.target.name, options, ['inplace']).inplace ?? false;
-  }
-
-  protected abstract fn(x: Tensor): Tensor;
-
-  forward(x: Tensor): Tensor {
-    return F.applyInplace(this.constructor.name, x, this.inplace, (t) => this.fn(t));
-  }
-
-  override extraRepr(): string {
-    return this.inplace ? 'inplace=true' : '';
-  }
-}
+export type { InplaceOptions } from './activation-base.js';
 
 export class ReLU extends InplaceOnly {
   protected fn(x: Tensor): Tensor {

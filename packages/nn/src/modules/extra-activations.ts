@@ -1,61 +1,34 @@
 // Activation layers of issue 20: thin modules over functional/activations.ts.
-import { checkOptions, type Tensor } from '@tensile/core';
+import type { Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import * as A from '../functional/activations.js';
 import { applyInplace } from '../functional/layers.js';
 import { layerArgs, numberOrOptions } from './args.js';
-import type { InplaceOptions } from './activation.js';
-
-/** An activation whose only option is inplace (ReLU6, Hardswish, Hardsigmoid, SELU). */
-abstract class InplaceActivation extends Module<[Tensor], Tensor> {
-  readonly inplace: boolean;
-  constructor(options?: InplaceOptions) {
-    super();
-    this.inplace = checkOptions(new.target.name, options, ['inplace']).inplace ?? false;
-  }
-
-  protected abstract fn(x: Tensor): Tensor;
-
-  forward(x: Tensor): Tensor {
-    return applyInplace(this.constructor.name, x, this.inplace, (t) => this.fn(t));
-  }
-
-  override extraRepr(): string {
-    return this.inplace ? 'inplace=true' : '';
-  }
-}
-
-/** An activation without options. */
-abstract class OptionlessActivation extends Module<[Tensor], Tensor> {
-  constructor(options?: Record<string, never>) {
-    super();
-    checkOptions(new.target.name, options, []);
-  }
-}
+import { InplaceOnly, type InplaceOptions, Parameterless } from './activation-base.js';
 
 /** min(max(x, 0), 6). `new ReLU6()` or `new ReLU6({inplace: true})`. */
-export class ReLU6 extends InplaceActivation {
+export class ReLU6 extends InplaceOnly {
   protected fn(x: Tensor): Tensor {
     return A.relu6(x);
   }
 }
 
 /** x * relu6(x + 3) / 6. */
-export class Hardswish extends InplaceActivation {
+export class Hardswish extends InplaceOnly {
   protected fn(x: Tensor): Tensor {
     return A.hardswish(x);
   }
 }
 
 /** relu6(x + 3) / 6. */
-export class Hardsigmoid extends InplaceActivation {
+export class Hardsigmoid extends InplaceOnly {
   protected fn(x: Tensor): Tensor {
     return A.hardsigmoid(x);
   }
 }
 
 /** scale * elu(x, alpha) with PyTorch's fixed constants. */
-export class SELU extends InplaceActivation {
+export class SELU extends InplaceOnly {
   protected fn(x: Tensor): Tensor {
     return A.selu(x);
   }
@@ -110,21 +83,21 @@ export class GLU extends Module<[Tensor], Tensor> {
 }
 
 /** log(sigmoid(x)), stable in both tails. */
-export class LogSigmoid extends OptionlessActivation {
+export class LogSigmoid extends Parameterless {
   forward(x: Tensor): Tensor {
     return A.logsigmoid(x);
   }
 }
 
 /** x / (1 + |x|). */
-export class Softsign extends OptionlessActivation {
+export class Softsign extends Parameterless {
   forward(x: Tensor): Tensor {
     return A.softsign(x);
   }
 }
 
 /** x - tanh(x). */
-export class Tanhshrink extends OptionlessActivation {
+export class Tanhshrink extends Parameterless {
   forward(x: Tensor): Tensor {
     return A.tanhshrink(x);
   }
