@@ -7,7 +7,8 @@ import { describe, expect, test, vi } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import { Generator, ValueError } from '@tensile/core';
-import { KNOWN_BACKENDS, startBackend, withLeakCheck } from '@tensile/conformance';
+import { KNOWN_BACKENDS, startBackend } from '@tensile/conformance';
+import { sameValuesAsCpu } from './same-as-cpu.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -26,25 +27,10 @@ const CALLS: Record<string, (d: string) => T.Tensor> = {
   },
 };
 
-const read = async (t: T.Tensor) => Array.from((await t.data()) as Int32Array);
-
 for (const backend of KNOWN_BACKENDS)
   describe(backend, async () => {
     const started = await startBackend(backend);
-    for (const [name, f] of Object.entries(CALLS))
-      test.skipIf(!started.ok)(`${name}: the same samples as cpu${started.ok ? '' : ` (skipped: ${started.reason})`}`, async () => {
-        T.manualSeed(0);
-        const want = await read(f('cpu'));
-        const { value: got, leak } = await withLeakCheck(backend, async () => {
-          T.manualSeed(0);
-          const s = f(backend);
-          expect(s.device).toBe(backend);
-          expect(s.dtype).toBe('int32');
-          return read(s);
-        });
-        expect(got).toEqual(want);
-        expect(leak).toBeNull();
-      });
+    sameValuesAsCpu(backend, started, CALLS, 'int32', 'samples', T.manualSeed);
 
     test.skipIf(!started.ok)('a negative, NaN or infinite weight and an all-zero row throw ValueError (at once, or at the next readback)', async () => {
       for (const [rows, replacement] of [[[[0.5, -1]], false], [[[1, 1], [0, 0]], false], [[[1, NaN]], false], [[[1, Infinity]], false], [[[1, Infinity]], true], [[[0, 0]], true]] as [number[][], boolean][]) {

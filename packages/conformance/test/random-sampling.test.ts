@@ -7,7 +7,8 @@ import { describe, expect, test, vi } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import { Generator, ValueError } from '@tensile/core';
-import { KNOWN_BACKENDS, startBackend, withLeakCheck } from '@tensile/conformance';
+import { KNOWN_BACKENDS, startBackend } from '@tensile/conformance';
+import { sameValuesAsCpu } from './same-as-cpu.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -31,25 +32,10 @@ const CALLS: Record<string, (d: string) => T.Tensor> = {
   },
 };
 
-const read = async (t: T.Tensor) => Array.from((await t.data()) as Float32Array);
-
 for (const backend of KNOWN_BACKENDS)
   describe(backend, async () => {
     const started = await startBackend(backend);
-    for (const [name, f] of Object.entries(CALLS))
-      test.skipIf(!started.ok)(`${name}: the same values as cpu${started.ok ? '' : ` (skipped: ${started.reason})`}`, async () => {
-        T.manualSeed(0);
-        const want = await read(f('cpu'));
-        const { value: got, leak } = await withLeakCheck(backend, async () => {
-          T.manualSeed(0);
-          const s = f(backend);
-          expect(s.device).toBe(backend);
-          expect(s.dtype).toBe('float32');
-          return read(s);
-        });
-        expect(got).toEqual(want);
-        expect(leak).toBeNull();
-      });
+    sameValuesAsCpu(backend, started, CALLS, 'float32', 'values', T.manualSeed);
 
     test.skipIf(!started.ok)('a probability outside [0, 1] or NaN and a negative std throw ValueError (at once, or at the next readback)', async () => {
       const bad: (() => T.Tensor)[] = [
