@@ -166,7 +166,7 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
       expect(adapter, 'this launch was meant to have no WebGPU adapter').toBe(false);
       const webgpu = await p.evaluate(() => window.tensileDemo!.probes.find((q) => q.name === 'webgpu')!);
       expect(webgpu.available).toBe(false);
-      await expect(p.locator('#backend-list li[data-backend=webgpu] .reason').textContent()).resolves.toMatch(/webgpu: .*adapter/);
+      await expect(p.locator('#backend-list li[data-backend=webgpu] .reason').textContent()).resolves.toMatch(/device "webgpu" cannot start: .*adapter/);
       await expect(p.locator('#backend-list input[value=webgpu]').isDisabled()).resolves.toBe(true);
       expect(await p.evaluate(() => window.tensileDemo!.backend)).toBe('wasm');
       expect(errors).toEqual([]);

@@ -104,7 +104,7 @@ describe('without a built addon', () => {
     expect(b.isReady).toBe(false);
     await expect(b.init()).rejects.toThrow(BUILD_COMMAND);
     expect(() => b.alloc('float32', 4)).toThrow(DeviceError);
-    expect(b.memory()).toEqual({ tensors: 0, bytes: 0 });
+    expect(b.memory()).toEqual({ tensors: 0, bytes: 0, peakBytes: 0 });
   });
 
   it('the build command works outside the monorepo: npm rebuild runs the install script', () => {

@@ -22,7 +22,9 @@ interface Case {
 }
 
 const ops = (kind: string) => Object.entries(PRIMITIVES).filter(([, s]) => s.kind === kind).map(([op]) => op);
-const call = (op: string, ...args: unknown[]) => (T as unknown as Record<string, (...a: unknown[]) => Tensor>)[op]!(...args);
+// A primitive without a function of its own name (trigamma is polygamma(1, x)) goes through core's unary().
+const call = (op: string, ...args: unknown[]) =>
+  op in T ? (T as unknown as Record<string, (...a: unknown[]) => Tensor>)[op]!(...args) : T.unary(op as T.UnaryOp, args[0] as Tensor);
 const list = (o: Out): Tensor[] => (o instanceof T.Tensor ? [o] : [...(o as Iterable<Tensor>)]);
 
 const f32 = (n: number[], seed: number, dev: string, kind: 'float' | 'special' = 'special') => make(values(T.numel(n), seed, kind), n, 'float32', dev);

@@ -45,6 +45,7 @@ const PROBES: Record<CompositeOp, (x: Tensor) => Tensor> = {
   einsum: (x) => T.einsum('ij,kj->ik', x, x),
   scaledDotProductAttention: (x) => T.scaledDotProductAttention(x, x, x),
   scaledDotProductAttentionBackward: (x) => T.attentionBackwardComposed(x, x, x, x, null, { scale: 1, isCausal: false, mask: 'none' })[0]!,
+  reluBackward: (x) => T.reluBackwardComposed(x, x),
   flip: (x) => T.flip(x, [0, 1]),
   roll: (x) => T.roll(x, [1, -1], [0, 1]),
   outer: (x) => T.outer(T.flatten(x), T.flatten(x)),

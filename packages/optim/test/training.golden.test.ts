@@ -5,6 +5,9 @@ import * as optim from '@tensile/optim';
 import { describe, expect, test } from 'vitest';
 import { expectValuesClose, type GoldenTensor, goldenCases, goldenTensor, goldenValues, isGoldenTensor } from '@tensile/conformance/testkit';
 
+// What is live (peakBytes moves with every allocation, so it is not part of the comparison).
+const liveOf = ({ tensors, bytes }: { tensors: number; bytes: number }) => ({ tensors, bytes });
+
 /** A layer: its torch.nn class, constructor options in camelCase, and its state_dict tensors (weight, bias, running_mean, ...). */
 type Layer = { type: string } & Record<string, unknown>;
 
@@ -82,7 +85,7 @@ describe.each(['float64', 'float32'] as const)('training end to end matches PyTo
       });
       if (k === 1) memoryAfterSecondStep = memory();
     }
-    expect(memory()).toEqual(memoryAfterSecondStep);
+    expect(liveOf(memory())).toEqual(liveOf(memoryAfterSecondStep));
 
     expectValuesClose(`${c.id} loss before each step`, losses, c.lossBeforeStep, c.rtol, c.atol);
     const sd = model.stateDict();

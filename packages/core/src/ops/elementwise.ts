@@ -20,6 +20,8 @@ export * from '../generated/ops.js';
 
 /** relu's gradient from its output, op by op: 0 where out <= 0, g elsewhere (NaN included), as PyTorch's threshold_backward. */
 export function reluBackwardComposed(g: Tensor, out: Tensor): Tensor {
+  // Gradients are floating point; `where` with the integer 0 would promote a bool one to int32.
+  if (!isFloat(g.dtype)) throw new DTypeError(`reluBackward: expected a floating point gradient, got ${g.dtype} of shape ${fmtShape(g.shape)}`);
   return where(le(out, 0), 0, g);
 }
 

@@ -169,7 +169,7 @@ export const COMPOSITES = {
   // The two gradients below take contiguous (g, y) from core; core uses a fused kernel only where no graph of the gradient is needed.
   softmaxBackward: composite('nn', 'float-only', "softmax's gradient from its output y: y * (g - sum(g * y)) along dim", 2),
   logSoftmaxBackward: composite('nn', 'float-only', "logSoftmax's gradient from its output y: g - exp(y) * sum(g) along dim", 2),
-  reluBackward: composite('nn', 'same', "relu's gradient from its output y: where(y <= 0, 0, g); core uses a fused kernel only where no graph of the gradient is needed", 2),
+  reluBackward: composite('nn', 'float-only', "relu's gradient from its output y: where(y <= 0, 0, g); core uses a fused kernel only where no graph of the gradient is needed", 2),
   linear: composite('matmul', 'same', 'x W^T + b', 3),
   clamp: composite('elementwise', 'promote', 'min(max(x, lo), hi); gradient passes at the bounds'),
   indexSelect: composite('index', 'any', 'select entries along a dim by an index list', 2),

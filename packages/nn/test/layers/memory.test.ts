@@ -5,6 +5,9 @@ import '@tensile/backend-cpu';
 import { memory, noGrad, tensor, tidy, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
 
+// What is live (peakBytes moves with every allocation, so it is not part of the comparison).
+const liveOf = ({ tensors, bytes }: { tensors: number; bytes: number }) => ({ tensors, bytes });
+
 test('memory stays flat over training steps, and a rejected forward allocates nothing', () => {
   const model = new nn.Sequential(
     new nn.Linear(4, 8),
@@ -36,9 +39,9 @@ test('memory stays flat over training steps, and a rejected forward allocates no
   step();
   const before = memory();
   for (let i = 0; i < 5; i++) step();
-  expect(memory()).toEqual(before);
+  expect(liveOf(memory())).toEqual(liveOf(before));
   const bad = tensor([[1, 2, 3]]);
   const mem = memory();
   expect(() => tidy(() => model(bad))).toThrow();
-  expect(memory()).toEqual(mem);
+  expect(liveOf(memory())).toEqual(liveOf(mem));
 });
