@@ -1,6 +1,27 @@
 import { MATH, META } from './math.wgsl.js';
 
 /**
+ * The frame every step kernel shares: param (binding 1) and grad (2), then the state buffers named
+ * in `state` from binding 3 on; S(k) reads float32 scalar k from uniform slot 8 + k; one element
+ * per invocation, `i`, with the uniform's flags in `flags`.
+ */
+function stepShader(state: readonly string[], body: string): string {
+  return `${META}${MATH}
+@group(0) @binding(1) var<storage, read_write> param: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+${state.map((name, k) => `@group(0) @binding(${k + 3}) var<storage, read_write> ${name}: array<f32>;`).join('\n')}
+fn S(i: u32) -> f32 { return bitcast<f32>(M(8u + i)); }
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linear_id(wid, nwg, lid, 64u);
+  if (i >= M(0u)) { return; }
+  let flags = M(1u);
+${body}
+}
+`;
+}
+
+/**
  * One Adam step in place over contiguous float32 param, grad, expAvg,
  * expAvgSq (and maxExpAvgSq with amsgrad), op by op as core's composite and
  * with this backend's own division, square root and NaN-propagating max.
@@ -10,18 +31,9 @@ import { MATH, META } from './math.wgsl.js';
  * bias2Sqrt, eps.
  */
 export function adamSource(amsgrad: boolean): string {
-  return `${META}${MATH}
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> exp_avg: array<f32>;
-@group(0) @binding(4) var<storage, read_write> exp_avg_sq: array<f32>;
-${amsgrad ? '@group(0) @binding(5) var<storage, read_write> max_sq: array<f32>;' : ''}
-fn S(i: u32) -> f32 { return bitcast<f32>(M(8u + i)); }
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_id(wid, nwg, lid, 64u);
-  if (i >= M(0u)) { return; }
-  let flags = M(1u);
+  return stepShader(
+    ['exp_avg', 'exp_avg_sq', ...(amsgrad ? ['max_sq'] : [])],
+    `
   var p = param[M(2u) + i];
   var d = grad[M(3u) + i];
   if ((flags & 4u) != 0u) { d = -d; }
@@ -35,8 +47,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   ${amsgrad ? 'v = t_max(max_sq[M(6u) + i], v); max_sq[M(6u) + i] = v;' : ''}
   let denom = t_div(t_sqrt(v), S(7u)) + S(8u);
   param[M(2u) + i] = p + t_div(m, denom) * S(6u);
-}
-`;
+`,
+  );
 }
 
 /**
@@ -47,16 +59,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * momentum, 1 - dampening, -lr.
  */
 export function sgdSource(momentum: boolean): string {
-  return `${META}${MATH}
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-${momentum ? '@group(0) @binding(3) var<storage, read_write> buf: array<f32>;' : ''}
-fn S(i: u32) -> f32 { return bitcast<f32>(M(8u + i)); }
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_id(wid, nwg, lid, 64u);
-  if (i >= M(0u)) { return; }
-  let flags = M(1u);
+  return stepShader(
+    momentum ? ['buf'] : [],
+    `
   let p = param[M(2u) + i];
   var d = grad[M(3u) + i];
   if ((flags & 2u) != 0u) { d = -d; }
@@ -70,8 +75,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       : ''
   }
   param[M(2u) + i] = p + d * S(3u);
-}
-`;
+`,
+  );
 }
 
 /**
@@ -84,18 +89,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  */
 export function rmspropSource(centered: boolean, momentum: boolean): string {
   const b = centered ? 5 : 4; // the momentum buffer's binding
-  return `${META}${MATH}
-@group(0) @binding(1) var<storage, read_write> param: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> square_avg: array<f32>;
-${centered ? '@group(0) @binding(4) var<storage, read_write> grad_avg: array<f32>;' : ''}
-${momentum ? `@group(0) @binding(${b}) var<storage, read_write> buf: array<f32>;` : ''}
-fn S(i: u32) -> f32 { return bitcast<f32>(M(8u + i)); }
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = linear_id(wid, nwg, lid, 64u);
-  if (i >= M(0u)) { return; }
-  let flags = M(1u);
+  return stepShader(
+    ['square_avg', ...(centered ? ['grad_avg'] : []), ...(momentum ? ['buf'] : [])],
+    `
   let p = param[M(2u) + i];
   var d = grad[M(3u) + i];
   if ((flags & 2u) != 0u) { d = -d; }
@@ -116,6 +112,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   param[M(2u) + i] = p + b * S(5u);`
       : 'param[M(2u) + i] = p + t_div(d, avg) * S(5u);'
   }
-}
-`;
+`,
+  );
 }
