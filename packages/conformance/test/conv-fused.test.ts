@@ -10,7 +10,7 @@ import { startBackend } from '../src/backends.js';
  * kernels ran, and double backward (which needs the composed gradients).
  */
 const backends = ['wasm', 'native'] as const;
-const started = await Promise.all(backends.map(async (b) => [b, (await startBackend(b)).ok] as const));
+const started = await Promise.all(backends.map(async (b) => [b, await startBackend(b)] as const));
 
 interface Case {
   readonly d: 1 | 2;
@@ -56,8 +56,8 @@ function counting(): Trace & { counts: Map<string, number> } {
   return { counts, kernel: (op) => void counts.set(op, (counts.get(op) ?? 0) + 1), transfer: () => undefined };
 }
 
-for (const [backend, ok] of started)
-  describe.skipIf(!ok)(`fused conv2d on ${backend}`, () => {
+for (const [backend, start] of started)
+  describe.skipIf(!start.ok)(`fused conv2d on ${backend}${start.ok ? '' : ` (skipped: ${start.reason})`}`, () => {
     CASES.forEach((c, i) => {
       test(`conv${c.d}d case ${i} (${c.dtype}): values and gradients match cpu, through the fused kernels`, () => {
         const trace = counting();
