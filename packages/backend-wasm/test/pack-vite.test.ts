@@ -45,7 +45,7 @@ async function titleOf(url: string): Promise<string> {
   }
 }
 
-describe.skipIf(CHROMIUM === undefined)('installed from npm into a Vite app', () => {
+describe.skipIf(CHROMIUM === undefined)(`installed from npm into a Vite app${CHROMIUM === undefined ? ' (skipped: no Chromium found)' : ''}`, () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('loads and computes in Chromium, through the dev server and the production build', async () => {

@@ -18,7 +18,7 @@ const sources = readdirSync(join(dir, 'src'))
   .filter((f) => f.endsWith('.c'))
   .map((f) => join(dir, 'src', f));
 
-describe.skipIf(cc === undefined)('kernels-c native build', () => {
+describe.skipIf(cc === undefined)(`kernels-c native build${cc === undefined ? ' (skipped: no C compiler found)' : ''}`, () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   const widths = avx2 ? [16, 32] : [16];
