@@ -43,6 +43,9 @@ const FOUND: Record<string, Program> = {
   'a quotient of a rounding-level value by itself': { steps: [inp([2, 1, 1], [-2.25, 20]), { op: 'logSoftmax', args: [0], p: { dim: 0 } }, { op: 'div_', args: [1, 1] }], loss: [2] },
   // webgpu: pow(-0, 0.5) with a tensor exponent was -0 (taken as sqrt); C's pow, and cpu's, give +0.
   'pow(-0, tensor 0.5)': { steps: [inp([3], ['-0', 0, 4]), inp([3], [0.5, 0.5, 0.5]), { op: 'pow', args: [0, 1] }, { op: 'reciprocal', args: [2] }], loss: [3] },
+  // cpu: rsqrt in float32 rounded once (via double) where PyTorch computes 1 / sqrtf(x), so rsqrt(1e-6) was exactly
+  // 1000 and pow(-0.25, it) 0, while PyTorch, wasm and native give 999.99994 and NaN (fuzz seed 1034736).
+  'pow of a negative base to an rsqrt': { steps: [inp([2], [9.999999974752427e-7, 2], true), { op: 'rsqrt', args: [0] }, inp([1], [-0.25], false), { op: 'pow', args: [2, 1] }], loss: [1] },
   // native: fill_ on an expanded view threw (its fill call takes a non-overlapping destination); PyTorch and cpu fill it.
   'fill_ on an expanded view': { steps: [inp([1, 1], [-0.25], false), { op: 'expand', args: [0], p: { shape: [3, 3] } }, { op: 'fill_', args: [1], p: { scalar: 2 } }], loss: [2] },
 };

@@ -60,11 +60,11 @@ export function loopFunction(name, arity, expr) {
   return L.join('\n');
 }
 
-const EMPTY = { UNARY: {}, BINARY: {}, INT_OVERRIDES: {}, OTHER: {} };
+const EMPTY = { UNARY: {}, BINARY: {}, INT_OVERRIDES: {}, F32_OVERRIDES: {}, OTHER: {} };
 
 /** packages/backend-cpu/src/generated/elementwise-loops.ts */
 export function cpuLoopsTs(src, banner) {
-  const { UNARY, BINARY, INT_OVERRIDES, OTHER } = src.CPU_EXPRS ?? EMPTY;
+  const { UNARY, BINARY, INT_OVERRIDES, F32_OVERRIDES, OTHER } = src.CPU_EXPRS ?? EMPTY;
   const out = [
     banner('//', 'packages/backend-cpu/src/kernels/elementwise-exprs.ts (tools/codegen/src/cpu-loops.mjs)'),
     '// One monomorphic loop per elementwise kernel, written at build time: the backend builds no code at run time.',
@@ -82,6 +82,7 @@ export function cpuLoopsTs(src, banner) {
   for (const [op, expr] of Object.entries(UNARY)) fn(`unary${capital(op)}`, 1, expr);
   for (const [op, expr] of Object.entries(BINARY)) fn(`binary${capital(op)}`, 2, expr);
   for (const [op, expr] of Object.entries(INT_OVERRIDES)) fn(`intBinary${capital(op)}`, 2, expr);
+  for (const [op, expr] of Object.entries(F32_OVERRIDES)) fn(`f32Unary${capital(op)}`, 1, expr);
   for (const [name, [arity, expr]] of Object.entries(OTHER)) fn(`${name}Loop`, arity, expr);
   const record = (entries) => entries.map((e) => `  ${e},`);
   out.push('/** The loop of every unary op. */');
@@ -100,6 +101,12 @@ export function cpuLoopsTs(src, banner) {
   out.push(
     'export const INT_BINARY_LOOPS: Readonly<Partial<Record<BinaryOp, Loop2>>> = {',
     ...record(Object.keys(INT_OVERRIDES).map((op) => `${op}: intBinary${capital(op)}`)),
+    '};',
+  );
+  out.push('/** Unary ops with their own loop for float32 outputs (rounded where PyTorch rounds, not only at the end). */');
+  out.push(
+    'export const F32_UNARY_LOOPS: Readonly<Partial<Record<UnaryOp, Loop1>>> = {',
+    ...record(Object.keys(F32_OVERRIDES).map((op) => `${op}: f32Unary${capital(op)}`)),
     '};',
   );
   out.push(

@@ -30,7 +30,7 @@ export async function loadSources() {
   const FUSED = {};
   for (const backend of BACKENDS) FUSED[backend] = (await loadTs("export { FUSED } from './src/fused.ts';", path(`packages/backend-${backend}`))).FUSED;
   // The cpu backend's elementwise expressions, which become its generated loops.
-  const CPU_EXPRS = await loadTs("export { UNARY, BINARY, INT_OVERRIDES, OTHER } from './src/kernels/elementwise-exprs.ts';", path('packages/backend-cpu'));
+  const CPU_EXPRS = await loadTs("export { UNARY, BINARY, INT_OVERRIDES, F32_OVERRIDES, OTHER } from './src/kernels/elementwise-exprs.ts';", path('packages/backend-cpu'));
   // What the `tensile` package exports, for the porting page (imported here: porting.mjs imports this module).
   const { loadExports } = await import('./porting.mjs');
   return { ...core, CALLS: native.CALLS, FUSED, CPU_EXPRS: { ...CPU_EXPRS }, EXPORTS: await loadExports() };

@@ -2477,6 +2477,45 @@ function intBinaryPow(A: HostArray, ao: number, aSt: Strides, B: HostArray, bo: 
   }
 }
 
+// 1 / Math.fround(Math.sqrt(a))
+function f32UnaryRsqrt(A: HostArray, ao: number, aSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides): void {
+  const nd = shape.length;
+  if (nd === 1) {
+    const n = shape[0]!;
+    if (aSt[0] === 1 && oSt[0] === 1) {
+      for (let i = 0; i < n; i++) {
+        const a = A[ao + i]!;
+        O[oo + i] = 1 / Math.fround(Math.sqrt(a));
+      }
+      return;
+    }
+  }
+  const last = nd - 1;
+  const inner = shape[last]!;
+  const ai = aSt[last]!;
+  const oi = oSt[last]!;
+  let outer = 1;
+  for (let d = 0; d < last; d++) outer *= shape[d]!;
+  const idx = new Int32Array(nd);
+  let ap = ao;
+  let op = oo;
+  for (let t = 0; t < outer; t++) {
+    for (let j = 0; j < inner; j++) {
+      const a = A[ap + j * ai]!;
+      O[op + j * oi] = 1 / Math.fround(Math.sqrt(a));
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]++;
+      ap += aSt[d]!;
+      op += oSt[d]!;
+      if (idx[d]! < shape[d]!) break;
+      ap -= aSt[d]! * shape[d]!;
+      op -= oSt[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
 // a !== 0 ? b : c
 function whereLoop(A: HostArray, ao: number, aSt: Strides, B: HostArray, bo: number, bSt: Strides, C: HostArray, co: number, cSt: Strides, O: HostArray, oo: number, oSt: Strides, shape: Strides): void {
   const nd = shape.length;
@@ -2720,5 +2759,9 @@ export const BINARY_LOOPS: Readonly<Record<BinaryOp, Loop2>> = {
 export const INT_BINARY_LOOPS: Readonly<Partial<Record<BinaryOp, Loop2>>> = {
   mul: intBinaryMul,
   pow: intBinaryPow,
+};
+/** Unary ops with their own loop for float32 outputs (rounded where PyTorch rounds, not only at the end). */
+export const F32_UNARY_LOOPS: Readonly<Partial<Record<UnaryOp, Loop1>>> = {
+  rsqrt: f32UnaryRsqrt,
 };
 export { whereLoop, copyLoop, toBoolLoop };

@@ -71,6 +71,10 @@ export const BINARY: Record<BinaryOp, string> = {
 // Integer outputs where double arithmetic would lose exactness before the int32 wrap.
 export const INT_OVERRIDES: Partial<Record<BinaryOp, string>> = { mul: 'Math.imul(a, b)', pow: 'H.ipow(a, b)' };
 
+// float32 outputs that PyTorch rounds twice: rsqrt is 1 / sqrtf(x) there. Rounding once (double, then
+// float32) can land an ulp away, which pow of a negative base turns from 0 into NaN (fuzz seed 1034736).
+export const F32_OVERRIDES: Partial<Record<UnaryOp, string>> = { rsqrt: '1 / Math.fround(Math.sqrt(a))' };
+
 /** The other loops the kernels use: name -> [arity, expression]. */
 export const OTHER: Record<string, [1 | 2 | 3, string]> = {
   where: [3, 'a !== 0 ? b : c'],

@@ -1,5 +1,5 @@
 import type { BinaryOp, DType, HostArray, KernelSignatures, TensorView, UnaryOp } from '@tensile/core';
-import { BINARY_LOOPS, copyLoop, INT_BINARY_LOOPS, type Loop1, type Loop2, type Loop3, toBoolLoop, UNARY_LOOPS, whereLoop } from '../generated/elementwise-loops.js';
+import { BINARY_LOOPS, copyLoop, F32_UNARY_LOOPS, INT_BINARY_LOOPS, type Loop1, type Loop2, type Loop3, toBoolLoop, UNARY_LOOPS, whereLoop } from '../generated/elementwise-loops.js';
 import { collapse, dataOf } from '../strided.js';
 
 /**
@@ -34,7 +34,8 @@ function run(loop: Loop, inputs: readonly (TensorView | number)[], out: TensorVi
 
 export function unaryKernel(op: UnaryOp): KernelSignatures['unary'] {
   const loop = UNARY_LOOPS[op];
-  return (x, out) => run(loop, [x], out);
+  const f32Loop = F32_UNARY_LOOPS[op] ?? loop;
+  return (x, out) => run(out.dtype === 'float32' ? f32Loop : loop, [x], out);
 }
 
 export function binaryKernel(op: BinaryOp): KernelSignatures['binary'] {
