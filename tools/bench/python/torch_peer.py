@@ -10,6 +10,7 @@ import math
 import sys
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -111,7 +112,37 @@ class Conv2d:
         return [norm2(t.grad) for t in self.leaves]
 
 
-KINDS = {"mse": Loss, "cross-entropy": Loss, "bce-logits": Loss, "matmul": Matmul, "mlp-train": MlpTrain, "conv2d": Conv2d}
+class GptTrain:
+    """W9: the golden generator's GPT (tools/golden/tensile_golden/gpt.py, the twin of Tensile's models/gpt.ts), AdamW."""
+
+    def __init__(self, spec, arrays):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "golden"))
+        from tensile_golden.gpt import GPT
+
+        self.model = GPT(spec["vocab"], spec["seq"], spec["nEmbd"], spec["nHead"], spec["nLayer"])
+        state = {name[len("param:"):]: load(arrays, name) for name in arrays if name.startswith("param:")}
+        state["head.weight"] = state["tokens.weight"]
+        self.model.load_state_dict(state)
+        self.idx, self.targets = load(arrays, "idx").long(), load(arrays, "targets").long()
+        self.vocab = spec["vocab"]
+        self.opt = torch.optim.AdamW(self.model.parameters(), lr=spec["lr"])
+
+    def loss(self):
+        return F.cross_entropy(self.model(self.idx).view(-1, self.vocab), self.targets)
+
+    def step(self):
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.loss()
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+    def check(self):
+        with torch.no_grad():
+            return [self.loss().item()]
+
+
+KINDS = {"mse": Loss, "cross-entropy": Loss, "bce-logits": Loss, "matmul": Matmul, "mlp-train": MlpTrain, "conv2d": Conv2d, "gpt-train": GptTrain}
 
 
 def main():

@@ -1,5 +1,5 @@
 import { Generator } from 'tensile';
-import { convOutput, type WorkloadSpec } from './workloads.js';
+import { convOutput, type GptSpec, type WorkloadSpec } from './workloads.js';
 
 /**
  * Inputs are made once, on the host, from a fixed seed, and handed to every
@@ -31,8 +31,8 @@ class Source {
     return { data: Float32Array.from(this.g.uniform(count(shape)), (u) => lo + (hi - lo) * u), shape };
   }
 
-  labels(n: number, classes: number): HostTensor {
-    return { data: Int32Array.from(this.g.uniform(n), (u) => Math.min(classes - 1, Math.floor(u * classes))), shape: [n] };
+  labels(n: number, classes: number, shape: readonly number[] = [n]): HostTensor {
+    return { data: Int32Array.from(this.g.uniform(n), (u) => Math.min(classes - 1, Math.floor(u * classes))), shape };
   }
 }
 
@@ -64,6 +64,23 @@ export function makeInputs(spec: WorkloadSpec, seed = 1234): Inputs {
       }
       return inputs;
     }
+    case 'gpt-train': {
+      // Token ids [batch, seq] and the next-token targets, flat as cross-entropy takes them after logits.view(-1, vocab).
+      const n = spec.batch * spec.seq;
+      const inputs: Inputs = { idx: src.labels(n, spec.vocab, [spec.batch, spec.seq]), targets: src.labels(n, spec.vocab) };
+      // nanoGPT's init: N(0, 0.02), the residual projections N(0, 0.02 / sqrt(2 nLayer)); LayerNorms at their defaults, biases 0.
+      for (const [name, shape] of gptParameters(spec)) {
+        const last = name.split('.').slice(-2).join('.');
+        if (/norm\d?\.weight$/.test(name)) inputs[`param:${name}`] = { data: new Float32Array(count(shape)).fill(1), shape };
+        else if (name.endsWith('.bias')) inputs[`param:${name}`] = { data: new Float32Array(count(shape)), shape };
+        else {
+          const std = last === 'proj.weight' ? 0.02 / Math.sqrt(2 * spec.nLayer) : 0.02;
+          const t = src.normal(shape);
+          inputs[`param:${name}`] = { data: t.data.map((v) => v * std), shape };
+        }
+      }
+      return inputs;
+    }
     case 'conv2d': {
       const { batch, channels, height, width, outChannels, kernel } = spec;
       // nn.Conv2d's default init range for the weight and bias; g is the loss's fixed upstream gradient.
@@ -76,6 +93,30 @@ export function makeInputs(spec: WorkloadSpec, seed = 1234): Inputs {
       };
     }
   }
+}
+
+/**
+ * The GPT's parameters in named_parameters order with their shapes: the state_dict names that
+ * models/gpt.ts and its PyTorch twin share (the head is tied to tokens.weight, so it is not listed).
+ */
+export function gptParameters(spec: GptSpec): [string, number[]][] {
+  const { vocab, seq, nEmbd: C } = spec;
+  const out: [string, number[]][] = [
+    ['tokens.weight', [vocab, C]],
+    ['positions.weight', [seq, C]],
+  ];
+  const linear = (name: string, o: number, i: number): void => void out.push([`${name}.weight`, [o, i]], [`${name}.bias`, [o]]);
+  for (let l = 0; l < spec.nLayer; l++) {
+    const b = `blocks.${l}`;
+    out.push([`${b}.norm1.weight`, [C]], [`${b}.norm1.bias`, [C]]);
+    linear(`${b}.attn.qkv`, 3 * C, C);
+    linear(`${b}.attn.proj`, C, C);
+    out.push([`${b}.norm2.weight`, [C]], [`${b}.norm2.bias`, [C]]);
+    linear(`${b}.mlp.fc`, 4 * C, C);
+    linear(`${b}.mlp.proj`, C, 4 * C);
+  }
+  out.push(['norm.weight', [C]], ['norm.bias', [C]]);
+  return out;
 }
 
 /** Number of Linear layers of an MLP spec. */

@@ -34,6 +34,14 @@ export function formatReport(r: BenchResult): string {
     lines.push('');
     lines.push(...table(['workload', ...counting.map((s) => s.id)], r.workloads.filter((w) => w.workload.memorySteps === undefined).map((w) => [w.workload.id, ...counting.map((s) => String(w.cells[s.id]?.dispatchesPerStep ?? '-'))])));
   }
+  const peaks = r.workloads.filter((w) => w.workload.peakMemory);
+  if (peaks.length > 0) {
+    lines.push('');
+    lines.push('Peak memory of one training step, MiB (parameters, optimizer state and kernel scratch; "-": the system keeps no peak counter):');
+    lines.push('');
+    const mib = (c: Cell | undefined): string => (c?.peakBytes === undefined || c.peakBytes === null ? '-' : (c.peakBytes / 2 ** 20).toFixed(1));
+    lines.push(...table(['workload', ...running.map((s) => s.id)], peaks.map((w) => [w.workload.id, ...running.map((s) => mib(w.cells[s.id]))])));
+  }
   lines.push('');
   lines.push('Workloads:');
   for (const w of r.workloads) lines.push(`- ${w.workload.id}: ${w.workload.title}`);

@@ -38,6 +38,8 @@ export interface Cell {
   values: number[];
   /** Kernels dispatched by one step (after the first), where the system counts them (webgpu). */
   dispatchesPerStep?: number;
+  /** W9: the most bytes one step (after the first) held, kernel scratch included; null where the system keeps no peak. */
+  peakBytes?: number | null;
   /** W7: bytes after each step, and how far they rose above the first sample; null bytes where the system has no counter. */
   memory?: { bytes: number[]; growth: number } | null;
 }
@@ -114,6 +116,11 @@ export async function runWorkload(workload: Workload, systems: readonly System[]
           if (before !== null) {
             await e.p.run(1);
             e.cell.dispatchesPerStep = e.p.dispatches()! - before;
+          }
+          if (workload.peakMemory) {
+            await e.p.resetPeak();
+            await e.p.run(1);
+            e.cell.peakBytes = await e.p.peakBytes();
           }
         });
       if (!opts.quick) await time(live, opts, attempt);

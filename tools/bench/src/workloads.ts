@@ -33,13 +33,31 @@ export function convOutput(c: ConvSpec): [number, number] {
   return [c.height + 2 * c.padding - c.kernel + 1, c.width + 2 * c.padding - c.kernel + 1];
 }
 
+/**
+ * The character-level GPT of @tensile/conformance (models/gpt.ts; its PyTorch twin is
+ * tools/golden/tensile_golden/gpt.py): token and position embeddings, pre-norm blocks of causal
+ * self-attention and a GELU MLP, a final LayerNorm, a head tied to the token embedding. One step:
+ * zero the gradients, cross-entropy of the next token, backward, AdamW.
+ */
+export interface GptSpec {
+  readonly batch: number;
+  /** Tokens per sequence (the model's blockSize). */
+  readonly seq: number;
+  readonly vocab: number;
+  readonly nEmbd: number;
+  readonly nHead: number;
+  readonly nLayer: number;
+  readonly lr: number;
+}
+
 export type WorkloadSpec =
   | { readonly kind: 'mse'; readonly n: number }
   | { readonly kind: 'cross-entropy'; readonly batch: number; readonly classes: number }
   | { readonly kind: 'bce-logits'; readonly n: number }
   | { readonly kind: 'matmul'; readonly m: number; readonly k: number; readonly n: number }
   | ({ readonly kind: 'mlp-train' } & MlpSpec)
-  | ({ readonly kind: 'conv2d' } & ConvSpec);
+  | ({ readonly kind: 'conv2d' } & ConvSpec)
+  | ({ readonly kind: 'gpt-train' } & GptSpec);
 
 export interface Workload {
   /** Row id, e.g. "W1-1M". */
@@ -50,6 +68,8 @@ export interface Workload {
   readonly spec: WorkloadSpec;
   /** W7: not timed; runs `steps` training steps and samples each system's memory counter after each. */
   readonly memorySteps?: number;
+  /** Report the peak bytes one step allocates, beside its time, where the system counts them (W9). */
+  readonly peakMemory?: boolean;
 }
 
 /** Floating-point operations of one step, where a rate says more than a time (W4's and W8's GFLOP/s). */
@@ -73,6 +93,9 @@ export function workloads(scale: Scale): Workload[] {
   const conv: ConvSpec = tiny
     ? { batch: 2, channels: 3, height: 8, width: 8, outChannels: 4, kernel: 3, padding: 1 }
     : { batch: 32, channels: 64, height: 32, width: 32, outChannels: 64, kernel: 3, padding: 1 };
+  const gpt: GptSpec = tiny
+    ? { batch: 2, seq: 8, vocab: 11, nEmbd: 16, nHead: 2, nLayer: 1, lr: 3e-4 }
+    : { batch: 16, seq: 128, vocab: 65, nEmbd: 256, nHead: 4, nLayer: 4, lr: 3e-4 };
   return [
     { id: 'W1-1M', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(big)} elements`, spec: { kind: 'mse', n: big } },
     { id: 'W1-4K', group: 'W1', title: `MSELoss fwd+bwd, ${fmtCount(tiny ? 64 : 4096)} elements`, spec: { kind: 'mse', n: tiny ? 64 : 4096 } },
@@ -98,6 +121,13 @@ export function workloads(scale: Scale): Workload[] {
       group: 'W8',
       title: `conv2d ${conv.kernel}x${conv.kernel} fwd+bwd (padding ${conv.padding}, bias), ${conv.batch} x ${conv.channels} x ${conv.height} x ${conv.width} -> ${conv.outChannels} channels`,
       spec: { kind: 'conv2d', ...conv },
+    },
+    {
+      id: 'W9',
+      group: 'W9',
+      title: `GPT training step (CE + AdamW): batch ${gpt.batch}, T ${gpt.seq}, d ${gpt.nEmbd}, ${gpt.nHead} heads, ${gpt.nLayer} layers, vocab ${gpt.vocab}`,
+      spec: { kind: 'gpt-train', ...gpt },
+      peakMemory: true,
     },
   ];
 }

@@ -22,7 +22,7 @@ describe('bench --quick (the smoke test CI runs)', () => {
     const r = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
     expect(r.problems).toEqual([]);
     expect(code).toBe(0);
-    expect(r.workloads.map((w) => w.workload.id)).toEqual(['W1-1M', 'W1-4K', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']);
+    expect(r.workloads.map((w) => w.workload.id)).toEqual(['W1-1M', 'W1-4K', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9']);
     // Not vacuous: Tensile's cpu backend and the in-process peers always run here, and matmul needs nothing
     // beyond core, so at least W4 is compared across three systems.
     const ran = r.systems.filter((s) => s.skipped === undefined).map((s) => s.id);
@@ -33,6 +33,11 @@ describe('bench --quick (the smoke test CI runs)', () => {
     const w8 = r.workloads.find((w) => w.workload.id === 'W8')!;
     for (const id of ['cpu', 'tfjs-cpu']) expect(w8.cells[id]!.status).toBe('ok');
     expect(w8.cells.cpu!.values).toHaveLength(4); // the loss and three gradient norms
+    // The GPT step runs on cpu and reports the peak bytes it allocated; tfjs has no attention and says so.
+    const w9 = r.workloads.find((w) => w.workload.id === 'W9')!;
+    expect(w9.cells.cpu!.status).toBe('ok');
+    expect(w9.cells.cpu!.peakBytes).toBeGreaterThan(0);
+    expect(w9.cells['tfjs-cpu']!.status).not.toBe('ok');
     // Every workload that ran anywhere was compared (a peer may differ: its float32 arithmetic is reported, not
     // failed; a Tensile backend that differs is a problem, checked above), and a system that did not run says why.
     const ours = new Set(r.systems.filter((s) => s.ours).map((s) => s.id));
@@ -56,7 +61,7 @@ describe('bench --quick (the smoke test CI runs)', () => {
   });
 
   it('rejects unknown workloads, systems and options with usage', async () => {
-    for (const args of [['--only', 'W9'], ['--systems', 'cpu,jax'], ['--fast'], ['--samples', '0'], ['--scale', 'huge']]) {
+    for (const args of [['--only', 'W10'], ['--systems', 'cpu,jax'], ['--fast'], ['--samples', '0'], ['--scale', 'huge']]) {
       const { code, err } = await cli(args);
       expect(code, args.join(' ')).toBe(2);
       expect(err).toContain('usage:');

@@ -22,6 +22,8 @@ function fake(id: string, loss: number, opts: { checks?: number[]; bytes?: numbe
         dispatches: () => (opts.perStep === undefined ? null : dispatched),
         check: async () => opts.checks ?? [1],
         memoryBytes: async () => opts.bytes?.[step++] ?? null,
+        resetPeak: async () => undefined,
+        peakBytes: async () => null,
         dispose: async () => undefined,
       };
     },

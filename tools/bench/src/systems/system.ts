@@ -23,6 +23,10 @@ export interface Prepared {
   dispatches(): number | null;
   /** Bytes the system's allocator holds now, or null where it has no counter. */
   memoryBytes(): Promise<number | null>;
+  /** Restarts the peak counter that `peakBytes` reads (a no-op where there is none). */
+  resetPeak(): Promise<void>;
+  /** Most bytes the allocator held since `resetPeak` (kernel scratch included), or null where it keeps no such count. */
+  peakBytes(): Promise<number | null>;
   dispose(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
-import { F, fromHostArray, fusedKernel, getBackendObject, registerKernel, memory, nn, noGrad, optim, ready, setBackend, tidy, type Tensor } from 'tensile';
-import { type HostTensor, type Inputs, layerCount, norm2 } from '../data.js';
+import { GPT } from '@tensile/conformance';
+import { F, fromHostArray, fusedKernel, getBackendObject, registerKernel, memory, nn, noGrad, optim, ready, resetPeakMemory, setBackend, tidy, type Tensor } from 'tensile';
+import { gptParameters, type HostTensor, type Inputs, layerCount, norm2 } from '../data.js';
 import type { Workload } from '../workloads.js';
 import { type Prepared, reasonOf, type Skipped, type System, timeSteps } from './system.js';
 
@@ -231,6 +232,37 @@ class TensileSystem implements System {
         };
         break;
       }
+      case 'gpt-train': {
+        const model = new GPT({ vocabSize: spec.vocab, blockSize: spec.seq, nEmbd: spec.nEmbd, nHead: spec.nHead, nLayer: spec.nLayer, device });
+        const weights: Record<string, Tensor> = Object.fromEntries(gptParameters(spec).map(([name]) => [name, up(`param:${name}`)]));
+        model.loadStateDict({ ...weights, 'head.weight': weights['tokens.weight']! });
+        const params = model.parameters();
+        owned.push(...params);
+        const idx = up('idx');
+        const targets = up('targets');
+        const logitsLoss = (): Tensor => F.crossEntropy(model(idx).view(-1, spec.vocab), targets);
+        const opt = new optim.AdamW(params, { lr: spec.lr });
+        owned.push(opt);
+        step = async () => {
+          const loss = tidy(() => {
+            opt.zeroGrad();
+            const l = logitsLoss();
+            l.backward();
+            opt.step();
+            return l;
+          });
+          const v = await loss.item();
+          loss.dispose();
+          return v;
+        };
+        check = async () => {
+          const loss = tidy(() => noGrad(logitsLoss));
+          const v = await loss.item();
+          loss.dispose();
+          return [v];
+        };
+        break;
+      }
     }
     return {
       run: (reps) => {
@@ -247,6 +279,8 @@ class TensileSystem implements System {
         return typeof n === 'number' ? n : null;
       },
       memoryBytes: async () => memory(device).bytes,
+      resetPeak: async () => resetPeakMemory(device),
+      peakBytes: async () => memory(device).peakBytes ?? null,
       dispose: async () => {
         for (const t of owned) t.dispose();
       },

@@ -147,6 +147,10 @@ class TfjsSystem implements System {
         check = () => tf.tidy(() => vg([x, filter, bias]).grads.map((gr) => norm2(gr.dataSync())));
         break;
       }
+      case 'gpt-train':
+        // tfjs-layers 4.22 carries a MultiHeadAttention under dist/layers/nlp but does not export it; a GPT would
+        // be attention written from matMul by hand, not the library a user would reach for.
+        throw new Unavailable(`TensorFlow.js ${tf.version.tfjs} exports no attention layer (tf.layers has no MultiHeadAttention; tfjs #8574)`);
       case 'mlp-train': {
         const L = layerCount(spec.sizes);
         const weights: TfTensor[] = [];
@@ -193,6 +197,9 @@ class TfjsSystem implements System {
       },
       dispatches: () => null,
       memoryBytes: async () => tf.memory().numBytes,
+      resetPeak: async () => undefined,
+      // tf.memory() counts the bytes held now; only tf.profile reports a peak, and it would be timed with the step.
+      peakBytes: async () => null,
       dispose: async () => {
         for (const t of owned) t.dispose();
       },

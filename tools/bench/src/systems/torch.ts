@@ -138,6 +138,8 @@ class TorchSystem implements System {
       // PyTorch's CPU allocator keeps no byte counter to sample.
       dispatches: () => null,
       memoryBytes: async () => null,
+      resetPeak: async () => undefined,
+      peakBytes: async () => null,
       dispose: async () => {
         await this.send({ cmd: 'dispose' });
       },
