@@ -208,10 +208,12 @@ void run(const ScatterCall& c) {
   const View &dst = c.self, &index = c.index, &src = c.src;
   check_index_shape(name, dst, index, c.dim, &src);
   // Broadcast index and src may each repeat along the other's dims (the gradient of a sum over
-  // windows scatters an expanded gradient through an expanded window table), so the bound is
-  // what the two storages can pair up, or the destination itself.
-  const double pairs = double(index.storage_size) * double(src.storage_size);
-  if (double(index.numel) > pairs && index.numel > dst.storage_size)
+  // windows scatters an expanded gradient through an expanded window table), and both may repeat
+  // along a dim the destination has (indexSelect's gradient of a mean: an expanded scalar through
+  // an index expanded over the batch), so the bound is what the three storages can pair up: only
+  // a malformed view, huge over tiny storages, passes it.
+  const double pairs = double(index.storage_size) * double(src.storage_size) * double(dst.storage_size > 0 ? dst.storage_size : 1);
+  if (double(index.numel) > pairs)
     fail(E_VALUE, std::string(name) + ": index has more positions than any storage behind it");
   require_dtype(name, "src", src, dst.dtype);
   scatter(c.accumulate, dst, index, src, c.dim);

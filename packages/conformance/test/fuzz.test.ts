@@ -48,6 +48,9 @@ const FOUND: Record<string, Program> = {
   'pow of a negative base to an rsqrt': { steps: [inp([2], [9.999999974752427e-7, 2], true), { op: 'rsqrt', args: [0] }, inp([1], [-0.25], false), { op: 'pow', args: [2, 1] }], loss: [1] },
   // native: fill_ on an expanded view threw (its fill call takes a non-overlapping destination); PyTorch and cpu fill it.
   'fill_ on an expanded view': { steps: [inp([1, 1], [-0.25], false), { op: 'expand', args: [0], p: { shape: [3, 3] } }, { op: 'fill_', args: [1], p: { scalar: 2 } }], loss: [2] },
+  // native, fuzz seed 2032280: indexSelect's gradient of a mean (an expanded scalar scattered through an index
+  // expanded over the batch) threw: the addon's bound on scatter positions left out the destination's own dims.
+  'indexSelect with repeated indices under a mean': {"steps": [{"op": "input", "args": [], "p": {"shape": [2, 1, 1], "data": [0.5, 2], "grad": true}}, {"op": "input", "args": [], "p": {"shape": [2], "data": [0, 0], "int": true}}, {"op": "indexSelect", "args": [0, 1], "p": {"dim": 1}}, {"op": "mean", "args": [2], "p": {"keepdim": true}}], "loss": [3]},
   // the judge, cpu, fuzz seed 2036207: logSoftmax(-20, -0) is -2e-9 on cpu and 0 in PyTorch's float32, so pow(-0.5, it) is NaN or 1;
   // the judge now skips, on cpu too, elements that move when rounding-level values become 0.
   'a negative base to a rounding-level exponent': {"steps": [{"op": "input", "args": [], "p": {"shape": [1, 3, 2], "data": [1, -1, -20, "-0", 0.5, 0.75], "grad": false}}, {"op": "logSoftmax", "args": [0], "p": {"dim": -1}}, {"op": "input", "args": [], "p": {"shape": [1, 3, 2], "data": [0, 0, -1, -0.5, -0.5, 1], "grad": true}}, {"op": "pow", "args": [2, 1]}], "loss": [3]},
