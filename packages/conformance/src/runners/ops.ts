@@ -116,6 +116,7 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   cummin: op('input dim'),
   logcumsumexp: op('input dim'),
   median: op('input dim keepdim'),
+  kthvalue: op('input k dim keepdim'),
   quantile: op('input q dim keepdim interpolation'),
   searchsorted: withOptions('sortedSequence input sorter outInt32 right side', 2),
   bincount: withOptions('input weights minlength', 1),
