@@ -15,6 +15,16 @@ describe('values', () => {
     expect(list(x.kthvalue(2).values)).toEqual([2, 4]);
     expect(list(x.kthvalue(2, 0, true).indices)).toEqual([[0, 1, 1]]);
   });
+  test('kthvalueAsync gives what kthvalue gives and checks the same way', async () => {
+    const x = T.tensor([
+      [2, 1, 2, 1, 3],
+      [0, 5, 0, 5, 0],
+    ]);
+    const a = await T.kthvalueAsync(x, 2, 1, true);
+    const b = T.kthvalue(x, 2, 1, true);
+    expect([list(a.values), list(a.indices)]).toEqual([list(b.values), list(b.indices)]);
+    await expect(T.kthvalueAsync(x, 6)).rejects.toThrow(T.IndexError);
+  });
   test('errors are the exported classes, name the op, and leave the input alone', () => {
     const x = T.tensor([
       [1, 2],

@@ -1,4 +1,3 @@
-import { noGrad } from '../autograd/grad-mode.js';
 import { fromHostArray } from '../creation.js';
 import { DTypeError, IndexError, ValueError, fmtShape } from '../errors.js';
 import type { HostArray } from '../dtype.js';
@@ -72,40 +71,56 @@ function selectIndices(data: HostArray, shape: readonly number[], d: number, k: 
   return out;
 }
 
-/**
- * PyTorch's kthvalue: (values, indices) of the k-th smallest element (k from 1) along dim, NaN
- * counting as the largest. Among ties the index is the one PyTorch's CPU quickselect lands on,
- * found by running that algorithm on the host, so every backend gives the same index; the values are
- * gathered at it, so the gradient flows to that index (and double backward works through gather).
- * The host needs the input's values synchronously: a tensor built from JS data, or a device with
- * synchronous readback.
- */
-export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+/** PyTorch's checks, in its order; the dim, normalized. */
+function check(x: Tensor, k: number, dim: number): number {
   deviceOf('kthvalue', x);
   if (x.dtype === 'bool') throw new DTypeError(`kthvalue: not implemented for bool tensors (shape ${fmtShape(x.shape)})`);
   const d = normalizeDim('kthvalue', dim, Math.max(x.ndim, 1));
-  if (x.ndim === 0)
-    return tidy(() => {
-      const [v, i] = kthvalue(reshape(x, [1]), k, 0, false);
-      return valuesIndices(reshape(v, []), reshape(i, []));
-    });
-  const n = x.shape[d]!;
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
   if (n === 0) throw new IndexError(`kthvalue: Expected reduction dim ${d} to have non-zero size; input has shape ${fmtShape(x.shape)}`);
   if (!Number.isInteger(k) || k < 1 || k > n)
     throw new IndexError(
       `kthvalue: selected number k out of range for dimension ${d}: k = ${String(k)}, but the input of shape ${fmtShape(x.shape)} has ${n} entries there (expected 1 <= k <= ${n})`,
     );
+  return d;
+}
+
+/** The values gathered at the host-selected indices (the gather carries the gradient). */
+function select(x: Tensor, data: HostArray, k: number, d: number, keepdim: boolean): ValuesIndices {
+  if (x.ndim === 0)
+    return tidy(() => {
+      const [v, i] = select(reshape(x, [1]), data, k, 0, false);
+      return valuesIndices(reshape(v, []), reshape(i, []));
+    });
   const keptShape = x.shape.map((s, i) => (i === d ? 1 : s));
   return tidy(() => {
-    const index = noGrad(() => {
-      const data = hostIndices(x);
-      if (data === null)
-        throw new ValueError(
-          `kthvalue: the selected index (PyTorch's quickselect) is found on the host, and this device reads the input of shape ${fmtShape(x.shape)} asynchronously; build the input from JS data or use a device with synchronous readback`,
-        );
-      return fromHostArray(selectIndices(data, x.shape, d, k), keptShape, 'int32', x.device);
-    });
+    const index = fromHostArray(selectIndices(data, x.shape, d, k), keptShape, 'int32', x.device);
     const values = gather(x, d, index);
     return keepdim ? valuesIndices(values, index) : valuesIndices(squeeze(values, d), squeeze(index, d));
   });
+}
+
+/**
+ * PyTorch's kthvalue: (values, indices) of the k-th smallest element (k from 1) along dim, NaN
+ * counting as the largest. Among ties the index is the one PyTorch's CPU quickselect lands on,
+ * found by running that algorithm on the host, so every backend gives the same index; the values are
+ * gathered at it, so the gradient flows to that index (and double backward works through gather).
+ * The host needs the input's values at once: cpu, wasm and native (synchronous readback); elsewhere
+ * use kthvalueAsync.
+ */
+export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+  const d = check(x, k, dim);
+  const data = hostIndices(x);
+  if (data === null)
+    throw new ValueError(
+      `kthvalue: the selected index (PyTorch's quickselect) is found on the host, and device "${x.device}" reads the input of shape ${fmtShape(x.shape)} asynchronously; use await kthvalueAsync(x, k, dim, keepdim)`,
+    );
+  return select(x, data, k, d, keepdim);
+}
+
+/** kthvalue on any device: the input is read back asynchronously for the host quickselect. */
+export async function kthvalueAsync(x: Tensor, k: number, dim = -1, keepdim = false): Promise<ValuesIndices> {
+  const d = check(x, k, dim);
+  const data = hostIndices(x) ?? (await x.data());
+  return select(x, data, k, d, keepdim);
 }
