@@ -15,6 +15,17 @@ describe('values', () => {
     expect(list(x.kthvalue(2).values)).toEqual([2, 4]);
     expect(list(x.kthvalue(2, 0, true).indices)).toEqual([[0, 1, 1]]);
   });
+  test('a non-contiguous input selects as its contiguous copy', () => {
+    const x = T.tensor([
+      [2, 1, 2],
+      [1, 3, 1],
+      [2, 2, 0],
+      [1, 1, 1],
+    ]).transpose(0, 1);
+    const a = T.kthvalue(x, 2, 1);
+    const b = T.kthvalue(T.contiguous(x), 2, 1);
+    expect([list(a.values), list(a.indices)]).toEqual([list(b.values), list(b.indices)]);
+  });
   test('kthvalueAsync gives what kthvalue gives and checks the same way', async () => {
     const x = T.tensor([
       [2, 1, 2, 1, 3],
