@@ -52,6 +52,7 @@ export { hypot } from './ops/hypot.js';
 export { cummax, cummin } from './ops/cumextreme.js';
 export { logcumsumexp } from './ops/logcumsumexp.js';
 export { median } from './ops/median.js';
+export { kthvalue, kthvalueAsync } from './ops/kthvalue.js';
 export { quantile, type QuantileOptions, type QuantileInterpolation } from './ops/quantile.js';
 export { searchsorted, type SearchsortedOptions } from './ops/searchsorted.js';
 export { bincount, bincountAsync, type BincountOptions } from './ops/bincount.js';

@@ -34,6 +34,7 @@ import { hypot } from './ops/hypot.js';
 import { cummax, cummin } from './ops/cumextreme.js';
 import { logcumsumexp } from './ops/logcumsumexp.js';
 import { median } from './ops/median.js';
+import { kthvalue } from './ops/kthvalue.js';
 import { quantile, type QuantileInterpolation, type QuantileOptions } from './ops/quantile.js';
 import { bincount, type BincountOptions } from './ops/bincount.js';
 
@@ -166,6 +167,7 @@ const methods: Record<string, Method> = {
   cummin(this: Tensor, d: number) { return cummin(this, d); },
   logcumsumexp(this: Tensor, d: number) { return logcumsumexp(this, d); },
   median(this: Tensor, d?: number, k?: boolean) { return d === undefined ? median(this) : median(this, d, k); },
+  kthvalue(this: Tensor, k: number, d?: number, keep?: boolean) { return kthvalue(this, k, d, keep); },
   quantile(this: Tensor, q: number | Tensor, d?: number | null | QuantileOptions, k?: boolean, i?: QuantileInterpolation) { return quantile(this, q, d, k, i); },
   bincount(this: Tensor, o?: BincountOptions) { return bincount(this, o); },
   add_(this: Tensor, o: TensorOrScalar, alpha?: number) { return P.add_(this, o, alpha); },

@@ -128,6 +128,7 @@ export interface Tensor extends GeneratedTensorMethods {
     logcumsumexp(dim: number): Tensor;
     median(): Tensor;
     median(dim: number, keepdim?: boolean): R.ValuesIndices;
+    kthvalue(k: number, dim?: number, keepdim?: boolean): R.ValuesIndices;
     quantile(q: number | Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean; interpolation?: 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest' }, keepdim?: boolean, interpolation?: 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest'): Tensor;
     bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor;
     /** int32 (PyTorch's int64, narrowed): float values must fit int32. */

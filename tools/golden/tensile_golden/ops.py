@@ -1534,6 +1534,31 @@ def median_cases() -> list[dict]:
     return g.cases
 
 
+def kthvalue_cases() -> list[dict]:
+    g = Group('kthvalue')
+    for shape, k, dim in [((7,), 3, 0), ((3, 5), 2, 1), ((3, 5), 3, 0), ((2, 3, 4), 2, -1), ((2, 3, 4), 1, 1), ((2, 3, 4), 2, -3), ((6,), 1, 0), ((6,), 6, 0),
+                          ((4, 5), 5, 1), ((), 1, 0), ((1, 1), 1, 1), ((3, 0), 1, 0)]:
+        for keep in [False, True]:
+            g.val('kthvalue', f'{shape_tag(shape)}-k{k}-dim{dim}{"-keepdim" if keep else ""}', lambda r, shape=shape, k=k, dim=dim: [A('input', r.randn(*shape)), k, dim], {'keepdim': keep})
+    g.val('kthvalue', 'default-dim', lambda r: [A('input', r.randn(3, 4)), 2], note='dim defaults to the last')
+    for k in range(1, 7):
+        g.val('kthvalue', f'ties-k{k}', [A('input', T(TIES)), k, 1], note="the index PyTorch's quickselect lands on among tied values")
+    g.val('kthvalue', 'ties-dim0', [A('input', T(TIES)), 2, 0])
+    g.val('kthvalue', 'ties-long', lambda r: [A('input', r.randint(0, 3, 4, 37).to(torch.float32)), 17, 1])
+    for k in [1, 3, 5, 6]:
+        g.val('kthvalue', f'nan-k{k}', [A('input', T([[1.0, nan, 2.0, nan, 0.5, 2.0], [3.0, 1.0, 2.0, 0.0, nan, 1.0], [inf, -inf, 0.5, 0.5, nan, -inf]])), k, 1],
+              note='NaN counts as the largest')
+    g.val('kthvalue', 'int', [A('input', I([[3, -1, 7, 2, -1], [0, 5, 5, 1, 5]])), 2, 1])
+    g.val('kthvalue', 'int-ties', [A('input', I([[5, 5, 5, 1, 5, 5, 0], [2, 2, 1, 1, 2, 2, 1]])), 4, 1])
+    g.err('kthvalue', 'k-zero', lambda r: [A('input', r.randn(3, 4)), 0, 1])
+    g.err('kthvalue', 'k-too-large', lambda r: [A('input', r.randn(3, 4)), 5, 1])
+    g.err('kthvalue', 'k-too-large-0d', [A('input', T(1.5)), 2])
+    g.err('kthvalue', 'empty-dim', [A('input', torch.zeros(0, 3)), 1, 0])
+    g.err('kthvalue', 'bool', [A('input', B([True, False, True])), 1])
+    g.err('kthvalue', 'dim-out-of-range', lambda r: [A('input', r.randn(3, 4)), 1, 2])
+    return g.cases
+
+
 def quantile_cases() -> list[dict]:
     g = Group('quantile')
     qs = T([0.0, 0.1, 0.25, 0.5, 0.7, 1.0])
@@ -1645,6 +1670,7 @@ GROUPS = {
     'cummin': lambda: cumextreme_cases('cummin'),
     'logcumsumexp': logcumsumexp_cases,
     'median': median_cases,
+    'kthvalue': kthvalue_cases,
     'quantile': quantile_cases,
     'searchsorted': searchsorted_cases,
     'bincount': bincount_cases,

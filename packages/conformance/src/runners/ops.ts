@@ -1,4 +1,4 @@
-import { PRIMITIVES, type Tensor, tensor } from '@tensile/core';
+import { findBackend, kthvalueAsync, PRIMITIVES, type Tensor, tensor } from '@tensile/core';
 import type { Mismatch } from '../compare.js';
 import { NotImplemented } from '../expect-error.js';
 import { decodeValue, type GoldenCase } from '../golden.js';
@@ -116,6 +116,16 @@ const TABLE: Record<string, Partial<OpAdapter>> = {
   cummin: op('input dim'),
   logcumsumexp: op('input dim'),
   median: op('input dim keepdim'),
+  // The index comes from a host quickselect: a device without synchronous readback reads the input
+  // first (kthvalueAsync), its one readback, as nonzero's and unique's.
+  kthvalue: {
+    ...op('input k dim keepdim', undefined, (f, a) => {
+      const x = a.input as Tensor;
+      const args = [x, a.k as number, (a.dim as number | undefined) ?? -1, (a.keepdim as boolean | undefined) ?? false] as const;
+      return findBackend(x.device)?.syncReadback === false ? kthvalueAsync(...args) : f(...args);
+    }),
+    hostResult: true,
+  },
   quantile: op('input q dim keepdim interpolation'),
   searchsorted: withOptions('sortedSequence input sorter outInt32 right side', 2),
   bincount: withOptions('input weights minlength', 1),

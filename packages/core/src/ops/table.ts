@@ -221,6 +221,7 @@ export const COMPOSITES = {
   cummin: composite('scan', 'same', 'running min and its index (later index on ties, NaN holds) by a log-step scan, values gathered'),
   logcumsumexp: composite('scan', 'float-only', 'log(cumsum(exp(x))) by a log-step scan of logaddexp'),
   median: composite('scan', 'same', 'lower median (all, or values and indices along a dim) by a stable sort'),
+  kthvalue: composite('scan', 'same', "k-th smallest and its index along a dim: PyTorch's quickselect on the host picks the index (ties as PyTorch), values gathered"),
   quantile: composite('scan', 'float-only', 'quantiles by sort, gather and lerp (linear, lower, higher, midpoint, nearest)', 2),
   searchsorted: composite('scan', 'position', 'insertion indices in a sorted last dim by counting comparisons', 2, false),
   bincount: composite('index', 'index', 'counts (or summed weights) per value by scatterAdd, length read on the host', 1, false),
