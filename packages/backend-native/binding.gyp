@@ -2,6 +2,7 @@
   "variables": {
     "kernels_c": "<!(node scripts/kernels-c-dir.cjs)",
     "kernels_c_sources": [
+      "csrc/kc/kc_attention.c",
       "csrc/kc/kc_conv.c",
       "csrc/kc/kc_elementwise.c",
       "csrc/kc/kc_index.c",

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "args.h"
 #include "generated/calls.h"
@@ -80,6 +81,11 @@ napi_value entry(napi_env env, napi_callback_info info) {
   Instance* in = instance_of(env, info);
   return guarded(in, [&]() -> napi_value {
     Args a(in->params + 1, PARAMS_LEN - 1, in->alloc);
+    // The call's scratch counts toward peakBytes (as the wasm backend counts its workspace), even when it fails.
+    struct NoteScratch {
+      Allocator& alloc;
+      ~NoteScratch() { alloc.note_kernel_memory(take_scratch_peak()); }
+    } note{in->alloc};
     run(Read(a));
     return nullptr;
   });
@@ -311,6 +317,75 @@ void run(const Conv2dInputGradCall& c) {
 void run(const Conv2dWeightGradCall& c) {
   const tn_conv2d_params p = conv_params(c, c.input, c.out, c.grad, {{"input", &c.input}, {"grad", &c.grad}, {"out", &c.out}});
   if (c.out.numel > 0) conv2d(2, p, c.input, c.grad, c.out);
+}
+
+namespace {
+
+// One attention operand: its tn_attention_operand code, name in messages, and view.
+struct AttentionOperand {
+  int code;
+  const char* what;
+  const View* view;
+};
+
+// The views as core's composite passes them (the user's shapes it has checked already): q [..., L, E],
+// k [..., S, E], v [..., S, Ev], mask [..., L, S], out and grad [..., L, Ev], lse [..., L], dq/dk/dv as
+// q/k/v, all at q's batch shape and float dtype (a bool mask aside); any strides.
+tn_attention_params attention_params(const char* op, bool causal, const View* mask, bool boolMask, std::vector<AttentionOperand> operands) {
+  if (mask != nullptr) operands.push_back({TN_ATTN_MASK, "mask", mask});
+  const View& q = *operands[0].view;
+  const View& v = *operands[2].view;
+  const int nb = q.nd - 2;
+  if (nb < 0) fail(E_SHAPE, std::string(op) + ": expected query of at least 2 dims, got " + shape_str(q));
+  if (q.dtype != F32 && q.dtype != F64) fail(E_DTYPE, std::string(op) + ": expects float32 or float64 tensors, got query " + dtype_name(q.dtype));
+  if (v.nd != q.nd) fail(E_SHAPE, std::string(op) + ": query " + shape_str(q) + " and value " + shape_str(v) + " differ in rank");
+  tn_attention_params p{};
+  p.nb = nb;
+  p.l = q.shape[nb];
+  p.e = q.shape[nb + 1];
+  p.s = v.shape[nb];
+  p.ev = v.shape[nb + 1];
+  p.causal = causal ? 1 : 0;
+  p.mask = mask == nullptr ? TN_ATTN_MASK_NONE : boolMask ? TN_ATTN_MASK_BOOL : TN_ATTN_MASK_FLOAT;
+  for (int d = 0; d < nb; d++) p.batch[d] = q.shape[d];
+  for (const AttentionOperand& o : operands) {
+    int64_t rows[2];
+    int nr = 2;
+    switch (o.code) {
+      case TN_ATTN_Q: case TN_ATTN_DQ: rows[0] = p.l, rows[1] = p.e; break;
+      case TN_ATTN_K: case TN_ATTN_DK: rows[0] = p.s, rows[1] = p.e; break;
+      case TN_ATTN_V: case TN_ATTN_DV: rows[0] = p.s, rows[1] = p.ev; break;
+      case TN_ATTN_MASK: rows[0] = p.l, rows[1] = p.s; break;
+      case TN_ATTN_LSE: rows[0] = p.l, nr = 1; break;
+      default: rows[0] = p.l, rows[1] = p.ev; break;  // out, grad
+    }
+    const View& t = *o.view;
+    bool ok = t.nd == nb + nr;
+    for (int d = 0; ok && d < nb; d++) ok = t.shape[d] == q.shape[d];
+    for (int r = 0; ok && r < nr; r++) ok = t.shape[nb + r] == rows[r];
+    if (!ok) fail(E_SHAPE, std::string(op) + ": " + o.what + " " + shape_str(t) + " does not fit query " + shape_str(q) + " and value " + shape_str(v));
+    require_dtype(op, o.what, t, o.code == TN_ATTN_MASK && boolMask ? BOOL : q.dtype);
+    for (int d = 0; d < t.nd; d++) p.strides[o.code][d] = t.strides[d];
+  }
+  return p;
+}
+
+}  // namespace
+
+void run(const AttentionCall& c) {
+  const View* mask = c.hasMask ? &c.mask : nullptr;
+  const tn_attention_params p = attention_params(c.name, c.isCausal, mask, c.boolMask,
+                                                 {{TN_ATTN_Q, "query", &c.q}, {TN_ATTN_K, "key", &c.k}, {TN_ATTN_V, "value", &c.v}, {TN_ATTN_OUT, "out", &c.out}, {TN_ATTN_LSE, "lse", &c.lse}});
+  attention_forward(p, c.scale, c.q, c.k, c.v, mask, c.out, c.lse);
+}
+
+void run(const AttentionBackwardCall& c) {
+  const View* mask = c.hasMask ? &c.mask : nullptr;
+  const tn_attention_params p = attention_params(c.name, c.isCausal, mask, c.boolMask,
+                                                 {{TN_ATTN_Q, "query", &c.q}, {TN_ATTN_K, "key", &c.k}, {TN_ATTN_V, "value", &c.v}, {TN_ATTN_OUT, "output", &c.output},
+                                                  {TN_ATTN_LSE, "lse", &c.lse}, {TN_ATTN_GRAD, "grad", &c.grad}, {TN_ATTN_DQ, "dq", &c.dq}, {TN_ATTN_DK, "dk", &c.dk},
+                                                  {TN_ATTN_DV, "dv", &c.dv}});
+  attention_backward(p, c.scale, c.grad, c.q, c.k, c.v, mask, c.output, c.lse, c.dq, c.dk, c.dv);
 }
 
 namespace {

@@ -62,10 +62,16 @@ class Scratch {
   T* as() const { return static_cast<T*>(p_); }
 
  private:
+  size_t bytes_;
   void* p_;
 };
 
 // A per-thread buffer that grows and is kept between calls (GEMM packing), one per slot.
 void* thread_buffer(int slot, size_t bytes);
+
+// Bytes of kernel memory held now, outside the allocator: live Scratch blocks and every thread's buffers.
+int64_t scratch_bytes();
+// The most scratch_bytes() reached since the last call (the next period starts from what is held now).
+int64_t take_scratch_peak();
 
 }  // namespace tn

@@ -2,6 +2,7 @@
 // choice between its baseline and AVX2 builds, and the native GEMM.
 #include "kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -588,6 +589,57 @@ void conv2d(int kind, const tn_conv2d_params& p, const View& a, const View& b, c
       for (int64_t i = 0; i < nw; i++) o[i] += q[i];
     }
   }
+}
+
+// ---- fused attention ----------------------------------------------------------------------
+
+// Below this many score multiply-adds an attention call stays on the calling thread.
+constexpr int64_t ATTENTION_PARALLEL_MIN = int64_t(1) << 16;
+
+namespace {
+
+// Runs body(b0, b1, workspace) over the flat batch in up to threads() chunks, each with its own
+// workspace of ws bytes (one Scratch for all, so peakBytes counts it); body(0, 0, null) first
+// checks the arguments on this thread, so the threads cannot fail.
+template <class Body>
+void attention_chunks(const tn_attention_params& p, size_t ws, const char* op, Body body) {
+  int64_t batch = 1;
+  for (int64_t d = 0; d < p.nb; d++) batch *= p.batch[d];
+  check(body(0, 0, nullptr), op);
+  const int64_t work = batch * p.l * p.s * (p.e + p.ev);
+  const int64_t chunks = work < ATTENTION_PARALLEL_MIN ? 1 : std::min<int64_t>(threads(), batch);
+  if (chunks < 1) return;
+  Scratch scratch(size_t(chunks) * ws);
+  char* w = scratch.as<char>();
+  if (chunks == 1) {
+    check(body(0, batch, w), op);
+    return;
+  }
+  parallel_for(chunks, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; c++) body(c * batch / chunks, (c + 1) * batch / chunks, w + c * ws);
+  });
+}
+
+const char* mask_byte(const View* mask) { return mask == nullptr ? nullptr : first_byte(*mask); }
+
+}  // namespace
+
+void attention_forward(const tn_attention_params& p, double scale, const View& q, const View& k, const View& v, const View* mask, const View& out, const View& lse) {
+  const KernelSet* ks = g_set;
+  const int dt = q.dtype;
+  attention_chunks(p, ks->attention_workspace(dt, &p, 0), "scaledDotProductAttention", [&](int64_t b0, int64_t b1, char* w) {
+    return ks->attention_forward(dt, &p, scale, b0, b1, first_byte(q), first_byte(k), first_byte(v), mask_byte(mask), first_byte(out), first_byte(lse), w);
+  });
+}
+
+void attention_backward(const tn_attention_params& p, double scale, const View& g, const View& q, const View& k, const View& v, const View* mask, const View& y,
+                        const View& lse, const View& dq, const View& dk, const View& dv) {
+  const KernelSet* ks = g_set;
+  const int dt = q.dtype;
+  attention_chunks(p, ks->attention_workspace(dt, &p, 1), "scaledDotProductAttentionBackward", [&](int64_t b0, int64_t b1, char* w) {
+    return ks->attention_backward(dt, &p, scale, b0, b1, first_byte(g), first_byte(q), first_byte(k), first_byte(v), mask_byte(mask), first_byte(y),
+                                  first_byte(lse), first_byte(dq), first_byte(dk), first_byte(dv), w);
+  });
 }
 
 }  // namespace tn

@@ -33,6 +33,10 @@ void softmax_backward(bool log, const View& g, const View& y, const View& out, i
 // One Adam step in place over contiguous float32 views of one size (max_sq null without amsgrad).
 // conv2d (0 forward: a = x, b = w; 1 input grad: a = grad, b = w; 2 weight grad: a = x, b = grad) into out, threaded over images.
 void conv2d(int kind, const tn_conv2d_params& p, const View& a, const View& b, const View& out);
+// Fused attention (kernels-c's flash attention) on strided views p describes, threaded over batch x heads (mask null without one).
+void attention_forward(const tn_attention_params& p, double scale, const View& q, const View& k, const View& v, const View* mask, const View& out, const View& lse);
+void attention_backward(const tn_attention_params& p, double scale, const View& g, const View& q, const View& k, const View& v, const View* mask, const View& y,
+                        const View& lse, const View& dq, const View& dk, const View& dv);
 void adam(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const View* max_sq, const tn_adam_options& o);
 // One SGD step in place over contiguous float32 views of one size (buf null without momentum).
 void sgd(const View& param, const View& grad, const View* buf, const tn_sgd_options& o);

@@ -1,5 +1,6 @@
 #include "storage.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -92,7 +93,7 @@ double Allocator::alloc(int dtype, double size) {
   s.live = true;
   live_++;
   bytes_ += n * int64_t(dtype_size(dtype));
-  if (bytes_ > peak_) peak_ = bytes_;
+  note_kernel_memory(scratch_bytes());
   return double(s.gen) * GEN_SCALE + double(index);
 }
 
@@ -122,22 +123,46 @@ void Allocator::free(double handle) {
 
 namespace tn {
 
-Scratch::Scratch(size_t bytes) : p_(std::aligned_alloc(64, bytes == 0 ? 64 : (bytes + 63) / 64 * 64)) {
-  if (p_ == nullptr) throw Error{E_VALUE, "out of memory for kernel scratch space"};
+namespace {
+// Kernel memory outside the allocator, so memory().peakBytes can count it (pool threads take buffers too: atomics).
+std::atomic<int64_t> g_scratch{0};
+std::atomic<int64_t> g_scratch_peak{0};
+
+void scratch_add(int64_t bytes) {
+  const int64_t now = g_scratch.fetch_add(bytes) + bytes;
+  int64_t peak = g_scratch_peak.load();
+  while (now > peak && !g_scratch_peak.compare_exchange_weak(peak, now)) {
+  }
 }
-Scratch::~Scratch() { std::free(p_); }
+}  // namespace
+
+int64_t scratch_bytes() { return g_scratch.load(); }
+int64_t take_scratch_peak() { return g_scratch_peak.exchange(g_scratch.load()); }
+
+Scratch::Scratch(size_t bytes) : bytes_(bytes == 0 ? 64 : (bytes + 63) / 64 * 64), p_(std::aligned_alloc(64, bytes_)) {
+  if (p_ == nullptr) throw Error{E_VALUE, "out of memory for kernel scratch space"};
+  scratch_add(int64_t(bytes_));
+}
+Scratch::~Scratch() {
+  std::free(p_);
+  scratch_add(-int64_t(bytes_));
+}
 
 void* thread_buffer(int slot, size_t bytes) {
   struct Buffers {
     void* p[4] = {nullptr, nullptr, nullptr, nullptr};
     size_t n[4] = {0, 0, 0, 0};
     ~Buffers() {
-      for (void* q : p) std::free(q);
+      for (int i = 0; i < 4; i++) {
+        std::free(p[i]);
+        scratch_add(-int64_t(n[i]));
+      }
     }
   };
   thread_local Buffers b;
   if (b.n[slot] < bytes) {
     std::free(b.p[slot]);
+    scratch_add(-int64_t(b.n[slot]));
     size_t want = (bytes + 63) / 64 * 64;
     b.p[slot] = std::aligned_alloc(64, want);
     if (b.p[slot] == nullptr) {
@@ -145,6 +170,7 @@ void* thread_buffer(int slot, size_t bytes) {
       throw Error{E_VALUE, "out of memory for matmul packing buffers"};
     }
     b.n[slot] = want;
+    scratch_add(int64_t(want));
   }
   return b.p[slot];
 }

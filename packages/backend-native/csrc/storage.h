@@ -28,8 +28,12 @@ class Allocator {
   int64_t live() const { return live_; }
   int64_t bytes() const { return bytes_; }
   int64_t peak_bytes() const { return peak_; }
-  /* A new peak from the bytes live now (resetPeakMemory). */
-  void reset_peak() { peak_ = bytes_; }
+  /* A new peak from the bytes live now (resetPeakMemory), kernel memory held included. */
+  void reset_peak() { peak_ = bytes_ + scratch_bytes(); }
+  /* A peak that also held `kernel` bytes of kernel memory beside the live storages (a kernel call's scratch). */
+  void note_kernel_memory(int64_t kernel) {
+    if (bytes_ + kernel > peak_) peak_ = bytes_ + kernel;
+  }
   int64_t cached_bytes() const { return cached_; }
   // Returns every cached block to the system.
   void empty_cache();

@@ -27,6 +27,8 @@ export interface Call {
 
 const f = (name: string, kind: FieldKind, extra: Partial<Field> = {}): Field => ({ name, kind, ...extra });
 const lines = [f('outer', 'count'), f('n', 'count'), f('inner', 'count')];
+/** AttentionKernelOptions: scale, isCausal, and the mask's kind as two flags (present; bool, else a float bias). */
+const attention = [f('scale', 'number'), f('isCausal', 'flag'), f('hasMask', 'flag'), f('boolMask', 'flag')];
 const conv = ['groups', 'strideH', 'strideW', 'padH', 'padW', 'dilationH', 'dilationW'].map((n) => f(n, 'count'));
 
 export const CALLS = {
@@ -94,4 +96,25 @@ export const CALLS = {
   conv2d: { name: 'conv2d', fields: [...conv, f('input', 'view'), f('weight', 'view'), f('out', 'out')] },
   conv2dInputGrad: { name: 'conv2dInputGrad', fields: [...conv, f('grad', 'view'), f('weight', 'view'), f('out', 'out')] },
   conv2dWeightGrad: { name: 'conv2dWeightGrad', fields: [...conv, f('input', 'view'), f('grad', 'view'), f('out', 'out')] },
+  // Fused attention on any strides, at the broadcast batch shape core passes (kernels-c's tn_attention_*).
+  attention: {
+    name: 'scaledDotProductAttention',
+    fields: [...attention, f('q', 'view'), f('k', 'view'), f('v', 'view'), f('mask', 'view', { when: 'hasMask' }), f('out', 'out'), f('lse', 'out')],
+  },
+  attentionBackward: {
+    name: 'scaledDotProductAttentionBackward',
+    fields: [
+      ...attention,
+      f('grad', 'view'),
+      f('q', 'view'),
+      f('k', 'view'),
+      f('v', 'view'),
+      f('mask', 'view', { when: 'hasMask' }),
+      f('output', 'view'),
+      f('lse', 'view'),
+      f('dq', 'out'),
+      f('dk', 'out'),
+      f('dv', 'out'),
+    ],
+  },
 } as const satisfies Record<string, Call>;

@@ -1,4 +1,5 @@
 import {
+  type AttentionKernelOptions,
   DeviceError,
   type FusedKernel,
   isContiguous,
@@ -129,7 +130,21 @@ export function nativeKernels(bridge: Bridge): KernelMap {
       else call.conv2dWeightGrad(bridge, kind, ...args, a!, b!, out);
     };
 
+  // Fused attention on the strided, broadcast views core's composite passes (options: AttentionKernelOptions).
+  const attention: FusedKernel = (inputs, options) => {
+    const o = options as unknown as AttentionKernelOptions;
+    const [out, lse, q, k, v, mask] = inputs;
+    call.attention(bridge, 'scaledDotProductAttention', o.scale, o.isCausal, mask !== undefined, o.mask === 'bool', q!, k!, v!, mask, out!, lse!);
+  };
+  const attentionBackward: FusedKernel = (inputs, options) => {
+    const o = options as unknown as AttentionKernelOptions;
+    const [dq, dk, dv, g, q, k, v, out, lse, mask] = inputs;
+    call.attentionBackward(bridge, 'scaledDotProductAttentionBackward', o.scale, o.isCausal, mask !== undefined, o.mask === 'bool', g!, q!, k!, v!, mask, out!, lse!, dq!, dk!, dv!);
+  };
+
   Object.assign(table, {
+    scaledDotProductAttention: attention,
+    scaledDotProductAttentionBackward: attentionBackward,
     conv2d: conv('conv2d'),
     conv2dInputGrad: conv('conv2dInputGrad'),
     conv2dWeightGrad: conv('conv2dWeightGrad'),

@@ -26,6 +26,23 @@ describe('native storage', () => {
     expect(nativeBackend.addon.memory()).toEqual(memory('native'));
   });
 
+  it("peakBytes counts a kernel call's scratch beside the live storages (fused attention backward)", () => {
+    // Every operand is allocated before the reset, so all the call adds to the peak is its C scratch:
+    // one batch's dk and dv in float64 per thread chunk, at least S * (E + Ev) * 8 bytes.
+    const [S, E] = [512, 16];
+    const make = (seed: number) => T.randn([1, 1, S, E], { device: 'native', generator: new T.Generator(seed) });
+    const [q, k, v, g] = [make(1), make(2), make(3), make(4)];
+    const o = { scale: 0.25, isCausal: true, mask: 'none' };
+    const [out, lse] = T.attentionForwardComposed(q, k, v, null, o as T.AttentionKernelOptions);
+    const grads = [T.zerosLike(q), T.zerosLike(k), T.zerosLike(v)];
+    const kernel = T.fusedKernel('scaledDotProductAttentionBackward', T.getBackendObject('native')) as T.FusedKernel;
+    T.resetPeakMemory('native');
+    const held = memory('native').peakBytes! - memory('native').bytes;
+    kernel([...grads, g, q, k, v, out!, lse!], o, grads[0]!);
+    expect(memory('native').peakBytes! - memory('native').bytes - held).toBeGreaterThanOrEqual(S * (E + E) * 8);
+    for (const t of [q, k, v, g, out!, lse!, ...grads]) t.dispose();
+  });
+
   it('a training-style loop keeps memory flat', () => {
     const w = T.randn([64, 64], { device: 'native' });
     const before = memory('native');

@@ -14,3 +14,8 @@ static struct {
 
 __attribute__((visibility("default"))) void *tn_args(void) { return &args; }
 __attribute__((visibility("default"))) int tn_api_version(void) { return TN_API_VERSION; }
+
+/* The attention kernels' parameters (shapes and ten operands' strides: too many for the argument area). */
+static tn_attention_params attention_args;
+
+__attribute__((visibility("default"))) void *tn_attention_args(void) { return &attention_args; }

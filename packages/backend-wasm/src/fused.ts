@@ -13,5 +13,7 @@ export const FUSED = [
   'conv2d',
   'conv2dInputGrad',
   'conv2dWeightGrad',
+  'scaledDotProductAttention',
+  'scaledDotProductAttentionBackward',
 ] as const;
 export type FusedOp = (typeof FUSED)[number];

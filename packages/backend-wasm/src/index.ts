@@ -6,6 +6,7 @@ import { matmulKernel } from './kernels/matmul.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scanKernels } from './kernels/scan.js';
 import { adamKernel, rmspropKernel, sgdKernel } from './kernels/adam.js';
+import { attentionBackwardKernel, attentionKernel } from './kernels/attention.js';
 import { convKernel } from './kernels/conv.js';
 import { FUSED, type FusedOp } from './fused.js';
 import { softmaxBackwardKernel, softmaxKernel } from './kernels/softmax.js';
@@ -51,6 +52,8 @@ export function registerWasmBackend(options: { select?: boolean } = {}): void {
     conv2d: convKernel(wasmBackend, 'conv2d'),
     conv2dInputGrad: convKernel(wasmBackend, 'conv2dInputGrad'),
     conv2dWeightGrad: convKernel(wasmBackend, 'conv2dWeightGrad'),
+    scaledDotProductAttention: attentionKernel(wasmBackend),
+    scaledDotProductAttentionBackward: attentionBackwardKernel(wasmBackend),
   };
   for (const op of FUSED) registerKernel(op, 'wasm', fused[op]);
 }

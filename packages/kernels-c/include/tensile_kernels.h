@@ -241,6 +241,52 @@ int tn_conv2d_input_grad(int dtype, const tn_conv2d_params *p, tn_idx n0, tn_idx
 int tn_conv2d_weight_grad(int dtype, const tn_conv2d_params *p, tn_idx n0, tn_idx n1, const void *x, const void *grad, void *gw, int accumulate,
                           void *workspace);
 
+/* ---- fused scaled-dot-product attention (flash attention: key tiles, online softmax) ---- */
+
+/* The operands of the attention kernels: the row of each one's strides in tn_attention_params. */
+enum tn_attention_operand {
+  TN_ATTN_Q, TN_ATTN_K, TN_ATTN_V, TN_ATTN_MASK, TN_ATTN_OUT, TN_ATTN_LSE, TN_ATTN_GRAD, TN_ATTN_DQ, TN_ATTN_DK, TN_ATTN_DV, TN_ATTN_OPERANDS
+};
+/* How the mask operand is read: none, bool (nonzero = may attend), or a float bias of the query's dtype. */
+enum tn_attention_mask { TN_ATTN_MASK_NONE, TN_ATTN_MASK_BOOL, TN_ATTN_MASK_FLOAT };
+
+/*
+ * One attention call: nb batch dims of sizes batch[], then queries q [..., l, e], keys k [..., s, e],
+ * values v [..., s, ev], mask [..., l, s], out [..., l, ev], lse [..., l] and the gradients at their
+ * operands' shapes. Every operand is strided (broadcast batch dims have stride 0): strides[operand]
+ * lists its batch dims' strides, then its rows' (lse: nb + 1 entries, the others nb + 2).
+ */
+typedef struct {
+  tn_idx nb;          /* at most TN_MAX_DIMS - 2 */
+  tn_idx l, s, e, ev;
+  tn_idx causal;      /* nonzero: query i does not see keys j > i (top-left aligned) */
+  tn_idx mask;        /* enum tn_attention_mask */
+  tn_idx batch[TN_MAX_DIMS];
+  tn_idx strides[TN_ATTN_OPERANDS][TN_MAX_DIMS];
+} tn_attention_params;
+
+/* Bytes of workspace one forward (backward 0) or backward (1) call needs for any batch range; dtype f32 or f64. */
+size_t tn_attention_workspace(int dtype, const tn_attention_params *p, int backward);
+
+/*
+ * out = softmax((q * scale) k^T masked) v and lse = the log-sum-exp of each masked score row, for
+ * flat batch indices [b0, b1). Keys go in tiles with a running max and sum (online softmax), so no
+ * l x s scores exist: the workspace is O(tile + e + ev). A row with nothing to attend to gives a
+ * zero output and lse -inf (PyTorch's safe softmax). q * scale is rounded to the dtype and each
+ * score too, as the composite's mul and matmul; the rest accumulates in float64.
+ */
+int tn_attention_forward(int dtype, const tn_attention_params *p, double scale, tn_idx b0, tn_idx b1, const void *q, const void *k, const void *v,
+                         const void *mask, void *out, void *lse, void *workspace);
+
+/*
+ * dq, dk, dv (overwritten) of the forward above from grad = dL/dout, its out and lse, for flat batch
+ * indices [b0, b1): each probability is recomputed as exp(score - lse), never stored; with
+ * D = rowsum(grad * out), ds = p (grad . v - D), dq = ds k scale, dk = ds^T q scale, dv = p^T grad.
+ * The workspace holds one batch's dk and dv in float64: O(s (e + ev)), never l x s.
+ */
+int tn_attention_backward(int dtype, const tn_attention_params *p, double scale, tn_idx b0, tn_idx b1, const void *grad, const void *q, const void *k,
+                          const void *v, const void *mask, const void *out, const void *lse, void *dq, void *dk, void *dv, void *workspace);
+
 #ifdef __cplusplus
 }
 #endif

@@ -452,7 +452,77 @@ inline Conv2dWeightGradCall read_conv2dWeightGrad(Args& a) {
 }
 void run(const Conv2dWeightGradCall& c);  // addon.cc: the checks beyond the layout, then the kernel
 
+// attention(scale, isCausal, hasMask, boolMask, q, k, v, mask, out, lse)
+struct AttentionCall {
+  const char* name;  // the op its errors name
+  double scale;
+  bool isCausal;
+  bool hasMask;
+  bool boolMask;
+  View q;
+  View k;
+  View v;
+  View mask;  // read only when hasMask
+  View out;
+  View lse;
+};
+inline AttentionCall read_attention(Args& a) {
+  AttentionCall c{};
+  c.name = "scaledDotProductAttention";
+  c.scale = a.number("scale");
+  c.isCausal = a.integer("isCausal", 0, 1) == 1;
+  c.hasMask = a.integer("hasMask", 0, 1) == 1;
+  c.boolMask = a.integer("boolMask", 0, 1) == 1;
+  c.q = a.view(c.name, "q");
+  c.k = a.view(c.name, "k");
+  c.v = a.view(c.name, "v");
+  if (c.hasMask) c.mask = a.view(c.name, "mask");
+  c.out = a.out(c.name, "out");
+  c.lse = a.out(c.name, "lse");
+  return c;
+}
+void run(const AttentionCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
+// attentionBackward(scale, isCausal, hasMask, boolMask, grad, q, k, v, mask, output, lse, dq, dk, dv)
+struct AttentionBackwardCall {
+  const char* name;  // the op its errors name
+  double scale;
+  bool isCausal;
+  bool hasMask;
+  bool boolMask;
+  View grad;
+  View q;
+  View k;
+  View v;
+  View mask;  // read only when hasMask
+  View output;
+  View lse;
+  View dq;
+  View dk;
+  View dv;
+};
+inline AttentionBackwardCall read_attentionBackward(Args& a) {
+  AttentionBackwardCall c{};
+  c.name = "scaledDotProductAttentionBackward";
+  c.scale = a.number("scale");
+  c.isCausal = a.integer("isCausal", 0, 1) == 1;
+  c.hasMask = a.integer("hasMask", 0, 1) == 1;
+  c.boolMask = a.integer("boolMask", 0, 1) == 1;
+  c.grad = a.view(c.name, "grad");
+  c.q = a.view(c.name, "q");
+  c.k = a.view(c.name, "k");
+  c.v = a.view(c.name, "v");
+  if (c.hasMask) c.mask = a.view(c.name, "mask");
+  c.output = a.view(c.name, "output");
+  c.lse = a.view(c.name, "lse");
+  c.dq = a.out(c.name, "dq");
+  c.dk = a.out(c.name, "dk");
+  c.dv = a.out(c.name, "dv");
+  return c;
+}
+void run(const AttentionBackwardCall& c);  // addon.cc: the checks beyond the layout, then the kernel
+
 // X(entry, Call, read) for every entry point.
-#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam) X(sgd, SgdCall, read_sgd) X(rmsprop, RmspropCall, read_rmsprop) X(conv2d, Conv2dCall, read_conv2d) X(conv2dInputGrad, Conv2dInputGradCall, read_conv2dInputGrad) X(conv2dWeightGrad, Conv2dWeightGradCall, read_conv2dWeightGrad)
+#define TN_NATIVE_CALLS(X) X(unary, UnaryCall, read_unary) X(binary, BinaryCall, read_binary) X(where, WhereCall, read_where) X(copy, CopyCall, read_copy) X(fill, FillCall, read_fill) X(reduce, ReduceCall, read_reduce) X(matmul, MatmulCall, read_matmul) X(gather, GatherCall, read_gather) X(scatter, ScatterCall, read_scatter) X(scan, ScanCall, read_scan) X(sort, SortCall, read_sort) X(softmax, SoftmaxCall, read_softmax) X(softmaxBackward, SoftmaxBackwardCall, read_softmaxBackward) X(adam, AdamCall, read_adam) X(sgd, SgdCall, read_sgd) X(rmsprop, RmspropCall, read_rmsprop) X(conv2d, Conv2dCall, read_conv2d) X(conv2dInputGrad, Conv2dInputGradCall, read_conv2dInputGrad) X(conv2dWeightGrad, Conv2dWeightGradCall, read_conv2dWeightGrad) X(attention, AttentionCall, read_attention) X(attentionBackward, AttentionBackwardCall, read_attentionBackward)
 
 }  // namespace tn

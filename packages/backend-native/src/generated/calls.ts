@@ -273,3 +273,43 @@ export function conv2dWeightGrad(b: Bridge, name: string, groups: number, stride
   b.addon.conv2dWeightGrad();
   b.check();
 }
+
+/** attention(scale, isCausal, hasMask, boolMask, q, k, v, mask, out, lse); `name` is the op its errors name. */
+export function attention(b: Bridge, name: string, scale: number, isCausal: boolean, hasMask: boolean, boolMask: boolean, q: TensorView, k: TensorView, v: TensorView, mask: TensorView | undefined, out: TensorView, lse: TensorView): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = scale;
+  P[i++] = isCausal ? 1 : 0;
+  P[i++] = hasMask ? 1 : 0;
+  P[i++] = boolMask ? 1 : 0;
+  i = b.put(name, q, i);
+  i = b.put(name, k, i);
+  i = b.put(name, v, i);
+  if (hasMask) i = b.put(name, mask!, i);
+  i = b.put(name, out, i);
+  i = b.put(name, lse, i);
+  b.addon.attention();
+  b.check();
+}
+
+/** attentionBackward(scale, isCausal, hasMask, boolMask, grad, q, k, v, mask, output, lse, dq, dk, dv); `name` is the op its errors name. */
+export function attentionBackward(b: Bridge, name: string, scale: number, isCausal: boolean, hasMask: boolean, boolMask: boolean, grad: TensorView, q: TensorView, k: TensorView, v: TensorView, mask: TensorView | undefined, output: TensorView, lse: TensorView, dq: TensorView, dk: TensorView, dv: TensorView): void {
+  const P = b.P;
+  let i = 1;
+  P[i++] = scale;
+  P[i++] = isCausal ? 1 : 0;
+  P[i++] = hasMask ? 1 : 0;
+  P[i++] = boolMask ? 1 : 0;
+  i = b.put(name, grad, i);
+  i = b.put(name, q, i);
+  i = b.put(name, k, i);
+  i = b.put(name, v, i);
+  if (hasMask) i = b.put(name, mask!, i);
+  i = b.put(name, output, i);
+  i = b.put(name, lse, i);
+  i = b.put(name, dq, i);
+  i = b.put(name, dk, i);
+  i = b.put(name, dv, i);
+  b.addon.attentionBackward();
+  b.check();
+}

@@ -12,6 +12,7 @@ export interface KernelExports {
   readonly __heap_base: WebAssembly.Global;
   tn_args(): number;
   tn_api_version(): number;
+  tn_attention_args(): number;
   tn_unary(op: number, dtype_in: number, dtype_out: number, nd: number, shape: number, x: number, x_strides: number, out: number, out_strides: number): number;
   tn_binary(op: number, dtype_in: number, dtype_out: number, nd: number, shape: number, a: number, a_strides: number, b: number, b_strides: number, out: number, out_strides: number): number;
   tn_where(dtype: number, nd: number, shape: number, cond: number, cond_strides: number, a: number, a_strides: number, b: number, b_strides: number, out: number, out_strides: number): number;
@@ -35,10 +36,13 @@ export interface KernelExports {
   tn_conv2d_forward(dtype: number, p: number, n0: number, n1: number, x: number, w: number, y: number, workspace: number): number;
   tn_conv2d_input_grad(dtype: number, p: number, n0: number, n1: number, grad: number, w: number, gx: number, workspace: number): number;
   tn_conv2d_weight_grad(dtype: number, p: number, n0: number, n1: number, x: number, grad: number, gw: number, accumulate: number, workspace: number): number;
+  tn_attention_workspace(dtype: number, p: number, backward: number): number;
+  tn_attention_forward(dtype: number, p: number, scale: number, b0: number, b1: number, q: number, k: number, v: number, mask: number, out: number, lse: number, workspace: number): number;
+  tn_attention_backward(dtype: number, p: number, scale: number, b0: number, b1: number, grad: number, q: number, k: number, v: number, mask: number, out: number, lse: number, dq: number, dk: number, dv: number, workspace: number): number;
 }
 
 /** The symbols the module exports (and nothing else). */
-export const KERNEL_EXPORTS = ['tn_args', 'tn_api_version', 'tn_unary', 'tn_binary', 'tn_where', 'tn_cast', 'tn_fill', 'tn_reduce', 'tn_matmul_workspace', 'tn_matmul', 'tn_gather', 'tn_scatter', 'tn_cumsum', 'tn_cumprod', 'tn_sort_workspace', 'tn_sort', 'tn_softmax_f32', 'tn_softmax_backward_f32', 'tn_adam_f32', 'tn_sgd_f32', 'tn_rmsprop_f32', 'tn_conv2d_workspace', 'tn_conv2d_forward', 'tn_conv2d_input_grad', 'tn_conv2d_weight_grad', '__heap_base'] as const;
+export const KERNEL_EXPORTS = ['tn_args', 'tn_api_version', 'tn_attention_args', 'tn_unary', 'tn_binary', 'tn_where', 'tn_cast', 'tn_fill', 'tn_reduce', 'tn_matmul_workspace', 'tn_matmul', 'tn_gather', 'tn_scatter', 'tn_cumsum', 'tn_cumprod', 'tn_sort_workspace', 'tn_sort', 'tn_softmax_f32', 'tn_softmax_backward_f32', 'tn_adam_f32', 'tn_sgd_f32', 'tn_rmsprop_f32', 'tn_conv2d_workspace', 'tn_conv2d_forward', 'tn_conv2d_input_grad', 'tn_conv2d_weight_grad', 'tn_attention_workspace', 'tn_attention_forward', 'tn_attention_backward', '__heap_base'] as const;
 
 export const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
