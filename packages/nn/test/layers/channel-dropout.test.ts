@@ -1,9 +1,14 @@
 // Dropout1d / Dropout2d draw one mask value per (sample, channel): random masks
 // have no golden values, so this checks the structure of the mask instead.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { Generator, manualSeed, ones, randn, ShapeError, type Tensor, ValueError } from '@tensile/core';
 import * as nn from '@tensile/nn';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const F = nn.functional;
 

@@ -1,9 +1,14 @@
 // Behaviour of the layer classes beyond their math: containers and PyTorch's
 // key names, options checking, Dropout's randomness, modes, state dicts.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { Generator, IndexError, manualSeed, ShapeError, tensor, type Tensor, ValueError } from '@tensile/core';
 import * as nn from '@tensile/nn';
+
+// Layers with random init draw from the default generator: tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const values = (t: Tensor) => [...t.dataSync()];
 
