@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeviceError, fromHostArray, manualSeed, memory, randn, tidy } from '@tensile/core';
+import { DeviceError, fromHostArray, Generator, manualSeed, memory, randn, tidy } from '@tensile/core';
 import { Linear, MSELoss, ReLU, Sequential } from '@tensile/nn';
 import { SGD } from '@tensile/optim';
 import { WasmBackend, wasmBackend } from '@tensile/backend-wasm';
@@ -70,7 +70,7 @@ describe('allocator', () => {
 describe('wasm storage', () => {
   it('dispose returns memory at once', () => {
     const before = memory('wasm');
-    const t = randn([1000], { device: 'wasm' });
+    const t = randn([1000], { device: 'wasm', generator: new Generator(0) });
     expect(memory('wasm').tensors).toBe(before.tensors + 1);
     expect(memory('wasm').bytes).toBe(before.bytes + 4000);
     t.dispose();
@@ -83,7 +83,7 @@ describe('wasm storage', () => {
     const d = t.dataSync();
     const wasmBytes = memory('wasm').wasmBytes!;
     // Larger than the whole current memory: linear memory must grow, detaching old views.
-    const big = randn([wasmBytes / 2], { device: 'wasm' });
+    const big = randn([wasmBytes / 2], { device: 'wasm', generator: new Generator(1) });
     expect(memory('wasm').wasmBytes).toBeGreaterThan(wasmBytes);
     expect([...d]).toEqual([1, 2, 3]);
     expect([...t.dataSync()]).toEqual([1, 2, 3]);

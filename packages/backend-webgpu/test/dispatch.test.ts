@@ -1,9 +1,14 @@
-import { expect, it } from 'vitest';
-import { fromHostArray, grad, noGrad, type Tensor, tidy } from '@tensile/core';
+import { beforeEach, expect, it } from 'vitest';
+import { fromHostArray, grad, manualSeed, noGrad, type Tensor, tidy } from '@tensile/core';
 import { CrossEntropyLoss, functional as F, Linear, type Module, ReLU, Sequential } from '@tensile/nn';
 import { Adam } from '@tensile/optim';
 import { webgpuBackend } from '@tensile/backend-webgpu';
 import { describeGpu, floats } from './gpu.js';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 /** bench W6's step (a 2-32-32-2 MLP, batch 32, CrossEntropyLoss, Adam) on `device`, with the same starting weights everywhere. */
 function mlp(device: string): { step: () => Tensor; params: Tensor[] } {

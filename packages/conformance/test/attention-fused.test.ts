@@ -1,10 +1,15 @@
 // Fused attention (issue 19): dispatch from the composite, its refusals, double backward through the
 // fused forward, and the peak-memory contract (T = 2048 peaks at no more than 2.5x T = 1024), on
 // every backend that registers the fused kernels. Values against the composite: src/fused.ts.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import { KNOWN_BACKENDS, startBackend } from '@tensile/conformance';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 /** The kernels the case called on `backend`, by op. */
 function traced(backend: string, fn: () => void): Map<string, number> {

@@ -1,7 +1,12 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CpuBackend, registerCpuBackend } from '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import '../test/helpers.js';
+
+// Random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 beforeAll(() => {
   registerCpuBackend({ backend: new CpuBackend('cpu2'), select: false });

@@ -1,6 +1,11 @@
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import * as T from '@tensile/core';
 import '../test/helpers.js';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 describe('creation and dtype inference', () => {
   test('JS numbers infer float32, booleans bool, typed arrays their own dtype, int64 narrows to int32', () => {

@@ -3,9 +3,14 @@
 // gradients, the generator contract. The same seed giving the same values on every backend is
 // checked in @tensile/conformance (test/random-sampling.test.ts). Random, so no PyTorch goldens.
 import '@tensile/backend-cpu';
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import * as T from '@tensile/core';
 import { DTypeError, Generator, ValueError } from '@tensile/core';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 const N = 200_000;
 const vals = (t: T.Tensor) => Array.from(t.dataSync() as Float32Array | Float64Array);
@@ -104,7 +109,7 @@ describe('normal', () => {
     });
     const a = T.normal(T.full([N], 1, { dtype: 'float64' }), 0.5, { generator: new Generator(13) });
     expect(a.dtype).toBe('float64');
-    expect(Math.abs(mean(vals(a)) - 1)).toBeLessThan(2.5 / Math.sqrt(N));
+    expect(Math.abs(mean(vals(a)) - 1)).toBeLessThan((5 * 0.5) / Math.sqrt(N));
     const b = vals(T.normal(-1, T.full([N], 2), { generator: new Generator(14) }));
     expect(Math.abs(variance(b) - 4)).toBeLessThan((5 * Math.SQRT2 * 4) / Math.sqrt(N));
     expect(T.normal(T.tensor([3, 4]), 0).tolistSync()).toEqual([3, 4]);

@@ -1,7 +1,12 @@
-import { test, expect } from 'vitest';
+import { beforeEach, test, expect } from 'vitest';
 import { CpuBackend, registerCpuBackend } from '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import { Module, Parameter } from '@tensile/nn';
+
+// Parameters and inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 class Lin extends Module<[T.Tensor], T.Tensor> {
   weight = new Parameter(T.randn(3, 2));

@@ -7,10 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensile/backend-cpu';
-import { type Tensor, tensor, tidy } from '@tensile/core';
+import { manualSeed, type Tensor, tensor, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import * as optim from '@tensile/optim';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const convert = fileURLToPath(new URL('../../../tools/checkpoint/convert.py', import.meta.url));
 const torchOk = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });

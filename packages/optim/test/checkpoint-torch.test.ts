@@ -8,10 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensile/backend-cpu';
-import { type Tensor, tidy } from '@tensile/core';
+import { manualSeed, type Tensor, tidy } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import * as optim from '@tensile/optim';
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const golden = fileURLToPath(new URL('../../conformance/golden/checkpoints/', import.meta.url));
 const script = fileURLToPath(new URL('../../../tools/golden/continue_checkpoint.py', import.meta.url));

@@ -6,10 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensile/backend-cpu';
-import { tensor, ValueError } from '@tensile/core';
+import { manualSeed, tensor, ValueError } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import * as optim from '@tensile/optim';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/resume-run.ts', import.meta.url));

@@ -1,6 +1,11 @@
-import { expect, test } from 'vitest';
+import { beforeEach, expect, test } from 'vitest';
 import '@tensile/backend-wasm';
-import { nn, optim, randn, ready } from 'tensile';
+import { manualSeed, nn, optim, randn, ready } from 'tensile';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 /** PyTorch users may build the optimizer before moving the model: the optimizer must then step the moved parameters. */
 test('an optimizer built before model.to(device) updates the moved parameters on that device', async () => {

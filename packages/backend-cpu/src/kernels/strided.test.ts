@@ -1,6 +1,11 @@
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import * as T from '@tensile/core';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 /**
  * The cpu backend is the reference, so its strided, broadcast and expanded

@@ -1,7 +1,12 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CpuBackend, registerCpuBackend } from '@tensile/backend-cpu';
 import * as T from '@tensile/core';
 import { kernelsRun } from '../../test/helpers.js';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  T.manualSeed(0);
+});
 
 /**
  * A backend may register a fused kernel for softmax/logSoftmax; core then

@@ -3,10 +3,11 @@
 // `forward`, both typed with the loss's own arguments.
 import { expect, expectTypeOf, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { type Loss, type Tensor, randn, tensor } from '@tensile/core';
+import { type Loss, manualSeed, type Tensor, randn, tensor } from '@tensile/core';
 import * as nn from '../index.js';
 
 test('losses are callable and typed like their forward', () => {
+  manualSeed(0);
   const output = randn(3, 4, { requiresGrad: true });
   const target = randn(3, 4);
   const lossFunction = new nn.MSELoss();
@@ -31,6 +32,7 @@ test('losses are callable and typed like their forward', () => {
 });
 
 test('the registry-made classes keep their typed attributes, options and forwards', () => {
+  manualSeed(0);
   const ce = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
   expectTypeOf(ce.labelSmoothing).toEqualTypeOf<number>();
   expectTypeOf(ce.ignoreIndex).toEqualTypeOf<number>();

@@ -2,9 +2,9 @@
 // `tsc` (the package's typecheck covers src/, tests included); at run time it is a no-op,
 // so the values are checked as well. The packed .d.ts are pinned the same way by
 // conformance's consumer test.
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import '@tensile/backend-cpu';
-import { randn, type Tensor } from '@tensile/core';
+import { manualSeed, randn, type Tensor } from '@tensile/core';
 import { Module } from '../module.js';
 import { Sequential, ModuleList, ModuleDict } from './container.js';
 import { Linear } from './linear.js';
@@ -14,6 +14,11 @@ import { LSTM } from './rnn.js';
 import { MultiheadAttention } from './transformer.js';
 
 describe('typed forwards', () => {
+  // Layers and inputs draw from the default generator: seeded, every run sees the same numbers.
+  beforeEach(() => {
+    manualSeed(0);
+  });
+
   it('Sequential is Tensor -> Tensor, and so are the layers', () => {
     const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3));
     const y = model(randn([2, 4]));

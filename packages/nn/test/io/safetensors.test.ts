@@ -3,11 +3,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { tensor, ValueError, type Tensor } from '@tensile/core';
+import { manualSeed, tensor, ValueError, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { decodeNumber, type GoldenNumber, goldenPath, listGolden } from '@tensile/conformance/testkit';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 interface InteropFile {
   file: string;

@@ -1,10 +1,15 @@
 // F.bilinear and nn.utils.rnn.padSequence are composites of core ops: float64 finite-difference
 // checks of their first and second derivatives, and padSequence's argument checks.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { mul, ShapeError, type Tensor, ValueError } from '@tensile/core';
+import { manualSeed, mul, ShapeError, type Tensor, ValueError } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { f64, gradcheck, gradgradcheck } from '../../../core/test/helpers.js';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const F = nn.functional;
 const { padSequence } = nn.utils.rnn;

@@ -1,9 +1,14 @@
 // Dropout1d / Dropout2d draw one mask value per (sample, channel): random masks
 // have no golden values, so this checks the structure of the mask instead.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
 import { Generator, manualSeed, ones, randn, ShapeError, type Tensor, ValueError } from '@tensile/core';
 import * as nn from '@tensile/nn';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const F = nn.functional;
 
@@ -32,9 +37,9 @@ describe.each([
       expect([0, Math.fround(1 / (1 - p))]).toContain(vs[0]);
       if (vs[0] === 0) dropped++;
     }
-    // 128 channels: the drop rate is p within four standard deviations.
+    // 128 channels: the drop rate is p within five standard errors (seeded, so only a wrong p fails).
     const n = channels.length;
-    expect(Math.abs(dropped / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    expect(Math.abs(dropped / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
   });
 
   test('eval mode and p = 0 are the identity (the input itself)', () => {

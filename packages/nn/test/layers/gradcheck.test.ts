@@ -2,11 +2,16 @@
 // golden file (ReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Flatten, Identity,
 // Dropout), and for the functional math of the others with respect to every
 // input and parameter (first and second derivatives).
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { Generator, tensor, type Tensor } from '@tensile/core';
+import { Generator, manualSeed, tensor, type Tensor } from '@tensile/core';
 import * as nn from '@tensile/nn';
 import { f64, gradcheck, gradgradcheck } from '../../../core/test/helpers.js';
+
+// Tests that do not seed for themselves still see the same numbers every run.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 const F = nn.functional;
 

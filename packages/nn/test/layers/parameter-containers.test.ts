@@ -1,7 +1,12 @@
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import '@tensile/backend-cpu';
-import { ones, randn, type Tensor, ValueError, zeros } from '@tensile/core';
+import { manualSeed, ones, randn, type Tensor, ValueError, zeros } from '@tensile/core';
 import * as nn from '@tensile/nn';
+
+// Layers with random init and random inputs draw from the default generator: seeded, every run sees the same numbers.
+beforeEach(() => {
+  manualSeed(0);
+});
 
 class Net extends nn.Module<[Tensor], Tensor> {
   list = new nn.ParameterList([new nn.Parameter(ones([2])), new nn.Parameter(zeros([3]))]);
