@@ -1,0 +1,43 @@
+// The fused attention kernels on webgpu: the composite dispatches to them, and they hold nothing of
+// size L x S (T = 2048 peaks at no more than 2.5x T = 1024; an L x S scores buffer would make it 4x).
+// Values against the composite: the conformance suite's fused checks.
+import { expect, it } from 'vitest';
+import { Generator, memory, randn, ready, resetPeakMemory, scaledDotProductAttention, setTrace } from '@tensile/core';
+import { describeGpu } from './gpu.js';
+
+/** Peak bytes of one attention forward + backward at sequence length t (batch 1, 1 head, E 16), and the kernels it ran. */
+async function attentionPeak(t: number): Promise<{ peak: number; kernels: Set<string> }> {
+  const opts = { device: 'webgpu', generator: new Generator(t), requiresGrad: true };
+  const [q, k, v] = [randn([1, 1, t, 16], opts), randn([1, 1, t, 16], opts), randn([1, 1, t, 16], opts)];
+  await ready('webgpu');
+  resetPeakMemory('webgpu');
+  const before = memory('webgpu').peakBytes!;
+  const kernels = new Set<string>();
+  setTrace({ kernel: (op) => void kernels.add(op), transfer: () => {} });
+  try {
+    scaledDotProductAttention(q, k, v, { isCausal: true }).sum().backward();
+  } finally {
+    setTrace(null);
+  }
+  await q.grad!.data();
+  const peak = memory('webgpu').peakBytes! - before;
+  for (const x of [q, k, v]) {
+    x.grad!.dispose();
+    x.dispose();
+  }
+  return { peak, kernels };
+}
+
+describeGpu('fused attention', () => {
+  it('forward + backward at T = 2048 peaks at no more than 2.5x T = 1024, through the fused kernels', async () => {
+    const small = await attentionPeak(1024);
+    const large = await attentionPeak(2048);
+    for (const run of [small, large]) {
+      expect(run.kernels).toContain('scaledDotProductAttention');
+      expect(run.kernels).toContain('scaledDotProductAttentionBackward');
+      expect(run.kernels).not.toContain('softmax');
+    }
+    expect(small.peak).toBeGreaterThan(0);
+    expect(large.peak / small.peak).toBeLessThanOrEqual(2.5);
+  }, 300_000);
+});
