@@ -3,7 +3,7 @@
 // Values against the composite: the conformance suite's fused checks.
 import { expect, it } from 'vitest';
 import { Generator, memory, randn, ready, resetPeakMemory, scaledDotProductAttention, setTrace } from '@tensile/core';
-import { describeGpu } from './gpu.js';
+import { describeGpu, floats, pair } from './gpu.js';
 
 /** Peak bytes of one attention forward + backward at sequence length t (batch 1, 1 head, E 16), and the kernels it ran. */
 async function attentionPeak(t: number): Promise<{ peak: number; kernels: Set<string> }> {
@@ -40,4 +40,16 @@ describeGpu('fused attention', () => {
     expect(small.peak).toBeGreaterThan(0);
     expect(large.peak / small.peak).toBeLessThanOrEqual(2.5);
   }, 300_000);
+
+  it('takes more batch dims than the shader walks where they collapse (6 here, broadcast over one), as cpu', async () => {
+    const shape = [2, 1, 2, 1, 2, 1, 3, 4];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const [qc, qg] = pair(floats(n, 1), shape, 'float32');
+    const [kc, kg] = pair(floats(2 * 3 * 4, 2), [2, 1, 1, 1, 1, 1, 3, 4], 'float32');
+    const want = scaledDotProductAttention(qc, kc, kc, { isCausal: true });
+    const got = scaledDotProductAttention(qg, kg, kg, { isCausal: true });
+    expect(got.shape).toEqual(want.shape);
+    const w = await want.data();
+    expect(Array.from(await got.data())).toEqual(Array.from(w, (x) => expect.closeTo(x, 5)));
+  });
 });

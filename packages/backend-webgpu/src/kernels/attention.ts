@@ -8,6 +8,29 @@ const BACKWARD = 'scaledDotProductAttentionBackward';
 const describe = (views: readonly TensorView[]) => views.map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ');
 
 /**
+ * The batch dims with size-1 dims dropped and neighbours merged where every operand walks them as one
+ * (stride[d] = stride[d + 1] * size[d + 1]), so the shader's BATCH_DIMS serve any batch rank that collapses.
+ */
+function collapseBatch(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const keep = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (const d of keep) {
+    const last = outShape.length - 1;
+    if (last >= 0 && outStrides.every((s, t) => s[last] === strides[t]![d]! * shape[d]!)) {
+      outShape[last]! *= shape[d]!;
+      outStrides.forEach((s, t) => {
+        s[last] = strides[t]![d]!;
+      });
+    } else {
+      outShape.push(shape[d]!);
+      outStrides.forEach((s, t) => s.push(strides[t]![d]!));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
  * The uniform block shared by the three attention shaders (layout in attention.wgsl.ts):
  * the geometry, options, contiguous offsets and each strided operand's offset and strides.
  */
@@ -25,8 +48,15 @@ function attentionMeta(
   if (contiguous.some((t) => !isContiguous(t.shape, t.strides)))
     throw new DeviceError(`${op}: expects contiguous outputs, out and lse, got ${describe(contiguous)}`);
   const nb = q.shape.length - 2;
-  if (nb > BATCH_DIMS) throw new DeviceError(`${op}: expects at most ${BATCH_DIMS} batch dims, got q [${q.shape.join(', ')}]`);
-  const batchShape = [...Array<number>(BATCH_DIMS - nb).fill(1), ...q.shape.slice(0, nb)];
+  const operands = strided.filter((t): t is TensorView => t !== null);
+  const { shape, strides } = collapseBatch(
+    q.shape.slice(0, nb),
+    operands.map((t) => t.strides.slice(0, nb)),
+  );
+  if (shape.length > BATCH_DIMS)
+    throw new DeviceError(`${op}: expects batch dims that collapse to at most ${BATCH_DIMS}, got q [${q.shape.join(', ')}]`);
+  const pad = BATCH_DIMS - shape.length;
+  const batchShape = [...Array<number>(pad).fill(1), ...shape];
   const batch = batchShape.reduce((a, b) => a * b, 1);
   const kind = o.isCausal === true || o.mask === 'none' ? 0 : o.mask === 'bool' ? 1 : 2;
   const meta = new Meta().setAll(0, [
@@ -44,9 +74,10 @@ function attentionMeta(
     12,
     contiguous.map((t) => t.offset),
   );
+  let n = 0;
   strided.forEach((t, i) => {
     if (t === null) return;
-    const bs = [...Array<number>(BATCH_DIMS - nb).fill(0), ...t.strides.slice(0, nb)];
+    const bs = [...Array<number>(pad).fill(0), ...strides[n++]!];
     meta.setAll(STRIDED + 7 * i, [t.offset, t.strides[nb]!, t.strides[nb + 1]!, ...bs]);
   });
   return meta;
