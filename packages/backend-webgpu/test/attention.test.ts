@@ -2,7 +2,20 @@
 // size L x S (T = 2048 peaks at no more than 2.5x T = 1024; an L x S scores buffer would make it 4x).
 // Values against the composite: the conformance suite's fused checks.
 import { expect, it } from 'vitest';
-import { Generator, memory, randn, ready, resetPeakMemory, scaledDotProductAttention, setTrace } from '@tensile/core';
+import {
+  DeviceError,
+  type FusedKernel,
+  fusedKernel,
+  Generator,
+  getBackendObject,
+  memory,
+  randn,
+  zeros,
+  ready,
+  resetPeakMemory,
+  scaledDotProductAttention,
+  setTrace,
+} from '@tensile/core';
 import { describeGpu, floats, pair } from './gpu.js';
 
 /** Peak bytes of one attention forward + backward at sequence length t (batch 1, 1 head, E 16), and the kernels it ran. */
@@ -51,5 +64,17 @@ describeGpu('fused attention', () => {
     expect(got.shape).toEqual(want.shape);
     const w = await want.data();
     expect(Array.from(await got.data())).toEqual(Array.from(w, (x) => expect.closeTo(x, 5)));
+  });
+
+  it('refuses a strided out, naming the op and the shapes, and writes nothing', async () => {
+    const kernel = fusedKernel('scaledDotProductAttention', getBackendObject('webgpu')) as FusedKernel;
+    const out = zeros([1, 4, 3], { device: 'webgpu' });
+    const lse = zeros([1, 3], { device: 'webgpu' });
+    const q = randn([1, 3, 4], { device: 'webgpu', generator: new Generator(3) });
+    const strided = out.transpose(-2, -1);
+    const call = () => kernel([strided, lse, q, q, q], { scale: 0.5, isCausal: false, mask: 'none' }, strided);
+    expect(call).toThrow(DeviceError);
+    expect(call).toThrow(/scaledDotProductAttention: expects contiguous outputs.*float32\[1, 3, 4\]/);
+    expect(Array.from(await out.data())).toEqual(Array(12).fill(0));
   });
 });
