@@ -14,5 +14,7 @@ export const FUSED = [
   'crossEntropyBackward',
   'linear',
   'reluBackward',
+  'scaledDotProductAttention',
+  'scaledDotProductAttentionBackward',
 ] as const;
 export type FusedOp = (typeof FUSED)[number];

@@ -6,6 +6,7 @@ import { binaryKernel, copyKernel, fillKernel, unaryKernel, whereKernel } from '
 import { gatherKernel, scatterKernel } from './kernels/indexing.js';
 import { linearKernel, matmulKernel } from './kernels/matmul.js';
 import { reluBackwardKernel } from './kernels/relu.js';
+import { attentionBackwardKernel, attentionKernel } from './kernels/attention.js';
 import { adamKernel, rmspropKernel, sgdKernel } from './kernels/optim.js';
 import { crossEntropyBackwardKernel, nllReducedKernel } from './kernels/loss.js';
 import { FUSED, type FusedOp } from './fused.js';
@@ -50,6 +51,8 @@ export function registerWebGPUBackend(options: { select?: boolean } = {}): void 
     crossEntropyBackward: crossEntropyBackwardKernel(b),
     linear: linearKernel(b),
     reluBackward: reluBackwardKernel(b),
+    scaledDotProductAttention: attentionKernel(b),
+    scaledDotProductAttentionBackward: attentionBackwardKernel(b),
   };
   for (const op of FUSED) registerKernel(op, 'webgpu', fused[op]);
 }
