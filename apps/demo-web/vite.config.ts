@@ -6,4 +6,6 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   // Top-level await in the backends' entries (wasm instantiation).
   build: { target: 'es2022' },
+  // The GPT's worker imports the backends lazily and awaits at top level: an ES module worker.
+  worker: { format: 'es' },
 });

@@ -1,6 +1,6 @@
 import { library } from '../../tsup.base';
 
 export default library({
-  entry: ['src/index.ts', 'src/vitest.ts', 'src/testkit.ts', 'src/cli.ts'],
-  dts: { entry: ['src/index.ts', 'src/vitest.ts', 'src/testkit.ts'] },
+  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts', testkit: 'src/testkit.ts', cli: 'src/cli.ts', gpt: 'src/models/gpt.ts' },
+  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest.ts', testkit: 'src/testkit.ts', gpt: 'src/models/gpt.ts' } },
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { nn } from 'tensile';
 import { COMPARE_EPOCHS, type Options, parseOptions, USAGE, UsageError } from './args.js';
 import { type BackendName, best, childAnswer, PREFERENCE, type Probe, probeBackends, runChild, startBackend } from './backends.js';
+import { gpt } from './gpt/cli-gpt.js';
 import { bar, chart, percent, table } from './terminal.js';
 import { DEFAULT_CONFIG, type EpochReport, train, type TrainConfig } from './train.js';
 
@@ -24,8 +25,8 @@ function describe(probes: readonly Probe[]): void {
   }
 }
 
-/** One run with progress, a loss curve, the test accuracy against the target, and the model saved. */
-async function single(o: Options): Promise<number> {
+/** The asked-for backend, or the best one here, started; null (said on stderr) when it can not start. */
+async function chooseBackend(o: Options): Promise<BackendName | null> {
   let backend: BackendName;
   if (o.backend === 'auto') {
     const probes = await probeBackends();
@@ -37,8 +38,15 @@ async function single(o: Options): Promise<number> {
     await startBackend(backend);
   } catch (e) {
     process.stderr.write(`Backend ${backend} is unavailable: ${(e as Error).message}\n`);
-    return 1;
+    return null;
   }
+  return backend;
+}
+
+/** One run with progress, a loss curve, the test accuracy against the target, and the model saved. */
+async function single(o: Options): Promise<number> {
+  const backend = await chooseBackend(o);
+  if (backend === null) return 1;
   const c = config(o, backend, o.epochs ?? DEFAULT_CONFIG.epochs);
   out(`\nTraining a ${[2, ...c.hidden, 2].join('-')} MLP on ${c.trainSize} spiral points with ${o.loss}, Adam lr ${c.lr}, seed ${c.seed}, on ${backend}.`);
   const tty = process.stdout.isTTY === true;
@@ -135,6 +143,10 @@ export async function main(argv: string[]): Promise<number> {
   if (o.help) {
     out(USAGE);
     return 0;
+  }
+  if (o.model === 'gpt') {
+    const backend = await chooseBackend(o);
+    return backend === null ? 1 : gpt(o, backend);
   }
   return o.compare ? compare(o) : single(o);
 }

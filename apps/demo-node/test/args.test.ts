@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOptions, UsageError } from '../src/args.js';
+import { DEFAULT_GPT_CONFIG } from '../src/gpt/train-gpt.js';
+import { DEFAULT_CONFIG } from '../src/train.js';
 
 describe('parseOptions', () => {
   it('gives the defaults', () => {
@@ -11,6 +13,12 @@ describe('parseOptions', () => {
     expect(o).toMatchObject({ backend: 'wasm', epochs: 5, loss: 'multi-margin', seed: 7, lr: 0.05, out: 'm.safetensors', target: 0.5 });
     expect(parseOptions(['-h']).help).toBe(true);
     expect(parseOptions(['--compare', '--backend', 'cpu,wasm'])).toMatchObject({ compare: true, backend: 'auto', backends: ['cpu', 'wasm'] });
+  });
+
+  it('--model gpt takes --steps and its own default learning rate', () => {
+    expect(parseOptions([])).toMatchObject({ model: 'mlp', steps: null, lr: DEFAULT_CONFIG.lr });
+    expect(parseOptions(['--model', 'gpt'])).toMatchObject({ model: 'gpt', steps: null, lr: DEFAULT_GPT_CONFIG.lr });
+    expect(parseOptions(['--model', 'gpt', '--steps', '4', '--epochs', '2', '--lr', '0.01'])).toMatchObject({ model: 'gpt', steps: 4, epochs: 2, lr: 0.01 });
   });
 
   it.each([
@@ -28,6 +36,11 @@ describe('parseOptions', () => {
     [['--loss', 'hinge'], /--loss: unknown loss "hinge"; expected one of cross-entropy, /],
     [['--loss', 'ctc'], /--loss ctc: CTC scores sequences .* can not train this classifier/],
     [['--loss', 'triplet-margin'], /can not train this classifier/],
+    [['--model', 'rnn'], /--model: expected one of mlp, gpt, got "rnn"/],
+    [['--model', 'gpt', '--compare'], /--compare applies to --model mlp only, not to --model gpt/],
+    [['--model', 'gpt', '--loss', 'nll'], /--loss applies to --model mlp only/],
+    [['--steps', '3'], /--steps applies to --model gpt only/],
+    [['--model', 'gpt', '--steps', '0'], /--steps: expected an integer from 1 to 100000, got "0"/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
     expect(() => parseOptions(argv)).toThrow(message);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { nn } from 'tensile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { train, DEFAULT_CONFIG } from '../src/train.js';
+import { DEFAULT_GPT_CONFIG } from '../src/gpt/train-gpt.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-demo-'));
@@ -49,6 +50,19 @@ describe('tensile-demo command line', () => {
       expect(loaded[name]!.shape, name).toEqual(t.shape);
       expect(Array.from(loaded[name]!.dataSync()), name).toEqual(Array.from(t.dataSync()));
     }
+  }, 150_000);
+
+  it('--model gpt trains the tiny GPT: a bar and a sampled line per epoch, and the loss falls', () => {
+    const r = runCli(['--model', 'gpt', '--backend', 'cpu', '--epochs', '3', '--steps', '6', '--seed', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.code, r.stdout).toBe(0);
+    const losses = [...r.stdout.matchAll(/^epoch (\d)\/3 █+ loss (\d+\.\d{4}) {2}\d+\.\d\ds$/gm)].map((m) => Number(m[2]));
+    expect(losses).toHaveLength(3);
+    expect(losses[2]!).toBeLessThan(losses[0]!);
+    const samples = [...r.stdout.matchAll(/^ {2}sample \(temperature 0\.8\): (".*")$/gm)].map((m) => JSON.parse(m[1]!) as string);
+    expect(samples).toHaveLength(3);
+    for (const s of samples) expect(s).toHaveLength(DEFAULT_GPT_CONFIG.sampleLength);
+    expect(r.stdout).toMatch(/: it fell\.$/m);
   }, 150_000);
 
   it('a run that misses its accuracy target exits 1 and says so', () => {

@@ -1,6 +1,8 @@
 import './style.css';
 import { type Probe, probeBackends, WEB_BACKENDS, type WebBackend } from './backends.js';
 import { evaluate, setUpExplorer } from './explorer.js';
+import { type GptState, setUpGpt } from './gpt-page.js';
+import type { GptRequest } from './gpt-protocol.js';
 import { LOSS_SPECS } from './loss-specs.js';
 import type { LossName } from '@tensile/demo-node/toy';
 import { setBackend as selectDevice } from 'tensile';
@@ -15,6 +17,8 @@ interface DemoHandle {
   startTraining(): Promise<void>;
   stopTraining(): void;
   errors: string[];
+  gpt: GptState;
+  startGpt(request?: Partial<GptRequest>): Promise<void>;
   /** The explorer's numbers for a loss at its default settings, on the chosen backend. */
   evaluateLoss(name: LossName): Promise<{ loss: number[]; grad: number[] }>;
 }
@@ -68,6 +72,7 @@ list.replaceChildren(
 
 const explorer = setUpExplorer(() => backend, report);
 const playground = setUpPlayground(() => backend, report);
+const gpt = setUpGpt();
 
 const handle: DemoHandle = {
   probes,
@@ -85,6 +90,8 @@ const handle: DemoHandle = {
   startTraining: playground.start,
   stopTraining: playground.stop,
   errors,
+  gpt: gpt.state,
+  startGpt: gpt.start,
   async evaluateLoss(name) {
     selectDevice(backend);
     const defaults = Object.fromEntries((LOSS_SPECS[name]?.controls ?? []).map((c) => [c.key, c.value]));

@@ -128,6 +128,25 @@ describe.skipIf(!haveChromium)('demo-web in headless Chromium', () => {
     await page.screenshot({ path: join(dir, 'demo-web.png'), fullPage: true });
   }, 90_000);
 
+  it('the tiny GPT trains in a worker: the loss falls, lines appear, the page stays responsive', async () => {
+    // wasm, not the best backend: WebGPU on Chromium's software adapter takes seconds a step.
+    const run = page.evaluate(() => window.tensileDemo!.startGpt({ epochs: 3, stepsPerEpoch: 5, seed: 1, backend: 'wasm' }));
+    // The page's own thread answers while the worker trains.
+    await page.waitForFunction(() => window.tensileDemo!.gpt.losses.length >= 1, undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.tensileDemo!.gpt.running)).toBe(true);
+    await run;
+    const gpt = await page.evaluate(() => window.tensileDemo!.gpt);
+    console.info(`demo-web tiny GPT ran on ${gpt.backend}; epoch losses ${gpt.epochLosses.map((l) => l.toFixed(3)).join(', ')}`);
+    expect(gpt.error).toBeNull();
+    expect(gpt.backend).toBe('wasm');
+    expect(gpt.losses).toHaveLength(15);
+    expect(gpt.epochLosses).toHaveLength(3);
+    expect(gpt.epochLosses[2]!).toBeLessThan(gpt.epochLosses[0]!);
+    expect(gpt.samples.map((t) => t.length)).toEqual([60, 60, 60]);
+    await expect(page.locator('#gpt-samples li').count()).resolves.toBe(3);
+    await expect(page.locator('#gpt-status').textContent()).resolves.toMatch(/^Done on \w+: loss /);
+  }, 60_000);
+
   it('logged no console errors', async () => {
     expect(await page.evaluate(() => window.tensileDemo!.errors)).toEqual([]);
     expect(consoleErrors).toEqual([]);
